@@ -1,0 +1,165 @@
+//! The command line, as clap declarations only: all of `--help` lives here.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Layers, highest first: the process environment, the private store \
+($TKX_DIR/projects/<id>/.env), the user file ($TKX_DIR/.env), .env.<profile>, .env.
+
+Exit codes: 0 success; 1 findings (doctor errors, diff drift, `get` of an unset key); \
+2 usage or configuration error. `tkx exec` exits with the child's code, 128+N when the \
+child dies of signal N, 125 when tkx fails before the child starts, 126 when the command \
+is not executable and 127 when it is not found.";
+
+/// tkx keeps API keys out of code and out of git: it loads layered .env files, runs
+/// commands with them, and checks projects for exposed secrets.
+#[derive(Debug, Parser)]
+#[command(name = "tkx", version, about, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Act as if tkx had been started in DIR.
+    #[arg(short = 'C', value_name = "DIR", global = true)]
+    pub directory: Option<PathBuf>,
+
+    /// Load this env file instead of .env.<profile> and .env (repeatable; the first given wins).
+    #[arg(short = 'f', long = "file", value_name = "PATH", global = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Also load .env.<NAME>, above .env.
+    #[arg(short = 'p', long, value_name = "NAME", env = "TKX_PROFILE", global = true)]
+    pub profile: Option<String>,
+
+    /// Skip the private store and the user file under $TKX_DIR.
+    #[arg(long, global = true)]
+    pub no_user: bool,
+
+    /// Let values from files win over the process environment for this run.
+    #[arg(long = "override", global = true)]
+    pub override_env: bool,
+
+    /// Say on stderr which files were read, in order, and which lines were skipped.
+    #[arg(short, long, env = "TKX_DEBUG", global = true)]
+    pub verbose: bool,
+
+    /// Print no warnings.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// When to use colour (NO_COLOR is honoured by `auto`).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When writing to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a command with the resolved environment.
+    Exec(ExecArgs),
+    /// Show the resolved variables, masked, with their origin.
+    Env(EnvArgs),
+    /// Print one resolved value, unmasked (for scripts); exit 1 if unset.
+    Get(GetArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+/// `tkx exec`.
+#[derive(Debug, Args)]
+#[command(after_help = "On Unix tkx replaces itself with the command, so its exit code, signals, \
+stdin, stdout and the terminal are the command's own.\n\nExamples:\n  tkx exec -- python agent.py\n  \
+tkx exec --require OPENAI_PAT --only OPENAI_PAT -- node server.js")]
+pub struct ExecArgs {
+    /// Refuse to start (exit 125) unless these keys are set and not empty.
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub require: Vec<String>,
+
+    /// Add only these keys from the files (the process environment still passes through).
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub only: Vec<String>,
+
+    /// Start the command from a minimal environment (PATH, HOME, USER, LOGNAME, SHELL, TERM,
+    /// LANG, LC_*, TZ, TMPDIR) plus the resolved file keys.
+    #[arg(long)]
+    pub pure: bool,
+
+    /// Refuse to start when a required key of .env.example is missing or empty.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// The command and its arguments, after `--`.
+    #[arg(value_name = "CMD", required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<OsString>,
+}
+
+/// `tkx env`.
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    /// Print JSON.
+    #[arg(long, conflicts_with_all = ["export", "explain"])]
+    pub json: bool,
+
+    /// Show values unmasked.
+    #[arg(long)]
+    pub reveal: bool,
+
+    /// Also list variables that only the process environment defines.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Show every layer's value for KEY (or for every key) and which one won.
+    #[arg(long, value_name = "KEY", num_args = 0..=1, default_missing_value = "")]
+    pub explain: Option<String>,
+
+    /// Print `export KEY='value'` lines for `eval` in sh, bash and zsh (unmasked).
+    #[arg(long, conflicts_with = "explain")]
+    pub export: bool,
+}
+
+/// `tkx get`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// The key to print.
+    pub key: String,
+}
+
+/// `tkx completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_declarations_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn exec_keeps_everything_after_the_separator() {
+        let cli = Cli::try_parse_from(["tkx", "exec", "--", "echo", "--", "-x", ""]).unwrap();
+        let Command::Exec(args) = cli.command else { panic!("not exec") };
+        assert_eq!(args.command, ["echo", "--", "-x", ""]);
+    }
+}

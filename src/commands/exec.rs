@@ -1,0 +1,102 @@
+//! `tkx exec -- CMD ARGS…`: check the plan, build the child's environment, hand over.
+
+use super::Context;
+use crate::cli::ExecArgs;
+use crate::error::{Error, MAX_ENV_STRING};
+use crate::example;
+use crate::exec::{self, Launch};
+use crate::layers::{Resolution, Status};
+use std::ffi::OsString;
+
+/// The variables `--pure` keeps from the process environment.
+const PURE_KEEP: &[&str] = &["PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "LANG", "TZ", "TMPDIR"];
+
+/// Runs `tkx exec`. Every failure before the child starts exits 125.
+pub fn run(ctx: &mut Context, args: &ExecArgs) -> Result<u8, Error> {
+    let launch = prepare(ctx, args).map_err(|e| match e {
+        Error::BeforeLaunch(_) => e,
+        other => Error::BeforeLaunch(Box::new(other)),
+    })?;
+    exec::run(launch)
+}
+
+fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<Launch, Error> {
+    let res = ctx.load()?;
+    for w in res.shadow_warnings() {
+        ctx.warn(&w);
+    }
+    check_required(&res, &args.require, "--require")?;
+    if args.strict {
+        let path = res.project_dir.join(".env.example");
+        match crate::envfile::read_text(&path) {
+            Ok(text) => {
+                let required: Vec<String> =
+                    example::declared(&text).into_iter().filter(|d| d.required).map(|d| d.key).collect();
+                check_required(&res, &required, ".env.example")?;
+            }
+            Err(crate::error::FileProblem::NotFound) => {
+                return Err(Error::usage(
+                    "--strict: the project has no .env.example to check against",
+                    Some("create .env.example declaring the project's keys, or drop --strict".into()),
+                ));
+            }
+            Err(problem) => return Err(Error::File { path: ".env.example".into(), problem }),
+        }
+    }
+    for key in &args.only {
+        if !res.vars.contains_key(key) {
+            ctx.debug(&format!("--only {key}: no file defines it"));
+        }
+    }
+
+    let mut env: Vec<(OsString, OsString)> = if args.pure {
+        res.process
+            .iter()
+            .filter(|(k, _)| {
+                k.to_str().is_some_and(|k| PURE_KEEP.contains(&k) || k.starts_with("LC_"))
+            })
+            .cloned()
+            .collect()
+    } else {
+        res.process.clone()
+    };
+    for var in res.vars.values() {
+        if !args.only.is_empty() && !args.only.contains(&var.key) {
+            continue;
+        }
+        let bytes = var.key.len() + 1 + var.winner.value.expose().len() + 1;
+        if bytes > MAX_ENV_STRING {
+            return Err(Error::ValueTooLong { key: var.key.clone(), bytes: bytes - 1 });
+        }
+        let key = OsString::from(&var.key);
+        let value = OsString::from(var.winner.value.expose());
+        match env.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => env.push((key, value)),
+        }
+    }
+    let mut command = args.command.iter().cloned();
+    let program = command.next().ok_or_else(|| Error::usage("no command given", None))?;
+    Ok(Launch { program, args: command.collect(), env })
+}
+
+/// Refuses when any of `keys` is unset or empty.
+fn check_required(res: &Resolution, keys: &[String], required_by: &str) -> Result<(), Error> {
+    let missing: Vec<(String, bool)> = keys
+        .iter()
+        .filter_map(|k| match res.get(k) {
+            None => Some((k.clone(), false)),
+            Some(v) if v.is_empty() => Some((k.clone(), true)),
+            Some(_) => None,
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut searched = vec!["process".to_owned()];
+    searched.extend(res.sources.iter().map(|s| match s.status {
+        Status::Absent => format!("{} (not found)", s.display),
+        _ => s.display.clone(),
+    }));
+    Err(Error::MissingKeys { keys: missing, required_by: required_by.to_owned(), searched })
+}

@@ -1,0 +1,128 @@
+//! One file per subcommand: flags become a checked plan, engines do the work, and
+//! the results are written to the handles `main` passed in.
+
+pub mod completions;
+pub mod env;
+pub mod exec;
+pub mod get;
+
+use crate::cli::{Cli, ColorChoice};
+use crate::envfile::is_valid_key;
+use crate::error::Error;
+use crate::layers::{self, Resolution, Status};
+use crate::report::{Finding, Painter, write_finding};
+use crate::Io;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// What every command shares: the output handles, the global flags as a plan, and
+/// the process environment as inherited.
+pub struct Context<'a, 'io> {
+    /// stdout and stderr.
+    pub io: &'a mut Io<'io>,
+    /// Colour for stdout.
+    pub out_paint: Painter,
+    /// Colour for stderr.
+    pub err_paint: Painter,
+    /// `-q`.
+    pub quiet: bool,
+    /// `-v` / `TKX_DEBUG`.
+    pub verbose: bool,
+    /// How to load the layers.
+    pub layers: layers::Options,
+}
+
+impl<'a, 'io> Context<'a, 'io> {
+    /// Checks the global flags and snapshots the environment.
+    pub fn new(cli: &Cli, io: &'a mut Io<'io>, process: Vec<(OsString, OsString)>) -> Result<Self, Error> {
+        let var = |name: &str| {
+            process.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).filter(|v| !v.is_empty())
+        };
+        let no_color = var("NO_COLOR").is_some();
+        let paint = |tty: bool| {
+            Painter::new(match cli.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => tty && !no_color,
+            })
+        };
+        let (out_paint, err_paint) = (paint(io.out_is_tty), paint(io.err_is_tty));
+
+        let start = std::env::current_dir()
+            .map_err(|source| Error::Io { doing: "reading the current directory".into(), source })?;
+        let wanted = match &cli.directory {
+            Some(d) => start.join(d),
+            None => start.clone(),
+        };
+        let cwd = wanted.canonicalize().map_err(|source| Error::Io {
+            doing: format!("-C {}", wanted.display()),
+            source,
+        })?;
+        if !cwd.is_dir() {
+            return Err(Error::usage(format!("-C {}: not a directory", wanted.display()), None));
+        }
+        let profile = cli.profile.clone().filter(|p| !p.is_empty());
+        if let Some(p) = &profile {
+            if !is_valid_key(p) {
+                return Err(Error::usage(
+                    format!("invalid profile name {p:?}"),
+                    Some("a profile names the file .env.<profile>: use letters, digits, `_`, `.` or `-`".into()),
+                ));
+            }
+        }
+        let tkx_dir = var("TKX_DIR").map(|d| start.join(PathBuf::from(d))).or_else(layers::discover::default_tkx_dir);
+        Ok(Context {
+            io,
+            out_paint,
+            err_paint,
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+            layers: layers::Options {
+                cwd,
+                files: cli.files.clone(),
+                profile,
+                no_user: cli.no_user,
+                override_env: cli.override_env,
+                tkx_dir,
+                process,
+            },
+        })
+    }
+
+    /// Writes a finding to stderr unless `-q`. A closed stderr is not worth failing over.
+    pub fn warn(&mut self, finding: &Finding) {
+        if !self.quiet {
+            let _ = write_finding(self.io.err, finding, self.err_paint);
+        }
+    }
+
+    /// A line of `-v` output on stderr.
+    pub fn debug(&mut self, line: &str) {
+        if self.verbose {
+            let _ = writeln!(self.io.err, "tkx: {line}");
+        }
+    }
+
+    /// Resolves the layers and reports what loading found: malformed lines and unreadable
+    /// files always (unless `-q`), everything else with `-v`.
+    pub fn load(&mut self) -> Result<Resolution, Error> {
+        let res = layers::resolve(&self.layers)?;
+        if self.verbose {
+            self.debug(&format!("project directory: {}", res.project_dir.display()));
+            for s in &res.sources {
+                let status = match &s.status {
+                    Status::Loaded(n) => format!("{n} statements"),
+                    Status::Absent => "not found".to_owned(),
+                    Status::Skipped(why) => format!("skipped ({why})"),
+                };
+                self.debug(&format!("read {} ({}): {status}", s.display, s.layer.name()));
+            }
+        }
+        for f in &res.findings {
+            if f.on_load || self.verbose {
+                self.warn(&f.finding);
+            }
+        }
+        Ok(res)
+    }
+}

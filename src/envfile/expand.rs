@@ -1,0 +1,92 @@
+//! Variable expansion: turns a [`RawValue`] into text, given a lookup.
+//!
+//! The lookup decides what a name means (PRODUCT.md: what the child will get);
+//! this module only applies the POSIX meanings of `$X`, `${X:-d}` and `${X-d}`.
+
+use super::parse::{Piece, RawValue};
+
+/// Expands `value`. Names that `lookup` does not know expand to empty and are
+/// appended to `undefined` (only those without a default).
+pub fn expand(
+    value: &RawValue,
+    lookup: &mut dyn FnMut(&str) -> Option<String>,
+    undefined: &mut Vec<String>,
+) -> String {
+    match value {
+        RawValue::Literal(s) => s.clone(),
+        RawValue::Template(pieces) => {
+            let mut out = String::new();
+            expand_into(pieces, lookup, undefined, &mut out);
+            out
+        }
+    }
+}
+
+fn expand_into(
+    pieces: &[Piece],
+    lookup: &mut dyn FnMut(&str) -> Option<String>,
+    undefined: &mut Vec<String>,
+    out: &mut String,
+) {
+    for piece in pieces {
+        match piece {
+            Piece::Lit(s) => out.push_str(s),
+            Piece::Var { name, default } => {
+                let found = lookup(name);
+                match (found, default) {
+                    (Some(v), Some(d)) if d.if_empty && v.is_empty() => {
+                        expand_into(&d.pieces, lookup, undefined, out)
+                    }
+                    (Some(v), _) => out.push_str(&v),
+                    (None, Some(d)) => expand_into(&d.pieces, lookup, undefined, out),
+                    (None, None) => {
+                        if !undefined.contains(name) {
+                            undefined.push(name.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envfile::parse::parse;
+    use std::collections::HashMap;
+
+    fn run(text: &str, vars: &[(&str, &str)]) -> (String, Vec<String>) {
+        let map: HashMap<&str, &str> = vars.iter().copied().collect();
+        let parsed = parse(text);
+        let mut undefined = Vec::new();
+        let mut lookup = |n: &str| map.get(n).map(|v| v.to_string());
+        let v = expand(&parsed.entries[0].value, &mut lookup, &mut undefined);
+        (v, undefined)
+    }
+
+    #[test]
+    fn posix_defaults() {
+        assert_eq!(run("A=${X:-d}", &[]).0, "d");
+        assert_eq!(run("A=${X:-d}", &[("X", "")]).0, "d");
+        assert_eq!(run("A=${X:-d}", &[("X", "v")]).0, "v");
+        assert_eq!(run("A=${X-d}", &[]).0, "d");
+        assert_eq!(run("A=${X-d}", &[("X", "")]).0, "");
+        assert_eq!(run("A=${X:-${Y:-z}}", &[]).0, "z");
+        assert_eq!(run("A=${X:-${Y:-z}}", &[("Y", "y")]).0, "y");
+        assert_eq!(run("A=${X:-$Y/p}", &[("Y", "/h")]).0, "/h/p");
+    }
+
+    #[test]
+    fn undefined_names_expand_to_empty_and_are_reported_once() {
+        assert_eq!(run("A=pa$$word", &[]), ("pa$".to_owned(), vec!["word".to_owned()]));
+        assert_eq!(run("A=$X$X", &[]), (String::new(), vec!["X".to_owned()]));
+        assert_eq!(run("A=${X:-d}", &[]).1, Vec::<String>::new());
+    }
+
+    #[test]
+    fn expansion_is_not_recursive() {
+        // The value of X is inserted as text, never expanded again.
+        assert_eq!(run("A=$X", &[("X", "$HOME")]).0, "$HOME");
+    }
+}

@@ -1,0 +1,290 @@
+//! The env-file lints: one enum, one rule id, message and hint per kind.
+//!
+//! The parser reports the malformed statements it skips; [`file_lints`] adds the
+//! rules that look at a whole parsed file (duplicates, BOM, mixed line endings);
+//! expansion reports undefined names. Messages name keys, never values.
+
+use super::parse::{Parsed, Quote};
+use crate::report::{Finding, Location, Severity};
+use std::collections::HashMap;
+
+/// One problem in an env file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lint {
+    /// `KEY = value`, `KEY =value`, `KEY= value`: the statement is ignored.
+    SpacesAroundEquals {
+        /// The key as written.
+        key: String,
+    },
+    /// A line that is not a statement: `KEY`, `export KEY`, prose. The line is not
+    /// quoted in the message: a pasted key alone on a line is exactly this case.
+    MissingEquals {
+        /// Whether the line started with `export`.
+        exported: bool,
+    },
+    /// A key with characters outside `[A-Za-z0-9_.-]`, or an empty key. The key is
+    /// not quoted: it may be a pasted value.
+    InvalidKey {
+        /// The first character that is not allowed; `None` for an empty key.
+        bad: Option<char>,
+    },
+    /// `KEY: value` (YAML style).
+    ColonSeparator {
+        /// The key as written.
+        key: String,
+    },
+    /// A quote that is never closed, or closes on a later line followed by text.
+    UnterminatedQuote {
+        /// The key whose value is quoted.
+        key: String,
+        /// Which quote.
+        quote: Quote,
+    },
+    /// `K="x"tail`.
+    TextAfterQuote {
+        /// The key whose value is quoted.
+        key: String,
+    },
+    /// A NUL byte in a statement.
+    NulByte,
+    /// A key defined again in the same file; the later value wins.
+    DuplicateKey {
+        /// The key.
+        key: String,
+        /// The line of the earlier definition.
+        first_line: usize,
+    },
+    /// A UTF-8 byte order mark at the start of the file (stripped).
+    Bom,
+    /// Some lines end with CRLF and others with LF.
+    MixedLineEndings {
+        /// Lines ending in CRLF.
+        crlf: usize,
+        /// Lines ending in LF.
+        lf: usize,
+    },
+    /// `$NAME` or `${NAME}` where NAME is defined nowhere: it expands to empty.
+    UndefinedVariable {
+        /// The key whose value refers to the name.
+        key: String,
+        /// The undefined name.
+        name: String,
+    },
+}
+
+impl Lint {
+    /// Stable rule id.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Lint::SpacesAroundEquals { .. } => "envfile/spaces-around-equals",
+            Lint::MissingEquals { .. } => "envfile/missing-equals",
+            Lint::InvalidKey { .. } => "envfile/invalid-key",
+            Lint::ColonSeparator { .. } => "envfile/colon-separator",
+            Lint::UnterminatedQuote { .. } => "envfile/unterminated-quote",
+            Lint::TextAfterQuote { .. } => "envfile/text-after-quote",
+            Lint::NulByte => "envfile/nul-byte",
+            Lint::DuplicateKey { .. } => "envfile/duplicate-key",
+            Lint::Bom => "envfile/bom",
+            Lint::MixedLineEndings { .. } => "envfile/mixed-line-endings",
+            Lint::UndefinedVariable { .. } => "envfile/undefined-variable",
+        }
+    }
+
+    /// Whether the statement was skipped (not loaded) because of this lint.
+    pub fn skips_statement(&self) -> bool {
+        matches!(
+            self,
+            Lint::SpacesAroundEquals { .. }
+                | Lint::MissingEquals { .. }
+                | Lint::InvalidKey { .. }
+                | Lint::ColonSeparator { .. }
+                | Lint::UnterminatedQuote { .. }
+                | Lint::TextAfterQuote { .. }
+                | Lint::NulByte
+        )
+    }
+
+    /// How serious it is.
+    pub fn severity(&self) -> Severity {
+        match self {
+            Lint::Bom => Severity::Note,
+            _ => Severity::Warning,
+        }
+    }
+
+    /// Whether loading (`env`, `exec`, `get`) reports it on stderr; the rest is for `doctor` and `-v`.
+    pub fn shown_on_load(&self) -> bool {
+        self.skips_statement() || matches!(self, Lint::UndefinedVariable { .. })
+    }
+
+    /// What is wrong, naming keys, never values.
+    pub fn message(&self) -> String {
+        match self {
+            Lint::SpacesAroundEquals { key } => {
+                format!("blanks around `=` in the statement for {key}; the line is ignored")
+            }
+            Lint::MissingEquals { exported: true } => {
+                "`export` without `=` assigns nothing; the line is ignored".to_owned()
+            }
+            Lint::MissingEquals { exported: false } => {
+                "expected KEY=VALUE, found a line without `=`; the line is ignored".to_owned()
+            }
+            Lint::InvalidKey { bad: None } => {
+                "a statement without a key; the line is ignored".to_owned()
+            }
+            Lint::InvalidKey { bad: Some(c) } => format!(
+                "invalid character {c:?} in a key: keys may hold only A-Z, a-z, 0-9, `_`, `.` and `-`; the line is ignored"
+            ),
+            Lint::ColonSeparator { key } => {
+                format!("`{key}:` uses a colon instead of `=`; the line is ignored")
+            }
+            Lint::UnterminatedQuote { key, quote } => format!(
+                "unterminated {} quote in the value of {key}; the line is ignored",
+                quote.name()
+            ),
+            Lint::TextAfterQuote { key } => {
+                format!("text after the closing quote in the value of {key}; the line is ignored")
+            }
+            Lint::NulByte => "NUL byte in a statement; the line is ignored".to_owned(),
+            Lint::DuplicateKey { key, first_line } => {
+                format!("{key} is already set on line {first_line}; this later value wins")
+            }
+            Lint::Bom => "the file starts with a UTF-8 byte order mark (ignored)".to_owned(),
+            Lint::MixedLineEndings { crlf, lf } => {
+                format!("mixed line endings: {crlf} lines end in CRLF, {lf} in LF")
+            }
+            Lint::UndefinedVariable { key, name } => {
+                format!("the value of {key} refers to `{name}`, which is not defined; it expands to empty")
+            }
+        }
+    }
+
+    /// How to fix it.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Lint::SpacesAroundEquals { key } => {
+                format!("write `{key}=value` with no blanks around `=`")
+            }
+            Lint::MissingEquals { .. } => {
+                "write KEY=value, or comment the line out with `#`".to_owned()
+            }
+            Lint::InvalidKey { .. } => "rename the key, e.g. to UPPER_SNAKE_CASE".to_owned(),
+            Lint::ColonSeparator { key } => format!("write `{key}=value`"),
+            Lint::UnterminatedQuote { quote, .. } => format!(
+                "close the {} quote, or use single quotes for a literal value",
+                quote.name()
+            ),
+            Lint::TextAfterQuote { .. } => {
+                "put the whole value inside the quotes, or a blank before a `#` comment".to_owned()
+            }
+            Lint::NulByte => "remove the NUL byte; environment values cannot hold it".to_owned(),
+            Lint::DuplicateKey { .. } => "remove one of the two definitions".to_owned(),
+            Lint::Bom => "save the file as UTF-8 without BOM".to_owned(),
+            Lint::MixedLineEndings { .. } => "use one line ending throughout the file".to_owned(),
+            Lint::UndefinedVariable { name, .. } => format!(
+                "define {name}, write `${{{name}:-default}}`, or single-quote the value if `$` is meant literally"
+            ),
+        })
+    }
+}
+
+/// A lint at a place in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LintAt {
+    /// What is wrong.
+    pub lint: Lint,
+    /// 1-based line (0 for the whole file).
+    pub line: usize,
+    /// 1-based column in characters (0 for the whole line or file).
+    pub column: usize,
+}
+
+impl LintAt {
+    /// The lint as a finding about `path` (as the user should read it).
+    pub fn to_finding(&self, path: &str) -> Finding {
+        Finding {
+            rule: self.lint.rule().into(),
+            severity: self.lint.severity(),
+            location: Some(Location {
+                path: path.to_owned(),
+                line: self.line,
+                column: self.column,
+            }),
+            message: self.lint.message(),
+            secret: None,
+            hint: self.lint.hint(),
+        }
+    }
+}
+
+/// The lints of a parsed file: what the parser skipped, plus the whole-file rules.
+/// Sorted by line.
+pub fn file_lints(parsed: &Parsed) -> Vec<LintAt> {
+    let mut out = parsed.issues.clone();
+    if parsed.has_bom {
+        out.push(LintAt { lint: Lint::Bom, line: 1, column: 1 });
+    }
+    if parsed.crlf_lines > 0 && parsed.lf_lines > 0 {
+        out.push(LintAt {
+            lint: Lint::MixedLineEndings { crlf: parsed.crlf_lines, lf: parsed.lf_lines },
+            line: 0,
+            column: 0,
+        });
+    }
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for entry in &parsed.entries {
+        if let Some(&first_line) = first.get(entry.key.as_str()) {
+            out.push(LintAt {
+                lint: Lint::DuplicateKey { key: entry.key.clone(), first_line },
+                line: entry.line,
+                column: entry.column,
+            });
+        } else {
+            first.insert(&entry.key, entry.line);
+        }
+    }
+    out.sort_by_key(|l| (l.line, l.column));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envfile::parse::parse;
+
+    fn rules(text: &str) -> Vec<(usize, &'static str)> {
+        file_lints(&parse(text)).iter().map(|l| (l.line, l.lint.rule())).collect()
+    }
+
+    #[test]
+    fn duplicate_key() {
+        assert_eq!(rules("A=1\nB=2\nA=3\n"), vec![(3, "envfile/duplicate-key")]);
+        let lints = file_lints(&parse("A=1\nA=2\n"));
+        assert_eq!(lints[0].lint.message(), "A is already set on line 1; this later value wins");
+    }
+
+    #[test]
+    fn bom_is_a_note() {
+        let lints = file_lints(&parse("\u{feff}A=1\n"));
+        assert_eq!(lints.len(), 1);
+        assert_eq!(lints[0].lint, Lint::Bom);
+        assert_eq!(lints[0].lint.severity(), Severity::Note);
+    }
+
+    #[test]
+    fn mixed_line_endings() {
+        assert_eq!(rules("A=1\r\nB=2\n"), vec![(0, "envfile/mixed-line-endings")]);
+        assert!(rules("A=1\r\nB=2\r\n").is_empty());
+        assert!(rules("A=1\nB=2\n").is_empty());
+    }
+
+    #[test]
+    fn messages_never_hold_values() {
+        let text = "A = s3cr3tvalue\nB=\"s3cr3tvalue\ntail\"x\nC: s3cr3tvalue\nD=\"s3cr3tvalue\"x\n\
+                    s3cr3tvalue\ns3cr3t+value==\nexport s3cr3tvalue\n";
+        for lint in file_lints(&parse(text)) {
+            assert!(!lint.lint.message().contains("s3cr3t"), "{}", lint.lint.message());
+            assert!(!lint.lint.hint().unwrap_or_default().contains("s3cr3t"));
+        }
+    }
+}

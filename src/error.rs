@@ -1,0 +1,233 @@
+//! tkx's one error type: what went wrong, where, how to fix it, and the exit code.
+
+use std::fmt;
+use std::io;
+
+/// Why an env file could not be used.
+#[derive(Debug)]
+pub enum FileProblem {
+    /// It does not exist.
+    NotFound,
+    /// It is a directory.
+    IsDirectory,
+    /// It is larger than [`crate::envfile::MAX_FILE_SIZE`].
+    TooLarge,
+    /// Reading it failed.
+    Unreadable(io::Error),
+    /// It is not UTF-8; the position of the first bad byte.
+    InvalidUtf8 {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (in characters) of the first bad byte.
+        column: usize,
+    },
+}
+
+/// Everything that can stop a command.
+#[derive(Debug)]
+pub enum Error {
+    /// A usage mistake that clap cannot see.
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        hint: Option<String>,
+    },
+    /// An env file that cannot be used.
+    File {
+        /// The file as the user named it.
+        path: String,
+        /// What is wrong with it.
+        problem: FileProblem,
+    },
+    /// Some other I/O failure, with what tkx was doing.
+    Io {
+        /// What tkx was doing, e.g. `reading the current directory`.
+        doing: String,
+        /// The cause.
+        source: io::Error,
+    },
+    /// Keys that `exec --require` or `--strict` needs are missing or empty.
+    MissingKeys {
+        /// The keys and whether each is set but empty.
+        keys: Vec<(String, bool)>,
+        /// Why they are needed (`--require`, `.env.example`).
+        required_by: String,
+        /// The layers that were searched, in order.
+        searched: Vec<String>,
+    },
+    /// A variable too long for `execve`.
+    ValueTooLong {
+        /// The key.
+        key: String,
+        /// Size of `KEY=VALUE` in bytes.
+        bytes: usize,
+    },
+    /// The child could not be started.
+    Launch {
+        /// The program as given.
+        program: String,
+        /// The cause.
+        source: io::Error,
+    },
+    /// Something failed before `exec` could start the child (exit 125).
+    BeforeLaunch(Box<Error>),
+    /// Writing to stdout failed.
+    Output(io::Error),
+}
+
+/// The longest string Linux accepts as one argument or environment entry (MAX_ARG_STRLEN).
+pub const MAX_ENV_STRING: usize = 128 * 1024;
+
+impl Error {
+    /// Shorthand for a usage error.
+    pub fn usage(message: impl Into<String>, hint: Option<String>) -> Self {
+        Error::Usage { message: message.into(), hint }
+    }
+
+    /// The process exit code for this error (PRODUCT.md, "Exit codes").
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+            Error::Usage { .. } | Error::File { .. } | Error::Io { .. } | Error::Output(_) => 2,
+            Error::MissingKeys { .. } | Error::ValueTooLong { .. } | Error::BeforeLaunch(_) => 125,
+            Error::Launch { source, .. } if source.kind() == io::ErrorKind::NotFound => 127,
+            Error::Launch { .. } => 126,
+        }
+    }
+
+    /// Whether the error should be reported at all (a closed stdout is not news).
+    pub fn is_silent(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+
+    /// How to fix it, where tkx knows.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Usage { hint, .. } => hint.clone(),
+            Error::File { problem: FileProblem::InvalidUtf8 { .. }, .. } => Some(
+                "tkx does not guess encodings: convert the file to UTF-8, e.g. `iconv -f latin1 -t utf-8`"
+                    .to_owned(),
+            ),
+            Error::File { problem: FileProblem::TooLarge, .. } => {
+                Some("env files hold keys, not data: keep large values in their own files".to_owned())
+            }
+            Error::File { problem: FileProblem::NotFound, .. } => {
+                Some("check the path given to --file".to_owned())
+            }
+            Error::MissingKeys { .. } => Some(
+                "set them with `tkx set KEY`, in .env, or export them; `tkx env --explain KEY` shows where tkx looked"
+                    .to_owned(),
+            ),
+            Error::ValueTooLong { .. } => {
+                Some("keep large values in a file and pass its path instead".to_owned())
+            }
+            Error::Launch { source, .. } if source.kind() == io::ErrorKind::PermissionDenied => {
+                Some("make it executable (chmod +x) or run it through its interpreter".to_owned())
+            }
+            Error::BeforeLaunch(inner) => inner.hint(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileProblem::NotFound => f.write_str("no such file"),
+            FileProblem::IsDirectory => f.write_str("is a directory, not an env file"),
+            FileProblem::TooLarge => write!(
+                f,
+                "larger than {} MiB, the limit for env files",
+                crate::envfile::MAX_FILE_SIZE / (1024 * 1024)
+            ),
+            FileProblem::Unreadable(e) => write!(f, "cannot read: {}", io_reason(e)),
+            FileProblem::InvalidUtf8 { .. } => f.write_str("not valid UTF-8"),
+        }
+    }
+}
+
+/// An io::Error's reason without the "(os error N)" suffix, lowercase.
+pub fn io_reason(e: &io::Error) -> String {
+    let s = e.to_string();
+    let s = match s.find(" (os error") {
+        Some(i) => s[..i].to_owned(),
+        None => s,
+    };
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => s,
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage { message, .. } => f.write_str(message),
+            Error::File { path, problem: p @ FileProblem::InvalidUtf8 { line, column } } => {
+                write!(f, "{path}:{line}:{column}: {p}")
+            }
+            Error::File { path, problem } => write!(f, "{path}: {problem}"),
+            Error::Io { doing, source } => write!(f, "{doing}: {}", io_reason(source)),
+            Error::MissingKeys { keys, required_by, searched } => {
+                let list: Vec<String> = keys
+                    .iter()
+                    .map(|(k, empty)| if *empty { format!("{k} (set but empty)") } else { k.clone() })
+                    .collect();
+                write!(
+                    f,
+                    "missing {} required by {required_by}: {}; searched: {}",
+                    if keys.len() == 1 { "key" } else { "keys" },
+                    list.join(", "),
+                    searched.join(", ")
+                )
+            }
+            Error::ValueTooLong { key, bytes } => write!(
+                f,
+                "{key} is {bytes} bytes; Linux cannot pass an environment entry over {} bytes to a child",
+                MAX_ENV_STRING
+            ),
+            Error::Launch { program, source } => match source.kind() {
+                io::ErrorKind::NotFound if !program.contains('/') => {
+                    write!(f, "{program}: command not found")
+                }
+                _ => write!(f, "{program}: {}", io_reason(source)),
+            },
+            Error::BeforeLaunch(inner) => inner.fmt(f),
+            Error::Output(e) => write!(f, "writing output: {}", io_reason(e)),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes() {
+        let nf = io::Error::from(io::ErrorKind::NotFound);
+        let pd = io::Error::from(io::ErrorKind::PermissionDenied);
+        assert_eq!(Error::Launch { program: "x".into(), source: nf }.exit_code(), 127);
+        assert_eq!(Error::Launch { program: "x".into(), source: pd }.exit_code(), 126);
+        assert_eq!(Error::usage("x", None).exit_code(), 2);
+        assert_eq!(Error::BeforeLaunch(Box::new(Error::usage("x", None))).exit_code(), 125);
+        assert_eq!(Error::Output(io::Error::from(io::ErrorKind::BrokenPipe)).exit_code(), 0);
+    }
+
+    #[test]
+    fn command_not_found_message() {
+        let nf = io::Error::from_raw_os_error(2);
+        assert_eq!(
+            Error::Launch { program: "nope".into(), source: nf }.to_string(),
+            "nope: command not found"
+        );
+        let nf = io::Error::from_raw_os_error(2);
+        assert_eq!(
+            Error::Launch { program: "./nope".into(), source: nf }.to_string(),
+            "./nope: no such file or directory"
+        );
+    }
+}

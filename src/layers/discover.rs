@@ -1,0 +1,111 @@
+//! Where the layers live: the project directory, `$TKX_DIR`, the private store.
+
+use sha2::{Digest, Sha256};
+use std::path::{Component, Path, PathBuf};
+
+/// The project directory: the nearest directory from `cwd` upward that holds a `.env`
+/// or `.env.example`, not crossing the root of the enclosing git work tree; `cwd` if none.
+pub fn project_dir(cwd: &Path) -> PathBuf {
+    for dir in cwd.ancestors() {
+        if [".env", ".env.example"].iter().any(|f| dir.join(f).symlink_metadata().is_ok()) {
+            return dir.to_path_buf();
+        }
+        if dir.join(".git").symlink_metadata().is_ok() {
+            break;
+        }
+    }
+    cwd.to_path_buf()
+}
+
+/// The platform default for `$TKX_DIR` (Linux: `~/.config/tkx`).
+pub fn default_tkx_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "tkx").map(|d| d.config_dir().to_path_buf())
+}
+
+/// The private store's id for a project: its directory name, `-`, and the first 8 hex
+/// digits of SHA-256 of its canonical path.
+pub fn project_id(project_dir: &Path) -> String {
+    let name = project_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "root".to_owned());
+    let digest = Sha256::digest(path_bytes(project_dir));
+    let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    format!("{name}-{hex}")
+}
+
+#[cfg(unix)]
+fn path_bytes(p: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    p.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn path_bytes(p: &Path) -> Vec<u8> {
+    p.to_string_lossy().as_bytes().to_vec()
+}
+
+/// The private store file of a project.
+pub fn private_store(tkx_dir: &Path, project_dir: &Path) -> PathBuf {
+    tkx_dir.join("projects").join(project_id(project_dir)).join(".env")
+}
+
+/// How to show `path` to a user working in `cwd` inside `project`: relative to `cwd`
+/// when it is under the project (with `..` when the project is above `cwd`), else absolute.
+pub fn display_path(path: &Path, cwd: &Path, project: &Path) -> String {
+    let shown = if let Ok(rel) = path.strip_prefix(cwd) {
+        rel.to_path_buf()
+    } else if let (Ok(rel), Ok(up)) = (path.strip_prefix(project), cwd.strip_prefix(project)) {
+        let mut p = PathBuf::new();
+        for c in up.components() {
+            if matches!(c, Component::Normal(_)) {
+                p.push("..");
+            }
+        }
+        p.join(rel)
+    } else {
+        path.to_path_buf()
+    };
+    let s = shown.to_string_lossy().into_owned();
+    if cfg!(windows) { s.replace('\\', "/") } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn project_dir_is_the_nearest_with_an_env_file_within_the_repo() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        let repo = root.join("repo");
+        let deep = repo.join("a/b");
+        fs::create_dir_all(&deep).unwrap();
+        fs::create_dir(repo.join(".git")).unwrap();
+        fs::write(root.join(".env"), "X=1").unwrap();
+        // The .env above the git root is not this project's.
+        assert_eq!(project_dir(&deep), deep);
+        fs::write(repo.join(".env.example"), "X=").unwrap();
+        assert_eq!(project_dir(&deep), repo);
+        fs::write(repo.join("a/.env"), "X=1").unwrap();
+        assert_eq!(project_dir(&deep), repo.join("a"));
+    }
+
+    #[test]
+    fn project_id_shape() {
+        let id = project_id(Path::new("/home/u/agent"));
+        assert!(id.starts_with("agent-"), "{id}");
+        assert_eq!(id.len(), "agent-".len() + 8);
+        assert_eq!(id, project_id(Path::new("/home/u/agent")));
+        assert_ne!(id, project_id(Path::new("/home/v/agent")));
+    }
+
+    #[test]
+    fn display_paths() {
+        let p = Path::new("/p");
+        assert_eq!(display_path(Path::new("/p/.env"), Path::new("/p"), p), ".env");
+        assert_eq!(display_path(Path::new("/p/.env"), Path::new("/p/a/b"), p), "../../.env");
+        assert_eq!(display_path(Path::new("/h/.config/tkx/.env"), Path::new("/p"), p), "/h/.config/tkx/.env");
+    }
+}

@@ -1,0 +1,543 @@
+//! Precedence: which layer's value of each key wins, and where every value came from.
+//!
+//! Highest first: process environment, private store, user file, `.env.<profile>`,
+//! `.env` (or the explicit `--file`s instead of the last two). The policy lives here
+//! and nowhere else. This module reads files through `envfile` but never prints.
+
+pub mod discover;
+
+use crate::envfile::{self, expand::expand, lint::Lint, lint::LintAt};
+use crate::error::{Error, FileProblem};
+use crate::report::{Finding, Location, Severity};
+use crate::secret::Secret;
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A layer, in precedence order (highest first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    /// The process environment.
+    Process,
+    /// `$TKX_DIR/projects/<id>/.env`.
+    Private,
+    /// `$TKX_DIR/.env`.
+    User,
+    /// An explicit `--file`.
+    File,
+    /// `.env.<profile>`.
+    Profile,
+    /// `.env`.
+    Project,
+}
+
+impl Layer {
+    /// The layer's name as shown to users.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layer::Process => "process",
+            Layer::Private => "private",
+            Layer::User => "user",
+            Layer::File => "file",
+            Layer::Profile => "profile",
+            Layer::Project => "project",
+        }
+    }
+}
+
+/// Where a value was defined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The layer.
+    pub layer: Layer,
+    /// The file as displayed (`None` for the process environment).
+    pub path: Option<String>,
+    /// 1-based line (0 for the process environment).
+    pub line: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.path {
+            Some(p) => write!(f, "{p}:{}", self.line),
+            None => f.write_str("process"),
+        }
+    }
+}
+
+/// One definition of a key.
+#[derive(Clone, Debug)]
+pub struct Definition {
+    /// Where.
+    pub origin: Origin,
+    /// The expanded value.
+    pub value: Secret,
+}
+
+/// A key defined by at least one file, with the winning definition and every other one.
+#[derive(Clone, Debug)]
+pub struct Variable {
+    /// The key.
+    pub key: String,
+    /// The winning definition.
+    pub winner: Definition,
+    /// The other definitions, highest precedence first (earlier duplicates in a file
+    /// come after the later line that overrides them).
+    pub shadowed: Vec<Definition>,
+}
+
+/// What happened to one source file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Loaded, with this many statements.
+    Loaded(usize),
+    /// The file does not exist.
+    Absent,
+    /// The file exists but could not be read; it was skipped.
+    Skipped(String),
+}
+
+/// One file layer that was considered.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// Which layer.
+    pub layer: Layer,
+    /// The real path.
+    pub path: PathBuf,
+    /// The path as shown.
+    pub display: String,
+    /// What happened.
+    pub status: Status,
+}
+
+/// A lint or load problem in one of the files.
+#[derive(Clone, Debug)]
+pub struct FileFinding {
+    /// The finding.
+    pub finding: Finding,
+    /// Whether loading reports it (skipped lines, undefined names, unreadable files);
+    /// the rest is for `doctor` and `-v`.
+    pub on_load: bool,
+}
+
+/// What the layers need to know.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The directory tkx acts in (canonical).
+    pub cwd: PathBuf,
+    /// Explicit `--file`s, in the order given.
+    pub files: Vec<PathBuf>,
+    /// The profile, if any.
+    pub profile: Option<String>,
+    /// Skip the private store and the user file.
+    pub no_user: bool,
+    /// Files win over the process environment.
+    pub override_env: bool,
+    /// `$TKX_DIR`, if known.
+    pub tkx_dir: Option<PathBuf>,
+    /// The process environment, as inherited.
+    pub process: Vec<(OsString, OsString)>,
+}
+
+/// The resolved environment.
+#[derive(Clone, Debug)]
+pub struct Resolution {
+    /// The project directory.
+    pub project_dir: PathBuf,
+    /// The file layers in precedence order, loaded or not.
+    pub sources: Vec<Source>,
+    /// Every key that a file defines, by name.
+    pub vars: BTreeMap<String, Variable>,
+    /// Lints and load problems, in source order.
+    pub findings: Vec<FileFinding>,
+    /// Whether files win over the process environment.
+    pub override_env: bool,
+    /// The process environment as inherited.
+    pub process: Vec<(OsString, OsString)>,
+}
+
+impl Resolution {
+    /// The value a key resolves to (process environment included), if any.
+    pub fn get(&self, key: &str) -> Option<Secret> {
+        if let Some(v) = self.vars.get(key) {
+            return Some(v.winner.value.clone());
+        }
+        self.process
+            .iter()
+            .find(|(k, _)| k.to_str() == Some(key))
+            .map(|(_, v)| Secret::new(v.to_string_lossy()))
+    }
+
+    /// Whether the process environment defines `key`.
+    pub fn in_process(&self, key: &str) -> bool {
+        self.process.iter().any(|(k, _)| k.to_str() == Some(key))
+    }
+
+    /// One warning per key whose winning value hides a *different* value from another
+    /// scope: the process environment over a file, or a user/private file over a
+    /// project file. A profile over `.env` is what profiles are for and is not reported.
+    pub fn shadow_warnings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for var in self.vars.values() {
+            let w = &var.winner;
+            let hidden = var.shadowed.iter().find(|d| {
+                d.value != w.value
+                    && d.origin.layer != w.origin.layer
+                    && !(w.origin.layer == Layer::Profile && d.origin.layer == Layer::Project)
+            });
+            let Some(hidden) = hidden else { continue };
+            let from = |d: &Definition| match d.origin.layer {
+                Layer::Process => "the process environment".to_owned(),
+                _ => d.origin.to_string(),
+            };
+            let (wr, hr) = (w.value.redacted(), hidden.value.redacted());
+            let show = |r: &crate::secret::Redacted| {
+                if r.masked.is_empty() { "empty".to_owned() } else { format!("{} {}", r.masked, r.fingerprint) }
+            };
+            let hint = if w.origin.layer == Layer::Process {
+                format!(
+                    "unset {} in this shell (look for a stale export in your shell profile), or run with --override to let the files win",
+                    var.key
+                )
+            } else {
+                format!("remove {} from {} if the value in {} is the right one", var.key, from(w), from(hidden))
+            };
+            out.push(Finding {
+                rule: "layers/shadowed".into(),
+                severity: Severity::Warning,
+                location: None,
+                message: format!(
+                    "{} from {} ({}) hides a different value from {} ({})",
+                    var.key,
+                    from(w),
+                    show(&wr),
+                    from(hidden),
+                    show(&hr)
+                ),
+                secret: None,
+                hint: Some(hint),
+            });
+        }
+        out
+    }
+}
+
+/// Loads every layer and resolves every key.
+pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
+    let project_dir = discover::project_dir(&opts.cwd);
+    let show = |p: &Path| discover::display_path(p, &opts.cwd, &project_dir);
+    let mut planned: Vec<(Layer, PathBuf, String)> = Vec::new();
+    let mut plan = |layer: Layer, path: PathBuf| {
+        let display = show(&path);
+        planned.push((layer, path, display));
+    };
+    if !opts.no_user {
+        if let Some(dir) = &opts.tkx_dir {
+            plan(Layer::Private, discover::private_store(dir, &project_dir));
+            plan(Layer::User, dir.join(".env"));
+        }
+    }
+    if opts.files.is_empty() {
+        if let Some(profile) = &opts.profile {
+            plan(Layer::Profile, project_dir.join(format!(".env.{profile}")));
+        }
+        plan(Layer::Project, project_dir.join(".env"));
+    } else {
+        // Explicit files are shown as the user typed them.
+        for f in &opts.files {
+            planned.push((Layer::File, opts.cwd.join(f), f.to_string_lossy().into_owned()));
+        }
+    }
+
+    let process: HashMap<String, String> = opts
+        .process
+        .iter()
+        .filter_map(|(k, v)| Some((k.to_str()?.to_owned(), v.to_string_lossy().into_owned())))
+        .collect();
+
+    let mut sources = Vec::new();
+    let mut findings = Vec::new();
+    // The winning file value of each key among the files loaded so far (higher layers first).
+    let mut winners: HashMap<String, String> = HashMap::new();
+    let mut defs: BTreeMap<String, Vec<Definition>> = BTreeMap::new();
+
+    for (layer, path, display) in planned {
+        let text = match envfile::read_text(&path) {
+            Ok(text) => text,
+            Err(FileProblem::NotFound) if layer != Layer::File => {
+                sources.push(Source { layer, path, display, status: Status::Absent });
+                continue;
+            }
+            Err(problem @ (FileProblem::IsDirectory | FileProblem::Unreadable(_))) if layer != Layer::File => {
+                let reason = problem.to_string();
+                findings.push(FileFinding {
+                    finding: Finding {
+                        rule: "envfile/unreadable".into(),
+                        severity: Severity::Warning,
+                        location: Some(Location { path: display.clone(), line: 0, column: 0 }),
+                        message: format!("{reason}; skipped"),
+                        secret: None,
+                        hint: Some("fix its permissions (chmod 600) or remove it".to_owned()),
+                    },
+                    on_load: true,
+                });
+                sources.push(Source { layer, path, display, status: Status::Skipped(reason) });
+                continue;
+            }
+            Err(problem) => return Err(Error::File { path: display, problem }),
+        };
+        let parsed = envfile::parse(&text);
+        let mut lints: Vec<LintAt> = envfile::file_lints(&parsed);
+        // The current value of each key in this file, as it stands at each line.
+        let mut local: HashMap<String, String> = HashMap::new();
+        let mut file_defs: Vec<(String, Definition)> = Vec::new();
+        for entry in &parsed.entries {
+            let mut undefined = Vec::new();
+            let mut lookup = |name: &str| -> Option<String> {
+                if !opts.override_env {
+                    if let Some(v) = process.get(name) {
+                        return Some(v.clone());
+                    }
+                }
+                winners
+                    .get(name)
+                    .or_else(|| local.get(name))
+                    .cloned()
+                    .or_else(|| if opts.override_env { process.get(name).cloned() } else { None })
+            };
+            let value = expand(&entry.value, &mut lookup, &mut undefined);
+            for name in undefined {
+                lints.push(LintAt {
+                    lint: Lint::UndefinedVariable { key: entry.key.clone(), name },
+                    line: entry.line,
+                    column: entry.column,
+                });
+            }
+            local.insert(entry.key.clone(), value.clone());
+            file_defs.push((
+                entry.key.clone(),
+                Definition {
+                    origin: Origin { layer, path: Some(display.clone()), line: entry.line },
+                    value: Secret::new(value),
+                },
+            ));
+        }
+        // Within a file the last definition wins, so it goes first.
+        for (key, def) in file_defs.into_iter().rev() {
+            defs.entry(key).or_default().push(def);
+        }
+        for (key, value) in local {
+            winners.entry(key).or_insert(value);
+        }
+        lints.sort_by_key(|l| (l.line, l.column));
+        findings.extend(lints.iter().map(|l| FileFinding {
+            finding: l.to_finding(&display),
+            on_load: l.lint.shown_on_load(),
+        }));
+        sources.push(Source { layer, path, display, status: Status::Loaded(parsed.entries.len()) });
+    }
+
+    let mut vars = BTreeMap::new();
+    for (key, mut list) in defs {
+        let from_process = process.get(&key).map(|v| Definition {
+            origin: Origin { layer: Layer::Process, path: None, line: 0 },
+            value: Secret::new(v.clone()),
+        });
+        let (winner, shadowed) = match from_process {
+            Some(p) if !opts.override_env => (p, list),
+            Some(p) => {
+                let first = list.remove(0);
+                list.push(p);
+                (first, list)
+            }
+            None => {
+                let first = list.remove(0);
+                (first, list)
+            }
+        };
+        vars.insert(key.clone(), Variable { key, winner, shadowed });
+    }
+
+    Ok(Resolution {
+        project_dir,
+        sources,
+        vars,
+        findings,
+        override_env: opts.override_env,
+        process: opts.process.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    struct Fixture {
+        _t: tempfile::TempDir,
+        project: PathBuf,
+        tkx: PathBuf,
+    }
+
+    fn fixture() -> Fixture {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().canonicalize().unwrap();
+        let project = root.join("app");
+        let tkx = root.join("tkx");
+        fs::create_dir_all(&project).unwrap();
+        fs::create_dir_all(&tkx).unwrap();
+        Fixture { _t: t, project, tkx }
+    }
+
+    impl Fixture {
+        fn opts(&self, process: &[(&str, &str)]) -> Options {
+            Options {
+                cwd: self.project.clone(),
+                tkx_dir: Some(self.tkx.clone()),
+                process: process.iter().map(|(k, v)| (k.into(), v.into())).collect(),
+                ..Options::default()
+            }
+        }
+
+        fn private(&self) -> PathBuf {
+            let p = discover::private_store(&self.tkx, &self.project);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            p
+        }
+    }
+
+    fn value(r: &Resolution, key: &str) -> (String, Layer) {
+        let v = &r.vars[key].winner;
+        (v.value.expose().to_owned(), v.origin.layer)
+    }
+
+    #[test]
+    fn precedence_across_all_layers() {
+        let f = fixture();
+        fs::write(f.project.join(".env"), "A=project\nB=project\nC=project\nD=project\nE=project\n").unwrap();
+        fs::write(f.project.join(".env.dev"), "B=profile\nC=profile\nD=profile\nE=profile\n").unwrap();
+        fs::write(f.tkx.join(".env"), "C=user\nD=user\nE=user\n").unwrap();
+        fs::write(f.private(), "D=private\nE=private\n").unwrap();
+        let mut opts = f.opts(&[("E", "process")]);
+        opts.profile = Some("dev".into());
+        let r = resolve(&opts).unwrap();
+        assert_eq!(value(&r, "A"), ("project".into(), Layer::Project));
+        assert_eq!(value(&r, "B"), ("profile".into(), Layer::Profile));
+        assert_eq!(value(&r, "C"), ("user".into(), Layer::User));
+        assert_eq!(value(&r, "D"), ("private".into(), Layer::Private));
+        assert_eq!(value(&r, "E"), ("process".into(), Layer::Process));
+        let layers: Vec<Layer> = r.vars["E"].shadowed.iter().map(|d| d.origin.layer).collect();
+        assert_eq!(layers, [Layer::Private, Layer::User, Layer::Profile, Layer::Project]);
+    }
+
+    #[test]
+    fn override_lets_files_win() {
+        let f = fixture();
+        fs::write(f.project.join(".env"), "A=file\n").unwrap();
+        let mut opts = f.opts(&[("A", "process")]);
+        opts.override_env = true;
+        let r = resolve(&opts).unwrap();
+        assert_eq!(value(&r, "A"), ("file".into(), Layer::Project));
+        assert_eq!(r.vars["A"].shadowed[0].origin.layer, Layer::Process);
+    }
+
+    #[test]
+    fn no_user_skips_the_stores() {
+        let f = fixture();
+        fs::write(f.tkx.join(".env"), "A=user\n").unwrap();
+        let mut opts = f.opts(&[]);
+        opts.no_user = true;
+        let r = resolve(&opts).unwrap();
+        assert!(r.vars.is_empty());
+        assert!(r.sources.iter().all(|s| s.layer == Layer::Project));
+    }
+
+    #[test]
+    fn explicit_files_replace_the_project_layers_and_the_first_wins() {
+        let f = fixture();
+        fs::write(f.project.join(".env"), "A=project\n").unwrap();
+        fs::write(f.project.join("one.env"), "A=one\nB=one\n").unwrap();
+        fs::write(f.project.join("two.env"), "B=two\nC=two\n").unwrap();
+        let mut opts = f.opts(&[]);
+        opts.files = vec!["one.env".into(), "two.env".into()];
+        let r = resolve(&opts).unwrap();
+        assert_eq!(value(&r, "A").0, "one");
+        assert_eq!(value(&r, "B").0, "one");
+        assert_eq!(value(&r, "C").0, "two");
+        assert_eq!(r.vars["C"].winner.origin.to_string(), "two.env:2");
+    }
+
+    #[test]
+    fn a_missing_explicit_file_is_an_error() {
+        let f = fixture();
+        let mut opts = f.opts(&[]);
+        opts.files = vec!["nope.env".into()];
+        let err = resolve(&opts).unwrap_err();
+        assert_eq!(err.to_string(), "nope.env: no such file");
+    }
+
+    #[test]
+    fn expansion_sees_what_the_child_will_get() {
+        let f = fixture();
+        fs::write(f.project.join(".env"), "HOST=localhost\nURL=http://${HOST}/x\nA=1\nB=$A\nA=2\nC=${SECRET}\nD=$HOME\n")
+            .unwrap();
+        fs::write(f.project.join(".env.prod"), "HOST=prod\n").unwrap();
+        fs::write(f.private(), "SECRET=s3\n").unwrap();
+        let mut opts = f.opts(&[("HOME", "/home/u")]);
+        opts.profile = Some("prod".into());
+        let r = resolve(&opts).unwrap();
+        assert_eq!(value(&r, "URL").0, "http://prod/x");
+        assert_eq!(value(&r, "B").0, "1");
+        assert_eq!(value(&r, "A").0, "2");
+        assert_eq!(value(&r, "C").0, "s3");
+        assert_eq!(value(&r, "D").0, "/home/u");
+    }
+
+    #[test]
+    fn duplicates_in_a_file_later_wins_and_earlier_is_shadowed() {
+        let f = fixture();
+        fs::write(f.project.join(".env"), "A=1\nA=2\n").unwrap();
+        let r = resolve(&f.opts(&[])).unwrap();
+        assert_eq!(value(&r, "A").0, "2");
+        assert_eq!(r.vars["A"].winner.origin.line, 2);
+        assert_eq!(r.vars["A"].shadowed[0].origin.line, 1);
+        assert!(r.shadow_warnings().is_empty());
+    }
+
+    #[test]
+    fn shadow_warnings_name_both_origins_and_never_the_value() {
+        let f = fixture();
+        fs::write(f.project.join(".env"), "OPENAI_PAT=sk-proj-fromthefile-1234567890\nSAME=x\n").unwrap();
+        let r = resolve(&f.opts(&[("OPENAI_PAT", "sk-proj-stale-exported-0987654321"), ("SAME", "x")])).unwrap();
+        let w = r.shadow_warnings();
+        assert_eq!(w.len(), 1);
+        assert!(w[0].message.starts_with("OPENAI_PAT from the process environment (sk-p**********4321"));
+        assert!(w[0].message.contains("hides a different value from .env:1 (sk-p**********7890"));
+        assert!(!w[0].message.contains("fromthefile") && !w[0].message.contains("stale-exported"));
+    }
+
+    #[test]
+    fn unreadable_auto_layers_warn_and_continue() {
+        let f = fixture();
+        fs::create_dir(f.project.join(".env")).unwrap();
+        fs::write(f.tkx.join(".env"), "A=1\n").unwrap();
+        let r = resolve(&f.opts(&[])).unwrap();
+        assert_eq!(value(&r, "A").0, "1");
+        assert_eq!(r.findings[0].finding.rule, "envfile/unreadable");
+        assert_eq!(r.findings[0].finding.message, "is a directory, not an env file; skipped");
+    }
+
+    #[test]
+    fn undefined_names_become_load_warnings() {
+        let f = fixture();
+        fs::write(f.project.join(".env"), "PW=pa$$word\n").unwrap();
+        let r = resolve(&f.opts(&[])).unwrap();
+        assert_eq!(value(&r, "PW").0, "pa$");
+        let w: Vec<_> = r.findings.iter().filter(|f| f.on_load).collect();
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].finding.rule, "envfile/undefined-variable");
+        assert_eq!(w[0].finding.location.as_ref().unwrap().line, 1);
+    }
+}

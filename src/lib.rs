@@ -1,0 +1,62 @@
+//! tkx keeps API keys out of code and out of git.
+//!
+//! The data flow is argv → [`cli`] → [`commands`] → engines ([`envfile`], [`layers`],
+//! [`exec`], …) → values or [`report::Finding`]s → the exit code. Engines never print
+//! and never exit; only `main.rs` touches the real process handles.
+
+#![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod commands;
+pub mod envfile;
+pub mod error;
+pub mod example;
+pub mod exec;
+pub mod layers;
+pub mod report;
+pub mod secret;
+
+use cli::{Cli, Command};
+pub use error::Error;
+use std::io::Write;
+
+/// The output handles `main` passes in, and whether each is a terminal.
+pub struct Io<'a> {
+    /// stdout: the product.
+    pub out: &'a mut dyn Write,
+    /// stderr: for people.
+    pub err: &'a mut dyn Write,
+    /// Whether stdout is a terminal.
+    pub out_is_tty: bool,
+    /// Whether stderr is a terminal.
+    pub err_is_tty: bool,
+}
+
+/// Runs one command and returns its exit code.
+pub fn run(cli: Cli, io: &mut Io) -> Result<u8, Error> {
+    let process: Vec<_> = std::env::vars_os().collect();
+    if let Command::Completions(args) = &cli.command {
+        return commands::completions::run(io.out, args);
+    }
+    let mut ctx = commands::Context::new(&cli, io, process)?;
+    let code = match &cli.command {
+        Command::Exec(args) => commands::exec::run(&mut ctx, args),
+        Command::Env(args) => commands::env::run(&mut ctx, args),
+        Command::Get(args) => commands::get::run(&mut ctx, args),
+        Command::Completions(_) => Ok(0),
+    }?;
+    ctx.io.out.flush().map_err(Error::Output)?;
+    Ok(code)
+}
+
+/// Writes an error and its hint to stderr, as `tkx: message` and `hint: …`.
+pub fn report_error(err: &mut dyn Write, e: &Error) {
+    if e.is_silent() {
+        return;
+    }
+    let _ = writeln!(err, "tkx: {e}");
+    if let Some(hint) = e.hint() {
+        let _ = writeln!(err, "  hint: {hint}");
+    }
+}

@@ -1,0 +1,101 @@
+//! Findings as data, and the reporters that render them.
+//!
+//! Every lint, check and scan rule produces [`Finding`]s; only the reporters in
+//! this module turn them into bytes. Nothing here decides what is wrong.
+
+mod json;
+mod text;
+
+pub use json::write_json;
+pub use text::{Painter, write_finding};
+
+use crate::secret::Redacted;
+use serde::Serialize;
+use std::borrow::Cow;
+
+/// A stable rule id such as `envfile/duplicate-key`.
+pub type RuleId = Cow<'static, str>;
+
+/// How serious a finding is; ordered from least to most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a run.
+    Note,
+    /// Fails a run only with `--strict`.
+    Warning,
+    /// Fails a run.
+    Error,
+}
+
+impl Severity {
+    /// The word used in text output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Where a finding is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// The path as the user should read it (relative where possible, `/`-separated).
+    pub path: String,
+    /// 1-based line; 0 for the whole file.
+    pub line: usize,
+    /// 1-based column in characters; 0 for the whole line.
+    pub column: usize,
+}
+
+/// One thing a check found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// Stable rule id.
+    pub rule: RuleId,
+    /// How serious it is.
+    pub severity: Severity,
+    /// Where, if anywhere in particular.
+    pub location: Option<Location>,
+    /// What is wrong; names keys and rules, never values.
+    pub message: String,
+    /// The secret involved, masked and fingerprinted.
+    pub secret: Option<Redacted>,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+/// Counts of findings by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Number of errors.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// Number of notes.
+    pub notes: usize,
+}
+
+impl Summary {
+    /// Counts `findings`.
+    pub fn of(findings: &[Finding]) -> Self {
+        let mut s = Summary::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Note => s.notes += 1,
+            }
+        }
+        s
+    }
+}
+
+/// Sorts findings deterministically: by path, line, column, rule.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.location, &a.rule, &a.message).cmp(&(&b.location, &b.rule, &b.message))
+    });
+}

@@ -1,0 +1,98 @@
+//! The text reporter: `path:line:col: severity[rule]: message`, then a hint line.
+
+use super::{Finding, Severity};
+use console::Style;
+use std::io::{self, Write};
+
+/// Decides colour once and applies it; a no-op when colour is off.
+#[derive(Clone, Copy, Debug)]
+pub struct Painter {
+    enabled: bool,
+}
+
+impl Painter {
+    /// A painter that colours when `enabled`.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled }
+    }
+
+    /// Whether colour is on.
+    pub fn enabled(self) -> bool {
+        self.enabled
+    }
+
+    fn paint(self, style: Style, text: &str) -> String {
+        if self.enabled {
+            style.force_styling(true).apply_to(text).to_string()
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// The severity word, coloured.
+    pub fn severity(self, s: Severity) -> String {
+        let style = match s {
+            Severity::Error => Style::new().red().bold(),
+            Severity::Warning => Style::new().yellow().bold(),
+            Severity::Note => Style::new().cyan(),
+        };
+        self.paint(style, s.as_str())
+    }
+
+    /// Dim text (origins, fingerprints).
+    pub fn dim(self, text: &str) -> String {
+        self.paint(Style::new().dim(), text)
+    }
+
+    /// Bold text (keys).
+    pub fn bold(self, text: &str) -> String {
+        self.paint(Style::new().bold(), text)
+    }
+}
+
+/// Writes one finding in the text format.
+pub fn write_finding(w: &mut dyn Write, f: &Finding, painter: Painter) -> io::Result<()> {
+    if let Some(loc) = &f.location {
+        write!(w, "{}", loc.path)?;
+        if loc.line > 0 {
+            write!(w, ":{}", loc.line)?;
+            if loc.column > 0 {
+                write!(w, ":{}", loc.column)?;
+            }
+        }
+        write!(w, ": ")?;
+    }
+    write!(w, "{}[{}]: {}", painter.severity(f.severity), f.rule, f.message)?;
+    if let Some(secret) = &f.secret {
+        write!(w, " {}", painter.dim(&format!("({} {})", secret.masked, secret.fingerprint)))?;
+    }
+    writeln!(w)?;
+    if let Some(hint) = &f.hint {
+        writeln!(w, "  {} {hint}", painter.dim("hint:"))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Location;
+
+    #[test]
+    fn text_line_shape() {
+        let f = Finding {
+            rule: "envfile/duplicate-key".into(),
+            severity: Severity::Warning,
+            location: Some(Location { path: ".env".into(), line: 3, column: 1 }),
+            message: "A is already set on line 1; this later value wins".into(),
+            secret: None,
+            hint: Some("remove one".into()),
+        };
+        let mut out = Vec::new();
+        write_finding(&mut out, &f, Painter::new(false)).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            ".env:3:1: warning[envfile/duplicate-key]: A is already set on line 1; this later value wins\n  hint: remove one\n"
+        );
+    }
+}

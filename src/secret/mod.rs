@@ -1,0 +1,73 @@
+//! The one place that knows how a secret value is shown: masked or fingerprinted.
+//!
+//! Values travel as [`Secret`], which cannot be displayed or serialized; everything
+//! that reaches a screen or a report is a [`Redacted`].
+
+mod fingerprint;
+mod mask;
+
+pub use fingerprint::fingerprint;
+pub use mask::mask;
+
+use std::fmt;
+
+/// A value that may be a secret. It has no `Display` and no `Serialize`;
+/// [`Secret::expose`] is the only way to the bytes and is meant to be easy to grep.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The raw value. Only the child's environment, `get`, `--reveal` and `--export` use it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Length in characters.
+    pub fn char_len(&self) -> usize {
+        self.0.chars().count()
+    }
+
+    /// Whether the value is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The mask and fingerprint of this value.
+    pub fn redacted(&self) -> Redacted {
+        Redacted {
+            masked: mask(&self.0),
+            fingerprint: fingerprint(&self.0),
+        }
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// What may be shown of a secret: its mask and its fingerprint.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Redacted {
+    /// The masked value (see [`mask`]).
+    pub masked: String,
+    /// `sha256:` and 12 hex digits (see [`fingerprint`]).
+    pub fingerprint: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_value() {
+        let s = Secret::new("sk-proj-abcdefghijklmnop");
+        assert_eq!(format!("{s:?}"), "Secret(<redacted>)");
+    }
+}
