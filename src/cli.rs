@@ -103,7 +103,7 @@ pub struct ExecArgs {
     pub strict: bool,
 
     /// The command and its arguments, after `--`.
-    #[arg(value_name = "CMD", required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(value_name = "CMD", required = true, trailing_var_arg = true)]
     pub command: Vec<OsString>,
 }
 

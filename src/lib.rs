@@ -39,7 +39,11 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<u8, Error> {
     if let Command::Completions(args) = &cli.command {
         return commands::completions::run(io.out, args);
     }
-    let mut ctx = commands::Context::new(&cli, io, process)?;
+    let mut ctx = commands::Context::new(&cli, io, process).map_err(|e| match &cli.command {
+        // `exec` fails with 125 whenever tkx, not the child, is at fault.
+        Command::Exec(_) => Error::BeforeLaunch(Box::new(e)),
+        _ => e,
+    })?;
     let code = match &cli.command {
         Command::Exec(args) => commands::exec::run(&mut ctx, args),
         Command::Env(args) => commands::env::run(&mut ctx, args),

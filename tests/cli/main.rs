@@ -1,1 +1,11 @@
+//! tkx's integration tests: one binary, one module per subcommand or concern.
 
+mod support;
+
+mod bad_input;
+mod completions;
+mod dialect;
+mod env;
+mod exec;
+mod get;
+mod layers;

@@ -1,0 +1,101 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_tkx_global_optspecs
+    string join \n C= f/file= p/profile= no-user override v/verbose q/quiet color= h/help V/version
+end
+
+function __fish_tkx_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_tkx_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_tkx_using_subcommand
+    set -l cmd (__fish_tkx_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c tkx -n "__fish_tkx_needs_command" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_needs_command" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_needs_command" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_needs_command" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_needs_command" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_needs_command" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_needs_command" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_needs_command" -s V -l version -d 'Print version'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "exec" -d 'Run a command with the resolved environment'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "env" -d 'Show the resolved variables, masked, with their origin'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "get" -d 'Print one resolved value, unmasked (for scripts); exit 1 if unset'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -l require -d 'Refuse to start (exit 125) unless these keys are set and not empty' -r
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -l only -d 'Add only these keys from the files (the process environment still passes through)' -r
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -l pure -d 'Start the command from a minimal environment (PATH, HOME, USER, LOGNAME, SHELL, TERM, LANG, LC_*, TZ, TMPDIR) plus the resolved file keys'
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -l strict -d 'Refuse to start when a required key of .env.example is missing or empty'
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand env" -l explain -d 'Show every layer\'s value for KEY (or for every key) and which one won' -r
+complete -c tkx -n "__fish_tkx_using_subcommand env" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand env" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand env" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand env" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand env" -l json -d 'Print JSON'
+complete -c tkx -n "__fish_tkx_using_subcommand env" -l reveal -d 'Show values unmasked'
+complete -c tkx -n "__fish_tkx_using_subcommand env" -l all -d 'Also list variables that only the process environment defines'
+complete -c tkx -n "__fish_tkx_using_subcommand env" -l export -d 'Print `export KEY=\'value\'` lines for `eval` in sh, bash and zsh (unmasked)'
+complete -c tkx -n "__fish_tkx_using_subcommand env" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand env" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand env" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand env" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand get" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand get" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand get" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand get" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand get" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand get" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand get" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand get" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand completions" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand completions" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand completions" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand completions" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand completions" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand completions" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand completions" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get completions help" -f -a "exec" -d 'Run a command with the resolved environment'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get completions help" -f -a "env" -d 'Show the resolved variables, masked, with their origin'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get completions help" -f -a "get" -d 'Print one resolved value, unmasked (for scripts); exit 1 if unset'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

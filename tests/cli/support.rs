@@ -1,0 +1,123 @@
+//! TestEnv: a temporary project with a hermetic environment, and the no-leak check.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// A temporary directory holding a project, a home and a `$TKX_DIR`.
+pub struct TestEnv {
+    _dir: tempfile::TempDir,
+    /// The canonical root of the temporary directory.
+    pub root: PathBuf,
+}
+
+impl TestEnv {
+    /// A plain project directory (`root/project`), not in git.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical temp dir");
+        for d in ["project", "home", "tkx"] {
+            fs::create_dir_all(root.join(d)).expect("mkdir");
+        }
+        TestEnv { _dir: dir, root }
+    }
+
+    /// A project that is the root of a git work tree.
+    pub fn git_repo() -> Self {
+        let env = Self::new();
+        env.git(&["init", "-q"]);
+        env
+    }
+
+    /// Runs git in the project directory.
+    pub fn git(&self, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(self.project())
+            .env("HOME", self.root.join("home"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?} failed");
+    }
+
+    /// The project directory.
+    pub fn project(&self) -> PathBuf {
+        self.root.join("project")
+    }
+
+    /// `$TKX_DIR`.
+    pub fn tkx_dir(&self) -> PathBuf {
+        self.root.join("tkx")
+    }
+
+    /// Writes a file relative to the project, creating directories.
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.project().join(rel);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).expect("mkdir");
+        }
+        fs::write(&p, content).expect("write");
+        p
+    }
+
+    /// Writes a file at an absolute path, creating directories.
+    pub fn write_abs(&self, path: &Path, content: impl AsRef<[u8]>) {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("mkdir");
+        }
+        fs::write(path, content).expect("write");
+    }
+
+    /// `tkx` run in the project directory with only PATH, HOME and TKX_DIR set.
+    pub fn tkx<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.tkx_in(&self.project(), args)
+    }
+
+    /// `tkx` run in `dir`.
+    pub fn tkx_in<I, S>(&self, dir: &Path, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("tkx"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.root.join("home"))
+            .env("TKX_DIR", self.tkx_dir())
+            .current_dir(dir)
+            .args(args);
+        cmd
+    }
+}
+
+/// Fails if `secret` appears anywhere in the output.
+pub fn assert_no_leak(output: &Output, secret: &str) {
+    for (name, stream) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(!text.contains(secret), "the secret leaked on {name}:\n{text}");
+    }
+}
+
+/// stdout as a String.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// stderr as a String.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Whether a program is on PATH.
+pub fn has(program: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program} >/dev/null 2>&1")])
+        .status()
+        .is_ok_and(|s| s.success())
+}
