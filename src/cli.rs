@@ -39,7 +39,7 @@ pub struct Cli {
     pub override_env: bool,
 
     /// Say on stderr which files were read, in order, and which lines were skipped.
-    #[arg(short, long, env = "TKX_DEBUG", global = true)]
+    #[arg(short, long, env = "TKX_DEBUG", global = true, value_parser = clap::builder::FalseyValueParser::new())]
     pub verbose: bool,
 
     /// Print no warnings.

@@ -34,7 +34,9 @@ pub fn declared(text: &str) -> Vec<Declared> {
         let mut n = e.line.saturating_sub(1);
         while n > 0 {
             match lines.get(n - 1).map(|l| l.trim_start()) {
-                Some(l) if l.starts_with('#') => comment.insert(0, l.trim_start_matches('#').trim().to_owned()),
+                Some(l) if l.starts_with('#') => {
+                    comment.insert(0, l.trim_start_matches('#').trim().to_owned())
+                }
                 _ => break,
             }
             n -= 1;

@@ -6,6 +6,7 @@
 
 use crate::error::Error;
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::process::Command;
 
 /// What to run, with exactly which environment.
@@ -17,12 +18,17 @@ pub struct Launch {
     pub args: Vec<OsString>,
     /// The child's whole environment.
     pub env: Vec<(OsString, OsString)>,
+    /// The child's working directory, when not tkx's own (`-C`).
+    pub dir: Option<PathBuf>,
 }
 
 impl Launch {
     fn command(&self) -> Command {
         let mut cmd = Command::new(&self.program);
         cmd.args(&self.args).env_clear().envs(self.env.iter().map(|(k, v)| (k, v)));
+        if let Some(dir) = &self.dir {
+            cmd.current_dir(dir);
+        }
         cmd
     }
 

@@ -21,7 +21,12 @@ fn rows(res: &Resolution, all: bool) -> Vec<Row> {
     let mut map: BTreeMap<String, Row> = res
         .vars
         .values()
-        .map(|v| (v.key.clone(), Row { key: v.key.clone(), winner: v.winner.clone(), shadowed: v.shadowed.clone() }))
+        .map(|v| {
+            (
+                v.key.clone(),
+                Row { key: v.key.clone(), winner: v.winner.clone(), shadowed: v.shadowed.clone() },
+            )
+        })
         .collect();
     if all {
         for (k, v) in &res.process {
@@ -57,17 +62,28 @@ pub fn run(ctx: &mut Context, args: &EnvArgs) -> Result<u8, Error> {
         for row in &rows {
             if !is_shell_name(&row.key) {
                 if !ctx.quiet {
-                    let _ = writeln!(ctx.io.err, "tkx: {} is not a valid shell variable name; not exported", row.key);
+                    let _ = writeln!(
+                        ctx.io.err,
+                        "tkx: {} is not a valid shell variable name; not exported",
+                        row.key
+                    );
                 }
                 continue;
             }
-            writeln!(ctx.io.out, "export {}={}", row.key, sh_quote(row.winner.value.expose())).map_err(Error::Output)?;
+            writeln!(ctx.io.out, "export {}={}", row.key, sh_quote(row.winner.value.expose()))
+                .map_err(Error::Output)?;
         }
     } else {
         let paint = ctx.out_paint;
         let shown: Vec<(String, String, String)> = rows
             .iter()
-            .map(|r| (show_value(&r.winner.value, args.reveal), r.winner.origin.to_string(), r.winner.value.redacted().fingerprint))
+            .map(|r| {
+                (
+                    show_value(&r.winner.value, args.reveal),
+                    r.winner.origin.to_string(),
+                    r.winner.value.redacted().fingerprint,
+                )
+            })
             .collect();
         let kw = rows.iter().map(|r| r.key.chars().count()).max().unwrap_or(0);
         let vw = shown.iter().map(|s| s.0.chars().count()).max().unwrap_or(0);
@@ -197,7 +213,7 @@ fn explain(ctx: &mut Context, res: &Resolution, key: &str, reveal: bool) -> Resu
     let keys: Vec<String> = if key.is_empty() {
         let out = &mut *ctx.io.out;
         writeln!(out, "layers, highest first:").map_err(Error::Output)?;
-        writeln!(out, "  {:8}  {}", "process", "the environment tkx was started with").map_err(Error::Output)?;
+        writeln!(out, "  process   the environment tkx was started with").map_err(Error::Output)?;
         for s in &res.sources {
             let status = match &s.status {
                 Status::Loaded(n) => format!("{n} statements"),
@@ -231,20 +247,17 @@ fn explain(ctx: &mut Context, res: &Resolution, key: &str, reveal: bool) -> Resu
         let paint = ctx.out_paint;
         writeln!(out).map_err(Error::Output)?;
         match defs.iter().find(|(_, won)| *won) {
-            Some((d, _)) => writeln!(
-                out,
-                "{} = {}  from {}",
-                paint.bold(&key),
-                show_value(&d.value, reveal),
-                d.origin
-            ),
+            Some((d, _)) => {
+                writeln!(out, "{} = {}  from {}", paint.bold(&key), show_value(&d.value, reveal), d.origin)
+            }
             None => {
                 missing = true;
                 writeln!(out, "{}: not set in any layer", paint.bold(&key))
             }
         }
         .map_err(Error::Output)?;
-        let line = |layer: Layer, place: &str, what: String| format!("  {:8}  {place:40}  {what}", layer.name());
+        let line =
+            |layer: Layer, place: &str, what: String| format!("  {:8}  {place:40}  {what}", layer.name());
         let mut lines = Vec::new();
         let process_entry = defs.iter().find(|(d, _)| d.origin.layer == Layer::Process);
         lines.push(match process_entry {
@@ -254,7 +267,9 @@ fn explain(ctx: &mut Context, res: &Resolution, key: &str, reveal: bool) -> Resu
         for s in &res.sources {
             let here: Vec<&(&Definition, bool)> = defs
                 .iter()
-                .filter(|(d, _)| d.origin.layer == s.layer && d.origin.path.as_deref() == Some(s.display.as_str()))
+                .filter(|(d, _)| {
+                    d.origin.layer == s.layer && d.origin.path.as_deref() == Some(s.display.as_str())
+                })
                 .collect();
             if here.is_empty() {
                 let why = match &s.status {

@@ -52,9 +52,7 @@ fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<Launch, Error> {
     let mut env: Vec<(OsString, OsString)> = if args.pure {
         res.process
             .iter()
-            .filter(|(k, _)| {
-                k.to_str().is_some_and(|k| PURE_KEEP.contains(&k) || k.starts_with("LC_"))
-            })
+            .filter(|(k, _)| k.to_str().is_some_and(|k| PURE_KEEP.contains(&k) || k.starts_with("LC_")))
             .cloned()
             .collect()
     } else {
@@ -77,7 +75,9 @@ fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<Launch, Error> {
     }
     let mut command = args.command.iter().cloned();
     let program = command.next().ok_or_else(|| Error::usage("no command given", None))?;
-    Ok(Launch { program, args: command.collect(), env })
+    // `-C DIR` means "as if started in DIR", for the child too (like `git -C`, `make -C`).
+    let dir = ctx.changed_dir.then(|| ctx.layers.cwd.clone());
+    Ok(Launch { program, args: command.collect(), env, dir })
 }
 
 /// Refuses when any of `keys` is unset or empty.

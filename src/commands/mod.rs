@@ -6,12 +6,12 @@ pub mod env;
 pub mod exec;
 pub mod get;
 
+use crate::Io;
 use crate::cli::{Cli, ColorChoice};
 use crate::envfile::is_valid_key;
 use crate::error::Error;
 use crate::layers::{self, Resolution, Status};
 use crate::report::{Finding, Painter, write_finding};
-use crate::Io;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -30,6 +30,8 @@ pub struct Context<'a, 'io> {
     pub verbose: bool,
     /// How to load the layers.
     pub layers: layers::Options,
+    /// Whether `-C` moved tkx away from the directory it was started in.
+    pub changed_dir: bool,
 }
 
 impl<'a, 'io> Context<'a, 'io> {
@@ -54,10 +56,9 @@ impl<'a, 'io> Context<'a, 'io> {
             Some(d) => start.join(d),
             None => start.clone(),
         };
-        let cwd = wanted.canonicalize().map_err(|source| Error::Io {
-            doing: format!("-C {}", wanted.display()),
-            source,
-        })?;
+        let cwd = wanted
+            .canonicalize()
+            .map_err(|source| Error::Io { doing: format!("-C {}", wanted.display()), source })?;
         if !cwd.is_dir() {
             return Err(Error::usage(format!("-C {}: not a directory", wanted.display()), None));
         }
@@ -66,11 +67,15 @@ impl<'a, 'io> Context<'a, 'io> {
             if !is_valid_key(p) {
                 return Err(Error::usage(
                     format!("invalid profile name {p:?}"),
-                    Some("a profile names the file .env.<profile>: use letters, digits, `_`, `.` or `-`".into()),
+                    Some(
+                        "a profile names the file .env.<profile>: use letters, digits, `_`, `.` or `-`"
+                            .into(),
+                    ),
                 ));
             }
         }
-        let tkx_dir = var("TKX_DIR").map(|d| start.join(PathBuf::from(d))).or_else(layers::discover::default_tkx_dir);
+        let tkx_dir =
+            var("TKX_DIR").map(|d| start.join(PathBuf::from(d))).or_else(layers::discover::default_tkx_dir);
         Ok(Context {
             io,
             out_paint,
@@ -86,6 +91,7 @@ impl<'a, 'io> Context<'a, 'io> {
                 tkx_dir,
                 process,
             },
+            changed_dir: cli.directory.is_some(),
         })
     }
 

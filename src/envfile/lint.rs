@@ -129,19 +129,16 @@ impl Lint {
             Lint::MissingEquals { exported: false } => {
                 "expected KEY=VALUE, found a line without `=`; the line is ignored".to_owned()
             }
-            Lint::InvalidKey { bad: None } => {
-                "a statement without a key; the line is ignored".to_owned()
-            }
+            Lint::InvalidKey { bad: None } => "a statement without a key; the line is ignored".to_owned(),
             Lint::InvalidKey { bad: Some(c) } => format!(
                 "invalid character {c:?} in a key: keys may hold only A-Z, a-z, 0-9, `_`, `.` and `-`; the line is ignored"
             ),
             Lint::ColonSeparator { key } => {
                 format!("`{key}:` uses a colon instead of `=`; the line is ignored")
             }
-            Lint::UnterminatedQuote { key, quote } => format!(
-                "unterminated {} quote in the value of {key}; the line is ignored",
-                quote.name()
-            ),
+            Lint::UnterminatedQuote { key, quote } => {
+                format!("unterminated {} quote in the value of {key}; the line is ignored", quote.name())
+            }
             Lint::TextAfterQuote { key } => {
                 format!("text after the closing quote in the value of {key}; the line is ignored")
             }
@@ -165,15 +162,12 @@ impl Lint {
             Lint::SpacesAroundEquals { key } => {
                 format!("write `{key}=value` with no blanks around `=`")
             }
-            Lint::MissingEquals { .. } => {
-                "write KEY=value, or comment the line out with `#`".to_owned()
-            }
+            Lint::MissingEquals { .. } => "write KEY=value, or comment the line out with `#`".to_owned(),
             Lint::InvalidKey { .. } => "rename the key, e.g. to UPPER_SNAKE_CASE".to_owned(),
             Lint::ColonSeparator { key } => format!("write `{key}=value`"),
-            Lint::UnterminatedQuote { quote, .. } => format!(
-                "close the {} quote, or use single quotes for a literal value",
-                quote.name()
-            ),
+            Lint::UnterminatedQuote { quote, .. } => {
+                format!("close the {} quote, or use single quotes for a literal value", quote.name())
+            }
             Lint::TextAfterQuote { .. } => {
                 "put the whole value inside the quotes, or a blank before a `#` comment".to_owned()
             }
@@ -205,11 +199,7 @@ impl LintAt {
         Finding {
             rule: self.lint.rule().into(),
             severity: self.lint.severity(),
-            location: Some(Location {
-                path: path.to_owned(),
-                line: self.line,
-                column: self.column,
-            }),
+            location: Some(Location { path: path.to_owned(), line: self.line, column: self.column }),
             message: self.lint.message(),
             secret: None,
             hint: self.lint.hint(),

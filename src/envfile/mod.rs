@@ -76,7 +76,8 @@ mod tests {
 
     #[test]
     fn the_parser_never_panics_on_any_truncation_of_tricky_input() {
-        let text = "\u{feff}export A=\"x\\\"y\n${B:-${C}}\" # c\r\nB='it\\'s'\nC=`q`\nD = 1\nE=\"open\nF=ключ$X\n";
+        let text =
+            "\u{feff}export A=\"x\\\"y\n${B:-${C}}\" # c\r\nB='it\\'s'\nC=`q`\nD = 1\nE=\"open\nF=ключ$X\n";
         for end in 0..=text.len() {
             if let Some(prefix) = text.get(..end) {
                 let _ = file_lints(&parse(prefix));

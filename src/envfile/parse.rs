@@ -558,12 +558,15 @@ mod tests {
 
     #[test]
     fn statements() {
-        assert_eq!(kv("A=1\nexport B=2\n  C=3\n\tD=4"), vec![
-            ("A".into(), "1".into()),
-            ("B".into(), "2".into()),
-            ("C".into(), "3".into()),
-            ("D".into(), "4".into())
-        ]);
+        assert_eq!(
+            kv("A=1\nexport B=2\n  C=3\n\tD=4"),
+            vec![
+                ("A".into(), "1".into()),
+                ("B".into(), "2".into()),
+                ("C".into(), "3".into()),
+                ("D".into(), "4".into())
+            ]
+        );
         assert_eq!(one("a.b-c_d=1"), "1");
         assert_eq!(one("export=1"), "1");
         assert_eq!(kv("export\tKEY=x")[0].0, "KEY");
@@ -650,7 +653,8 @@ mod tests {
 
     #[test]
     fn spaces_around_equals_are_skipped_with_a_warning() {
-        for line in ["KEY = value", "KEY =value", "KEY= value", "KEY\t=\tvalue", "export KEY = value", "KEY=\tvalue"]
+        for line in
+            ["KEY = value", "KEY =value", "KEY= value", "KEY\t=\tvalue", "export KEY = value", "KEY=\tvalue"]
         {
             let p = parse(line);
             assert!(p.entries.is_empty(), "{line:?} was loaded");
@@ -664,16 +668,19 @@ mod tests {
     #[test]
     fn malformed_statements_are_skipped_and_parsing_goes_on() {
         let text = "A=1\nKEY\nexport KEY\nKEY!=x\nCLÉ=x\nKEY: value\nB=\"open\nC=2\nD=\"x\"tail\n=x\nE=3\n";
-        assert_eq!(skipped(text), vec![
-            (2, "envfile/missing-equals"),
-            (3, "envfile/missing-equals"),
-            (4, "envfile/invalid-key"),
-            (5, "envfile/invalid-key"),
-            (6, "envfile/colon-separator"),
-            (7, "envfile/unterminated-quote"),
-            (9, "envfile/text-after-quote"),
-            (10, "envfile/invalid-key"),
-        ]);
+        assert_eq!(
+            skipped(text),
+            vec![
+                (2, "envfile/missing-equals"),
+                (3, "envfile/missing-equals"),
+                (4, "envfile/invalid-key"),
+                (5, "envfile/invalid-key"),
+                (6, "envfile/colon-separator"),
+                (7, "envfile/unterminated-quote"),
+                (9, "envfile/text-after-quote"),
+                (10, "envfile/invalid-key"),
+            ]
+        );
         let keys: Vec<_> = kv(text).into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["A", "C", "E"]);
     }

@@ -62,8 +62,29 @@ mod tests {
 
     #[test]
     fn tricky_values_round_trip() {
-        for v in ["", " lead", "trail ", "a # b", "#x", "'", "\"", "`", "\\", "a\\'b", "$X", "${X}", "\\$",
-            "line\nbreak", "cr\rlf\r\n", "tab\there", "ключ", "😀", "x'y\"z`", "=", "a=b"] {
+        for v in [
+            "",
+            " lead",
+            "trail ",
+            "a # b",
+            "#x",
+            "'",
+            "\"",
+            "`",
+            "\\",
+            "a\\'b",
+            "$X",
+            "${X}",
+            "\\$",
+            "line\nbreak",
+            "cr\rlf\r\n",
+            "tab\there",
+            "ключ",
+            "😀",
+            "x'y\"z`",
+            "=",
+            "a=b",
+        ] {
             assert_eq!(round_trip(v).as_deref(), Some(v), "{v:?} quoted as {}", quote(v));
         }
     }

@@ -194,7 +194,11 @@ impl Resolution {
             };
             let (wr, hr) = (w.value.redacted(), hidden.value.redacted());
             let show = |r: &crate::secret::Redacted| {
-                if r.masked.is_empty() { "empty".to_owned() } else { format!("{} {}", r.masked, r.fingerprint) }
+                if r.masked.is_empty() {
+                    "empty".to_owned()
+                } else {
+                    format!("{} {}", r.masked, r.fingerprint)
+                }
             };
             let hint = if w.origin.layer == Layer::Process {
                 format!(
@@ -202,7 +206,12 @@ impl Resolution {
                     var.key
                 )
             } else {
-                format!("remove {} from {} if the value in {} is the right one", var.key, from(w), from(hidden))
+                format!(
+                    "remove {} from {} if the value in {} is the right one",
+                    var.key,
+                    from(w),
+                    from(hidden)
+                )
             };
             out.push(Finding {
                 rule: "layers/shadowed".into(),
@@ -270,7 +279,9 @@ pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
                 sources.push(Source { layer, path, display, status: Status::Absent });
                 continue;
             }
-            Err(problem @ (FileProblem::IsDirectory | FileProblem::Unreadable(_))) if layer != Layer::File => {
+            Err(problem @ (FileProblem::IsDirectory | FileProblem::Unreadable(_)))
+                if layer != Layer::File =>
+            {
                 let reason = problem.to_string();
                 findings.push(FileFinding {
                     finding: Finding {
@@ -332,10 +343,11 @@ pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
             winners.entry(key).or_insert(value);
         }
         lints.sort_by_key(|l| (l.line, l.column));
-        findings.extend(lints.iter().map(|l| FileFinding {
-            finding: l.to_finding(&display),
-            on_load: l.lint.shown_on_load(),
-        }));
+        findings.extend(
+            lints
+                .iter()
+                .map(|l| FileFinding { finding: l.to_finding(&display), on_load: l.lint.shown_on_load() }),
+        );
         sources.push(Source { layer, path, display, status: Status::Loaded(parsed.entries.len()) });
     }
 
@@ -481,8 +493,11 @@ mod tests {
     #[test]
     fn expansion_sees_what_the_child_will_get() {
         let f = fixture();
-        fs::write(f.project.join(".env"), "HOST=localhost\nURL=http://${HOST}/x\nA=1\nB=$A\nA=2\nC=${SECRET}\nD=$HOME\n")
-            .unwrap();
+        fs::write(
+            f.project.join(".env"),
+            "HOST=localhost\nURL=http://${HOST}/x\nA=1\nB=$A\nA=2\nC=${SECRET}\nD=$HOME\n",
+        )
+        .unwrap();
         fs::write(f.project.join(".env.prod"), "HOST=prod\n").unwrap();
         fs::write(f.private(), "SECRET=s3\n").unwrap();
         let mut opts = f.opts(&[("HOME", "/home/u")]);
@@ -510,7 +525,8 @@ mod tests {
     fn shadow_warnings_name_both_origins_and_never_the_value() {
         let f = fixture();
         fs::write(f.project.join(".env"), "OPENAI_PAT=sk-proj-fromthefile-1234567890\nSAME=x\n").unwrap();
-        let r = resolve(&f.opts(&[("OPENAI_PAT", "sk-proj-stale-exported-0987654321"), ("SAME", "x")])).unwrap();
+        let r =
+            resolve(&f.opts(&[("OPENAI_PAT", "sk-proj-stale-exported-0987654321"), ("SAME", "x")])).unwrap();
         let w = r.shadow_warnings();
         assert_eq!(w.len(), 1);
         assert!(w[0].message.starts_with("OPENAI_PAT from the process environment (sk-p**********4321"));

@@ -95,7 +95,5 @@ impl Summary {
 
 /// Sorts findings deterministically: by path, line, column, rule.
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (&a.location, &a.rule, &a.message).cmp(&(&b.location, &b.rule, &b.message))
-    });
+    findings.sort_by(|a, b| (&a.location, &a.rule, &a.message).cmp(&(&b.location, &b.rule, &b.message)));
 }

@@ -22,11 +22,7 @@ impl Painter {
     }
 
     fn paint(self, style: Style, text: &str) -> String {
-        if self.enabled {
-            style.force_styling(true).apply_to(text).to_string()
-        } else {
-            text.to_owned()
-        }
+        if self.enabled { style.force_styling(true).apply_to(text).to_string() } else { text.to_owned() }
     }
 
     /// The severity word, coloured.

@@ -39,10 +39,7 @@ impl Secret {
 
     /// The mask and fingerprint of this value.
     pub fn redacted(&self) -> Redacted {
-        Redacted {
-            masked: mask(&self.0),
-            fingerprint: fingerprint(&self.0),
-        }
+        Redacted { masked: mask(&self.0), fingerprint: fingerprint(&self.0) }
     }
 }
 

@@ -13,12 +13,19 @@ fn check(rel: &str, generated: &[u8]) {
         return;
     }
     let committed = std::fs::read(&path).unwrap_or_default();
-    assert!(committed == generated, "{rel} is stale: run `TKX_BLESS=1 cargo test --test cli completions` and commit it");
+    assert!(
+        committed == generated,
+        "{rel} is stale: run `TKX_BLESS=1 cargo test --test cli completions` and commit it"
+    );
 }
 
 #[test]
 fn committed_completions_are_current() {
-    for (shell, file) in [(Shell::Bash, "completions/tkx.bash"), (Shell::Zsh, "completions/_tkx"), (Shell::Fish, "completions/tkx.fish")] {
+    for (shell, file) in [
+        (Shell::Bash, "completions/tkx.bash"),
+        (Shell::Zsh, "completions/_tkx"),
+        (Shell::Fish, "completions/tkx.fish"),
+    ] {
         check(file, &tkx::commands::completions::script(shell));
     }
 }

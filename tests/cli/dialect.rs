@@ -60,7 +60,10 @@ fn where_dotenvy_differs_tkx_follows_the_contract() {
 fn crlf_files_load_like_lf_files() {
     let env = TestEnv::new();
     env.write(".env", "A=1\r\nB=\"x\r\ny\"\r\nC='z' # c\r\n");
-    env.tkx(["exec", "--", "sh", "-c", "printf '%s|%s|%s' \"$A\" \"$B\" \"$C\""]).assert().success().stdout("1|x\ny|z");
+    env.tkx(["exec", "--", "sh", "-c", "printf '%s|%s|%s' \"$A\" \"$B\" \"$C\""])
+        .assert()
+        .success()
+        .stdout("1|x\ny|z");
 }
 
 #[test]

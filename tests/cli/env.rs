@@ -22,11 +22,14 @@ fn listing_is_masked_with_origin_and_fingerprint() {
     let lines: Vec<Vec<String>> =
         text.lines().map(|l| l.split_whitespace().map(str::to_owned).collect()).collect();
     let row = |k: &str, v: &str, o: &str, fp: String| vec![k.to_owned(), v.to_owned(), o.to_owned(), fp];
-    assert_eq!(lines, [
-        row("NAME", "********", ".env:4", fingerprint("tkx user")),
-        row("OPENAI_PAT", "sk-p**********JKLM", ".env:2", fingerprint(KEY)),
-        row("PORT", "********", ".env:3", fingerprint("8080")),
-    ]);
+    assert_eq!(
+        lines,
+        [
+            row("NAME", "********", ".env:4", fingerprint("tkx user")),
+            row("OPENAI_PAT", "sk-p**********JKLM", ".env:2", fingerprint(KEY)),
+            row("PORT", "********", ".env:3", fingerprint("8080")),
+        ]
+    );
     assert_no_leak(&out, KEY);
 }
 
@@ -40,7 +43,10 @@ fn fingerprints_are_sha256_prefixes() {
 #[test]
 fn all_adds_process_only_variables() {
     let env = project();
-    env.tkx(["env"]).env("ONLY_IN_PROCESS", "x").assert().stdout(predicate::str::contains("ONLY_IN_PROCESS").not());
+    env.tkx(["env"])
+        .env("ONLY_IN_PROCESS", "x")
+        .assert()
+        .stdout(predicate::str::contains("ONLY_IN_PROCESS").not());
     env.tkx(["env", "--all"])
         .env("ONLY_IN_PROCESS", "x")
         .assert()
@@ -106,7 +112,10 @@ fn json_has_stable_fields_and_no_values() {
     let keys: Vec<&str> = doc.variables.iter().map(|v| v.key.as_str()).collect();
     assert_eq!(keys, ["NAME", "OPENAI_PAT", "PORT"]);
     let pat = &doc.variables[1];
-    assert_eq!((pat.origin.layer.as_str(), pat.origin.path.as_deref(), pat.origin.line), ("project", Some(".env"), Some(2)));
+    assert_eq!(
+        (pat.origin.layer.as_str(), pat.origin.path.as_deref(), pat.origin.line),
+        ("project", Some(".env"), Some(2))
+    );
     assert_eq!(pat.masked, "sk-p**********JKLM");
     assert!(pat.fingerprint.starts_with("sha256:") && pat.value.is_none());
     let port = &doc.variables[2];
@@ -115,7 +124,8 @@ fn json_has_stable_fields_and_no_values() {
     assert_eq!(port.shadowed[0].origin.layer, "project");
     assert!(port.shadowed[0].value.is_none() && port.shadowed[0].masked == "********");
     assert!(!port.shadowed[0].fingerprint.is_empty());
-    let layers: Vec<(&str, &str)> = doc.sources.iter().map(|s| (s.layer.as_str(), s.status.as_str())).collect();
+    let layers: Vec<(&str, &str)> =
+        doc.sources.iter().map(|s| (s.layer.as_str(), s.status.as_str())).collect();
     assert_eq!(layers, [("private", "absent"), ("user", "loaded"), ("project", "loaded")]);
     assert!(doc.sources[1].path.ends_with("tkx/.env"));
     // --reveal adds the values.
@@ -138,7 +148,10 @@ fn explain_shows_every_layer_and_the_winner() {
     assert_eq!(rows[0].last(), Some(&"wins"));
     assert_eq!((rows[1][0], rows[1].last().copied()), ("private", Some("file")));
     assert_eq!((rows[2][0], rows[2].last().copied()), ("user", Some("shadowed")));
-    assert_eq!((rows[3][0], rows[3][1], rows[3].last().copied()), ("profile", ".env.dev:1", Some("shadowed")));
+    assert_eq!(
+        (rows[3][0], rows[3][1], rows[3].last().copied()),
+        ("profile", ".env.dev:1", Some("shadowed"))
+    );
     assert_eq!((rows[4][0], rows[4][1], rows[4].last().copied()), ("project", ".env:3", Some("shadowed")));
 }
 
@@ -235,7 +248,10 @@ fn a_closed_pipe_is_not_an_error() {
     env.write(".env", body);
     let out = std::process::Command::new("sh")
         .arg("-c")
-        .arg(format!("'{}' env | head -n 1; echo \"rc=${{PIPESTATUS:-x}}\"", assert_cmd::cargo::cargo_bin!("tkx").display()))
+        .arg(format!(
+            "'{}' env | head -n 1; echo \"rc=${{PIPESTATUS:-x}}\"",
+            assert_cmd::cargo::cargo_bin!("tkx").display()
+        ))
         .current_dir(env.project())
         .env("TKX_DIR", env.tkx_dir())
         .output()

@@ -50,7 +50,11 @@ fn command_not_found_is_127_and_not_executable_is_126() {
         .code(127)
         .stderr(predicate::str::contains("tkx: no-such-command-tkx: command not found"));
     let script = env.write("script.sh", "#!/bin/sh\necho hi\n");
-    env.tkx(["exec", "--"]).arg(&script).assert().code(126).stderr(predicate::str::contains("permission denied"));
+    env.tkx(["exec", "--"])
+        .arg(&script)
+        .assert()
+        .code(126)
+        .stderr(predicate::str::contains("permission denied"));
     env.tkx(["exec", "--", "./missing.sh"]).assert().code(127);
 }
 
@@ -76,7 +80,13 @@ fn sigterm_reaches_the_child() {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("tkx"))
         .current_dir(env.project())
         .env("TKX_DIR", env.tkx_dir())
-        .args(["exec", "--", "sh", "-c", "trap 'echo got-term; exit 42' TERM; echo ready; while :; do sleep 0.05; done"])
+        .args([
+            "exec",
+            "--",
+            "sh",
+            "-c",
+            "trap 'echo got-term; exit 42' TERM; echo ready; while :; do sleep 0.05; done",
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -92,7 +102,11 @@ fn sigterm_reaches_the_child() {
 #[test]
 fn stdin_passes_through() {
     let env = project();
-    env.tkx(["exec", "--", "cat"]).write_stdin("line 1\nline 2\n").assert().success().stdout("line 1\nline 2\n");
+    env.tkx(["exec", "--", "cat"])
+        .write_stdin("line 1\nline 2\n")
+        .assert()
+        .success()
+        .stdout("line 1\nline 2\n");
 }
 
 #[test]
@@ -179,10 +193,9 @@ fn usage_errors_stay_2() {
 fn a_value_too_long_for_execve_is_refused_clearly() {
     let env = TestEnv::new();
     env.write(".env", format!("BIG={}\n", "x".repeat(140 * 1024)));
-    env.tkx(["exec", "--", "true"])
-        .assert()
-        .code(125)
-        .stderr(predicate::str::contains("BIG is 143364 bytes; Linux cannot pass an environment entry over 131072"));
+    env.tkx(["exec", "--", "true"]).assert().code(125).stderr(predicate::str::contains(
+        "BIG is 143364 bytes; Linux cannot pass an environment entry over 131072",
+    ));
 }
 
 #[test]

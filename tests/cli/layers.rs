@@ -50,7 +50,15 @@ fn the_project_is_found_upward_but_not_beyond_the_git_root() {
 fn dash_c_acts_in_another_directory_and_files_are_relative_to_it() {
     let env = TestEnv::new();
     env.write("sub/vars.env", "X=from-vars\n");
-    env.tkx_in(&env.root, ["-C", "project/sub", "-f", "vars.env", "get", "X"]).assert().success().stdout("from-vars\n");
+    env.tkx_in(&env.root, ["-C", "project/sub", "-f", "vars.env", "get", "X"])
+        .assert()
+        .success()
+        .stdout("from-vars\n");
+    // The child starts in DIR too, as with `git -C` and `make -C`.
+    env.tkx_in(&env.root, ["-C", "project/sub", "exec", "--", "pwd"])
+        .assert()
+        .success()
+        .stdout(format!("{}\n", env.project().join("sub").display()));
     env.tkx(["-C", "does-not-exist", "env"]).assert().code(2);
     env.tkx(["-C", "does-not-exist", "exec", "--", "true"]).assert().code(125);
 }
@@ -94,7 +102,10 @@ fn verbose_lists_the_files_read_in_order() {
 #[test]
 fn an_invalid_profile_name_is_a_usage_error() {
     let env = TestEnv::new();
-    env.tkx(["-p", "../../etc/passwd", "env"]).assert().code(2).stderr(predicate::str::contains("invalid profile name"));
+    env.tkx(["-p", "../../etc/passwd", "env"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid profile name"));
 }
 
 #[test]
@@ -102,5 +113,10 @@ fn tkx_dir_defaults_to_the_platform_config_directory() {
     let env = TestEnv::new();
     let config = env.root.join("home/.config/tkx");
     env.write_abs(&config.join(".env"), "FROM_USER=yes\n");
-    env.tkx(["get", "FROM_USER"]).env_remove("TKX_DIR").env("XDG_CONFIG_HOME", env.root.join("home/.config")).assert().success().stdout("yes\n");
+    env.tkx(["get", "FROM_USER"])
+        .env_remove("TKX_DIR")
+        .env("XDG_CONFIG_HOME", env.root.join("home/.config"))
+        .assert()
+        .success()
+        .stdout("yes\n");
 }
