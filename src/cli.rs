@@ -75,6 +75,11 @@ pub enum Command {
     Env(EnvArgs),
     /// Print one resolved value, unmasked (for scripts); exit 1 if unset.
     Get(GetArgs),
+    /// Check the project: permissions, .gitignore, tracked env files, syntax, .env.example drift,
+    /// placeholders, key formats. Exits 1 on errors (CI).
+    Doctor(DoctorArgs),
+    /// Compare the resolved project files with .env.example: missing, extra, empty and placeholder keys.
+    Diff(DiffArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -129,6 +134,60 @@ pub struct EnvArgs {
     /// Print `export KEY='value'` lines for `eval` in sh, bash and zsh (unmasked).
     #[arg(long, conflicts_with = "explain")]
     pub export: bool,
+}
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people: `path:line: severity[rule]: message`.
+    Text,
+    /// One JSON object: `{"findings":[…],"summary":{…}}`.
+    Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`).
+    Github,
+}
+
+/// `tkx doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Fix what is safe to fix: file modes (0600/0700) and .gitignore coverage.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Formats `tkx diff` can print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A compact table.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// `tkx diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The example file to compare against (default: the project's .env.example).
+    #[arg(long, value_name = "PATH")]
+    pub example: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+
+    /// Add the keys missing from the example to it, as `KEY=` with a comment.
+    #[arg(long)]
+    pub write_example: bool,
 }
 
 /// `tkx get`.

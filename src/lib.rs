@@ -48,6 +48,8 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<u8, Error> {
         Command::Exec(args) => commands::exec::run(&mut ctx, args),
         Command::Env(args) => commands::env::run(&mut ctx, args),
         Command::Get(args) => commands::get::run(&mut ctx, args),
+        Command::Doctor(args) => commands::doctor::run(&mut ctx, args),
+        Command::Diff(args) => commands::diff::run(&mut ctx, args),
         Command::Completions(_) => Ok(0),
     }?;
     ctx.io.out.flush().map_err(Error::Output)?;

@@ -2,6 +2,8 @@
 //! the results are written to the handles `main` passed in.
 
 pub mod completions;
+pub mod diff;
+pub mod doctor;
 pub mod env;
 pub mod exec;
 pub mod get;

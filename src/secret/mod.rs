@@ -5,9 +5,11 @@
 
 mod fingerprint;
 mod mask;
+mod placeholder;
 
 pub use fingerprint::fingerprint;
 pub use mask::mask;
+pub use placeholder::is_placeholder;
 
 use std::fmt;
 

@@ -9,3 +9,4 @@ mod env;
 mod exec;
 mod get;
 mod layers;
+mod diff;

@@ -1,0 +1,94 @@
+//! Recognising placeholder values: what `.env.example` holds instead of a key.
+
+/// Whether `value` is obviously a placeholder: `your-…-here`, `changeme`, `xxx`, `<…>`,
+/// `sk-...`, `****`, `TODO`. Empty is not a placeholder (it is empty).
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() {
+        return false;
+    }
+    let lower = v.to_ascii_lowercase();
+    if v.starts_with('<') && v.ends_with('>') {
+        return true;
+    }
+    if v.contains("...") || v.contains('…') {
+        return true;
+    }
+    if v.len() >= 3 && v.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '-' | '_')) {
+        return true;
+    }
+    if lower.contains("xxxx") || lower.contains("****") {
+        return true;
+    }
+    if lower.starts_with("your") || lower.contains("-your-") || lower.contains("_your_") {
+        return true;
+    }
+    const WORDS: &[&str] = &[
+        "changeme",
+        "change-me",
+        "change_me",
+        "replaceme",
+        "replace-me",
+        "replace_me",
+        "placeholder",
+        "insert-key",
+        "insert_key",
+        "todo",
+        "tbd",
+        "fixme",
+        "dummy",
+        "redacted",
+        "secret-here",
+        "key-here",
+        "token-here",
+    ];
+    WORDS.iter().any(|w| lower == *w || lower.contains(w) && w.len() >= 7)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_placeholder;
+
+    #[test]
+    fn placeholders() {
+        for v in [
+            "your-key-here",
+            "your_openai_key",
+            "YOUR_API_KEY",
+            "sk-your-key-here",
+            "changeme",
+            "CHANGE_ME",
+            "xxx",
+            "XXXXXXXX",
+            "sk-xxxxxxxxxxxx",
+            "<KEY>",
+            "<your token>",
+            "sk-...",
+            "sk-proj-...",
+            "sk-p****",
+            "TODO",
+            "placeholder",
+            "replace-me-with-a-key",
+        ] {
+            assert!(is_placeholder(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn real_values_are_not_placeholders() {
+        for v in [
+            "",
+            "8080",
+            "gpt-4o-mini",
+            "sk-proj-Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z",
+            "https://api.example.com/v1",
+            "postgres://u:p@localhost/db",
+            "info",
+            "true",
+            "0",
+            "todolist-app",
+        ] {
+            assert!(!is_placeholder(v), "{v}");
+        }
+    }
+}
