@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod diff;
 pub mod envfile;
 pub mod error;
 pub mod example;
