@@ -39,6 +39,8 @@ complete -c tkx -n "__fish_tkx_needs_command" -s V -l version -d 'Print version'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "exec" -d 'Run a command with the resolved environment'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "env" -d 'Show the resolved variables, masked, with their origin'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "get" -d 'Print one resolved value, unmasked (for scripts); exit 1 if unset'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "doctor" -d 'Check the project: permissions, .gitignore, tracked env files, syntax, .env.example drift, placeholders, key formats. Exits 1 on errors (CI)'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "diff" -d 'Compare the resolved project files with .env.example: missing, extra, empty and placeholder keys'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -l require -d 'Refuse to start (exit 125) unless these keys are set and not empty' -r
@@ -83,6 +85,38 @@ complete -c tkx -n "__fish_tkx_using_subcommand get" -l override -d 'Let values 
 complete -c tkx -n "__fish_tkx_using_subcommand get" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand get" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand doctor" -l format -d 'Output format' -r -f -a "text\t'For people: `path:line: severity[rule]: message`'
+json\t'One JSON object: `{"findings":[…],"summary":{…}}`'
+sarif\t'SARIF 2.1.0, for code-scanning upload'
+github\t'GitHub Actions workflow commands (`::error file=…,line=…::…`)'"
+complete -c tkx -n "__fish_tkx_using_subcommand doctor" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand doctor" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand doctor" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand doctor" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand doctor" -l fix -d 'Fix what is safe to fix: file modes (0600/0700) and .gitignore coverage'
+complete -c tkx -n "__fish_tkx_using_subcommand doctor" -l strict -d 'Fail (exit 1) on warnings too'
+complete -c tkx -n "__fish_tkx_using_subcommand doctor" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand doctor" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand doctor" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand doctor" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand diff" -l example -d 'The example file to compare against (default: the project\'s .env.example)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand diff" -l format -d 'Output format' -r -f -a "text\t'A compact table'
+json\t'One JSON object'"
+complete -c tkx -n "__fish_tkx_using_subcommand diff" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand diff" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand diff" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand diff" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand diff" -l write-example -d 'Add the keys missing from the example to it, as `KEY=` with a comment'
+complete -c tkx -n "__fish_tkx_using_subcommand diff" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand diff" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand diff" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand diff" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -94,8 +128,10 @@ complete -c tkx -n "__fish_tkx_using_subcommand completions" -l override -d 'Let
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get completions help" -f -a "exec" -d 'Run a command with the resolved environment'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get completions help" -f -a "env" -d 'Show the resolved variables, masked, with their origin'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get completions help" -f -a "get" -d 'Print one resolved value, unmasked (for scripts); exit 1 if unset'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "exec" -d 'Run a command with the resolved environment'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "env" -d 'Show the resolved variables, masked, with their origin'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "get" -d 'Print one resolved value, unmasked (for scripts); exit 1 if unset'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "doctor" -d 'Check the project: permissions, .gitignore, tracked env files, syntax, .env.example drift, placeholders, key formats. Exits 1 on errors (CI)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "diff" -d 'Compare the resolved project files with .env.example: missing, extra, empty and placeholder keys'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

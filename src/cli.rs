@@ -1,5 +1,8 @@
 //! The command line, as clap declarations only: all of `--help` lives here.
 
+// Doc comments here are `--help` text, where `<NAME>` is plain text, not HTML.
+#![allow(rustdoc::invalid_html_tags)]
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::path::PathBuf;

@@ -340,7 +340,7 @@ mod tests {
             Layer::File => Some("ci.env".to_owned()),
             Layer::Project => Some(".env".to_owned()),
         };
-        Definition { origin: Origin { layer, path, line }, value: Secret::new(value) }
+        Definition { origin: Origin { layer, path: path.map(Into::into), line }, value: Secret::new(value) }
     }
 
     /// A resolution from definitions, highest precedence first per key.

@@ -138,16 +138,9 @@ fn is_blank(b: u8) -> bool {
 /// Parses env-file text.
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
-    let bytes = text.as_bytes();
-    for (i, b) in bytes.iter().enumerate() {
-        if *b == b'\n' {
-            if i > 0 && bytes[i - 1] == b'\r' {
-                parsed.crlf_lines += 1;
-            } else {
-                parsed.lf_lines += 1;
-            }
-        }
-    }
+    let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    parsed.crlf_lines = memchr::memmem::find_iter(text.as_bytes(), b"\r\n").count();
+    parsed.lf_lines = newlines - parsed.crlf_lines;
     let mut parser = Parser { text, no_close: [usize::MAX; 3] };
     let mut pos = 0;
     if text.starts_with('\u{feff}') {
@@ -179,7 +172,7 @@ pub fn parse(text: &str) -> Parsed {
 
 /// The end of the line's content (before `\r\n` or `\n`) and the start of the next line.
 fn line_bounds(text: &str, pos: usize) -> (usize, usize) {
-    match text[pos..].find('\n') {
+    match memchr::memchr(b'\n', &text.as_bytes()[pos..]) {
         Some(off) => {
             let nl = pos + off;
             let end = if nl > pos && text.as_bytes()[nl - 1] == b'\r' { nl - 1 } else { nl };
@@ -222,7 +215,7 @@ impl Parser<'_> {
         if i == b.len() || b[i] == b'#' {
             return Step::Blank;
         }
-        if let Some(nul) = line.find('\0') {
+        if let Some(nul) = memchr::memchr(0, b) {
             return Step::Skip(Lint::NulByte, self.column(start, start + nul));
         }
         let mut exported = false;
@@ -360,18 +353,10 @@ impl Parser<'_> {
 
 /// An unquoted value: the rest of the line after `=`.
 fn unquoted(rest: &str) -> RawValue {
+    // Only a `#` after a blank starts a comment; `#` right after `=` is part of the value
+    // (`COLOR=#ff6600`). `KEY= #c` never gets here with text: it is an empty value.
     let b = rest.as_bytes();
-    let mut end = b.len();
-    for (i, c) in b.iter().enumerate() {
-        if *c == b'#' && (i == 0 || is_blank(b[i - 1])) {
-            // `#` right after `=` is part of the value (`COLOR=#ff6600`); only a `#` after
-            // a blank starts a comment. `KEY= #c` never gets here: it is an empty value.
-            if i > 0 {
-                end = i;
-                break;
-            }
-        }
-    }
+    let end = memchr::memchr2_iter(b' ', b'\t', b).find(|&i| b.get(i + 1) == Some(&b'#')).unwrap_or(b.len());
     let value = rest[..end].trim_matches([' ', '\t']);
     template(value, Context::Unquoted, 0)
 }
@@ -384,10 +369,10 @@ enum Context {
 
 /// Splits text into literal pieces and variable references, applying the context's escapes.
 fn template(s: &str, ctx: Context, depth: usize) -> RawValue {
-    let pieces = pieces(s, ctx, depth);
-    match pieces.as_slice() {
+    let mut pieces = pieces(s, ctx, depth);
+    match pieces.as_mut_slice() {
         [] => RawValue::Literal(String::new()),
-        [Piece::Lit(l)] => RawValue::Literal(l.clone()),
+        [Piece::Lit(l)] => RawValue::Literal(std::mem::take(l)),
         _ => RawValue::Template(pieces),
     }
 }
@@ -397,41 +382,43 @@ fn pieces(s: &str, ctx: Context, depth: usize) -> Vec<Piece> {
     let mut lit = String::new();
     let mut i = 0;
     while i < s.len() {
+        // Copy the run up to the next character that can mean something, in one go.
+        let run = memchr::memchr2(b'\\', b'$', &s.as_bytes()[i..]).map_or(s.len(), |off| i + off);
+        lit.push_str(&s[i..run]);
+        i = run;
         let rest = &s[i..];
-        let Some(c) = rest.chars().next() else { break };
-        match c {
-            '\\' => {
-                let next = rest[1..].chars().next();
-                let escaped = match (ctx, next) {
-                    (_, Some('$')) => Some('$'),
-                    (Context::Double, Some('n')) => Some('\n'),
-                    (Context::Double, Some('t')) => Some('\t'),
-                    (Context::Double, Some('r')) => Some('\r'),
-                    (Context::Double, Some('"')) => Some('"'),
-                    (Context::Double, Some('\\')) => Some('\\'),
-                    (Context::Double, Some('\'')) => Some('\''),
-                    _ => None,
-                };
-                match escaped {
-                    Some(e) => {
-                        lit.push(e);
-                        i += 2;
-                    }
-                    None => {
-                        lit.push('\\');
-                        i += 1;
-                        // In double quotes an unknown escape is kept whole (`\d` stays `\d`);
-                        // the next character must not start an expansion of its own.
-                        if ctx == Context::Double {
-                            if let Some(n) = next {
-                                lit.push(n);
-                                i += n.len_utf8();
-                            }
+        if let Some(after) = rest.strip_prefix('\\') {
+            let next = after.chars().next();
+            let escaped = match (ctx, next) {
+                (_, Some('$')) => Some('$'),
+                (Context::Double, Some('n')) => Some('\n'),
+                (Context::Double, Some('t')) => Some('\t'),
+                (Context::Double, Some('r')) => Some('\r'),
+                (Context::Double, Some('"')) => Some('"'),
+                (Context::Double, Some('\\')) => Some('\\'),
+                (Context::Double, Some('\'')) => Some('\''),
+                _ => None,
+            };
+            match escaped {
+                Some(e) => {
+                    lit.push(e);
+                    i += 2;
+                }
+                None => {
+                    lit.push('\\');
+                    i += 1;
+                    // In double quotes an unknown escape is kept whole (`\d` stays `\d`);
+                    // the next character must not start an expansion of its own.
+                    if ctx == Context::Double {
+                        if let Some(n) = next {
+                            lit.push(n);
+                            i += n.len_utf8();
                         }
                     }
                 }
             }
-            '$' => match expansion(rest, ctx, depth) {
+        } else if rest.starts_with('$') {
+            match expansion(rest, ctx, depth) {
                 Some((piece, used)) => {
                     if !lit.is_empty() {
                         out.push(Piece::Lit(std::mem::take(&mut lit)));
@@ -443,10 +430,6 @@ fn pieces(s: &str, ctx: Context, depth: usize) -> Vec<Piece> {
                     lit.push('$');
                     i += 1;
                 }
-            },
-            c => {
-                lit.push(c);
-                i += c.len_utf8();
             }
         }
     }

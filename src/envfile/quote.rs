@@ -1,7 +1,7 @@
 //! Writing values so the parser reads them back exactly.
 //!
 //! `set`, `init` and `move` write with [`quote`]; a property test checks that
-//! every value round-trips through [`super::parse`].
+//! every value round-trips through [`super::parse()`].
 
 /// Quotes `value` for a `KEY=VALUE` line: bare when it holds only characters that
 /// mean nothing special to tkx or to a POSIX shell, single-quoted when that is

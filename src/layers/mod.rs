@@ -10,10 +10,12 @@ use crate::envfile::{self, expand::expand, lint::Lint, lint::LintAt};
 use crate::error::{Error, FileProblem};
 use crate::report::{Finding, Location, Severity};
 use crate::secret::Secret;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A layer, in precedence order (highest first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -52,8 +54,9 @@ impl Layer {
 pub struct Origin {
     /// The layer.
     pub layer: Layer,
-    /// The file as displayed (`None` for the process environment).
-    pub path: Option<String>,
+    /// The file as displayed (`None` for the process environment); shared by every
+    /// definition from that file.
+    pub path: Option<Arc<str>>,
     /// 1-based line (0 for the process environment).
     pub line: usize,
 }
@@ -233,6 +236,12 @@ impl Resolution {
     }
 }
 
+/// The file definitions of one key, highest precedence first.
+struct Defs {
+    first: Definition,
+    rest: Vec<Definition>,
+}
+
 /// Loads every layer and resolves every key.
 pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
     let project_dir = discover::project_dir(&opts.cwd);
@@ -268,9 +277,9 @@ pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
 
     let mut sources = Vec::new();
     let mut findings = Vec::new();
-    // The winning file value of each key among the files loaded so far (higher layers first).
-    let mut winners: HashMap<String, String> = HashMap::new();
-    let mut defs: BTreeMap<String, Vec<Definition>> = BTreeMap::new();
+    // Every file definition of each key, highest precedence first: `first` is the winning
+    // file value among the files loaded so far.
+    let mut defs: HashMap<String, Defs> = HashMap::new();
 
     for (layer, path, display) in planned {
         let text = match envfile::read_text(&path) {
@@ -301,24 +310,34 @@ pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
         };
         let parsed = envfile::parse(&text);
         let mut lints: Vec<LintAt> = envfile::file_lints(&parsed);
-        // The current value of each key in this file, as it stands at each line.
-        let mut local: HashMap<String, String> = HashMap::new();
-        let mut file_defs: Vec<(String, Definition)> = Vec::new();
-        for entry in &parsed.entries {
+        let statements = parsed.entries.len();
+        // This file's definitions in order, and where each key stands at the current line.
+        let mut file_defs: Vec<(String, Definition)> = Vec::with_capacity(statements);
+        // Only expansion needs to look keys up in this file; most files expand nothing.
+        let expands = parsed.entries.iter().any(|e| matches!(e.value, envfile::RawValue::Template(_)));
+        let mut local: HashMap<String, usize> = HashMap::new();
+        let shared: Arc<str> = Arc::from(display.as_str());
+        for entry in parsed.entries {
             let mut undefined = Vec::new();
-            let mut lookup = |name: &str| -> Option<String> {
-                if !opts.override_env {
-                    if let Some(v) = process.get(name) {
-                        return Some(v.clone());
-                    }
+            let value = match entry.value {
+                envfile::RawValue::Literal(s) => s,
+                template => {
+                    let mut lookup = |name: &str| -> Option<String> {
+                        if !opts.override_env {
+                            if let Some(v) = process.get(name) {
+                                return Some(v.clone());
+                            }
+                        }
+                        let higher = defs.get(name).map(|d| &d.first.value);
+                        let here = local.get(name).and_then(|i| file_defs.get(*i)).map(|(_, d)| &d.value);
+                        higher
+                            .or(here)
+                            .map(|v| v.expose().to_owned())
+                            .or_else(|| if opts.override_env { process.get(name).cloned() } else { None })
+                    };
+                    expand(&template, &mut lookup, &mut undefined)
                 }
-                winners
-                    .get(name)
-                    .or_else(|| local.get(name))
-                    .cloned()
-                    .or_else(|| if opts.override_env { process.get(name).cloned() } else { None })
             };
-            let value = expand(&entry.value, &mut lookup, &mut undefined);
             for name in undefined {
                 lints.push(LintAt {
                     lint: Lint::UndefinedVariable { key: entry.key.clone(), name },
@@ -326,21 +345,20 @@ pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
                     column: entry.column,
                 });
             }
-            local.insert(entry.key.clone(), value.clone());
-            file_defs.push((
-                entry.key.clone(),
-                Definition {
-                    origin: Origin { layer, path: Some(display.clone()), line: entry.line },
-                    value: Secret::new(value),
-                },
-            ));
+            if expands {
+                local.insert(entry.key.clone(), file_defs.len());
+            }
+            let origin = Origin { layer, path: Some(shared.clone()), line: entry.line };
+            file_defs.push((entry.key, Definition { origin, value: Secret::new(value) }));
         }
         // Within a file the last definition wins, so it goes first.
         for (key, def) in file_defs.into_iter().rev() {
-            defs.entry(key).or_default().push(def);
-        }
-        for (key, value) in local {
-            winners.entry(key).or_insert(value);
+            match defs.entry(key) {
+                Entry::Occupied(mut o) => o.get_mut().rest.push(def),
+                Entry::Vacant(v) => {
+                    v.insert(Defs { first: def, rest: Vec::new() });
+                }
+            }
         }
         lints.sort_by_key(|l| (l.line, l.column));
         findings.extend(
@@ -348,26 +366,27 @@ pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
                 .iter()
                 .map(|l| FileFinding { finding: l.to_finding(&display), on_load: l.lint.shown_on_load() }),
         );
-        sources.push(Source { layer, path, display, status: Status::Loaded(parsed.entries.len()) });
+        sources.push(Source { layer, path, display, status: Status::Loaded(statements) });
     }
 
     let mut vars = BTreeMap::new();
-    for (key, mut list) in defs {
+    for (key, Defs { first, mut rest }) in defs {
         let from_process = process.get(&key).map(|v| Definition {
             origin: Origin { layer: Layer::Process, path: None, line: 0 },
             value: Secret::new(v.clone()),
         });
         let (winner, shadowed) = match from_process {
-            Some(p) if !opts.override_env => (p, list),
+            Some(p) if !opts.override_env => {
+                let mut all = Vec::with_capacity(rest.len() + 1);
+                all.push(first);
+                all.append(&mut rest);
+                (p, all)
+            }
             Some(p) => {
-                let first = list.remove(0);
-                list.push(p);
-                (first, list)
+                rest.push(p);
+                (first, rest)
             }
-            None => {
-                let first = list.remove(0);
-                (first, list)
-            }
+            None => (first, rest),
         };
         vars.insert(key.clone(), Variable { key, winner, shadowed });
     }
