@@ -10,8 +10,10 @@
 //!   `--file`s): the example documents the project, not what the shell or the user file
 //!   happen to hold. An extra key's row shows its highest-precedence project definition.
 //! - **Empty** and **placeholder** judge the value the key resolves to. A value is a
-//!   placeholder when it equals the example's own non-empty value (copied and never
-//!   filled in) or looks like one ([`crate::secret::is_placeholder`]).
+//!   placeholder when it looks like one ([`crate::secret::is_placeholder`]), or when the
+//!   key names a credential ([`crate::secret::is_secret_name`]) and the value equals the
+//!   example's own non-empty value (copied and never filled in). A configuration key that
+//!   keeps the example's default (`DEFAULT_MODEL=gpt-4o-mini`) is fine.
 //!
 //! Drift — exit 1 for `tkx diff` — is a *required* key that is missing, empty or a
 //! placeholder. Extra keys and optional keys are reported but are not drift.
@@ -22,7 +24,7 @@
 
 use crate::example::Declared;
 use crate::layers::{Definition, Layer, Origin, Resolution};
-use crate::secret::{Redacted, Secret, is_placeholder};
+use crate::secret::{Redacted, Secret, is_placeholder, is_secret_name};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
@@ -179,7 +181,9 @@ pub fn compare(declared: &[Declared], res: &Resolution) -> Diff {
                 let value = def.value.expose();
                 let status = if value.is_empty() {
                     Status::Empty
-                } else if (!d.placeholder.is_empty() && value == d.placeholder) || is_placeholder(value) {
+                } else if is_placeholder(value)
+                    || (is_secret_name(&d.key) && !d.placeholder.is_empty() && value == d.placeholder)
+                {
                     Status::Placeholder
                 } else {
                     Status::Ok
@@ -412,11 +416,17 @@ mod tests {
     }
 
     #[test]
-    fn a_value_equal_to_the_examples_value_is_a_placeholder_unless_that_is_empty() {
-        let res = resolution(&[("K", vec![def(Layer::Project, 1, "replace")])], &[]);
-        assert_eq!(status_of("K=replace\n", &res, "K"), Status::Placeholder);
-        assert_eq!(status_of("K=other\n", &res, "K"), Status::Ok);
-        assert_eq!(status_of("K=\n", &res, "K"), Status::Ok);
+    fn a_secret_equal_to_the_examples_value_is_a_placeholder_unless_that_is_empty() {
+        let res = resolution(&[("API_KEY", vec![def(Layer::Project, 1, "replace")])], &[]);
+        assert_eq!(status_of("API_KEY=replace\n", &res, "API_KEY"), Status::Placeholder);
+        assert_eq!(status_of("API_KEY=other\n", &res, "API_KEY"), Status::Ok);
+        assert_eq!(status_of("API_KEY=\n", &res, "API_KEY"), Status::Ok);
+    }
+
+    #[test]
+    fn configuration_may_keep_the_examples_default() {
+        let res = resolution(&[("DEFAULT_MODEL", vec![def(Layer::Project, 1, "gpt-4o-mini")])], &[]);
+        assert_eq!(status_of("DEFAULT_MODEL=gpt-4o-mini\n", &res, "DEFAULT_MODEL"), Status::Ok);
     }
 
     #[test]
@@ -476,9 +486,9 @@ mod tests {
 
     #[test]
     fn empty_and_placeholder_optional_keys_are_not_drift() {
-        let example = "# optional\nA=\nB=x # optional\n";
+        let example = "# optional\nA=\nB_TOKEN=x # optional\n";
         let res = resolution(
-            &[("A", vec![def(Layer::Project, 1, "")]), ("B", vec![def(Layer::Project, 2, "x")])],
+            &[("A", vec![def(Layer::Project, 1, "")]), ("B_TOKEN", vec![def(Layer::Project, 2, "x")])],
             &[],
         );
         let diff = compare(&declared(example), &res);

@@ -5,10 +5,12 @@
 
 mod fingerprint;
 mod mask;
+mod names;
 mod placeholder;
 
 pub use fingerprint::fingerprint;
 pub use mask::mask;
+pub use names::is_secret_name;
 pub use placeholder::is_placeholder;
 
 use std::fmt;

@@ -156,21 +156,25 @@ fn an_empty_required_value_is_drift_an_empty_optional_one_is_not() {
 #[test]
 fn placeholder_values_are_drift_real_values_are_not() {
     let env = TestEnv::new();
-    env.write(".env.example", "COPIED=replace\nLOOKS_FAKE=\nFINE=replace\n");
-    // COPIED still holds the example's value; LOOKS_FAKE holds an obvious placeholder.
-    env.write(".env", format!("COPIED=replace\nLOOKS_FAKE=sk-your-key-here\nFINE={KEY}\n"));
+    env.write(".env.example", "COPIED_TOKEN=replace\nLOOKS_FAKE=\nFINE=replace\nMODEL=gpt-4o-mini\n");
+    // COPIED_TOKEN still holds the example's value; LOOKS_FAKE holds an obvious placeholder;
+    // MODEL keeps the example's default, which is fine for configuration.
+    env.write(
+        ".env",
+        format!("COPIED_TOKEN=replace\nLOOKS_FAKE=sk-your-key-here\nFINE={KEY}\nMODEL=gpt-4o-mini\n"),
+    );
     let (code, out, _) = run(&env, &[]);
     assert_eq!(code, 1, "{out}");
     assert_eq!(
         rows(&out),
         [
-            row("placeholder", "COPIED", "********", ".env:1"),
+            row("placeholder", "COPIED_TOKEN", "********", ".env:1"),
             row("placeholder", "LOOKS_FAKE", "********", ".env:2")
         ]
     );
     assert_eq!(summary(&out), "2 placeholder");
 
-    env.write(".env", format!("COPIED=value-1\nLOOKS_FAKE=value-2\nFINE={KEY}\n"));
+    env.write(".env", format!("COPIED_TOKEN=value-1\nLOOKS_FAKE=value-2\nFINE={KEY}\nMODEL=gpt-4o-mini\n"));
     let (code, out, _) = run(&env, &[]);
     assert_eq!((code, out.as_str()), (0, "no drift\n"));
 }
