@@ -461,8 +461,8 @@ fn write_example_writes_the_file_named_by_example() {
 #[test]
 fn nothing_leaks_in_any_format() {
     let env = TestEnv::new();
-    env.write(".env.example", format!("OPENAI_PAT=\nLEAKED_EXAMPLE={KEY}\n"));
-    env.write(".env", format!("OPENAI_PAT={KEY}\nLEAKED_EXAMPLE={KEY}\nEXTRA_SECRET={KEY}\n"));
+    env.write(".env.example", format!("OPENAI_PAT=\nLEAKED_EXAMPLE_KEY={KEY}\n"));
+    env.write(".env", format!("OPENAI_PAT={KEY}\nLEAKED_EXAMPLE_KEY={KEY}\nEXTRA_SECRET={KEY}\n"));
     for args in [&["diff"][..], &["diff", "--format", "json"], &["diff", "--write-example"], &["diff", "-v"]]
     {
         let out = env.tkx(args).output().unwrap();
