@@ -26,9 +26,6 @@ use crate::example::Declared;
 use crate::layers::{Definition, Layer, Origin, Resolution};
 use crate::secret::{Redacted, Secret, is_placeholder, is_secret_name};
 use std::collections::BTreeMap;
-use std::fs;
-use std::io::{self, Write};
-use std::path::Path;
 
 /// The comment line `--write-example` puts above each key it adds.
 pub const ADDED_COMMENT: &str = "# added by tkx diff --write-example";
@@ -273,58 +270,6 @@ fn line_ending(text: &str) -> &'static str {
     }
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same directory, flushed to
-/// disk, then renamed over the target, so a reader sees the old file or the new one and
-/// never half of either. The target's mode is kept; a new file gets 0644 (the example is
-/// meant to be committed). A symlink is followed, so the link stays a link.
-pub fn write_atomic(path: &Path, text: &str) -> io::Result<()> {
-    let target = match fs::canonicalize(path) {
-        Ok(real) => real,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => path.to_path_buf(),
-        Err(e) => return Err(e),
-    };
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let existing = fs::metadata(&target).ok().map(|m| m.permissions());
-    let mut attempt = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{name}.tkx-{}-{attempt}.tmp", std::process::id()));
-        match create_new(&tmp) {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
-            Err(e) => return Err(e),
-        }
-    };
-    let result = (|| {
-        file.write_all(text.as_bytes())?;
-        if let Some(perms) = existing {
-            file.set_permissions(perms)?;
-        }
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, &target)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-#[cfg(unix)]
-fn create_new(path: &Path) -> io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    // 0644 before the umask: the example is documentation, meant to be read and committed.
-    fs::OpenOptions::new().write(true).create_new(true).mode(0o644).open(path)
-}
-
-#[cfg(not(unix))]
-fn create_new(path: &Path) -> io::Result<fs::File> {
-    fs::OpenOptions::new().write(true).create_new(true).open(path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -543,23 +488,5 @@ mod tests {
         let got: Vec<(&str, bool, &str)> =
             d.iter().map(|d| (d.key.as_str(), d.required, d.placeholder.as_str())).collect();
         assert_eq!(got, [("A", true, ""), ("B", true, "")]);
-    }
-
-    #[test]
-    fn write_atomic_replaces_and_keeps_the_mode() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join(".env.example");
-        write_atomic(&p, "A=\n").unwrap();
-        assert_eq!(fs::read_to_string(&p).unwrap(), "A=\n");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
-            write_atomic(&p, "A=\nB=\n").unwrap();
-            assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
-        }
-        assert_eq!(fs::read_to_string(&p).unwrap(), "A=\nB=\n");
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(leftovers, [std::ffi::OsString::from(".env.example")]);
     }
 }

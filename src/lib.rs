@@ -14,6 +14,7 @@ pub mod envfile;
 pub mod error;
 pub mod example;
 pub mod exec;
+pub mod fsutil;
 pub mod layers;
 pub mod report;
 pub mod secret;

@@ -110,7 +110,7 @@ fn write_example(
         Some(old) => diff::append_keys(old, &keys),
         None => diff::new_example(&keys),
     };
-    diff::write_atomic(path, &new)
+    crate::fsutil::write_atomic(path, new.as_bytes(), 0o644)
         .map_err(|source| Error::Io { doing: format!("writing {display}"), source })?;
     if !ctx.quiet {
         let err = &mut *ctx.io.err;
