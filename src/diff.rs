@@ -24,7 +24,7 @@
 
 use crate::example::Declared;
 use crate::layers::{Definition, Layer, Origin, Resolution};
-use crate::secret::{Redacted, Secret, is_placeholder, is_secret_name};
+use crate::secret::{Redacted, Secret, is_unfilled};
 use std::collections::BTreeMap;
 
 /// The comment line `--write-example` puts above each key it adds.
@@ -178,9 +178,7 @@ pub fn compare(declared: &[Declared], res: &Resolution) -> Diff {
                 let value = def.value.expose();
                 let status = if value.is_empty() {
                     Status::Empty
-                } else if is_placeholder(value)
-                    || (is_secret_name(&d.key) && !d.placeholder.is_empty() && value == d.placeholder)
-                {
+                } else if is_unfilled(&d.key, value, Some(&d.placeholder)) {
                     Status::Placeholder
                 } else {
                     Status::Ok

@@ -10,11 +10,13 @@
 pub mod cli;
 pub mod commands;
 pub mod diff;
+pub mod doctor;
 pub mod envfile;
 pub mod error;
 pub mod example;
 pub mod exec;
 pub mod fsutil;
+pub mod git;
 pub mod layers;
 pub mod report;
 pub mod secret;

@@ -1,10 +1,79 @@
-//! `tkx doctor`: run every check, fix the safe ones, report.
+//! `tkx doctor`: gather the project, run every check, fix the safe ones, report.
 
 use super::Context;
-use crate::cli::DoctorArgs;
-use crate::error::Error;
+use crate::cli::{DoctorArgs, Format};
+use crate::doctor::{self, EnvFile, Project, Scope, files};
+use crate::error::{Error, FileProblem};
+use crate::git::Repo;
+use crate::layers::{self, discover};
+use crate::report::{self, Finding, Location, Severity, Summary};
 
 /// Runs `tkx doctor`.
-pub fn run(_ctx: &mut Context, _args: &DoctorArgs) -> Result<u8, Error> {
-    Err(Error::usage("tkx doctor is not built yet", None))
+pub fn run(ctx: &mut Context, args: &DoctorArgs) -> Result<u8, Error> {
+    let mut project = gather(ctx)?;
+    if args.fix {
+        for line in doctor::fix(&project)? {
+            if !ctx.quiet {
+                let _ = writeln!(ctx.io.err, "tkx: fixed: {line}");
+            }
+        }
+        project = gather(ctx)?;
+    }
+    let mut findings = doctor::check(&project);
+    if let Some(res) = &project.res {
+        findings.extend(res.shadow_warnings());
+        report::sort(&mut findings);
+    }
+    let out = &mut *ctx.io.out;
+    match args.format {
+        Format::Text => report::write_text(out, &findings, ctx.out_paint),
+        Format::Json => report::write_json(out, &findings),
+        Format::Sarif => report::write_sarif(out, &findings),
+        Format::Github => report::write_github(out, &findings),
+    }
+    .map_err(Error::Output)?;
+    let summary = Summary::of(&findings);
+    Ok(u8::from(summary.errors > 0 || (args.strict && summary.warnings > 0)))
+}
+
+/// Everything the checks need: the resolved layers (or why they could not be loaded),
+/// the git work tree, and every env and example file in the project tree.
+fn gather(ctx: &Context) -> Result<Project, Error> {
+    let (res, load_error) = match layers::resolve(&ctx.layers) {
+        Ok(res) => (Some(res), None),
+        Err(Error::File { path, problem }) => {
+            let (line, column) = match problem {
+                FileProblem::InvalidUtf8 { line, column } => (line, column),
+                _ => (0, 0),
+            };
+            let finding = Finding {
+                rule: "envfile/unreadable".into(),
+                severity: Severity::Error,
+                location: Some(Location { path, line, column }),
+                message: format!("{problem}; the layers could not be loaded"),
+                secret: None,
+                hint: None,
+            };
+            (None, Some(finding))
+        }
+        Err(e) => return Err(e),
+    };
+    let cwd = ctx.layers.cwd.clone();
+    let dir = res.as_ref().map_or_else(|| discover::project_dir(&cwd), |r| r.project_dir.clone());
+    let repo = Repo::discover(&dir);
+    let (env, examples) = files::walk(&dir, repo.as_ref());
+    let show = |p: &std::path::Path| discover::display_path(p, &cwd, &dir);
+    let tree = |path: std::path::PathBuf| EnvFile { display: show(&path), path, scope: Scope::Tree };
+    let mut env_files: Vec<EnvFile> = env.into_iter().map(tree).collect();
+    env_files.extend(files::stores(ctx.layers.tkx_dir.as_deref(), &dir));
+    Ok(Project {
+        examples: examples.into_iter().map(tree).collect(),
+        cwd,
+        dir,
+        res,
+        load_error,
+        repo,
+        env_files,
+        tkx_dir: ctx.layers.tkx_dir.clone(),
+    })
 }

@@ -3,11 +3,15 @@
 //! Every lint, check and scan rule produces [`Finding`]s; only the reporters in
 //! this module turn them into bytes. Nothing here decides what is wrong.
 
+mod github;
 mod json;
+mod sarif;
 mod text;
 
+pub use github::write_github;
 pub use json::write_json;
-pub use text::{Painter, write_finding};
+pub use sarif::write_sarif;
+pub use text::{Painter, write_finding, write_text};
 
 use crate::secret::Redacted;
 use serde::Serialize;
@@ -79,6 +83,17 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// `N errors, M warnings, K notes`.
+    pub fn line(&self) -> String {
+        let part = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "{}, {}, {}",
+            part(self.errors, "error"),
+            part(self.warnings, "warning"),
+            part(self.notes, "note")
+        )
+    }
+
     /// Counts `findings`.
     pub fn of(findings: &[Finding]) -> Self {
         let mut s = Summary::default();

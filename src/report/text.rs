@@ -69,6 +69,23 @@ pub fn write_finding(w: &mut dyn Write, f: &Finding, painter: Painter) -> io::Re
     Ok(())
 }
 
+/// Writes findings grouped by file (a blank line between files), then the summary line.
+pub fn write_text(w: &mut dyn Write, findings: &[Finding], painter: Painter) -> io::Result<()> {
+    let mut last: Option<&str> = None;
+    for f in findings {
+        let path = f.location.as_ref().map(|l| l.path.as_str());
+        if last.is_some() && path != last {
+            writeln!(w)?;
+        }
+        last = path;
+        write_finding(w, f, painter)?;
+    }
+    if !findings.is_empty() {
+        writeln!(w)?;
+    }
+    writeln!(w, "{}", super::Summary::of(findings).line())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

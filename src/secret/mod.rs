@@ -7,11 +7,12 @@ mod fingerprint;
 mod mask;
 mod names;
 mod placeholder;
+pub mod providers;
 
 pub use fingerprint::fingerprint;
 pub use mask::mask;
 pub use names::is_secret_name;
-pub use placeholder::is_placeholder;
+pub use placeholder::{is_placeholder, is_unfilled};
 
 use std::fmt;
 

@@ -45,6 +45,14 @@ pub fn is_placeholder(value: &str) -> bool {
     WORDS.iter().any(|w| lower == *w || lower.contains(w) && w.len() >= 7)
 }
 
+/// Whether `key`'s value was never filled in: an obvious placeholder, or — for a key
+/// that names a credential — the example's own non-empty value, copied unchanged. A
+/// configuration key may keep the example's default (`DEFAULT_MODEL=gpt-4o-mini`).
+pub fn is_unfilled(key: &str, value: &str, example_value: Option<&str>) -> bool {
+    is_placeholder(value)
+        || (super::is_secret_name(key) && example_value.is_some_and(|e| !e.is_empty() && e == value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_placeholder;

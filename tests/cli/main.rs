@@ -6,6 +6,7 @@ mod bad_input;
 mod completions;
 mod dialect;
 mod diff;
+mod doctor;
 mod env;
 mod exec;
 mod get;

@@ -20,6 +20,9 @@ impl TestEnv {
         for d in ["project", "home", "tkx"] {
             fs::create_dir_all(root.join(d)).expect("mkdir");
         }
+        // As `tkx set` would create it: private to the user.
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(root.join("tkx"), fs::Permissions::from_mode(0o700)).expect("chmod");
         TestEnv { _dir: dir, root }
     }
 
@@ -30,16 +33,37 @@ impl TestEnv {
         env
     }
 
-    /// Runs git in the project directory.
+    /// Runs git in the project directory, with a hermetic configuration.
     pub fn git(&self, args: &[&str]) {
         let status = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=tkx test",
+                "-c",
+                "user.email=test@tkx.invalid",
+                "-c",
+                "commit.gpgsign=false",
+            ])
             .args(args)
             .current_dir(self.project())
             .env("HOME", self.root.join("home"))
+            .env("XDG_CONFIG_HOME", self.root.join("home/.config"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .status()
             .expect("git runs");
         assert!(status.success(), "git {args:?} failed");
+    }
+
+    /// Sets a file's mode.
+    pub fn chmod(&self, path: &Path, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).expect("chmod");
+    }
+
+    /// A file's mode.
+    pub fn mode(&self, path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).expect("metadata").permissions().mode() & 0o777
     }
 
     /// The project directory.

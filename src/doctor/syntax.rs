@@ -1,0 +1,57 @@
+//! `syntax`: every lint of the env-file engine, for every env and example file.
+
+use super::{Check, Project};
+use crate::envfile;
+use crate::report::{Finding, Location, Severity};
+
+/// The check.
+pub struct Syntax;
+
+impl Check for Syntax {
+    fn name(&self) -> &'static str {
+        "syntax"
+    }
+
+    fn run(&self, project: &Project) -> Vec<Finding> {
+        let mut out = Vec::new();
+        // Files the layers loaded were linted while loading (with undefined names too).
+        let loaded: Vec<&std::path::Path> = project
+            .res
+            .iter()
+            .flat_map(|r| r.sources.iter().filter(|s| matches!(s.status, crate::layers::Status::Loaded(_))))
+            .map(|s| s.path.as_path())
+            .collect();
+        if let Some(res) = &project.res {
+            out.extend(res.findings.iter().map(|f| f.finding.clone()));
+        }
+        for f in project.env_files.iter().chain(&project.examples) {
+            if loaded.iter().any(|l| same_file(l, &f.path)) {
+                continue;
+            }
+            match envfile::read_text(&f.path) {
+                Ok(text) => out.extend(
+                    envfile::file_lints(&envfile::parse(&text)).iter().map(|l| l.to_finding(&f.display)),
+                ),
+                Err(problem) => {
+                    let (line, column) = match problem {
+                        crate::error::FileProblem::InvalidUtf8 { line, column } => (line, column),
+                        _ => (0, 0),
+                    };
+                    out.push(Finding {
+                        rule: "envfile/unreadable".into(),
+                        severity: Severity::Error,
+                        location: Some(Location { path: f.display.clone(), line, column }),
+                        message: problem.to_string(),
+                        secret: None,
+                        hint: None,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b || a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(x, y)| x == y)
+}

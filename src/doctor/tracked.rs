@@ -1,0 +1,44 @@
+//! `tracked`: an env file in git's index or in HEAD has been (or is about to be)
+//! committed. Never fixed automatically: the keys are in the history and need rotating.
+
+use super::files::is_env_name;
+use super::{Check, Project};
+use crate::report::{Finding, Location, Severity};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// The check.
+pub struct Tracked;
+
+fn is_env_path(p: &std::path::Path) -> bool {
+    p.file_name().and_then(|n| n.to_str()).is_some_and(is_env_name)
+}
+
+impl Check for Tracked {
+    fn name(&self) -> &'static str {
+        "tracked"
+    }
+
+    fn run(&self, project: &Project) -> Vec<Finding> {
+        let Some(repo) = &project.repo else { return Vec::new() };
+        let mut paths: BTreeSet<PathBuf> =
+            repo.index_paths().into_iter().filter(|p| is_env_path(p)).collect();
+        paths.extend(repo.head_paths(&is_env_name));
+        paths
+            .into_iter()
+            .map(|rel| {
+                let shown = project.show(&repo.workdir().join(&rel));
+                Finding {
+                    rule: "doctor/tracked".into(),
+                    severity: Severity::Error,
+                    location: Some(Location { path: shown.clone(), line: 0, column: 0 }),
+                    message: "this env file is committed to git (it is in the index or in HEAD)".into(),
+                    secret: None,
+                    hint: Some(format!(
+                        "run `git rm --cached {shown}` and commit, then rotate every key it held: they stay in the history"
+                    )),
+                }
+            })
+            .collect()
+    }
+}
