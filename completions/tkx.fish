@@ -41,6 +41,12 @@ complete -c tkx -n "__fish_tkx_needs_command" -f -a "env" -d 'Show the resolved 
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "get" -d 'Print one resolved value, unmasked (for scripts); exit 1 if unset'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "doctor" -d 'Check the project: permissions, .gitignore, tracked env files, syntax, .env.example drift, placeholders, key formats. Exits 1 on errors (CI)'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "diff" -d 'Compare the resolved project files with .env.example: missing, extra, empty and placeholder keys'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "scan" -d 'Find secrets in files, in the staged changes, or in git history'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "hook" -d 'Manage the git hooks that refuse commits and pushes carrying keys'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "set" -d 'Store a key: prompts without echo (or reads stdin), writes atomically with mode 0600'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "unset" -d 'Remove a key from an env file, keeping every other byte'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "init" -d 'Create .env from .env.example, prompting for each key'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "rotate" -d 'Replace a key with a new value and record the rotation (fingerprints only)'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -l require -d 'Refuse to start (exit 125) unless these keys are set and not empty' -r
@@ -117,6 +123,151 @@ complete -c tkx -n "__fish_tkx_using_subcommand diff" -l override -d 'Let values
 complete -c tkx -n "__fish_tkx_using_subcommand diff" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand diff" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -l history -d 'Scan the lines added by every commit in RANGE (default: all reachable commits)' -r
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -l value-of -d 'With --history: search for the current value of one resolved key (the leaked-key audit)' -r
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -l format -d 'Output format' -r -f -a "text\t'For people: `path:line: severity[rule]: message`'
+json\t'One JSON object: `{"findings":[…],"summary":{…}}`'
+sarif\t'SARIF 2.1.0, for code-scanning upload'
+github\t'GitHub Actions workflow commands (`::error file=…,line=…::…`)'"
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -l max-size -d 'Skip files larger than this many bytes (default: [scan] max_file_size, 2 MiB)' -r
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -l staged -d 'Scan what is staged for the next commit (the index, added lines only)'
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -l no-ignore -d 'Also scan files that git ignores'
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -l write-baseline -d 'Accept every current finding: write their fingerprints to .tkx-baseline.json'
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -f -a "install" -d 'Install the pre-commit and pre-push hooks into this repository'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -f -a "uninstall" -d 'Remove tkx\'s hooks, restoring what was there before'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -f -a "status" -d 'Say which hooks are installed'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -f -a "run" -d 'What the hooks call: scan the staged changes (or the FILES given, for the pre-commit framework)'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from install" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from install" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from install" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from install" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from install" -l chain -d 'Keep an existing hook and run it first'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from install" -l force -d 'Replace an existing hook (a backup is kept)'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from install" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from install" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from install" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from status" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from status" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from status" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from status" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from status" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from run" -l hook -d 'Which hook is running' -r -f -a "pre-commit\t'Before a commit is recorded'
+pre-push\t'Before commits are pushed'"
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from run" -l push-args -d 'For pre-push: the arguments git passed to the hook (remote name and URL)' -r
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from run" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from run" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from run" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from run" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from run" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "install" -d 'Install the pre-commit and pre-push hooks into this repository'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "uninstall" -d 'Remove tkx\'s hooks, restoring what was there before'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "status" -d 'Say which hooks are installed'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "run" -d 'What the hooks call: scan the staged changes (or the FILES given, for the pre-commit framework)'
+complete -c tkx -n "__fish_tkx_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkx -n "__fish_tkx_using_subcommand set" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand set" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand set" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand set" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand set" -l user -d 'Write to the user file, $TKX_DIR/.env'
+complete -c tkx -n "__fish_tkx_using_subcommand set" -l private -d 'Write to this project\'s private store, $TKX_DIR/projects/<id>/.env'
+complete -c tkx -n "__fish_tkx_using_subcommand set" -l allow-empty -d 'Accept an empty value'
+complete -c tkx -n "__fish_tkx_using_subcommand set" -l force -d 'Write even when the value looks wrong for the key (no confirmation prompt)'
+complete -c tkx -n "__fish_tkx_using_subcommand set" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand set" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand set" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand set" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand unset" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand unset" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand unset" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand unset" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand unset" -l user -d 'Write to the user file, $TKX_DIR/.env'
+complete -c tkx -n "__fish_tkx_using_subcommand unset" -l private -d 'Write to this project\'s private store, $TKX_DIR/projects/<id>/.env'
+complete -c tkx -n "__fish_tkx_using_subcommand unset" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand unset" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand unset" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand unset" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand init" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand init" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand init" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand init" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand init" -l from-env -d 'Take the values from the process environment instead of prompting (CI bootstrap)'
+complete -c tkx -n "__fish_tkx_using_subcommand init" -l force -d 'Overwrite an existing .env'
+complete -c tkx -n "__fish_tkx_using_subcommand init" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand init" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand init" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand init" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand rotate" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand rotate" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand rotate" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand rotate" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand rotate" -l user -d 'Write to the user file, $TKX_DIR/.env'
+complete -c tkx -n "__fish_tkx_using_subcommand rotate" -l private -d 'Write to this project\'s private store, $TKX_DIR/projects/<id>/.env'
+complete -c tkx -n "__fish_tkx_using_subcommand rotate" -l force -d 'Write even when the new value looks wrong for the key'
+complete -c tkx -n "__fish_tkx_using_subcommand rotate" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand rotate" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand rotate" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand rotate" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -128,10 +279,20 @@ complete -c tkx -n "__fish_tkx_using_subcommand completions" -l override -d 'Let
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "exec" -d 'Run a command with the resolved environment'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "env" -d 'Show the resolved variables, masked, with their origin'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "get" -d 'Print one resolved value, unmasked (for scripts); exit 1 if unset'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "doctor" -d 'Check the project: permissions, .gitignore, tracked env files, syntax, .env.example drift, placeholders, key formats. Exits 1 on errors (CI)'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "diff" -d 'Compare the resolved project files with .env.example: missing, extra, empty and placeholder keys'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "exec" -d 'Run a command with the resolved environment'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "env" -d 'Show the resolved variables, masked, with their origin'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "get" -d 'Print one resolved value, unmasked (for scripts); exit 1 if unset'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "doctor" -d 'Check the project: permissions, .gitignore, tracked env files, syntax, .env.example drift, placeholders, key formats. Exits 1 on errors (CI)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "diff" -d 'Compare the resolved project files with .env.example: missing, extra, empty and placeholder keys'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "scan" -d 'Find secrets in files, in the staged changes, or in git history'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "hook" -d 'Manage the git hooks that refuse commits and pushes carrying keys'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "set" -d 'Store a key: prompts without echo (or reads stdin), writes atomically with mode 0600'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "unset" -d 'Remove a key from an env file, keeping every other byte'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "init" -d 'Create .env from .env.example, prompting for each key'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "rotate" -d 'Replace a key with a new value and record the rotation (fingerprints only)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "install" -d 'Install the pre-commit and pre-push hooks into this repository'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "uninstall" -d 'Remove tkx\'s hooks, restoring what was there before'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "status" -d 'Say which hooks are installed'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "run" -d 'What the hooks call: scan the staged changes (or the FILES given, for the pre-commit framework)'

@@ -83,6 +83,19 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Compare the resolved project files with .env.example: missing, extra, empty and placeholder keys.
     Diff(DiffArgs),
+    /// Find secrets in files, in the staged changes, or in git history.
+    Scan(ScanArgs),
+    /// Manage the git hooks that refuse commits and pushes carrying keys.
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Store a key: prompts without echo (or reads stdin), writes atomically with mode 0600.
+    Set(SetArgs),
+    /// Remove a key from an env file, keeping every other byte.
+    Unset(UnsetArgs),
+    /// Create .env from .env.example, prompting for each key.
+    Init(InitArgs),
+    /// Replace a key with a new value and record the rotation (fingerprints only).
+    Rotate(RotateArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -191,6 +204,169 @@ pub struct DiffArgs {
     /// Add the keys missing from the example to it, as `KEY=` with a comment.
     #[arg(long)]
     pub write_example: bool,
+}
+
+/// `tkx scan`.
+#[derive(Debug, Args)]
+#[command(after_help = "Exit codes: 0 nothing found, 1 secrets found, 2 usage or configuration error.")]
+pub struct ScanArgs {
+    /// Files or directories to scan (default: the current directory).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Scan what is staged for the next commit (the index, added lines only).
+    #[arg(long, conflicts_with_all = ["history", "paths"])]
+    pub staged: bool,
+
+    /// Scan the lines added by every commit in RANGE (default: all reachable commits).
+    #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "", conflicts_with = "paths")]
+    pub history: Option<String>,
+
+    /// With --history: search for the current value of one resolved key (the leaked-key audit).
+    #[arg(long, value_name = "KEY", requires = "history")]
+    pub value_of: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Also scan files that git ignores.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Accept every current finding: write their fingerprints to .tkx-baseline.json.
+    #[arg(long)]
+    pub write_baseline: bool,
+
+    /// Skip files larger than this many bytes (default: [scan] max_file_size, 2 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub max_size: Option<u64>,
+}
+
+/// `tkx hook`.
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Install the pre-commit and pre-push hooks into this repository.
+    Install(HookInstallArgs),
+    /// Remove tkx's hooks, restoring what was there before.
+    Uninstall,
+    /// Say which hooks are installed.
+    Status,
+    /// What the hooks call: scan the staged changes (or the FILES given, for the pre-commit framework).
+    Run(HookRunArgs),
+}
+
+/// `tkx hook install`.
+#[derive(Debug, Args)]
+pub struct HookInstallArgs {
+    /// Keep an existing hook and run it first.
+    #[arg(long, conflicts_with = "force")]
+    pub chain: bool,
+
+    /// Replace an existing hook (a backup is kept).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `tkx hook run`.
+#[derive(Debug, Args)]
+pub struct HookRunArgs {
+    /// Which hook is running.
+    #[arg(long, value_enum, default_value_t = HookKind::PreCommit)]
+    pub hook: HookKind,
+
+    /// Files to scan (the pre-commit framework passes them); default: the staged changes.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// For pre-push: the arguments git passed to the hook (remote name and URL).
+    #[arg(long, value_name = "ARG", num_args = 0..)]
+    pub push_args: Vec<String>,
+}
+
+/// Which git hook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HookKind {
+    /// Before a commit is recorded.
+    PreCommit,
+    /// Before commits are pushed.
+    PrePush,
+}
+
+/// Where `set`, `unset` and `rotate` write.
+#[derive(Debug, Args)]
+pub struct Target {
+    /// Write to the user file, $TKX_DIR/.env.
+    #[arg(long, conflicts_with = "private")]
+    pub user: bool,
+
+    /// Write to this project's private store, $TKX_DIR/projects/<id>/.env.
+    #[arg(long)]
+    pub private: bool,
+}
+
+/// `tkx set`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The value is never taken as an argument (it would land in shell history and in `ps`): tkx prompts for it without echo, or reads it from stdin: printf %s \"$V\" | tkx set KEY"
+)]
+pub struct SetArgs {
+    /// The key to set.
+    pub key: String,
+
+    /// Refused: values never go on the command line.
+    #[arg(hide = true)]
+    pub value: Option<String>,
+
+    /// Where to write.
+    #[command(flatten)]
+    pub target: Target,
+
+    /// Accept an empty value.
+    #[arg(long)]
+    pub allow_empty: bool,
+
+    /// Write even when the value looks wrong for the key (no confirmation prompt).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `tkx unset`.
+#[derive(Debug, Args)]
+pub struct UnsetArgs {
+    /// The key to remove.
+    pub key: String,
+
+    /// Where to remove it from.
+    #[command(flatten)]
+    pub target: Target,
+}
+
+/// `tkx init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Take the values from the process environment instead of prompting (CI bootstrap).
+    #[arg(long)]
+    pub from_env: bool,
+
+    /// Overwrite an existing .env.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `tkx rotate`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// The key to rotate.
+    pub key: String,
+
+    /// Where the key lives.
+    #[command(flatten)]
+    pub target: Target,
+
+    /// Write even when the new value looks wrong for the key.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `tkx get`.

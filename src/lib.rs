@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod diff;
 pub mod doctor;
 pub mod envfile;
@@ -54,6 +55,12 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<u8, Error> {
         Command::Get(args) => commands::get::run(&mut ctx, args),
         Command::Doctor(args) => commands::doctor::run(&mut ctx, args),
         Command::Diff(args) => commands::diff::run(&mut ctx, args),
+        Command::Scan(args) => commands::scan::run(&mut ctx, args),
+        Command::Hook(cmd) => commands::hook::run(&mut ctx, cmd),
+        Command::Set(args) => commands::set::set(&mut ctx, args),
+        Command::Unset(args) => commands::set::unset(&mut ctx, args),
+        Command::Init(args) => commands::set::init(&mut ctx, args),
+        Command::Rotate(args) => commands::set::rotate(&mut ctx, args),
         Command::Completions(_) => Ok(0),
     }?;
     ctx.io.out.flush().map_err(Error::Output)?;

@@ -7,6 +7,9 @@ pub mod doctor;
 pub mod env;
 pub mod exec;
 pub mod get;
+pub mod hook;
+pub mod scan;
+pub mod set;
 
 use crate::Io;
 use crate::cli::{Cli, ColorChoice};

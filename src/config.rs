@@ -1,0 +1,126 @@
+//! `.tkx.toml`, the optional project configuration at the project root.
+//!
+//! ```toml
+//! [scan]
+//! exclude = ["tests/fixtures/**"]   # globs, relative to the project root
+//! allow = ["sk-test-[0-9]+"]        # regexes; a match on a finding's value or line silences it
+//! max_file_size = 1048576           # bytes; larger files are skipped
+//!
+//! [rotation]
+//! max_age_days = 90                 # doctor warns about keys first seen longer ago
+//!
+//! [exec]
+//! redact = false                    # mask secrets in the child's output by default
+//! ```
+
+use crate::error::Error;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The file name, at the project root.
+pub const FILE_NAME: &str = ".tkx.toml";
+
+/// The whole configuration; every section and field is optional.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `[scan]`.
+    pub scan: ScanConfig,
+    /// `[rotation]`.
+    pub rotation: RotationConfig,
+    /// `[exec]`.
+    pub exec: ExecConfig,
+}
+
+/// `[scan]`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScanConfig {
+    /// Path globs never scanned.
+    pub exclude: Vec<String>,
+    /// Regexes that silence a finding when they match its value or its line.
+    pub allow: Vec<String>,
+    /// Files larger than this many bytes are skipped.
+    pub max_file_size: u64,
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        ScanConfig { exclude: Vec::new(), allow: Vec::new(), max_file_size: 2 * 1024 * 1024 }
+    }
+}
+
+/// `[rotation]`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct RotationConfig {
+    /// Keys first seen more than this many days ago get a doctor warning.
+    pub max_age_days: u32,
+}
+
+impl Default for RotationConfig {
+    fn default() -> Self {
+        RotationConfig { max_age_days: 90 }
+    }
+}
+
+/// `[exec]`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExecConfig {
+    /// Mask secrets in the child's output by default.
+    pub redact: bool,
+}
+
+impl Config {
+    /// Reads `.tkx.toml` from `project_dir`; a missing file is the default configuration,
+    /// a malformed one is an error naming the file, line and column.
+    pub fn load(project_dir: &Path) -> Result<Config, Error> {
+        let path = project_dir.join(FILE_NAME);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(source) => return Err(Error::Io { doing: format!("reading {}", path.display()), source }),
+        };
+        Self::parse(&text).map_err(|(line, column, message)| {
+            Error::usage(
+                format!("{FILE_NAME}:{line}:{column}: {message}"),
+                Some("see the README's configuration section for the fields tkx reads".into()),
+            )
+        })
+    }
+
+    /// Parses the text; errors carry a 1-based line and column.
+    pub fn parse(text: &str) -> Result<Config, (usize, usize, String)> {
+        toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |span| {
+                let before = text.get(..span.start).unwrap_or("");
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                (line, column)
+            });
+            (line, column, e.message().to_owned())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_fields() {
+        assert_eq!(Config::parse("").unwrap(), Config::default());
+        let c = Config::parse("[scan]\nexclude = [\"a/**\"]\n[rotation]\nmax_age_days = 30\n").unwrap();
+        assert_eq!(c.scan.exclude, ["a/**"]);
+        assert_eq!(c.scan.max_file_size, 2 * 1024 * 1024);
+        assert_eq!(c.rotation.max_age_days, 30);
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let (line, column, message) = Config::parse("[scan]\nexclud = []\n").unwrap_err();
+        assert_eq!((line, column), (2, 1));
+        assert!(message.contains("unknown field"), "{message}");
+    }
+}
