@@ -52,6 +52,7 @@ fn gather(ctx: &Context) -> Result<Project, Error> {
                 location: Some(Location { path, line, column }),
                 message: format!("{problem}; the layers could not be loaded"),
                 secret: None,
+                commit: None,
                 hint: None,
             };
             (None, Some(finding))

@@ -25,7 +25,15 @@ fn finding(
     message: String,
     hint: &str,
 ) -> Finding {
-    Finding { rule: rule.into(), severity, location, message, secret: None, hint: Some(hint.to_owned()) }
+    Finding {
+        rule: rule.into(),
+        severity,
+        location,
+        message,
+        secret: None,
+        hint: Some(hint.to_owned()),
+        commit: None,
+    }
 }
 
 impl Check for Example {

@@ -46,6 +46,7 @@ impl Check for Format {
                     provider.prefixes.join("`, `")
                 ),
                 secret: Some(def.value.redacted()),
+                commit: None,
                 hint: Some("check that the right key was pasted into the right variable, in full".into()),
             });
         }

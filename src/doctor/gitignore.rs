@@ -35,6 +35,7 @@ impl Check for Gitignore {
                 location: Some(Location { path: f.display.clone(), line: 0, column: 0 }),
                 message: "git does not ignore this env file: `git add .` would commit its keys".into(),
                 secret: None,
+                commit: None,
                 hint: Some(
                     "add `.env`, `.env.*` and `!.env.example` to .gitignore, or run `tkx doctor --fix`"
                         .into(),

@@ -91,6 +91,7 @@ impl Check for Permissions {
                         l.mode, l.want
                     ),
                     secret: None,
+                    commit: None,
                     hint: Some(format!("chmod {:o} {}, or run `tkx doctor --fix`", l.want, l.path.display())),
                 }
             })

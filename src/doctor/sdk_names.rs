@@ -63,6 +63,7 @@ impl Check for SdkNames {
                         var.key
                     ),
                     secret: None,
+                    commit: None,
                     hint: Some(format!(
                         "prefer a project-specific name (e.g. {}) and pass it to the client explicitly",
                         var.key.replace("_API_KEY", "_PAT").replace("_API_TOKEN", "_PAT")

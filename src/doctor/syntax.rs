@@ -43,6 +43,7 @@ impl Check for Syntax {
                         location: Some(Location { path: f.display.clone(), line, column }),
                         message: problem.to_string(),
                         secret: None,
+                        commit: None,
                         hint: None,
                     });
                 }

@@ -34,6 +34,7 @@ impl Check for Tracked {
                     location: Some(Location { path: shown.clone(), line: 0, column: 0 }),
                     message: "this env file is committed to git (it is in the index or in HEAD)".into(),
                     secret: None,
+                    commit: None,
                     hint: Some(format!(
                         "run `git rm --cached {shown}` and commit, then rotate every key it held: they stay in the history"
                     )),

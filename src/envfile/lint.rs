@@ -202,6 +202,7 @@ impl LintAt {
             location: Some(Location { path: path.to_owned(), line: self.line, column: self.column }),
             message: self.lint.message(),
             secret: None,
+            commit: None,
             hint: self.lint.hint(),
         }
     }

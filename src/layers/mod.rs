@@ -229,6 +229,7 @@ impl Resolution {
                     show(&hr)
                 ),
                 secret: None,
+                commit: None,
                 hint: Some(hint),
             });
         }
@@ -299,6 +300,7 @@ pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
                         location: Some(Location { path: display.clone(), line: 0, column: 0 }),
                         message: format!("{reason}; skipped"),
                         secret: None,
+                        commit: None,
                         hint: Some("fix its permissions (chmod 600) or remove it".to_owned()),
                     },
                     on_load: true,

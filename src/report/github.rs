@@ -58,6 +58,7 @@ mod tests {
             location: Some(Location { path: "a,b:c/.env".into(), line: 3, column: 0 }),
             message: "100% bad".into(),
             secret: None,
+            commit: None,
             hint: Some("fix it".into()),
         };
         let mut out = Vec::new();

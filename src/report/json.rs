@@ -18,6 +18,10 @@ struct JsonFinding<'a> {
     masked: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     hint: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -41,6 +45,8 @@ pub fn write_json(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
                 fingerprint: f.secret.as_ref().map(|s| s.fingerprint.as_str()),
                 masked: f.secret.as_ref().map(|s| s.masked.as_str()),
                 hint: f.hint.as_deref(),
+                commit: f.commit.as_ref().map(|c| c.id.as_str()),
+                date: f.commit.as_ref().map(|c| c.date.as_str()),
             })
             .collect(),
         summary: Summary::of(findings),

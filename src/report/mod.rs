@@ -69,6 +69,17 @@ pub struct Finding {
     pub secret: Option<Redacted>,
     /// How to fix it.
     pub hint: Option<String>,
+    /// The commit it was found in (history scans).
+    pub commit: Option<CommitRef>,
+}
+
+/// A commit a finding was found in.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CommitRef {
+    /// The full commit id.
+    pub id: String,
+    /// The commit's author date, `YYYY-MM-DD`.
+    pub date: String,
 }
 
 /// Counts of findings by severity.

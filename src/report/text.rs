@@ -62,6 +62,10 @@ pub fn write_finding(w: &mut dyn Write, f: &Finding, painter: Painter) -> io::Re
     if let Some(secret) = &f.secret {
         write!(w, " {}", painter.dim(&format!("({} {})", secret.masked, secret.fingerprint)))?;
     }
+    if let Some(c) = &f.commit {
+        let short = c.id.get(..12).unwrap_or(&c.id);
+        write!(w, " {}", painter.dim(&format!("in commit {short} ({})", c.date)))?;
+    }
     writeln!(w)?;
     if let Some(hint) = &f.hint {
         writeln!(w, "  {} {hint}", painter.dim("hint:"))?;
@@ -99,6 +103,7 @@ mod tests {
             location: Some(Location { path: ".env".into(), line: 3, column: 1 }),
             message: "A is already set on line 1; this later value wins".into(),
             secret: None,
+            commit: None,
             hint: Some("remove one".into()),
         };
         let mut out = Vec::new();
