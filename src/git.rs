@@ -77,3 +77,135 @@ impl Repo {
         }
     }
 }
+
+/// A file changed by a commit or by the staged changes: its new content and the
+/// line numbers it added.
+#[derive(Debug)]
+pub struct ChangedFile {
+    /// Path relative to the work tree, `/`-separated.
+    pub path: String,
+    /// The new content (the index's version for staged changes).
+    pub content: Vec<u8>,
+    /// 1-based numbers of the added lines.
+    pub added: std::collections::BTreeSet<usize>,
+}
+
+/// A commit: its id and author date.
+#[derive(Clone, Debug)]
+pub struct CommitInfo {
+    /// Full hex id.
+    pub id: String,
+    /// Author date, `YYYY-MM-DD` (UTC).
+    pub date: String,
+}
+
+/// What went wrong talking to git, for messages.
+pub fn describe(e: &git2::Error) -> String {
+    e.message().to_owned()
+}
+
+impl Repo {
+    /// The staged changes: every file the index adds or modifies against HEAD (all of
+    /// it before the first commit), with its index content and added lines. Partial
+    /// staging is respected because the index, not the work tree, is read.
+    pub fn staged(&self) -> Result<Vec<ChangedFile>, String> {
+        let index = self.repo.index().map_err(|e| describe(&e))?;
+        let head = self.head_tree();
+        let mut opts = git2::DiffOptions::new();
+        opts.context_lines(0);
+        let diff = self
+            .repo
+            .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))
+            .map_err(|e| describe(&e))?;
+        self.changed_files(&diff)
+    }
+
+    /// Walks commits and hands each one's changed files to `each`. `push` are revisions
+    /// to start from (empty: every ref and HEAD); `hide` are revisions whose history is
+    /// excluded; `hide_remotes` excludes everything reachable from remote-tracking refs.
+    pub fn walk(
+        &self,
+        push: &[String],
+        hide: &[String],
+        hide_remotes: bool,
+        each: &mut dyn FnMut(CommitInfo, Vec<ChangedFile>),
+    ) -> Result<(), String> {
+        let mut walk = self.repo.revwalk().map_err(|e| describe(&e))?;
+        if push.is_empty() {
+            walk.push_glob("*").map_err(|e| describe(&e))?;
+            let _ = walk.push_head();
+        }
+        for p in push {
+            if p.contains("..") {
+                walk.push_range(p).map_err(|e| format!("bad revision range {p:?}: {}", describe(&e)))?;
+            } else {
+                let obj = self
+                    .repo
+                    .revparse_single(p)
+                    .map_err(|e| format!("unknown revision {p:?}: {}", describe(&e)))?;
+                walk.push(obj.id()).map_err(|e| describe(&e))?;
+            }
+        }
+        for h in hide {
+            let obj = self
+                .repo
+                .revparse_single(h)
+                .map_err(|e| format!("unknown revision {h:?}: {}", describe(&e)))?;
+            walk.hide(obj.id()).map_err(|e| describe(&e))?;
+        }
+        if hide_remotes {
+            let _ = walk.hide_glob("remotes/*");
+        }
+        let mut opts = git2::DiffOptions::new();
+        opts.context_lines(0);
+        for oid in walk {
+            let oid = oid.map_err(|e| describe(&e))?;
+            let commit = self.repo.find_commit(oid).map_err(|e| describe(&e))?;
+            let tree = commit.tree().map_err(|e| describe(&e))?;
+            let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
+            let diff = self
+                .repo
+                .diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))
+                .map_err(|e| describe(&e))?;
+            let date = jiff::Timestamp::from_second(commit.author().when().seconds())
+                .map(|t| t.strftime("%Y-%m-%d").to_string())
+                .unwrap_or_default();
+            each(CommitInfo { id: oid.to_string(), date }, self.changed_files(&diff)?);
+        }
+        Ok(())
+    }
+
+    fn changed_files(&self, diff: &git2::Diff<'_>) -> Result<Vec<ChangedFile>, String> {
+        use std::collections::BTreeMap;
+        let mut files: BTreeMap<String, (git2::Oid, std::collections::BTreeSet<usize>)> = BTreeMap::new();
+        let path_of = |delta: &git2::DiffDelta<'_>| {
+            delta.new_file().path().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default()
+        };
+        for delta in diff.deltas() {
+            if !matches!(delta.status(), git2::Delta::Deleted) && !delta.new_file().id().is_zero() {
+                files.insert(path_of(&delta), (delta.new_file().id(), Default::default()));
+            }
+        }
+        diff.foreach(
+            &mut |_, _| true,
+            None,
+            None,
+            Some(&mut |delta, _hunk, line| {
+                if line.origin() == '+' {
+                    if let (Some(n), Some(entry)) = (line.new_lineno(), files.get_mut(&path_of(&delta))) {
+                        entry.1.insert(n as usize);
+                    }
+                }
+                true
+            }),
+        )
+        .map_err(|e| describe(&e))?;
+        let mut out = Vec::with_capacity(files.len());
+        for (path, (id, added)) in files {
+            // Submodules and other non-blobs have no content to scan.
+            let Ok(blob) = self.repo.find_blob(id) else { continue };
+            out.push(ChangedFile { path, content: blob.content().to_vec(), added });
+        }
+        Ok(out)
+    }
+}

@@ -20,6 +20,7 @@ pub mod fsutil;
 pub mod git;
 pub mod layers;
 pub mod report;
+pub mod scan;
 pub mod secret;
 
 use cli::{Cli, Command};

@@ -1,0 +1,101 @@
+//! Files on disk: a parallel walk that skips what git ignores (as ripgrep does), scans
+//! hidden files (`.env`, `.github/`, `.npmrc` are where keys hide) and never enters `.git/`.
+
+use crate::report::Finding;
+use crate::scan::{Scanner, is_binary};
+use globset::GlobSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// What to walk and how.
+pub struct Walk<'a> {
+    /// Files or directories, as given.
+    pub roots: &'a [PathBuf],
+    /// Also scan what git ignores.
+    pub no_ignore: bool,
+    /// Skip files larger than this.
+    pub max_size: u64,
+    /// Globs (relative to `project_dir`) never scanned.
+    pub exclude: &'a GlobSet,
+    /// The project directory the globs are relative to.
+    pub project_dir: &'a Path,
+}
+
+/// Counts for the summary.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    /// Files scanned.
+    pub files: usize,
+    /// Bytes scanned.
+    pub bytes: u64,
+    /// Files skipped as binary or too large.
+    pub skipped: usize,
+}
+
+/// Scans every file under the roots.
+pub fn scan(scanner: &Scanner, walk: &Walk) -> (Vec<Finding>, Stats) {
+    let Some((first, rest)) = walk.roots.split_first() else { return (Vec::new(), Stats::default()) };
+    let mut builder = ignore::WalkBuilder::new(first);
+    for r in rest {
+        builder.add(r);
+    }
+    let respect = !walk.no_ignore;
+    builder
+        .hidden(false)
+        .git_ignore(respect)
+        .git_global(respect)
+        .git_exclude(respect)
+        .ignore(respect)
+        .parents(respect)
+        .follow_links(false)
+        .threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .filter_entry(|e| e.file_name() != ".git");
+    let findings = Mutex::new(Vec::new());
+    let stats = Mutex::new(Stats::default());
+    builder.build_parallel().run(|| {
+        let findings = &findings;
+        let stats = &stats;
+        Box::new(move |entry| {
+            let Ok(entry) = entry else { return ignore::WalkState::Continue };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return ignore::WalkState::Continue;
+            }
+            let path = entry.path();
+            let abs = if path.is_absolute() { path.to_path_buf() } else { walk.project_dir.join(path) };
+            let rel = abs.strip_prefix(walk.project_dir).unwrap_or(&abs);
+            if walk.exclude.is_match(rel) {
+                return ignore::WalkState::Continue;
+            }
+            let too_big = entry.metadata().map_or(true, |m| m.len() > walk.max_size);
+            let data = if too_big { None } else { std::fs::read(path).ok() };
+            let Some(data) = data.filter(|d| !is_binary(d)) else {
+                if let Ok(mut s) = stats.lock() {
+                    s.skipped += 1;
+                }
+                return ignore::WalkState::Continue;
+            };
+            let display = display(path);
+            let found = scanner.scan(&data, &display, &None, None);
+            if let Ok(mut s) = stats.lock() {
+                s.files += 1;
+                s.bytes += data.len() as u64;
+            }
+            if !found.is_empty() {
+                if let Ok(mut f) = findings.lock() {
+                    f.extend(found);
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let findings = findings.into_inner().unwrap_or_default();
+    let stats = stats.into_inner().unwrap_or_default();
+    (findings, stats)
+}
+
+/// A walked path as reported: as the walk produced it, without a leading `./`, with `/`.
+fn display(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    let s = s.strip_prefix("./").unwrap_or(&s);
+    if cfg!(windows) { s.replace('\\', "/") } else { s.to_owned() }
+}
