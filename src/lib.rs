@@ -18,6 +18,7 @@ pub mod example;
 pub mod exec;
 pub mod fsutil;
 pub mod git;
+pub mod hook;
 pub mod layers;
 pub mod report;
 pub mod scan;

@@ -1,10 +1,159 @@
-//! `tkx hook`.
+//! `tkx hook install | uninstall | status | run`.
 
 use super::Context;
-use crate::cli::HookCommand;
+use super::scan::{repo, setup, write};
+use crate::cli::{Format, HookCommand, HookInstallArgs, HookKind, HookRunArgs};
 use crate::error::Error;
+use crate::hook::{self, Hook, Mode, State};
+use crate::report::{self, Finding};
+use crate::scan::sources::{git as git_source, paths};
+use std::io::BufRead;
 
 /// Runs `tkx hook …`.
-pub fn run(_ctx: &mut Context, _cmd: &HookCommand) -> Result<u8, Error> {
-    Err(Error::usage("tkx hook is not built yet", None))
+pub fn run(ctx: &mut Context, cmd: &HookCommand) -> Result<u8, Error> {
+    match cmd {
+        HookCommand::Install(args) => install(ctx, args),
+        HookCommand::Uninstall => {
+            let dir = repo(ctx, "tkx hook")?.hooks_dir();
+            for h in Hook::ALL {
+                let said = hook::uninstall(&dir, h)?;
+                let _ = writeln!(ctx.io.err, "tkx: {said}");
+            }
+            Ok(0)
+        }
+        HookCommand::Status => status(ctx),
+        HookCommand::Run(args) => run_hook(ctx, args),
+    }
+}
+
+fn install(ctx: &mut Context, args: &HookInstallArgs) -> Result<u8, Error> {
+    let dir = repo(ctx, "tkx hook install")?.hooks_dir();
+    let mode = if args.chain {
+        Mode::Chain
+    } else if args.force {
+        Mode::Force
+    } else {
+        Mode::Plain
+    };
+    // Check both before touching either, so a refusal leaves nothing half-installed.
+    if mode == Mode::Plain {
+        if let Some(h) = Hook::ALL.into_iter().find(|h| hook::state(&dir, *h) == State::Foreign) {
+            return Err(hook::refusal(&dir, h));
+        }
+    }
+    for h in Hook::ALL {
+        let said = hook::install(&dir, h, mode)?;
+        if !ctx.quiet {
+            let _ = writeln!(ctx.io.err, "tkx: {said}");
+        }
+    }
+    if !ctx.quiet {
+        let _ = writeln!(ctx.io.err, "tkx: hooks directory: {}", dir.display());
+    }
+    Ok(0)
+}
+
+fn status(ctx: &mut Context) -> Result<u8, Error> {
+    let dir = repo(ctx, "tkx hook status")?.hooks_dir();
+    let mut all = true;
+    for h in Hook::ALL {
+        let what = match hook::state(&dir, h) {
+            State::Ours { chained: false } => "installed".to_owned(),
+            State::Ours { chained: true } => "installed, running the previous hook first".to_owned(),
+            State::Foreign => {
+                all = false;
+                "a hook that is not tkx's (`tkx hook install --chain` adds tkx after it)".to_owned()
+            }
+            State::Absent => {
+                all = false;
+                "not installed (`tkx hook install`)".to_owned()
+            }
+        };
+        writeln!(ctx.io.out, "{}: {what}", h.name()).map_err(Error::Output)?;
+    }
+    writeln!(ctx.io.out, "hooks directory: {}", dir.display()).map_err(Error::Output)?;
+    Ok(u8::from(!all))
+}
+
+/// What the hooks call. Findings go to stderr, where git shows them.
+fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
+    let setup = setup(ctx, true)?;
+    let max = setup.config.scan.max_file_size;
+    let mut findings: Vec<Finding> = match args.hook {
+        HookKind::PreCommit if !args.files.is_empty() => {
+            // The pre-commit framework passes the files it wants checked.
+            let cwd = ctx.layers.cwd.clone();
+            let roots: Vec<_> = args.files.iter().map(|f| cwd.join(f)).collect();
+            let walk = paths::Walk {
+                roots: &roots,
+                no_ignore: true,
+                max_size: max,
+                exclude: &setup.exclude,
+                project_dir: &setup.project_dir,
+                base: &cwd,
+            };
+            paths::scan(&setup.scanner, &walk).0
+        }
+        HookKind::PreCommit => {
+            let repo = repo(ctx, "the pre-commit hook")?;
+            git_source::staged(&setup.scanner, &repo, &setup.exclude, max)
+                .map_err(|e| Error::usage(e, None))?
+        }
+        HookKind::PrePush => {
+            let repo = repo(ctx, "the pre-push hook")?;
+            let mut found = Vec::new();
+            // git hands the hook one line per ref: <local ref> <local sha> <remote ref> <remote sha>.
+            // Reading stdin here is the hook protocol; tkx has no other use for it.
+            for line in std::io::stdin().lock().lines() {
+                let line = line.map_err(|source| Error::Io {
+                    doing: "reading the refs git is pushing".into(),
+                    source,
+                })?;
+                let parts: Vec<&str> = line.split_whitespace().collect();
+                let [_, local, _, remote] = parts.as_slice() else { continue };
+                if is_zero(local) {
+                    continue; // a deleted ref carries no new commits
+                }
+                let (push, hide, hide_remotes) = if is_zero(remote) {
+                    (vec![(*local).to_owned()], Vec::new(), true)
+                } else {
+                    (vec![(*local).to_owned()], vec![(*remote).to_owned()], false)
+                };
+                let (f, _) = git_source::history(
+                    &setup.scanner,
+                    &repo,
+                    &push,
+                    &hide,
+                    hide_remotes,
+                    &setup.exclude,
+                    max,
+                )
+                .map_err(|e| Error::usage(e, None))?;
+                found.extend(f);
+            }
+            found
+        }
+    };
+    report::sort(&mut findings);
+    findings.dedup();
+    if findings.is_empty() {
+        return Ok(0);
+    }
+    let what = if args.hook == HookKind::PrePush { "this push" } else { "this commit" };
+    let err = &mut *ctx.io.err;
+    let _ = writeln!(err, "tkx: {what} carries secrets; it was stopped.\n");
+    let _ = write(err, &findings, Format::Text, ctx.err_paint);
+    let _ = writeln!(
+        err,
+        "\nWays out:\n  1. remove the secret (edit the file and `git add` it again; for a push, rewrite the commit), \
+         and rotate it if it was real;\n  2. not a secret? add `tkx:allow` on its line, or accept it with \
+         `tkx scan --staged --write-baseline` and commit .tkx-baseline.json;\n  3. knowingly skip this check: \
+         `git {} --no-verify`.",
+        if args.hook == HookKind::PrePush { "push" } else { "commit" }
+    );
+    Ok(1)
+}
+
+fn is_zero(sha: &str) -> bool {
+    !sha.is_empty() && sha.bytes().all(|b| b == b'0')
 }

@@ -49,13 +49,15 @@ pub struct Matcher {
 pub type KnownValue = Vec<u8>;
 
 impl Matcher {
-    /// Compiles [`RULES`] and the known values.
-    pub fn new(known: &[KnownValue]) -> Matcher {
+    /// Compiles [`RULES`] (unless `with_rules` is false: known values only) and the
+    /// known values.
+    pub fn new(known: &[KnownValue], with_rules: bool) -> Matcher {
         let mut rules = Vec::with_capacity(RULES.len());
         let mut keywords: Vec<&str> = Vec::new();
         let mut keyword_rule = Vec::new();
         let mut file_rules = Vec::new();
-        for (i, rule) in RULES.iter().enumerate() {
+        let active = if with_rules { RULES } else { &[] };
+        for (i, rule) in active.iter().enumerate() {
             // The rules are constants tested in this crate; a bad pattern is a bug, not input.
             #[allow(clippy::expect_used)]
             let regex = Regex::new(rule.regex).expect("the built-in rules compile");

@@ -59,17 +59,33 @@ pub struct Scanner {
     known: Vec<KnownOrigin>,
     allow: Vec<regex::Regex>,
     baseline: baseline::Baseline,
+    with_rules: bool,
 }
 
 /// Lines to report (1-based); `None` means every line.
 pub type LineFilter = Option<BTreeSet<usize>>;
 
 impl Scanner {
-    /// Builds a scanner. `known` pairs each value with where it came from.
+    /// Builds a scanner. `known` pairs each value with where it came from; without
+    /// `with_rules` only the known values are looked for (`--value-of`).
     pub fn new(
         known: Vec<(Secret, KnownOrigin)>,
         allow: &[String],
         baseline: baseline::Baseline,
+    ) -> Result<Scanner, crate::Error> {
+        Self::build(known, allow, baseline, true)
+    }
+
+    /// A scanner for known values only.
+    pub fn known_only(known: Vec<(Secret, KnownOrigin)>) -> Result<Scanner, crate::Error> {
+        Self::build(known, &[], baseline::Baseline::default(), false)
+    }
+
+    fn build(
+        known: Vec<(Secret, KnownOrigin)>,
+        allow: &[String],
+        baseline: baseline::Baseline,
+        with_rules: bool,
     ) -> Result<Scanner, crate::Error> {
         let values: Vec<Vec<u8>> = known.iter().map(|(v, _)| v.expose().as_bytes().to_vec()).collect();
         let allow = allow
@@ -81,10 +97,11 @@ impl Scanner {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Scanner {
-            matcher: Matcher::new(&values),
+            matcher: Matcher::new(&values, with_rules),
             known: known.into_iter().map(|(_, o)| o).collect(),
             allow,
             baseline,
+            with_rules,
         })
     }
 
@@ -99,7 +116,7 @@ impl Scanner {
     ) -> Vec<Finding> {
         let file_name = display.rsplit('/').next().unwrap_or(display);
         let mut findings = Vec::new();
-        if crate::doctor::files::is_env_name(file_name) {
+        if self.with_rules && crate::doctor::files::is_env_name(file_name) {
             findings.push(Finding {
                 rule: "scan/env-file".into(),
                 severity: Severity::Error,

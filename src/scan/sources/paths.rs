@@ -19,6 +19,8 @@ pub struct Walk<'a> {
     pub exclude: &'a GlobSet,
     /// The project directory the globs are relative to.
     pub project_dir: &'a Path,
+    /// Paths are reported relative to this directory where they are inside it.
+    pub base: &'a Path,
 }
 
 /// Counts for the summary.
@@ -74,7 +76,7 @@ pub fn scan(scanner: &Scanner, walk: &Walk) -> (Vec<Finding>, Stats) {
                 }
                 return ignore::WalkState::Continue;
             };
-            let display = display(path);
+            let display = display(path.strip_prefix(walk.base).unwrap_or(path));
             let found = scanner.scan(&data, &display, &None, None);
             if let Ok(mut s) = stats.lock() {
                 s.files += 1;
