@@ -10,4 +10,6 @@ mod doctor;
 mod env;
 mod exec;
 mod get;
+mod hook;
 mod layers;
+mod scan;

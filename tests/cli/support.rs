@@ -145,3 +145,39 @@ pub fn has(program: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+impl TestEnv {
+    /// Runs git with tkx on PATH (so installed hooks find it) and the hermetic
+    /// environment; returns the output without asserting success.
+    pub fn git_output(&self, args: &[&str]) -> Output {
+        let bin_dir =
+            Path::new(assert_cmd::cargo::cargo_bin!("tkx")).parent().expect("bin dir").to_path_buf();
+        let mut path = std::ffi::OsString::from(bin_dir);
+        path.push(":");
+        path.push(std::env::var_os("PATH").unwrap_or_default());
+        std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=tkx test",
+                "-c",
+                "user.email=test@tkx.invalid",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(self.project())
+            .env("PATH", path)
+            .env("HOME", self.root.join("home"))
+            .env("XDG_CONFIG_HOME", self.root.join("home/.config"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("TKX_DIR", self.tkx_dir())
+            .output()
+            .expect("git runs")
+    }
+
+    /// The commit HEAD points at, or `None` before the first commit.
+    pub fn head(&self) -> Option<String> {
+        let out = self.git_output(&["rev-parse", "--verify", "-q", "HEAD"]);
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    }
+}

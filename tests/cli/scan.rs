@@ -1,0 +1,248 @@
+//! `tkx scan`: paths, staged changes, history, formats, allow-lists and the baseline.
+
+use crate::support::{TestEnv, assert_no_leak, stderr, stdout};
+use serde::Deserialize;
+
+/// A GitHub token, assembled at run time so that this file holds no whole fake key.
+fn token() -> String {
+    format!("{}{}", "ghp_", "Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra")
+}
+
+fn openai() -> String {
+    format!("{}{}", "sk-proj-", "Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6T3BlbkFJVc3Xz7Qw5")
+}
+
+fn scan(env: &TestEnv, args: &[&str]) -> (i32, String, String) {
+    let out = env.tkx(["scan"]).args(args).output().unwrap();
+    assert_no_leak(&out, &token());
+    assert_no_leak(&out, &openai());
+    (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
+}
+
+#[test]
+fn finds_keys_in_files_with_path_line_and_column() {
+    let env = TestEnv::new();
+    env.write("src/app.py", format!("import os\nclient = Client(token=\"{}\")\n", token()));
+    env.write("config/settings.yml", format!("openai:\n  key: {}\n", openai()));
+    let (code, out, _) = scan(&env, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("src/app.py:2:24: error[scan/github-token]: GitHub token (ghp_**********e2Ra sha256:"),
+        "{out}"
+    );
+    assert!(out.contains("config/settings.yml:2:8: error[scan/openai-project-key]"), "{out}");
+    assert!(out.ends_with("2 errors, 0 warnings, 0 notes\n"), "{out}");
+}
+
+#[test]
+fn a_clean_tree_exits_0() {
+    let env = TestEnv::new();
+    env.write("README.md", "# Project\nSet OPENAI_API_KEY=sk-your-key-here in .env\n");
+    env.write(
+        "package-lock.json",
+        "{\"integrity\": \"sha512-Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6==\"}\n",
+    );
+    let (code, out, _) = scan(&env, &[]);
+    assert_eq!((code, out.as_str()), (0, "0 errors, 0 warnings, 0 notes\n"));
+}
+
+#[test]
+fn hidden_files_are_scanned_but_git_ignored_files_and_dot_git_are_not() {
+    let env = TestEnv::git_repo();
+    env.write(".github/workflows/ci.yml", format!("env:\n  TOKEN: {}\n", token()));
+    env.write(".gitignore", "ignored/\n");
+    env.write("ignored/secret.txt", token());
+    env.write(".git/leftover", token());
+    let (_, out, _) = scan(&env, &[]);
+    assert!(out.contains(".github/workflows/ci.yml:2:10"), "{out}");
+    assert!(!out.contains("ignored/secret.txt"), "{out}");
+    assert!(!out.contains(".git/leftover"), "{out}");
+    let (_, out, _) = scan(&env, &["--no-ignore"]);
+    assert!(out.contains("ignored/secret.txt"), "{out}");
+}
+
+#[test]
+fn explicit_paths_and_an_env_file_finding() {
+    let env = TestEnv::new();
+    env.write("a/.env.local", format!("GH={}\n", token()));
+    env.write("b/clean.txt", "nothing\n");
+    let (code, out, _) = scan(&env, &["a", "b"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("a/.env.local: error[scan/env-file]"), "{out}");
+    assert!(out.contains("a/.env.local:1:4: error[scan/github-token]"), "{out}");
+    assert_eq!(scan(&env, &["missing-dir"]).0, 2);
+}
+
+#[test]
+fn the_users_own_values_are_found() {
+    let env = TestEnv::new();
+    env.write(".env", "CORP_TOKEN=corp-internal-7Hq2-Zk9wYYq\nMODEL=gpt-4o-mini\n");
+    env.write(".gitignore", ".env\n");
+    env.write("src/main.py", "t = 'corp-internal-7Hq2-Zk9wYYq'\nm = 'gpt-4o-mini'\n");
+    let out = env.tkx(["scan", "src"]).output().unwrap();
+    assert_no_leak(&out, "corp-internal-7Hq2-Zk9wYYq");
+    let text = stdout(&out);
+    assert!(text.contains("src/main.py:1:6: error[scan/known-value]: one of your own secrets: the value of CORP_TOKEN from .env:1"), "{text}");
+    // Plain configuration is not a secret.
+    assert!(!text.contains("src/main.py:2"), "{text}");
+}
+
+#[test]
+fn allow_comment_config_and_baseline() {
+    let env = TestEnv::new();
+    env.write("a.py", format!("t = \"{}\"  # tkx:allow\n", token()));
+    assert_eq!(scan(&env, &[]).0, 0);
+    env.write("a.py", format!("t = \"{}\"\n", token()));
+    env.write(".tkx.toml", "[scan]\nexclude = [\"fixtures/**\"]\n");
+    env.write("fixtures/key.txt", token());
+    let (code, out, _) = scan(&env, &[]);
+    assert_eq!(code, 1);
+    assert!(!out.contains("fixtures/"), "{out}");
+    // Accept it into the baseline: moving the code keeps it accepted...
+    let (code, _, err) = scan(&env, &["--write-baseline"]);
+    assert_eq!(code, 0, "{err}");
+    let baseline = std::fs::read_to_string(env.project().join(".tkx-baseline.json")).unwrap();
+    assert!(baseline.contains("\"rule\": \"scan/github-token\""), "{baseline}");
+    assert!(!baseline.contains(&token()));
+    std::fs::remove_file(env.project().join("a.py")).unwrap();
+    env.write("moved/b.py", format!("\n\nt = \"{}\"\n", token()));
+    assert_eq!(scan(&env, &[]).0, 0);
+    // ...and a different secret on the accepted line is still caught.
+    env.write("moved/b.py", format!("t = \"{}\"\n", openai()));
+    assert_eq!(scan(&env, &[]).0, 1);
+}
+
+#[test]
+fn a_malformed_config_is_exit_2_naming_the_line() {
+    let env = TestEnv::new();
+    env.write(".tkx.toml", "[scan]\nexclude = 3\n");
+    let (code, _, err) = scan(&env, &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains(".tkx.toml:2:11:"), "{err}");
+}
+
+#[test]
+fn binary_and_oversized_files_are_skipped() {
+    let env = TestEnv::new();
+    let mut bin = vec![0u8; 16];
+    bin.extend_from_slice(token().as_bytes());
+    env.write("blob.bin", bin);
+    env.write("big.txt", format!("{}\n{}", "x".repeat(3000), token()));
+    let (code, out, _) = scan(&env, &["--max-size", "1000"]);
+    assert_eq!((code, out.as_str()), (0, "0 errors, 0 warnings, 0 notes\n"));
+}
+
+#[test]
+fn staged_scans_the_index_and_only_added_lines() {
+    let env = TestEnv::git_repo();
+    env.write("old.py", format!("t = \"{}\"\n", token()));
+    env.git(&["add", "old.py"]);
+    env.git(&["commit", "-qm", "first", "--no-verify"]);
+    // Already committed: not an added line of this change.
+    env.write("old.py", format!("t = \"{}\"\nx = 1\n", token()));
+    env.git(&["add", "old.py"]);
+    assert_eq!(scan(&env, &["--staged"]).0, 0);
+    // Partial staging: the work tree has a key the index does not.
+    env.write("new.py", "x = 1\n");
+    env.git(&["add", "new.py"]);
+    env.write("new.py", format!("x = 1\nk = \"{}\"\n", openai()));
+    assert_eq!(scan(&env, &["--staged"]).0, 0);
+    env.git(&["add", "new.py"]);
+    let (code, out, _) = scan(&env, &["--staged"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("new.py:2:6: error[scan/openai-project-key]"), "{out}");
+}
+
+#[test]
+fn staged_outside_git_is_a_usage_error() {
+    let env = TestEnv::new();
+    assert_eq!(scan(&env, &["--staged"]).0, 2);
+}
+
+#[test]
+fn history_finds_a_key_that_was_added_then_removed() {
+    let env = TestEnv::git_repo();
+    env.write("app.py", format!("t = \"{}\"\n", token()));
+    env.git(&["add", "."]);
+    env.git(&["commit", "-qm", "oops"]);
+    env.write("app.py", "t = os.environ['GH']\n");
+    env.git(&["commit", "-qam", "fix"]);
+    assert_eq!(scan(&env, &[]).0, 0);
+    let (code, out, _) = scan(&env, &["--history"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("app.py:1:6: error[scan/github-token]"), "{out}");
+    assert!(out.contains("in commit "), "{out}");
+    let (_, json, _) = scan(&env, &["--history", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let f = &doc["findings"][0];
+    assert_eq!(f["commit"].as_str().unwrap().len(), 40);
+    assert_eq!(f["date"].as_str().unwrap().len(), 10);
+    // A range that excludes the commit finds nothing.
+    assert_eq!(scan(&env, &["--history", "HEAD~1..HEAD"]).0, 0);
+}
+
+#[test]
+fn value_of_audits_history_for_one_key() {
+    let env = TestEnv::git_repo();
+    env.write(".env", "CORP_TOKEN=corp-internal-7Hq2-Zk9wYYq\n");
+    env.write(".gitignore", ".env\n");
+    env.write("notes.txt", "debug: corp-internal-7Hq2-Zk9wYYq\n");
+    env.git(&["add", "notes.txt", ".gitignore"]);
+    env.git(&["commit", "-qm", "notes"]);
+    let out = env.tkx(["scan", "--history", "--value-of", "CORP_TOKEN"]).output().unwrap();
+    assert_no_leak(&out, "corp-internal-7Hq2-Zk9wYYq");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("notes.txt:1:8: error[scan/known-value]"), "{}", stdout(&out));
+    assert_eq!(env.tkx(["scan", "--history", "--value-of", "NOPE"]).output().unwrap().status.code(), Some(2));
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Report {
+    findings: Vec<JsonFinding>,
+    summary: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct JsonFinding {
+    rule: String,
+    severity: String,
+    path: Option<String>,
+    line: usize,
+    column: usize,
+    message: String,
+    fingerprint: Option<String>,
+    masked: Option<String>,
+    hint: Option<String>,
+    commit: Option<String>,
+    date: Option<String>,
+}
+
+#[test]
+fn json_sarif_and_github_formats() {
+    let env = TestEnv::new();
+    env.write(".env.production", format!("GH={}\n", token()));
+    let (code, out, _) = scan(&env, &["--format", "json", "--no-ignore"]);
+    assert_eq!(code, 1);
+    let doc: Report = serde_json::from_str(&out).unwrap();
+    let env_file = doc.findings.iter().find(|f| f.rule == "scan/env-file").unwrap();
+    assert_eq!((env_file.path.as_deref(), env_file.line), (Some(".env.production"), 0));
+    let gh = doc.findings.iter().find(|f| f.rule == "scan/github-token").unwrap();
+    assert_eq!((gh.line, gh.column, gh.masked.as_deref()), (1, 4, Some("ghp_**********e2Ra")));
+    assert!(doc.summary["errors"].as_u64() == Some(2));
+    let (_, sarif, _) = scan(&env, &["--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let whole = results.iter().find(|r| r["ruleId"] == "scan/env-file").unwrap();
+    assert!(whole["locations"][0]["physicalLocation"]["region"].is_null());
+    let gh = results.iter().find(|r| r["ruleId"] == "scan/github-token").unwrap();
+    assert_eq!(gh["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
+    assert!(gh["partialFingerprints"]["secretFingerprint/v1"].as_str().unwrap().starts_with("sha256:"));
+    let (_, gh_out, _) = scan(&env, &["--format", "github"]);
+    assert!(
+        gh_out.contains("::error file=.env.production,line=1,col=4,title=tkx scan/github-token::"),
+        "{gh_out}"
+    );
+}
