@@ -4,7 +4,8 @@
 
 use super::rules::{RULES, Rule};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::bytes::Regex;
+use regex::bytes::{Regex, RegexBuilder};
+use std::sync::OnceLock;
 
 /// How far past its first line a multi-line match (a private key block) may reach.
 const MULTILINE_WINDOW: usize = 64 * 1024;
@@ -31,7 +32,21 @@ pub struct Hit {
 
 struct Compiled {
     rule: &'static Rule,
-    regex: Regex,
+    /// Compiled on first use: most files give most rules no candidate line, and
+    /// compiling every rule up front would dominate a small scan (a commit hook).
+    regex: OnceLock<Regex>,
+}
+
+impl Compiled {
+    fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            // ASCII semantics: keys are ASCII, `\b` must not depend on the bytes before a
+            // chunk boundary, and it compiles several times faster.
+            // The rules are constants tested in this crate; a bad pattern is a bug, not input.
+            #[allow(clippy::expect_used)]
+            RegexBuilder::new(self.rule.regex).unicode(false).build().expect("the built-in rules compile")
+        })
+    }
 }
 
 /// The rules, compiled once.
@@ -45,23 +60,39 @@ pub struct Matcher {
     known: Option<AhoCorasick>,
 }
 
+/// Which rules a matcher runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleSet {
+    /// Every rule (scanning).
+    All,
+    /// Provider formats only, no file-specific or generic rules (redaction).
+    Providers,
+    /// None: known values only (`--value-of`).
+    None,
+}
+
 /// A user's value to find verbatim.
 pub type KnownValue = Vec<u8>;
 
 impl Matcher {
-    /// Compiles [`RULES`] (unless `with_rules` is false: known values only) and the
-    /// known values.
-    pub fn new(known: &[KnownValue], with_rules: bool) -> Matcher {
+    /// Compiles the rules `which` selects and the known values.
+    pub fn new(known: &[KnownValue], which: RuleSet) -> Matcher {
         let mut rules = Vec::with_capacity(RULES.len());
         let mut keywords: Vec<&str> = Vec::new();
         let mut keyword_rule = Vec::new();
         let mut file_rules = Vec::new();
-        let active = if with_rules { RULES } else { &[] };
-        for (i, rule) in active.iter().enumerate() {
-            // The rules are constants tested in this crate; a bad pattern is a bug, not input.
-            #[allow(clippy::expect_used)]
-            let regex = Regex::new(rule.regex).expect("the built-in rules compile");
-            rules.push(Compiled { rule, regex });
+        for (i, rule) in RULES.iter().enumerate() {
+            let wanted = match which {
+                RuleSet::All => true,
+                RuleSet::Providers => rule.kind == super::rules::Kind::Provider && rule.files.is_empty(),
+                RuleSet::None => false,
+            };
+            // Indices stay aligned with RULES; a rule that is not wanted gets no keywords
+            // and so never runs.
+            rules.push(Compiled { rule, regex: OnceLock::new() });
+            if !wanted {
+                continue;
+            }
             if rule.files.is_empty() {
                 for k in rule.keywords {
                     keywords.push(k);
@@ -133,7 +164,7 @@ impl Matcher {
         let end =
             if compiled.rule.multiline { data.len().min(line_start + MULTILINE_WINDOW) } else { line_end };
         let hay = &data[line_start..end];
-        for caps in compiled.regex.captures_iter(hay) {
+        for caps in compiled.regex().captures_iter(hay) {
             let Some(m) = caps.name("secret").or_else(|| caps.name("s2")).or_else(|| caps.get(0)) else {
                 continue;
             };

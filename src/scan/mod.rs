@@ -11,7 +11,8 @@ pub mod sources;
 use crate::report::{CommitRef, Finding, Location, Severity};
 use crate::secret::{Secret, is_placeholder};
 use base64::Engine;
-use matcher::{Hit, Matcher, Source};
+pub use matcher::{Hit, Source};
+use matcher::{Matcher, RuleSet};
 use rules::Kind;
 use std::collections::BTreeSet;
 
@@ -73,20 +74,40 @@ impl Scanner {
         allow: &[String],
         baseline: baseline::Baseline,
     ) -> Result<Scanner, crate::Error> {
-        Self::build(known, allow, baseline, true)
+        Self::build(known, allow, baseline, RuleSet::All)
     }
 
     /// A scanner for known values only.
     pub fn known_only(known: Vec<(Secret, KnownOrigin)>) -> Result<Scanner, crate::Error> {
-        Self::build(known, &[], baseline::Baseline::default(), false)
+        Self::build(known, &[], baseline::Baseline::default(), RuleSet::None)
+    }
+
+    /// A scanner for redaction: known values and provider formats, nothing that needs a
+    /// file's context.
+    pub fn for_redaction(known: Vec<(Secret, KnownOrigin)>) -> Scanner {
+        let values: Vec<Vec<u8>> = known.iter().map(|(v, _)| v.expose().as_bytes().to_vec()).collect();
+        Scanner {
+            matcher: Matcher::new(&values, RuleSet::Providers),
+            known: known.into_iter().map(|(_, o)| o).collect(),
+            allow: Vec::new(),
+            baseline: baseline::Baseline::default(),
+            with_rules: true,
+        }
+    }
+
+    /// Every secret in `data` worth masking, as byte spans with what matched, sorted and
+    /// not overlapping. Used by the redaction engine.
+    pub fn spans(&self, data: &[u8]) -> Vec<Hit> {
+        dedupe(self.matcher.find(data, "").into_iter().filter(|h| self.keep(h, data, false)).collect())
     }
 
     fn build(
         known: Vec<(Secret, KnownOrigin)>,
         allow: &[String],
         baseline: baseline::Baseline,
-        with_rules: bool,
+        rules: RuleSet,
     ) -> Result<Scanner, crate::Error> {
+        let with_rules = rules != RuleSet::None;
         let values: Vec<Vec<u8>> = known.iter().map(|(v, _)| v.expose().as_bytes().to_vec()).collect();
         let allow = allow
             .iter()
@@ -97,7 +118,7 @@ impl Scanner {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Scanner {
-            matcher: Matcher::new(&values, with_rules),
+            matcher: Matcher::new(&values, rules),
             known: known.into_iter().map(|(_, o)| o).collect(),
             allow,
             baseline,
@@ -130,17 +151,9 @@ impl Scanner {
             });
         }
         let is_lock = LOCK_FILES.contains(&file_name);
-        let mut hits: Vec<Hit> =
-            self.matcher.find(data, file_name).into_iter().filter(|h| self.keep(h, data, is_lock)).collect();
-        // The most specific rule wins where matches overlap; known values come last.
-        hits.sort_by_key(|h| (h.source, h.start));
-        let mut kept: Vec<Hit> = Vec::new();
-        for h in hits {
-            if !kept.iter().any(|k| h.start < k.end && k.start < h.end) {
-                kept.push(h);
-            }
-        }
-        kept.sort_by_key(|h| h.start);
+        let kept = dedupe(
+            self.matcher.find(data, file_name).into_iter().filter(|h| self.keep(h, data, is_lock)).collect(),
+        );
         let decoded_lines = self.extend_decoded(data, display, &mut findings, lines, commit);
         let mut line = 1;
         let mut counted = 0;
@@ -278,6 +291,19 @@ impl Scanner {
     }
 }
 
+/// Overlapping matches become one: the earliest start wins, and at the same start the
+/// most specific rule (rules come before known values, specific rules before general).
+fn dedupe(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_by_key(|h| (h.start, h.source));
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits {
+        if kept.last().is_none_or(|k| h.start >= k.end) {
+            kept.push(h);
+        }
+    }
+    kept
+}
+
 /// Shannon entropy in bits per byte.
 pub fn entropy(bytes: &[u8]) -> f64 {
     if bytes.is_empty() {
@@ -369,6 +395,13 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn every_rule_compiles() {
+        for r in RULES {
+            assert!(regex::bytes::RegexBuilder::new(r.regex).unicode(false).build().is_ok(), "{}", r.id);
+        }
     }
 
     #[test]
