@@ -307,16 +307,25 @@ pub struct Target {
 
 /// `tkx set`.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "The value is never taken as an argument (it would land in shell history and in `ps`): tkx prompts for it without echo, or reads it from stdin: printf %s \"$V\" | tkx set KEY"
-)]
+#[command(after_help = "\
+The value is never taken as an argument (it would land in shell history and in `ps`). On a \
+terminal tkx prompts for it without echo and shows it back masked, with its fingerprint, \
+before writing; otherwise it reads all of stdin minus one final line ending: \
+printf %s \"$V\" | tkx set KEY. The file (.env, or --user, --private, -f PATH) is written \
+atomically with mode 0600, every other byte kept.
+
+Exit codes: 0 written; 1 declined at the prompt; 2 refused (a value given as an argument, an \
+invalid key, an empty or suspicious value without a terminal to confirm it, a file tkx must \
+not edit).")]
 pub struct SetArgs {
     /// The key to set.
     pub key: String,
 
     /// Refused: values never go on the command line.
-    #[arg(hide = true)]
-    pub value: Option<String>,
+    // Everything after the key lands here, hyphens included, so that clap never echoes a
+    // value in an error of its own; `set` refuses it without repeating it.
+    #[arg(hide = true, num_args = 0.., allow_hyphen_values = true)]
+    pub value: Vec<String>,
 
     /// Where to write.
     #[command(flatten)]
@@ -333,6 +342,7 @@ pub struct SetArgs {
 
 /// `tkx unset`.
 #[derive(Debug, Args)]
+#[command(after_help = "Exit codes: 0 removed; 1 the key is not in the file; 2 usage or file error.")]
 pub struct UnsetArgs {
     /// The key to remove.
     pub key: String,
@@ -344,6 +354,16 @@ pub struct UnsetArgs {
 
 /// `tkx init`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+For every key .env.example declares that no layer sets yet, tkx asks: without echo for \
+credentials, with the example's comment as help. Enter keeps a non-secret default, skips an \
+optional key, and asks a required key once more before leaving it unset. An existing .env \
+only gains the missing keys; --force starts over from the example. Ends with what \
+`tkx doctor` says.
+
+Exit codes: 0 written and doctor finds no errors; 1 doctor errors (a required key left \
+unset, an env file git would commit) or declined; 2 no .env.example, no terminal without \
+--from-env, or a file tkx must not edit.")]
 pub struct InitArgs {
     /// Take the values from the process environment instead of prompting (CI bootstrap).
     #[arg(long)]
@@ -356,9 +376,20 @@ pub struct InitArgs {
 
 /// `tkx rotate`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+The safe order: create the new key at the provider; `tkx rotate KEY` (asks for it like \
+`set`, writes it where the old value was, records both fingerprints and the date in \
+$TKX_DIR/rotations.json); deploy; verify with a test request; then revoke the old key.
+
+Exit codes: 0 rotated; 1 the key is not set there, or declined; 2 refused (the same value, \
+an empty or suspicious value without a terminal, a damaged rotations.json).")]
 pub struct RotateArgs {
     /// The key to rotate.
     pub key: String,
+
+    /// Refused: values never go on the command line.
+    #[arg(hide = true, num_args = 0.., allow_hyphen_values = true)]
+    pub value: Vec<String>,
 
     /// Where the key lives.
     #[command(flatten)]

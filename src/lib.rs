@@ -20,7 +20,9 @@ pub mod fsutil;
 pub mod git;
 pub mod hook;
 pub mod layers;
+pub mod prompt;
 pub mod report;
+pub mod rotation;
 pub mod scan;
 pub mod secret;
 

@@ -118,6 +118,7 @@ impl<'a, 'io> Context<'a, 'io> {
     /// files always (unless `-q`), everything else with `-v`.
     pub fn load(&mut self) -> Result<Resolution, Error> {
         let res = layers::resolve(&self.layers)?;
+        crate::rotation::record_seen(self.layers.tkx_dir.as_deref(), &res);
         if self.verbose {
             self.debug(&format!("project directory: {}", res.project_dir.display()));
             for s in &res.sources {

@@ -9,6 +9,7 @@ pub mod files;
 mod format;
 mod gitignore;
 mod permissions;
+mod rotation;
 mod sdk_names;
 mod syntax;
 mod tracked;
@@ -102,6 +103,7 @@ pub fn registry() -> Vec<Box<dyn Check>> {
         Box::new(example::Example),
         Box::new(format::Format),
         Box::new(sdk_names::SdkNames),
+        Box::new(rotation::Rotation),
     ]
 }
 

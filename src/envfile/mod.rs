@@ -3,6 +3,7 @@
 //! This module reads bytes and returns data; it never prints and never decides
 //! precedence (that is `layers`).
 
+pub mod edit;
 pub mod expand;
 pub mod lint;
 pub mod parse;

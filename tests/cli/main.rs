@@ -11,5 +11,8 @@ mod env;
 mod exec;
 mod get;
 mod hook;
+mod init;
 mod layers;
+mod rotate;
 mod scan;
+mod set;

@@ -181,3 +181,31 @@ impl TestEnv {
         out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
     }
 }
+
+/// The tkx binary under test, for tests that start it through a shell or a terminal.
+pub fn tkx_path() -> PathBuf {
+    PathBuf::from(assert_cmd::cargo::cargo_bin!("tkx"))
+}
+
+/// The names in a directory, sorted.
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("read_dir")
+        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Whether this process ignores file permissions (root): tests of read-only
+/// directories and files then skip, saying so.
+pub fn ignores_permissions(scratch: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch.join("permission-probe");
+    fs::create_dir_all(&dir).expect("mkdir");
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o500)).expect("chmod");
+    let privileged = fs::write(dir.join("probe"), "x").is_ok();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).expect("chmod");
+    fs::remove_dir_all(&dir).expect("cleanup");
+    privileged
+}

@@ -1,0 +1,73 @@
+//! `rotation`: a credential whose value tkx first saw more than `[rotation]
+//! max_age_days` ago (`.tkx.toml`; default 90, 0 turns the check off) → warning.
+//!
+//! The dates come from `$TKX_DIR/rotations.json`, which tkx fills whenever it loads or
+//! sets a key: the age is "known to this machine since", a lower bound of the real age.
+
+use super::{Check, Project, location_of};
+use crate::config::Config;
+use crate::report::{Finding, Location, Severity};
+use crate::rotation::{self, Ledger, days_between, tracked};
+use crate::secret::fingerprint;
+
+/// The check.
+pub struct Rotation;
+
+impl Check for Rotation {
+    fn name(&self) -> &'static str {
+        "rotation"
+    }
+
+    fn run(&self, project: &Project) -> Vec<Finding> {
+        let (Some(res), Some(dir)) = (&project.res, &project.tkx_dir) else { return Vec::new() };
+        let max = Config::load(&project.dir).map(|c| c.rotation.max_age_days).unwrap_or(90);
+        if max == 0 {
+            return Vec::new();
+        }
+        let ledger = match Ledger::load(dir) {
+            Ok(l) => l,
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                let file = rotation::path(dir);
+                return vec![Finding {
+                    rule: "doctor/rotation".into(),
+                    severity: Severity::Warning,
+                    location: Some(Location { path: file.display().to_string(), line: 0, column: 0 }),
+                    message: "not valid JSON: key ages cannot be checked".into(),
+                    secret: None,
+                    hint: Some("fix the file, or move it aside to start a new record".into()),
+                    commit: None,
+                }];
+            }
+            Err(_) => return Vec::new(),
+        };
+        let today = rotation::today();
+        let mut out = Vec::new();
+        for var in res.vars.values() {
+            let value = var.winner.value.expose();
+            if !tracked(&var.key, value) {
+                continue;
+            }
+            let Some(first) = ledger.first_seen(&fingerprint(value)) else { continue };
+            let age = days_between(first, today);
+            if age <= i64::from(max) {
+                continue;
+            }
+            out.push(Finding {
+                rule: "doctor/rotation".into(),
+                severity: Severity::Warning,
+                location: location_of(&var.winner.origin),
+                message: format!(
+                    "{} has had the same value for {age} days (first seen {first}); rotate keys at least every {max} days",
+                    var.key
+                ),
+                secret: Some(var.winner.value.redacted()),
+                hint: Some(format!(
+                    "create a new key at the provider, then `tkx rotate {}`; [rotation] max_age_days in .tkx.toml sets the limit (0 turns this check off)",
+                    var.key
+                )),
+                commit: None,
+            });
+        }
+        out
+    }
+}
