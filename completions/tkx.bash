@@ -43,6 +43,9 @@ _tkx() {
             tkx,init)
                 cmd="tkx__subcmd__init"
                 ;;
+            tkx,redact)
+                cmd="tkx__subcmd__redact"
+                ;;
             tkx,rotate)
                 cmd="tkx__subcmd__rotate"
                 ;;
@@ -81,6 +84,9 @@ _tkx() {
                 ;;
             tkx__subcmd__help,init)
                 cmd="tkx__subcmd__help__subcmd__init"
+                ;;
+            tkx__subcmd__help,redact)
+                cmd="tkx__subcmd__help__subcmd__redact"
                 ;;
             tkx__subcmd__help,rotate)
                 cmd="tkx__subcmd__help__subcmd__rotate"
@@ -143,7 +149,7 @@ _tkx() {
 
     case "${cmd}" in
         tkx)
-            opts="-C -f -p -v -q -h -V --file --profile --no-user --override --verbose --quiet --color --help --version exec env get doctor diff scan hook set unset init rotate completions help"
+            opts="-C -f -p -v -q -h -V --file --profile --no-user --override --verbose --quiet --color --help --version exec env get doctor diff scan hook set unset init rotate redact completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,7 +355,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__exec)
-            opts="-C -f -p -v -q -h --require --only --pure --strict --file --profile --no-user --override --verbose --quiet --color --help"
+            opts="-C -f -p -v -q -h --require --only --pure --strict --redact --redact-style --file --profile --no-user --override --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -361,6 +367,10 @@ _tkx() {
                     ;;
                 --only)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redact-style)
+                    COMPREPLY=($(compgen -W "mask fingerprint" -- "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -433,7 +443,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__help)
-            opts="exec env get doctor diff scan hook set unset init rotate completions help"
+            opts="exec env get doctor diff scan hook set unset init rotate redact completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -615,6 +625,20 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkx__subcmd__help__subcmd__redact)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -965,6 +989,48 @@ _tkx() {
                 return 0
             fi
             case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkx__subcmd__redact)
+            opts="-C -f -p -v -q -h --style --file --profile --no-user --override --verbose --quiet --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --style)
+                    COMPREPLY=($(compgen -W "mask fingerprint" -- "${cur}"))
+                    return 0
+                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

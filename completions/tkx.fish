@@ -47,10 +47,13 @@ complete -c tkx -n "__fish_tkx_needs_command" -f -a "set" -d 'Store a key: promp
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "unset" -d 'Remove a key from an env file, keeping every other byte'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "init" -d 'Create .env from .env.example, prompting for each key'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "rotate" -d 'Replace a key with a new value and record the rotation (fingerprints only)'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "redact" -d 'Copy stdin to stdout with secrets masked (`kubectl logs … | tkx redact`)'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -l require -d 'Refuse to start (exit 125) unless these keys are set and not empty' -r
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -l only -d 'Add only these keys from the files (the process environment still passes through)' -r
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -l redact-style -d 'How --redact replaces a secret' -r -f -a "mask\t'Its mask: `sk-p**********25xx`'
+fingerprint\t'`[tkx:sha256:…]`'"
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -59,6 +62,7 @@ always\t'Always'
 never\t'Never'"
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -l pure -d 'Start the command from a minimal environment (PATH, HOME, USER, LOGNAME, SHELL, TERM, LANG, LC_*, TZ, TMPDIR) plus the resolved file keys'
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -l strict -d 'Refuse to start when a required key of .env.example is missing or empty'
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -l redact -d 'Mask secrets in the command\'s stdout and stderr (also `TKX_REDACT=1` or `[exec] redact = true` in .tkx.toml). tkx then stays as the parent: the command\'s output is a pipe, not the terminal'
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -l override -d 'Let values from files win over the process environment for this run'
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
@@ -129,7 +133,7 @@ complete -c tkx -n "__fish_tkx_using_subcommand scan" -l format -d 'Output forma
 json\t'One JSON object: `{"findings":[…],"summary":{…}}`'
 sarif\t'SARIF 2.1.0, for code-scanning upload'
 github\t'GitHub Actions workflow commands (`::error file=…,line=…::…`)'"
-complete -c tkx -n "__fish_tkx_using_subcommand scan" -l max-size -d 'Skip files larger than this many bytes (default: [scan] max_file_size, 2 MiB)' -r
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -l max-size -d 'Skip files larger than this many bytes (default: `max_file_size` in .tkx.toml, 2 MiB)' -r
 complete -c tkx -n "__fish_tkx_using_subcommand scan" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand scan" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand scan" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -268,6 +272,19 @@ complete -c tkx -n "__fish_tkx_using_subcommand rotate" -l override -d 'Let valu
 complete -c tkx -n "__fish_tkx_using_subcommand rotate" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand rotate" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand redact" -l style -d 'How to replace a secret' -r -f -a "mask\t'Its mask: `sk-p**********25xx`'
+fingerprint\t'`[tkx:sha256:…]`'"
+complete -c tkx -n "__fish_tkx_using_subcommand redact" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand redact" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand redact" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand redact" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand redact" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand redact" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand redact" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand redact" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand redact" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -279,19 +296,20 @@ complete -c tkx -n "__fish_tkx_using_subcommand completions" -l override -d 'Let
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "exec" -d 'Run a command with the resolved environment'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "env" -d 'Show the resolved variables, masked, with their origin'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "get" -d 'Print one resolved value, unmasked (for scripts); exit 1 if unset'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "doctor" -d 'Check the project: permissions, .gitignore, tracked env files, syntax, .env.example drift, placeholders, key formats. Exits 1 on errors (CI)'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "diff" -d 'Compare the resolved project files with .env.example: missing, extra, empty and placeholder keys'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "scan" -d 'Find secrets in files, in the staged changes, or in git history'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "hook" -d 'Manage the git hooks that refuse commits and pushes carrying keys'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "set" -d 'Store a key: prompts without echo (or reads stdin), writes atomically with mode 0600'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "unset" -d 'Remove a key from an env file, keeping every other byte'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "init" -d 'Create .env from .env.example, prompting for each key'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "rotate" -d 'Replace a key with a new value and record the rotation (fingerprints only)'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "exec" -d 'Run a command with the resolved environment'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "env" -d 'Show the resolved variables, masked, with their origin'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "get" -d 'Print one resolved value, unmasked (for scripts); exit 1 if unset'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "doctor" -d 'Check the project: permissions, .gitignore, tracked env files, syntax, .env.example drift, placeholders, key formats. Exits 1 on errors (CI)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "diff" -d 'Compare the resolved project files with .env.example: missing, extra, empty and placeholder keys'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "scan" -d 'Find secrets in files, in the staged changes, or in git history'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "hook" -d 'Manage the git hooks that refuse commits and pushes carrying keys'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "set" -d 'Store a key: prompts without echo (or reads stdin), writes atomically with mode 0600'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "unset" -d 'Remove a key from an env file, keeping every other byte'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "init" -d 'Create .env from .env.example, prompting for each key'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "rotate" -d 'Replace a key with a new value and record the rotation (fingerprints only)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "redact" -d 'Copy stdin to stdout with secrets masked (`kubectl logs … | tkx redact`)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "install" -d 'Install the pre-commit and pre-push hooks into this repository'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "uninstall" -d 'Remove tkx\'s hooks, restoring what was there before'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "status" -d 'Say which hooks are installed'

@@ -96,6 +96,8 @@ pub enum Command {
     Init(InitArgs),
     /// Replace a key with a new value and record the rotation (fingerprints only).
     Rotate(RotateArgs),
+    /// Copy stdin to stdout with secrets masked (`kubectl logs … | tkx redact`).
+    Redact(RedactArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -123,9 +125,36 @@ pub struct ExecArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Mask secrets in the command's stdout and stderr (also `TKX_REDACT=1` or
+    /// `[exec] redact = true` in .tkx.toml). tkx then stays as the parent: the command's
+    /// output is a pipe, not the terminal.
+    #[arg(long)]
+    pub redact: bool,
+
+    /// How --redact replaces a secret.
+    #[arg(long, value_enum, value_name = "STYLE", default_value_t = RedactStyle::Mask)]
+    pub redact_style: RedactStyle,
+
     /// The command and its arguments, after `--`.
     #[arg(value_name = "CMD", required = true, trailing_var_arg = true)]
     pub command: Vec<OsString>,
+}
+
+/// How a redacted secret is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RedactStyle {
+    /// Its mask: `sk-p**********25xx`.
+    Mask,
+    /// `[tkx:sha256:…]`.
+    Fingerprint,
+}
+
+/// `tkx redact`.
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// How to replace a secret.
+    #[arg(long, value_enum, value_name = "STYLE", default_value_t = RedactStyle::Mask)]
+    pub style: RedactStyle,
 }
 
 /// `tkx env`.
@@ -238,7 +267,7 @@ pub struct ScanArgs {
     #[arg(long)]
     pub write_baseline: bool,
 
-    /// Skip files larger than this many bytes (default: [scan] max_file_size, 2 MiB).
+    /// Skip files larger than this many bytes (default: `max_file_size` in .tkx.toml, 2 MiB).
     #[arg(long, value_name = "BYTES")]
     pub max_size: Option<u64>,
 }

@@ -21,6 +21,7 @@ pub mod git;
 pub mod hook;
 pub mod layers;
 pub mod prompt;
+pub mod redact;
 pub mod report;
 pub mod rotation;
 pub mod scan;
@@ -65,6 +66,7 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<u8, Error> {
         Command::Unset(args) => commands::set::unset(&mut ctx, args),
         Command::Init(args) => commands::set::init(&mut ctx, args),
         Command::Rotate(args) => commands::set::rotate(&mut ctx, args),
+        Command::Redact(args) => commands::redact::run(&mut ctx, args),
         Command::Completions(_) => Ok(0),
     }?;
     ctx.io.out.flush().map_err(Error::Output)?;

@@ -223,6 +223,81 @@ impl Stream<'_> {
     }
 }
 
+/// How long output may sit unreleased before the engine releases what is safe.
+pub const IDLE: std::time::Duration = std::time::Duration::from_millis(40);
+
+/// Copies each source to its sink through its own [`Stream`], until every source ends.
+/// Each source is read on its own thread, so a quiet stream never blocks a busy one and
+/// a pause releases held-back output within [`IDLE`]. Returns the first write error.
+pub fn pump(
+    engine: &Engine,
+    sources: Vec<Box<dyn std::io::Read + Send>>,
+    sinks: &mut [&mut dyn std::io::Write],
+) -> std::io::Result<()> {
+    use std::sync::mpsc;
+    let (tx, rx) = mpsc::sync_channel::<(usize, Option<Vec<u8>>)>(16);
+    let mut open = sources.len();
+    for (i, mut src) in sources.into_iter().enumerate() {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let mut buf = vec![0u8; 256 * 1024];
+            loop {
+                match src.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        if tx.send((i, Some(buf[..n].to_vec()))).is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => break,
+                }
+            }
+            let _ = tx.send((i, None));
+        });
+    }
+    drop(tx);
+    let mut streams: Vec<Stream> = (0..sinks.len()).map(|_| engine.stream()).collect();
+    let mut out = Vec::new();
+    let emit = |i: usize, out: &mut Vec<u8>, sinks: &mut [&mut dyn std::io::Write]| -> std::io::Result<()> {
+        if !out.is_empty() {
+            if let Some(sink) = sinks.get_mut(i) {
+                sink.write_all(out)?;
+                sink.flush()?;
+            }
+            out.clear();
+        }
+        Ok(())
+    };
+    while open > 0 {
+        match rx.recv_timeout(IDLE) {
+            Ok((i, Some(chunk))) => {
+                if let Some(s) = streams.get_mut(i) {
+                    s.push(&chunk, &mut out);
+                }
+                emit(i, &mut out, sinks)?;
+            }
+            Ok((i, None)) => {
+                if let Some(s) = streams.get_mut(i) {
+                    s.finish(&mut out);
+                }
+                emit(i, &mut out, sinks)?;
+                open -= 1;
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                for (i, s) in streams.iter_mut().enumerate() {
+                    if s.has_pending() {
+                        s.idle(&mut out);
+                        emit(i, &mut out, sinks)?;
+                    }
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

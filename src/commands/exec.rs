@@ -13,14 +13,32 @@ const PURE_KEEP: &[&str] = &["PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM",
 
 /// Runs `tkx exec`. Every failure before the child starts exits 125.
 pub fn run(ctx: &mut Context, args: &ExecArgs) -> Result<u8, Error> {
-    let launch = prepare(ctx, args).map_err(|e| match e {
+    let (launch, engine) = prepare(ctx, args).map_err(|e| match e {
         Error::BeforeLaunch(_) => e,
         other => Error::BeforeLaunch(Box::new(other)),
     })?;
-    exec::run(launch)
+    match engine {
+        #[cfg(unix)]
+        Some(engine) => exec::run_redacted(launch, &engine, &mut *ctx.io.out, &mut *ctx.io.err),
+        #[cfg(not(unix))]
+        Some(_) => exec::run(launch),
+        None => exec::run(launch),
+    }
 }
 
-fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<Launch, Error> {
+/// Whether output is redacted: the flag, `TKX_REDACT=1`, or `[exec] redact` in .tkx.toml.
+fn wants_redaction(ctx: &Context, args: &ExecArgs, res: &Resolution) -> Result<bool, Error> {
+    if args.redact {
+        return Ok(true);
+    }
+    let env = ctx.layers.process.iter().find(|(k, _)| k == "TKX_REDACT").map(|(_, v)| v.to_string_lossy());
+    if let Some(v) = env {
+        return Ok(!matches!(v.as_ref(), "" | "0" | "false" | "no" | "off"));
+    }
+    Ok(crate::config::Config::load(&res.project_dir)?.exec.redact)
+}
+
+fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<(Launch, Option<crate::redact::Engine>), Error> {
     let res = ctx.load()?;
     for w in res.shadow_warnings() {
         ctx.warn(&w);
@@ -77,7 +95,8 @@ fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<Launch, Error> {
     let program = command.next().ok_or_else(|| Error::usage("no command given", None))?;
     // `-C DIR` means "as if started in DIR", for the child too (like `git -C`, `make -C`).
     let dir = ctx.changed_dir.then(|| ctx.layers.cwd.clone());
-    Ok(Launch { program, args: command.collect(), env, dir })
+    let engine = wants_redaction(ctx, args, &res)?.then(|| super::redact::engine(&res, args.redact_style));
+    Ok((Launch { program, args: command.collect(), env, dir }, engine))
 }
 
 /// Refuses when any of `keys` is unset or empty.

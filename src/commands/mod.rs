@@ -8,6 +8,7 @@ pub mod env;
 pub mod exec;
 pub mod get;
 pub mod hook;
+pub mod redact;
 pub mod scan;
 pub mod set;
 

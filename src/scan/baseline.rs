@@ -47,7 +47,7 @@ impl Baseline {
         let file: File = serde_json::from_str(&text).map_err(|e| {
             Error::usage(
                 format!("{FILE_NAME}:{}:{}: {e}", e.line(), e.column()),
-                Some(format!("regenerate it with `tkx scan --write-baseline`, or fix the JSON by hand")),
+                Some("regenerate it with `tkx scan --write-baseline`, or fix the JSON by hand".to_owned()),
             )
         })?;
         Ok(Baseline { accepted: file.accepted.into_iter().collect() })

@@ -13,6 +13,7 @@ mod get;
 mod hook;
 mod init;
 mod layers;
+mod redact;
 mod rotate;
 mod scan;
 mod set;

@@ -1,0 +1,35 @@
+//! `tkx redact`: stdin to stdout with secrets masked, and the engine `exec --redact` uses.
+
+use super::Context;
+use crate::cli::{RedactArgs, RedactStyle};
+use crate::error::Error;
+use crate::layers::{Layer, Resolution};
+use crate::redact::{Engine, Style};
+use crate::secret::Secret;
+
+/// The engine for a resolution: every file-loaded value (the engine skips short ones
+/// and placeholders), plus the provider formats.
+pub fn engine(res: &Resolution, style: RedactStyle) -> Engine {
+    let values: Vec<Secret> = res
+        .vars
+        .values()
+        .flat_map(|v| std::iter::once(&v.winner).chain(&v.shadowed))
+        .filter(|d| d.origin.layer != Layer::Process)
+        .map(|d| d.value.clone())
+        .collect();
+    let style = match style {
+        RedactStyle::Mask => Style::Mask,
+        RedactStyle::Fingerprint => Style::Fingerprint,
+    };
+    Engine::new(&values, style)
+}
+
+/// Runs `tkx redact`.
+pub fn run(ctx: &mut Context, args: &RedactArgs) -> Result<u8, Error> {
+    let res = ctx.load()?;
+    let engine = engine(&res, args.style);
+    // stdin is this command's input by definition; it is read on the pump's thread.
+    let stdin: Box<dyn std::io::Read + Send> = Box::new(std::io::stdin());
+    crate::redact::pump(&engine, vec![stdin], &mut [&mut *ctx.io.out]).map_err(Error::Output)?;
+    Ok(0)
+}
