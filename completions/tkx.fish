@@ -48,6 +48,8 @@ complete -c tkx -n "__fish_tkx_needs_command" -f -a "unset" -d 'Remove a key fro
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "init" -d 'Create .env from .env.example, prompting for each key'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "rotate" -d 'Replace a key with a new value and record the rotation (fingerprints only)'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "redact" -d 'Copy stdin to stdout with secrets masked (`kubectl logs … | tkx redact`)'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "move" -d 'Move keys out of the project\'s .env into the private store or the user file'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "agent" -d 'Guard env files from AI coding agents (Claude Code, Cursor, and ignore files for others)'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -l require -d 'Refuse to start (exit 125) unless these keys are set and not empty' -r
@@ -285,6 +287,103 @@ complete -c tkx -n "__fish_tkx_using_subcommand redact" -l override -d 'Let valu
 complete -c tkx -n "__fish_tkx_using_subcommand redact" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand redact" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand redact" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand move" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand move" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand move" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand move" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand move" -l secrets -d 'Move every key that looks secret (by name or value format); plain configuration stays'
+complete -c tkx -n "__fish_tkx_using_subcommand move" -l private -d 'Move into this project\'s private store, $TKX_DIR/projects/<id>/.env (outside the tree)'
+complete -c tkx -n "__fish_tkx_using_subcommand move" -l user -d 'Move into the user file, $TKX_DIR/.env (shared by all projects)'
+complete -c tkx -n "__fish_tkx_using_subcommand move" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand move" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand move" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand move" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand move" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -f -a "install" -d 'Install the guard: deny rules and hooks for Claude Code and Cursor, ignore files for others'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -f -a "uninstall" -d 'Remove exactly what `install` added'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -f -a "status" -d 'Say per host what is installed and what is missing'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -f -a "check" -d 'The hook handler the agents call: reads the host\'s JSON payload on stdin, answers in its protocol'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l host -d 'Which host' -r -f -a "claude\t'Claude Code'
+cursor\t'Cursor'
+all\t'Every host tkx knows'"
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l user -d 'Write the user-level settings (e.g. ~/.claude/settings.json) instead of the project\'s'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l all -d 'Also write every agent ignore file (.geminiignore, .aiexclude, .aiderignore, …), not only those of agents the project shows signs of using'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -l host -d 'Which host' -r -f -a "claude\t'Claude Code'
+cursor\t'Cursor'
+all\t'Every host tkx knows'"
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -l user -d 'Write the user-level settings (e.g. ~/.claude/settings.json) instead of the project\'s'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -l all -d 'Also write every agent ignore file (.geminiignore, .aiexclude, .aiderignore, …), not only those of agents the project shows signs of using'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -l host -d 'Which host' -r -f -a "claude\t'Claude Code'
+cursor\t'Cursor'
+all\t'Every host tkx knows'"
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -l user -d 'Write the user-level settings (e.g. ~/.claude/settings.json) instead of the project\'s'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -l all -d 'Also write every agent ignore file (.geminiignore, .aiexclude, .aiderignore, …), not only those of agents the project shows signs of using'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -l host -d 'The host whose protocol the payload and the answer follow' -r -f -a "claude\t'Claude Code'
+cursor\t'Cursor'
+all\t'Every host tkx knows'"
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "install" -d 'Install the guard: deny rules and hooks for Claude Code and Cursor, ignore files for others'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "uninstall" -d 'Remove exactly what `install` added'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "status" -d 'Say per host what is installed and what is missing'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "check" -d 'The hook handler the agents call: reads the host\'s JSON payload on stdin, answers in its protocol'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -296,21 +395,27 @@ complete -c tkx -n "__fish_tkx_using_subcommand completions" -l override -d 'Let
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "exec" -d 'Run a command with the resolved environment'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "env" -d 'Show the resolved variables, masked, with their origin'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "get" -d 'Print one resolved value, unmasked (for scripts); exit 1 if unset'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "doctor" -d 'Check the project: permissions, .gitignore, tracked env files, syntax, .env.example drift, placeholders, key formats. Exits 1 on errors (CI)'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "diff" -d 'Compare the resolved project files with .env.example: missing, extra, empty and placeholder keys'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "scan" -d 'Find secrets in files, in the staged changes, or in git history'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "hook" -d 'Manage the git hooks that refuse commits and pushes carrying keys'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "set" -d 'Store a key: prompts without echo (or reads stdin), writes atomically with mode 0600'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "unset" -d 'Remove a key from an env file, keeping every other byte'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "init" -d 'Create .env from .env.example, prompting for each key'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "rotate" -d 'Replace a key with a new value and record the rotation (fingerprints only)'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "redact" -d 'Copy stdin to stdout with secrets masked (`kubectl logs … | tkx redact`)'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "exec" -d 'Run a command with the resolved environment'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "env" -d 'Show the resolved variables, masked, with their origin'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "get" -d 'Print one resolved value, unmasked (for scripts); exit 1 if unset'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "doctor" -d 'Check the project: permissions, .gitignore, tracked env files, syntax, .env.example drift, placeholders, key formats. Exits 1 on errors (CI)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "diff" -d 'Compare the resolved project files with .env.example: missing, extra, empty and placeholder keys'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "scan" -d 'Find secrets in files, in the staged changes, or in git history'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "hook" -d 'Manage the git hooks that refuse commits and pushes carrying keys'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "set" -d 'Store a key: prompts without echo (or reads stdin), writes atomically with mode 0600'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "unset" -d 'Remove a key from an env file, keeping every other byte'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "init" -d 'Create .env from .env.example, prompting for each key'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "rotate" -d 'Replace a key with a new value and record the rotation (fingerprints only)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "redact" -d 'Copy stdin to stdout with secrets masked (`kubectl logs … | tkx redact`)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "move" -d 'Move keys out of the project\'s .env into the private store or the user file'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "agent" -d 'Guard env files from AI coding agents (Claude Code, Cursor, and ignore files for others)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "install" -d 'Install the pre-commit and pre-push hooks into this repository'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "uninstall" -d 'Remove tkx\'s hooks, restoring what was there before'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "status" -d 'Say which hooks are installed'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "run" -d 'What the hooks call: scan the staged changes (or the FILES given, for the pre-commit framework)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "install" -d 'Install the guard: deny rules and hooks for Claude Code and Cursor, ignore files for others'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "uninstall" -d 'Remove exactly what `install` added'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "status" -d 'Say per host what is installed and what is missing'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "check" -d 'The hook handler the agents call: reads the host\'s JSON payload on stdin, answers in its protocol'

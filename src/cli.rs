@@ -98,6 +98,11 @@ pub enum Command {
     Rotate(RotateArgs),
     /// Copy stdin to stdout with secrets masked (`kubectl logs … | tkx redact`).
     Redact(RedactArgs),
+    /// Move keys out of the project's .env into the private store or the user file.
+    Move(MoveArgs),
+    /// Guard env files from AI coding agents (Claude Code, Cursor, and ignore files for others).
+    #[command(subcommand)]
+    Agent(AgentCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -155,6 +160,76 @@ pub struct RedactArgs {
     /// How to replace a secret.
     #[arg(long, value_enum, value_name = "STYLE", default_value_t = RedactStyle::Mask)]
     pub style: RedactStyle,
+}
+
+/// `tkx move`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("destination").required(true).args(["private", "user"]))]
+pub struct MoveArgs {
+    /// The keys to move.
+    #[arg(value_name = "KEY", required_unless_present = "secrets")]
+    pub keys: Vec<String>,
+
+    /// Move every key that looks secret (by name or value format); plain configuration stays.
+    #[arg(long, conflicts_with = "keys")]
+    pub secrets: bool,
+
+    /// Move into this project's private store, $TKX_DIR/projects/<id>/.env (outside the tree).
+    #[arg(long)]
+    pub private: bool,
+
+    /// Move into the user file, $TKX_DIR/.env (shared by all projects).
+    #[arg(long)]
+    pub user: bool,
+}
+
+/// `tkx agent`.
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Install the guard: deny rules and hooks for Claude Code and Cursor, ignore files for others.
+    Install(AgentArgs),
+    /// Remove exactly what `install` added.
+    Uninstall(AgentArgs),
+    /// Say per host what is installed and what is missing.
+    Status(AgentArgs),
+    /// The hook handler the agents call: reads the host's JSON payload on stdin, answers in its protocol.
+    Check(AgentCheckArgs),
+}
+
+/// Which agent host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AgentHost {
+    /// Claude Code.
+    Claude,
+    /// Cursor.
+    Cursor,
+    /// Every host tkx knows.
+    All,
+}
+
+/// `tkx agent install|uninstall|status`.
+#[derive(Debug, Args)]
+pub struct AgentArgs {
+    /// Which host.
+    #[arg(long, value_enum, default_value_t = AgentHost::All)]
+    pub host: AgentHost,
+
+    /// Write the user-level settings (e.g. ~/.claude/settings.json) instead of the project's.
+    #[arg(long)]
+    pub user: bool,
+
+    /// Also write every agent ignore file (.geminiignore, .aiexclude, .aiderignore, …), not
+    /// only those of agents the project shows signs of using.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// `tkx agent check`.
+#[derive(Debug, Args)]
+pub struct AgentCheckArgs {
+    /// The host whose protocol the payload and the answer follow.
+    #[arg(long, value_enum)]
+    pub host: AgentHost,
 }
 
 /// `tkx env`.

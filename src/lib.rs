@@ -67,6 +67,8 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<u8, Error> {
         Command::Init(args) => commands::set::init(&mut ctx, args),
         Command::Rotate(args) => commands::set::rotate(&mut ctx, args),
         Command::Redact(args) => commands::redact::run(&mut ctx, args),
+        Command::Move(args) => commands::move_keys::run(&mut ctx, args),
+        Command::Agent(cmd) => commands::agent::run(&mut ctx, cmd),
         Command::Completions(_) => Ok(0),
     }?;
     ctx.io.out.flush().map_err(Error::Output)?;

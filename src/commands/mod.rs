@@ -1,6 +1,7 @@
 //! One file per subcommand: flags become a checked plan, engines do the work, and
 //! the results are written to the handles `main` passed in.
 
+pub mod agent;
 pub mod completions;
 pub mod diff;
 pub mod doctor;
@@ -8,6 +9,7 @@ pub mod env;
 pub mod exec;
 pub mod get;
 pub mod hook;
+pub mod move_keys;
 pub mod redact;
 pub mod scan;
 pub mod set;
