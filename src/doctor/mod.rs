@@ -8,6 +8,7 @@ mod example;
 pub mod files;
 mod format;
 mod gitignore;
+mod hook;
 mod permissions;
 mod rotation;
 mod sdk_names;
@@ -104,6 +105,7 @@ pub fn registry() -> Vec<Box<dyn Check>> {
         Box::new(format::Format),
         Box::new(sdk_names::SdkNames),
         Box::new(rotation::Rotation),
+        Box::new(hook::HookCheck),
     ]
 }
 

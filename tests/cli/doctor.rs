@@ -15,6 +15,7 @@ fn clean() -> TestEnv {
     let dotenv = env.write(".env", format!("OPENAI_PAT={KEY}\nPORT=8080\n"));
     env.chmod(&dotenv, 0o600);
     env.write(".env.example", "# OpenAI key for this project\nOPENAI_PAT=\n# optional\nPORT=8080\n");
+    env.tkx(["-q", "hook", "install"]).assert().success();
     env
 }
 
@@ -143,11 +144,11 @@ fn a_tracked_env_file_is_an_error_until_removed_from_index_and_head() {
     assert_eq!(code, 1);
     assert!(out.contains(".env: error[doctor/tracked]"), "{out}");
     assert!(out.contains("git rm --cached .env"), "{out}");
-    env.git(&["commit", "-qm", "oops"]);
+    env.git(&["commit", "-qm", "oops", "--no-verify"]);
     env.git(&["rm", "-q", "--cached", ".env"]);
     // Still in HEAD.
     assert!(rules(&doctor(&env, &[]).1).contains(&"doctor/tracked".to_owned()));
-    env.git(&["commit", "-qm", "untrack"]);
+    env.git(&["commit", "-qm", "untrack", "--no-verify"]);
     assert_eq!(doctor(&env, &[]).0, 0);
 }
 
@@ -333,6 +334,18 @@ fn an_undecodable_env_file_is_a_finding_not_a_crash() {
     let (code, out, _) = doctor(&env, &[]);
     assert_eq!(code, 1);
     assert!(out.contains(".env:1:6: error[envfile/unreadable]: not valid UTF-8"), "{out}");
+}
+
+#[test]
+fn a_repository_without_the_hook_gets_a_warning() {
+    let env = clean();
+    env.tkx(["-q", "hook", "uninstall"]).assert().success();
+    let (code, out, _) = doctor(&env, &[]);
+    assert_eq!((code, rules(&out)), (0, vec!["doctor/hook".to_owned()]), "{out}");
+    assert!(out.contains(".git/hooks/pre-commit: warning[doctor/hook]: no pre-commit hook"), "{out}");
+    std::fs::write(env.project().join(".git/hooks/pre-commit"), "#!/bin/sh\n").unwrap();
+    let (_, out, _) = doctor(&env, &[]);
+    assert!(out.contains("tkx hook install --chain"), "{out}");
 }
 
 #[test]
