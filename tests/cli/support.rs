@@ -33,25 +33,10 @@ impl TestEnv {
         env
     }
 
-    /// Runs git in the project directory, with a hermetic configuration.
+    /// Runs git in the project directory (see [`TestEnv::git_output`]) and asserts success.
     pub fn git(&self, args: &[&str]) {
-        let status = std::process::Command::new("git")
-            .args([
-                "-c",
-                "user.name=tkx test",
-                "-c",
-                "user.email=test@tkx.invalid",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(self.project())
-            .env("HOME", self.root.join("home"))
-            .env("XDG_CONFIG_HOME", self.root.join("home/.config"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .status()
-            .expect("git runs");
-        assert!(status.success(), "git {args:?} failed");
+        let out = self.git_output(args);
+        assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     }
 
     /// Sets a file's mode.
