@@ -86,8 +86,8 @@ pub struct ChangedFile {
     pub path: String,
     /// The new content (the index's version for staged changes).
     pub content: Vec<u8>,
-    /// 1-based numbers of the added lines.
-    pub added: std::collections::BTreeSet<usize>,
+    /// 1-based numbers of the added lines; `None` when the whole file is new.
+    pub added: Option<std::collections::BTreeSet<usize>>,
 }
 
 /// A commit: its id and author date.
@@ -175,35 +175,40 @@ impl Repo {
         Ok(())
     }
 
+    /// The files a diff adds or changes. A new file's lines are all added and need no
+    /// line diff at all; a changed file's added lines come from diffing its two blobs.
+    /// (One diff over everything with a line callback costs several times the scan.)
     fn changed_files(&self, diff: &git2::Diff<'_>) -> Result<Vec<ChangedFile>, String> {
-        use std::collections::BTreeMap;
-        let mut files: BTreeMap<String, (git2::Oid, std::collections::BTreeSet<usize>)> = BTreeMap::new();
-        let path_of = |delta: &git2::DiffDelta<'_>| {
-            delta.new_file().path().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default()
-        };
+        let mut out = Vec::new();
+        let mut opts = git2::DiffOptions::new();
+        opts.context_lines(0);
         for delta in diff.deltas() {
-            if !matches!(delta.status(), git2::Delta::Deleted) && !delta.new_file().id().is_zero() {
-                files.insert(path_of(&delta), (delta.new_file().id(), Default::default()));
+            let new = delta.new_file();
+            if matches!(delta.status(), git2::Delta::Deleted) || new.id().is_zero() {
+                continue;
             }
-        }
-        diff.foreach(
-            &mut |_, _| true,
-            None,
-            None,
-            Some(&mut |delta, _hunk, line| {
-                if line.origin() == '+' {
-                    if let (Some(n), Some(entry)) = (line.new_lineno(), files.get_mut(&path_of(&delta))) {
-                        entry.1.insert(n as usize);
+            // Submodules and other non-blobs have no content to scan.
+            let Ok(blob) = self.repo.find_blob(new.id()) else { continue };
+            let path = new.path().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+            let old = delta.old_file();
+            let old_blob = if old.id().is_zero() { None } else { self.repo.find_blob(old.id()).ok() };
+            let added = if let Some(old_blob) = old_blob {
+                let patch = git2::Patch::from_blobs(&old_blob, None, &blob, None, Some(&mut opts))
+                    .map_err(|e| describe(&e))?;
+                let mut lines = std::collections::BTreeSet::new();
+                for h in 0..patch.num_hunks() {
+                    let count = patch.num_lines_in_hunk(h).map_err(|e| describe(&e))?;
+                    for l in 0..count {
+                        let line = patch.line_in_hunk(h, l).map_err(|e| describe(&e))?;
+                        if let (Some(n), '+') = (line.new_lineno(), line.origin()) {
+                            lines.insert(n as usize);
+                        }
                     }
                 }
-                true
-            }),
-        )
-        .map_err(|e| describe(&e))?;
-        let mut out = Vec::with_capacity(files.len());
-        for (path, (id, added)) in files {
-            // Submodules and other non-blobs have no content to scan.
-            let Ok(blob) = self.repo.find_blob(id) else { continue };
+                Some(lines)
+            } else {
+                None
+            };
             out.push(ChangedFile { path, content: blob.content().to_vec(), added });
         }
         Ok(out)

@@ -222,7 +222,7 @@ pub fn file_lints(parsed: &Parsed) -> Vec<LintAt> {
             column: 0,
         });
     }
-    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(parsed.entries.len());
     for entry in &parsed.entries {
         if let Some(&first_line) = first.get(entry.key.as_str()) {
             out.push(LintAt {

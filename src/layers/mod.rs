@@ -313,11 +313,12 @@ pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
         let parsed = envfile::parse(&text);
         let mut lints: Vec<LintAt> = envfile::file_lints(&parsed);
         let statements = parsed.entries.len();
+        defs.reserve(statements);
         // This file's definitions in order, and where each key stands at the current line.
         let mut file_defs: Vec<(String, Definition)> = Vec::with_capacity(statements);
         // Only expansion needs to look keys up in this file; most files expand nothing.
         let expands = parsed.entries.iter().any(|e| matches!(e.value, envfile::RawValue::Template(_)));
-        let mut local: HashMap<String, usize> = HashMap::new();
+        let mut local: HashMap<String, usize> = HashMap::with_capacity(if expands { statements } else { 0 });
         let shared: Arc<str> = Arc::from(display.as_str());
         for entry in parsed.entries {
             let mut undefined = Vec::new();

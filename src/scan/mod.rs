@@ -233,7 +233,8 @@ impl Scanner {
             return false;
         }
         if rule.kind == Kind::Generic {
-            if is_lock || line.len() > 1000 || looks_like_code_or_hash(&secret) {
+            if is_lock || line.len() > 1000 || looks_like_code_or_hash(&secret) || looks_like_a_name(&secret)
+            {
                 return false;
             }
             // Letters and digits both: prose and identifiers rarely have digits mixed in.
@@ -322,6 +323,8 @@ fn is_weak_password(p: &str) -> bool {
     let lower = p.to_ascii_lowercase();
     p.starts_with('$')
         || p.starts_with('<')
+        || p.starts_with('«')
+        || p.starts_with('[')
         || p.starts_with('{')
         || p.starts_with('%')
         || [
@@ -348,6 +351,21 @@ fn looks_like_code_or_hash(v: &str) -> bool {
         || v.starts_with("sha512-")
         || v.starts_with("sha1-")
         || v.contains("...")
+}
+
+/// Generic-rule values that are names, not secrets: paths and resource names built from
+/// words (`prod/billing/stripe-api-key-v3`, `/run/secrets/db_password_v2`,
+/// `api-acme-io-tls-2024`). Every part between `/ - _ .` is a word, a number of at most
+/// four digits, or a short tag like `v3`; a random secret has long mixed parts.
+fn looks_like_a_name(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(['/', '-', '_', '.', ':']).filter(|p| !p.is_empty()).collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            let alpha = p.chars().all(|c| c.is_ascii_alphabetic());
+            let one_case =
+                p.chars().all(|c| !c.is_ascii_uppercase()) || p.chars().all(|c| !c.is_ascii_lowercase());
+            (alpha && one_case) || (p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit())) || p.len() <= 3
+        })
 }
 
 fn decodes_to_private_key(v: &str) -> bool {

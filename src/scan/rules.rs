@@ -463,8 +463,14 @@ pub const RULES: &[Rule] = &[
         "telegram-bot-token",
         "Telegram bot token",
         &[":AA"],
-        r"\b(?P<secret>\d{8,10}:AA[A-Za-z0-9_-]{33})\b",
-        &[("TELEGRAM_BOT_TOKEN=1234567890:AA", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue")],
+        r"(?:^|[^0-9])(?P<secret>\d{8,10}:AA[A-Za-z0-9_-]{33})(?:[^A-Za-z0-9_-]|$)",
+        &[
+            ("TELEGRAM_BOT_TOKEN=1234567890:AA", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue"),
+            (
+                "curl https://api.telegram.org/bot1234567890:AA",
+                "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue/sendMessage",
+            ),
+        ],
         &["1234567890:AAxxxx"],
     ),
     Rule {
@@ -546,7 +552,7 @@ pub const RULES: &[Rule] = &[
         id: "url-credentials",
         description: "Password in a URL (database, broker, git or registry URL)",
         keywords: &["://"],
-        regex: r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|https?|ftps?|sftp|ldaps?|smtps?|nats|kafka|clickhouse|cockroachdb|neo4j(?:\+s)?|jdbc:[a-z]+)://[^:@/\s'`]{1,64}:(?P<secret>[^@/\s'`]{3,128})@[A-Za-z0-9._-]+",
+        regex: r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|https?|ftps?|sftp|ldaps?|smtps?|nats|kafka|clickhouse|cockroachdb|neo4j(?:\+s)?|jdbc:[a-z]+)://[^:@/\s'`]{0,64}:(?P<secret>[^@/\s'`]{3,128})@[A-Za-z0-9._-]+",
         min_entropy: 0.0,
         files: &[],
         kind: Kind::Provider,
@@ -650,6 +656,10 @@ pub const RULES: &[Rule] = &[
             "PASSWORD=changeme123456",
             "sort_key = 'created_at_descending'",
             "session_token = 550e8400-e29b-41d4-a716-446655440000",
+            "secretName: api-acme-io-tls-2024",
+            "sm.get_secret_value(SecretId=\"prod/billing/stripe-api-key-v3\")",
+            "credentials_path = \"/etc/acme/credentials-2024.json\"",
+            "password_file = \"/run/secrets/db_password_v2\"",
         ],
     },
 ];

@@ -1,6 +1,6 @@
 //! The index (staged changes) and history, through `crate::git`.
 
-use crate::git::Repo;
+use crate::git::{ChangedFile, Repo};
 use crate::report::{CommitRef, Finding};
 use crate::scan::{Scanner, is_binary};
 use globset::GlobSet;
@@ -12,17 +12,11 @@ pub fn staged(
     exclude: &GlobSet,
     max_size: u64,
 ) -> Result<Vec<Finding>, String> {
-    let mut out = Vec::new();
-    for file in repo.staged()? {
-        if exclude.is_match(&file.path) || file.content.len() as u64 > max_size || is_binary(&file.content) {
-            continue;
-        }
-        out.extend(scanner.scan(&file.content, &file.path, &Some(file.added), None));
-    }
-    Ok(out)
+    Ok(scan_files(scanner, repo.staged()?, exclude, max_size, None))
 }
 
-/// Scans the lines added by every commit of the walk.
+/// Scans the lines added by every commit of the walk; returns the findings and the
+/// number of commits walked.
 pub fn history(
     scanner: &Scanner,
     repo: &Repo,
@@ -37,15 +31,43 @@ pub fn history(
     repo.walk(push, hide, hide_remotes, &mut |info, files| {
         commits += 1;
         let commit = CommitRef { id: info.id, date: info.date };
-        for file in files {
-            if exclude.is_match(&file.path)
-                || file.content.len() as u64 > max_size
-                || is_binary(&file.content)
-            {
-                continue;
-            }
-            out.extend(scanner.scan(&file.content, &file.path, &Some(file.added), Some(&commit)));
-        }
+        out.extend(scan_files(scanner, files, exclude, max_size, Some(&commit)));
     })?;
     Ok((out, commits))
+}
+
+/// Scans changed files on every core: a commit that stages a thousand files must not
+/// wait for one.
+fn scan_files(
+    scanner: &Scanner,
+    files: Vec<ChangedFile>,
+    exclude: &GlobSet,
+    max_size: u64,
+    commit: Option<&CommitRef>,
+) -> Vec<Finding> {
+    let files: Vec<ChangedFile> = files
+        .into_iter()
+        .filter(|f| {
+            !exclude.is_match(&f.path) && f.content.len() as u64 <= max_size && !is_binary(&f.content)
+        })
+        .collect();
+    if files.len() < 8 {
+        return files.iter().flat_map(|f| scanner.scan(&f.content, &f.path, &f.added, commit)).collect();
+    }
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let per = files.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(per)
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .flat_map(|f| scanner.scan(&f.content, &f.path, &f.added, commit))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
 }
