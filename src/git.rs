@@ -11,6 +11,9 @@ pub struct Repo {
 impl Repo {
     /// The work tree that contains `dir`, if any (bare repositories have none).
     pub fn discover(dir: &Path) -> Option<Repo> {
+        // tkx only reads: re-hashing every object it reads (libgit2's default) doubles the
+        // cost of scanning a large commit, and git itself does not do it either.
+        git2::opts::strict_hash_verification(false);
         let repo = git2::Repository::discover(dir).ok()?;
         let workdir = repo.workdir()?.canonicalize().ok()?;
         Some(Repo { repo, workdir })

@@ -103,9 +103,12 @@ impl Matcher {
             }
         }
         #[allow(clippy::expect_used)]
+        // A DFA: overlapping search (every keyword on a line must name its rule) is
+        // several times faster on a DFA than on the default NFA.
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&keywords)
             .expect("the built-in keywords build an automaton");
         let known = (!known.is_empty())
