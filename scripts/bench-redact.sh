@@ -56,11 +56,10 @@ export TKX_DIR="$tmp/tkxdir"
 leaks=$("$bin" redact <"$log" | grep -c -F -f "$tmp/secrets.txt" || true)
 [[ "$leaks" == 0 ]] || { echo "bench: $leaks lines still hold a secret" >&2; exit 1; }
 
-hyperfine -N --warmup 1 --runs 5 --export-json "$tmp/t.json" \
-  -n cat "cat $log" \
-  -n "tkx redact" "$bin redact --quiet" \
-  -n "sed (100 literals)" "sed -f $sed_script $log" \
-  --input "$log" --output null >&2 || true
+hyperfine --warmup 1 --runs 5 --export-json "$tmp/t.json" \
+  -n cat "cat $log > /dev/null" \
+  -n "tkx redact" "$bin redact --quiet < $log > /dev/null" \
+  -n "sed (100 literals)" "sed -f $sed_script $log > /dev/null" >&2
 
 python3 - "$tmp/t.json" "$bytes" <<'PY'
 import json, sys

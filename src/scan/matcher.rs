@@ -52,12 +52,32 @@ impl Compiled {
 /// The rules, compiled once.
 pub struct Matcher {
     rules: Vec<Compiled>,
-    prefilter: AhoCorasick,
-    /// Keyword pattern id → rule index.
-    keyword_rule: Vec<usize>,
+    /// The keyword pre-filters: exact keywords, and case-folded ones for the rules whose
+    /// pattern ignores case. Keeping most keywords exact lets the automaton skip ahead
+    /// on ordinary text instead of stepping through every byte.
+    prefilters: Vec<Prefilter>,
     /// Rules limited to particular file names: run on every line of those files.
     file_rules: Vec<usize>,
-    known: Option<AhoCorasick>,
+    known: Known,
+}
+
+/// One keyword automaton in two forms: a leftmost one, whose search can use SIMD
+/// (Teddy) to skip ordinary text, to find the next line holding any keyword; and an
+/// overlapping one, run on that line only, to list every keyword it holds.
+struct Prefilter {
+    skip: Regex,
+    all: AhoCorasick,
+    /// Keyword pattern id → the rules that use that keyword.
+    owners: Vec<Vec<usize>>,
+}
+
+/// The known values' searchers. Up to 64 patterns per SIMD (Teddy) searcher, which
+/// skips ordinary text many times faster than an automaton stepping through every byte
+/// (values tend to start with common letters); an automaton where SIMD is not available.
+enum Known {
+    None,
+    Packed(Vec<(aho_corasick::packed::Searcher, usize)>),
+    Automaton(AhoCorasick),
 }
 
 /// Which rules a matcher runs.
@@ -78,8 +98,11 @@ impl Matcher {
     /// Compiles the rules `which` selects and the known values.
     pub fn new(known: &[KnownValue], which: RuleSet) -> Matcher {
         let mut rules = Vec::with_capacity(RULES.len());
-        let mut keywords: Vec<&str> = Vec::new();
-        let mut keyword_rule = Vec::new();
+        // Keyword → the rules that use it. A rule whose pattern ignores case gets its
+        // keywords as written, in lower case and in upper case (`aws`, `AWS`): exact
+        // keywords let SIMD (Teddy) skip ordinary text, which case folding would not.
+        let mut keywords: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut file_rules = Vec::new();
         for (i, rule) in RULES.iter().enumerate() {
             let wanted = match which {
@@ -93,28 +116,75 @@ impl Matcher {
             if !wanted {
                 continue;
             }
-            if rule.files.is_empty() {
-                for k in rule.keywords {
-                    keywords.push(k);
-                    keyword_rule.push(i);
-                }
-            } else {
+            if !rule.files.is_empty() {
                 file_rules.push(i);
+                continue;
+            }
+            let folded = rule.regex.starts_with("(?i)");
+            for k in rule.keywords {
+                let mut spellings = vec![(*k).to_owned()];
+                if folded {
+                    spellings.extend([k.to_ascii_lowercase(), k.to_ascii_uppercase()]);
+                }
+                for word in spellings {
+                    match keywords.iter().position(|x| *x == word) {
+                        Some(at) if owners[at].contains(&i) => {}
+                        Some(at) => owners[at].push(i),
+                        None => {
+                            keywords.push(word);
+                            owners.push(vec![i]);
+                        }
+                    }
+                }
             }
         }
-        #[allow(clippy::expect_used)]
-        // A DFA: overlapping search (every keyword on a line must name its rule) is
-        // several times faster on a DFA than on the default NFA.
-        let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+        // Teddy, the SIMD search behind a literal alternation, handles at most 64 literals:
+        // more keywords become more searches, each still skipping ordinary text.
+        let mut prefilters = Vec::new();
+        for (words, owners) in keywords.chunks(64).zip(owners.chunks(64)) {
+            let alternation: Vec<String> = words.iter().map(|k| regex::escape(k)).collect();
+            // The keywords are constants; a pattern or automaton that does not build is a bug.
+            #[allow(clippy::expect_used)]
+            let skip = RegexBuilder::new(&alternation.join("|"))
+                .unicode(false)
+                .build()
+                .expect("the keyword alternation compiles");
+            #[allow(clippy::expect_used)]
+            let all = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(words)
+                .expect("the built-in keywords build an automaton");
+            prefilters.push(Prefilter { skip, all, owners: owners.to_vec() });
+        }
+        let known = Self::known_searcher(known);
+        Matcher { rules, prefilters, file_rules, known }
+    }
+
+    fn known_searcher(values: &[KnownValue]) -> Known {
+        if values.is_empty() {
+            return Known::None;
+        }
+        let mut packed = Vec::new();
+        for (n, chunk) in values.chunks(64).enumerate() {
+            let mut config = aho_corasick::packed::Config::new();
+            config.match_kind(aho_corasick::packed::MatchKind::LeftmostLongest);
+            match config.builder().extend(chunk).build() {
+                Some(searcher) => packed.push((searcher, n * 64)),
+                None => {
+                    packed.clear();
+                    break;
+                }
+            }
+        }
+        if !packed.is_empty() {
+            return Known::Packed(packed);
+        }
+        AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&keywords)
-            .expect("the built-in keywords build an automaton");
-        let known = (!known.is_empty())
-            .then(|| AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(known).ok())
-            .flatten();
-        Matcher { rules, prefilter, keyword_rule, file_rules, known }
+            .build(values)
+            .map_or(Known::None, Known::Automaton)
     }
 
     /// The rule behind an index.
@@ -125,13 +195,23 @@ impl Matcher {
     /// Every match in `data`, a file called `file_name`, unfiltered and unsorted.
     pub fn find(&self, data: &[u8], file_name: &str) -> Vec<Hit> {
         let mut hits = Vec::new();
-        // Candidate lines: (line start, rule index), from the keyword pre-filter.
+        // Candidate lines: (line start, rule index), from the keyword pre-filter. A plain
+        // search (which can skip ahead on rare bytes) finds the next line holding any
+        // keyword; only that line is then searched for every keyword it holds.
         let mut candidates: Vec<(usize, usize)> = Vec::new();
-        for m in self.prefilter.find_overlapping_iter(data) {
-            let line_start = memchr::memrchr(b'\n', &data[..m.start()]).map_or(0, |i| i + 1);
-            let rule = self.keyword_rule[m.pattern().as_usize()];
-            if candidates.last() != Some(&(line_start, rule)) {
-                candidates.push((line_start, rule));
+        for Prefilter { skip, all, owners } in &self.prefilters {
+            let mut pos = 0;
+            while pos < data.len() {
+                let Some(m) = skip.find_at(data, pos) else { break };
+                let line_start = memchr::memrchr(b'\n', &data[..m.start()]).map_or(0, |i| i + 1);
+                let line_end =
+                    memchr::memchr(b'\n', &data[m.start()..]).map_or(data.len(), |i| m.start() + i);
+                for k in all.find_overlapping_iter(&data[line_start..line_end]) {
+                    for &rule in &owners[k.pattern().as_usize()] {
+                        candidates.push((line_start, rule));
+                    }
+                }
+                pos = line_end + 1;
             }
         }
         candidates.sort_unstable();
@@ -149,13 +229,24 @@ impl Matcher {
                 }
             }
         }
-        if let Some(known) = &self.known {
-            for m in known.find_iter(data) {
-                hits.push(Hit {
-                    source: Source::Known(m.pattern().as_usize()),
-                    start: m.start(),
-                    end: m.end(),
-                });
+        match &self.known {
+            Known::None => {}
+            Known::Automaton(ac) => {
+                for m in ac.find_iter(data) {
+                    hits.push(Hit {
+                        source: Source::Known(m.pattern().as_usize()),
+                        start: m.start(),
+                        end: m.end(),
+                    });
+                }
+            }
+            Known::Packed(searchers) => {
+                for (searcher, base) in searchers {
+                    for m in searcher.find_iter(data) {
+                        let source = Source::Known(base + m.pattern().as_usize());
+                        hits.push(Hit { source, start: m.start(), end: m.end() });
+                    }
+                }
             }
         }
         hits

@@ -293,9 +293,15 @@ impl Scanner {
 }
 
 /// Overlapping matches become one: the earliest start wins, and at the same start the
-/// most specific rule (rules come before known values, specific rules before general).
+/// most specific rule (rules come before known values, specific rules before general)
+/// or the longest known value.
 fn dedupe(mut hits: Vec<Hit>) -> Vec<Hit> {
-    hits.sort_by_key(|h| (h.start, h.source));
+    // Among known values at the same start, the longest: the values may sit in several
+    // searchers, and a shorter one that is a prefix of another must not leave a tail.
+    hits.sort_by_key(|h| match h.source {
+        Source::Rule(i) => (h.start, 0, i),
+        Source::Known(_) => (h.start, 1, usize::MAX - (h.end - h.start)),
+    });
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     for h in hits {
         if kept.last().is_none_or(|k| h.start >= k.end) {

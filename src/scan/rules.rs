@@ -67,7 +67,7 @@ pub const RULES: &[Rule] = &[
     provider(
         "anthropic-api-key",
         "Anthropic API key",
-        &["sk-ant-api"],
+        &["sk-"],
         r"\b(?P<secret>sk-ant-api\d\d-[A-Za-z0-9_-]{80,120})",
         &[(
             "ANTHROPIC_API_KEY=sk-ant-",
@@ -78,7 +78,7 @@ pub const RULES: &[Rule] = &[
     provider(
         "anthropic-admin-key",
         "Anthropic admin key",
-        &["sk-ant-admin"],
+        &["sk-"],
         r"\b(?P<secret>sk-ant-admin\d\d-[A-Za-z0-9_-]{80,120})",
         &[(
             "key: sk-ant-",
@@ -89,7 +89,7 @@ pub const RULES: &[Rule] = &[
     provider(
         "openrouter-api-key",
         "OpenRouter API key",
-        &["sk-or-"],
+        &["sk-"],
         r"\b(?P<secret>sk-or-v1-[a-f0-9]{64})\b",
         &[(
             "OPENROUTER_API_KEY=sk-or-",
@@ -100,7 +100,7 @@ pub const RULES: &[Rule] = &[
     provider(
         "openai-project-key",
         "OpenAI project API key",
-        &["sk-proj-"],
+        &["sk-"],
         r"\b(?P<secret>sk-proj-[A-Za-z0-9_-]{40,})",
         &[(
             "OPENAI_API_KEY=sk-",
@@ -116,7 +116,7 @@ pub const RULES: &[Rule] = &[
     provider(
         "openai-service-account-key",
         "OpenAI service account key",
-        &["sk-svcacct-"],
+        &["sk-"],
         r"\b(?P<secret>sk-svcacct-[A-Za-z0-9_-]{40,})",
         &[("key = \"sk-", "svcacct-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6T3BlbkFJVc3Xz7Qw5Ep2\"")],
         &["sk-svcacct-..."],
@@ -124,7 +124,7 @@ pub const RULES: &[Rule] = &[
     provider(
         "openai-admin-key",
         "OpenAI admin key",
-        &["sk-admin-"],
+        &["sk-"],
         r"\b(?P<secret>sk-admin-[A-Za-z0-9_-]{40,})",
         &[("sk-", "admin-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6T3BlbkFJVc3Xz7Qw5Ep2")],
         &["sk-admin-..."],
@@ -205,7 +205,7 @@ pub const RULES: &[Rule] = &[
     provider(
         "slack-token",
         "Slack token",
-        &["xoxb-", "xoxp-", "xoxa-", "xoxe-", "xoxr-", "xoxs-"],
+        &["xox"],
         r"\b(?P<secret>xox[abeprs]-(?:\d+-)+[A-Za-z0-9-]{10,})",
         &[("SLACK_BOT_TOKEN=xoxb-", "1234567890123-1234567890123-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd")],
         &["xoxb-your-token", "xoxb-XXXXXXXXXXXX"],
@@ -232,7 +232,7 @@ pub const RULES: &[Rule] = &[
     provider(
         "stripe-secret-key",
         "Stripe secret or restricted key",
-        &["sk_live_", "sk_test_", "rk_live_", "rk_test_", "sk_prod_", "rk_prod_"],
+        &["k_live_", "k_test_", "k_prod_"],
         r"\b(?P<secret>[rs]k_(?:live|test|prod)_[A-Za-z0-9]{20,})\b",
         &[("STRIPE_SECRET_KEY=sk_live_", "51Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra")],
         &["sk_test_4eC39HqLyjWDarjtT1zdp7dc", "pk_live_51Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5"],
@@ -350,14 +350,19 @@ pub const RULES: &[Rule] = &[
         positives: &[("COHERE_API_KEY=Xr4bT9qLm2Vz8Kp1Wn6Yc", "3Hd7Js5Fg0Ue2Ra9Ti4")],
         negatives: &["COHERE_API_KEY=<cohere key>"],
     },
-    provider(
-        "twilio-api-key",
-        "Twilio API key SID",
-        &["SK"],
-        r"\b(?P<secret>SK[0-9a-f]{32})\b",
-        &[("TWILIO_API_KEY=SK", "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e")],
-        &["SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
-    ),
+    Rule {
+        id: "twilio-api-key",
+        description: "Twilio API key SID",
+        // `SK…` alone is too common a start to pre-filter on; the SID is named with Twilio.
+        keywords: &["twilio"],
+        regex: r"(?i)twilio.{0,40}?(?-i:\b(?P<secret>SK[0-9a-f]{32})\b)",
+        min_entropy: 0.0,
+        files: &[],
+        kind: Kind::Provider,
+        multiline: false,
+        positives: &[("TWILIO_API_KEY=SK", "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e")],
+        negatives: &["TWILIO_API_KEY=SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
+    },
     Rule {
         id: "twilio-auth-token",
         description: "Twilio auth token",
@@ -420,7 +425,7 @@ pub const RULES: &[Rule] = &[
     provider(
         "digitalocean-token",
         "DigitalOcean token",
-        &["dop_v1_", "doo_v1_", "dor_v1_"],
+        &["_v1_"],
         r"\b(?P<secret>do[opr]_v1_[a-f0-9]{64})\b",
         &[("DIGITALOCEAN_TOKEN=dop_v1_", "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a0c1e3f5a7b9d2c4e6f8a0b1c")],
         &["dop_v1_xxx"],
@@ -428,7 +433,7 @@ pub const RULES: &[Rule] = &[
     provider(
         "shopify-token",
         "Shopify access token",
-        &["shpat_", "shpca_", "shppa_", "shpss_"],
+        &["shp"],
         r"\b(?P<secret>shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b",
         &[("shpat_", "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e")],
         &["shpat_xxxx"],
@@ -496,7 +501,7 @@ pub const RULES: &[Rule] = &[
     provider(
         "sentry-auth-token",
         "Sentry auth token",
-        &["sntrys_", "sntryu_"],
+        &["sntry"],
         r"\b(?P<secret>sntry[su]_[A-Za-z0-9+/=_]{50,})",
         &[("SENTRY_AUTH_TOKEN=sntryu_", "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a0c1e3f5a7b9d2c4e6f8a0b1c")],
         &["sntryu_..."],
