@@ -99,8 +99,9 @@ impl Matcher {
     pub fn new(known: &[KnownValue], which: RuleSet) -> Matcher {
         let mut rules = Vec::with_capacity(RULES.len());
         // Keyword → the rules that use it. A rule whose pattern ignores case gets its
-        // keywords as written, in lower case and in upper case (`aws`, `AWS`): exact
-        // keywords let SIMD (Teddy) skip ordinary text, which case folding would not.
+        // keywords as written and in the spellings that occur: `key`, `KEY`, `Key` (as in
+        // `apiKey`). Exact keywords let SIMD (Teddy) skip ordinary text; case folding
+        // would not.
         let mut keywords: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut file_rules = Vec::new();
@@ -124,7 +125,11 @@ impl Matcher {
             for k in rule.keywords {
                 let mut spellings = vec![(*k).to_owned()];
                 if folded {
-                    spellings.extend([k.to_ascii_lowercase(), k.to_ascii_uppercase()]);
+                    let mut capital = k.to_ascii_lowercase();
+                    if let Some(first) = capital.get_mut(..1) {
+                        first.make_ascii_uppercase();
+                    }
+                    spellings.extend([k.to_ascii_lowercase(), k.to_ascii_uppercase(), capital]);
                 }
                 for word in spellings {
                     match keywords.iter().position(|x| *x == word) {
