@@ -16,6 +16,16 @@ Exit codes: 0 success; 1 findings (doctor errors, diff drift, `get` of an unset 
 child dies of signal N, 125 when tkx fails before the child starts, 126 when the command \
 is not executable and 127 when it is not found.";
 
+const AGENT_HELP: &str = "\
+The guard denies the agents' file tools every env file tkx would load (at any depth, through \
+symlinks, `..`, absolute paths and case variants) and the private and user stores, and \
+checks their shell commands for reads of those files, environment dumps, printed secret \
+variables, `tkx get` and `tkx env --reveal/--export`. .env.example stays readable.
+
+Honest limits: checking shell text is best-effort; an agent that wants to can obfuscate a \
+command. The boundary that holds is the private store outside the project tree: \
+`tkx move --secrets --private`.";
+
 /// tkx keeps API keys out of code and out of git: it loads layered .env files, runs
 /// commands with them, and checks projects for exposed secrets.
 #[derive(Debug, Parser)]
@@ -101,7 +111,7 @@ pub enum Command {
     /// Move keys out of the project's .env into the private store or the user file.
     Move(MoveArgs),
     /// Guard env files from AI coding agents (Claude Code, Cursor, and ignore files for others).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = AGENT_HELP)]
     Agent(AgentCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),

@@ -7,6 +7,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
 #![warn(missing_docs)]
 
+pub mod agent;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -1,10 +1,183 @@
 //! `tkx agent install | uninstall | status | check`.
+//!
+//! `check` is what the agents' hooks call: it reads the host's JSON payload on stdin
+//! and answers in the host's protocol on stdout (and, for Claude Code's fail-closed
+//! path, stderr and exit code 2). The others edit or report on the hosts' files
+//! through [`crate::agent::install`].
 
 use super::Context;
-use crate::cli::AgentCommand;
+use crate::agent::install::{Part, Plan};
+use crate::agent::{Guard, Host, claude, cursor};
+use crate::cli::{AgentArgs, AgentCheckArgs, AgentCommand, AgentHost};
 use crate::error::Error;
+use crate::layers::discover;
+use std::io::Read;
+use std::path::Path;
+
+/// Largest payload read (Cursor's `beforeReadFile` carries the whole file).
+const MAX_PAYLOAD: u64 = 64 * 1024 * 1024;
 
 /// Runs `tkx agent …`.
-pub fn run(_ctx: &mut Context, _cmd: &AgentCommand) -> Result<u8, Error> {
-    Err(Error::usage("tkx agent is not built yet", None))
+pub fn run(ctx: &mut Context, cmd: &AgentCommand) -> Result<u8, Error> {
+    match cmd {
+        AgentCommand::Install(args) => install(ctx, args),
+        AgentCommand::Uninstall(args) => uninstall(ctx, args),
+        AgentCommand::Status(args) => status(ctx, args),
+        AgentCommand::Check(args) => check(ctx, args),
+    }
+}
+
+/// The plan for `install`, `uninstall` and `status`.
+pub fn plan(ctx: &Context, args: &AgentArgs) -> Result<Plan, Error> {
+    let home = ctx
+        .layers
+        .process
+        .iter()
+        .find(|(k, _)| k == "HOME")
+        .map(|(_, v)| std::path::PathBuf::from(v))
+        .filter(|p| p.is_absolute());
+    if args.user && home.is_none() {
+        return Err(Error::usage("--user needs $HOME, which is not set", None));
+    }
+    let hosts = match args.host {
+        AgentHost::Claude => vec![Host::Claude],
+        AgentHost::Cursor => vec![Host::Cursor],
+        AgentHost::All => vec![Host::Claude, Host::Cursor],
+    };
+    Ok(Plan {
+        hosts,
+        user: args.user,
+        all_ignore_files: args.all,
+        project: discover::project_dir(&ctx.layers.cwd),
+        home,
+        tkx_dir: ctx.layers.tkx_dir.clone(),
+        env_names: None,
+    })
+}
+
+fn shown(ctx: &Context, p: &Path) -> String {
+    let project = discover::project_dir(&ctx.layers.cwd);
+    discover::display_path(p, &ctx.layers.cwd, &project)
+}
+
+fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
+    let plan = plan(ctx, args)?;
+    let done = plan.install()?;
+    for d in &done {
+        let line = format!("{}: {}", shown(ctx, &d.path), d.what);
+        say(ctx, &line);
+    }
+    if !ctx.quiet {
+        if plan.hosts.contains(&Host::Claude) {
+            let _ = writeln!(
+                ctx.io.err,
+                "tkx: Claude Code's deny rules name env files one by one, because `.env.*` would also hide .env.example; the hook covers every other name"
+            );
+        }
+        if args.user && args.all {
+            let _ = writeln!(ctx.io.err, "tkx: ignore files belong to projects: --user writes none");
+        }
+        let _ = writeln!(
+            ctx.io.err,
+            "tkx: checking shell commands is best-effort; keys in the private store (`tkx move --secrets --private`) are out of every agent's reach"
+        );
+    }
+    Ok(0)
+}
+
+fn uninstall(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
+    let plan = plan(ctx, args)?;
+    for d in plan.uninstall()? {
+        let line = format!("{}: {}", shown(ctx, &d.path), d.what);
+        say(ctx, &line);
+    }
+    Ok(0)
+}
+
+fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
+    let plan = plan(ctx, args)?;
+    let files = plan.status()?;
+    let mut all = true;
+    let mut lines = Vec::new();
+    let mut last_host = "";
+    for f in &files {
+        let host = match f.target.part {
+            Part::ClaudeSettings => "Claude Code",
+            Part::CursorHooks => "Cursor",
+            Part::Ignore(i) if i.name == ".cursorignore" => "Cursor",
+            Part::Ignore(_) => "Other agents",
+        };
+        if host != last_host {
+            lines.push(format!("{host}:"));
+            last_host = host;
+        }
+        let why = match (&f.target.part, &f.target.why) {
+            (Part::Ignore(i), Some(w)) => format!(" ({}; {w})", i.agent),
+            (Part::Ignore(i), None) => format!(" ({})", i.agent),
+            _ => String::new(),
+        };
+        lines.push(format!("  {}{why}", shown(ctx, &f.target.path)));
+        for i in &f.items {
+            all &= i.installed;
+            let state = if i.installed { "installed" } else { "missing" };
+            let detail = i.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
+            lines.push(format!("    {:<52} {state}{detail}", i.what));
+        }
+    }
+    if files.is_empty() {
+        lines.push("nothing to check (no $HOME for --user)".into());
+    }
+    for l in lines {
+        writeln!(ctx.io.out, "{l}").map_err(Error::Output)?;
+    }
+    if !all {
+        writeln!(
+            ctx.io.out,
+            "run `tkx agent install{}` to add what is missing",
+            if args.user { " --user" } else { "" }
+        )
+        .map_err(Error::Output)?;
+    }
+    Ok(u8::from(!all))
+}
+
+/// The hook handler. It never fails with an exit code other than 0 or 2: for Claude
+/// Code any other code lets the tool run.
+fn check(ctx: &mut Context, args: &AgentCheckArgs) -> Result<u8, Error> {
+    let host = match args.host {
+        AgentHost::Claude => Host::Claude,
+        AgentHost::Cursor => Host::Cursor,
+        AgentHost::All => {
+            return Err(Error::usage("tkx agent check needs one host: --host claude or --host cursor", None));
+        }
+    };
+    let mut payload = Vec::new();
+    let read = std::io::stdin().lock().take(MAX_PAYLOAD + 1).read_to_end(&mut payload);
+    if read.is_err() || payload.len() as u64 > MAX_PAYLOAD {
+        payload = b"\0unreadable".to_vec();
+    }
+    let layers = ctx.layers.clone();
+    let make = |cwd: Option<&Path>| {
+        let cwd = cwd.filter(|c| c.is_dir()).map(Path::to_path_buf).unwrap_or_else(|| layers.cwd.clone());
+        Guard::new(&cwd, &layers)
+    };
+    match host {
+        Host::Claude => {
+            let a = claude::answer(&payload, &make);
+            ctx.io.out.write_all(a.stdout.as_bytes()).map_err(Error::Output)?;
+            let _ = ctx.io.err.write_all(a.stderr.as_bytes());
+            Ok(a.code)
+        }
+        Host::Cursor => {
+            let out = cursor::answer(&payload, &make);
+            ctx.io.out.write_all(out.as_bytes()).map_err(Error::Output)?;
+            Ok(0)
+        }
+    }
+}
+
+fn say(ctx: &mut Context, line: &str) {
+    if !ctx.quiet {
+        let _ = writeln!(ctx.io.err, "tkx: {line}");
+    }
 }

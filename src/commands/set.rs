@@ -782,17 +782,17 @@ fn ask(ctx: &mut Context, prompt: &mut dyn Prompt, item: &Item) -> Result<Option
 
 /// The file a command writes.
 #[derive(Clone, Debug)]
-struct Dest {
+pub(crate) struct Dest {
     /// Absolute, as addressed (it may be a symlink).
-    path: PathBuf,
+    pub(crate) path: PathBuf,
     /// As shown, and as the layers show it.
-    display: String,
+    pub(crate) display: String,
     /// The layer it is.
-    layer: Layer,
+    pub(crate) layer: Layer,
 }
 
 /// The target: `-f` (the first), `--user`, `--private`, or the project's `.env`.
-fn destination(ctx: &Context, target: Option<&Target>) -> Result<Dest, Error> {
+pub(crate) fn destination(ctx: &Context, target: Option<&Target>) -> Result<Dest, Error> {
     let cwd = &ctx.layers.cwd;
     let project = discover::project_dir(cwd);
     let show = |p: &Path| discover::display_path(p, cwd, &project);
@@ -839,10 +839,11 @@ fn is_dest(origin: &Origin, dest: &Dest) -> bool {
 }
 
 /// The target file as it is now.
-struct Current {
+pub(crate) struct Current {
     /// Its text; empty when it does not exist.
-    text: String,
-    exists: bool,
+    pub(crate) text: String,
+    /// Whether the file exists.
+    pub(crate) exists: bool,
     /// Where the bytes live: the symlink's target for a link.
     real: PathBuf,
     /// Whether `path` is a symlink.
@@ -855,7 +856,7 @@ struct Current {
 impl Current {
     /// Reads the target, refusing what tkx must not edit: a directory, a dangling
     /// symlink, a device or FIFO, a file that is not UTF-8, a missing directory.
-    fn read(dest: &Dest) -> Result<Current, Error> {
+    pub(crate) fn read(dest: &Dest) -> Result<Current, Error> {
         let io_err = |source| Error::Io { doing: format!("reading {}", dest.display), source };
         let link = match fs::symlink_metadata(&dest.path) {
             Ok(m) => Some(m.file_type().is_symlink()),
@@ -928,7 +929,7 @@ impl Current {
 
     /// Writes `text` atomically with mode 0600 and returns the notes worth telling: a
     /// looser mode it had, the symlink written through, an owner kept.
-    fn write(&self, dest: &Dest, text: &str) -> Result<Vec<Finding>, Error> {
+    pub(crate) fn write(&self, dest: &Dest, text: &str) -> Result<Vec<Finding>, Error> {
         let mut notes = Vec::new();
         let at = || Some(Location { path: dest.display.clone(), line: 0, column: 0 });
         if !self.exists && matches!(dest.layer, Layer::User | Layer::Private) {
@@ -1013,7 +1014,7 @@ impl Current {
 // Checks after a write
 
 /// A warning when git would commit the file: not ignored, or already tracked.
-fn git_exposure(dest: &Dest, key: Option<&str>) -> Vec<Finding> {
+pub(crate) fn git_exposure(dest: &Dest, key: Option<&str>) -> Vec<Finding> {
     let Some(dir) = dest.path.parent() else { return Vec::new() };
     let Some(repo) = Repo::discover(dir) else { return Vec::new() };
     let Some(rel) = repo.relative(&dest.path) else { return Vec::new() };

@@ -6,7 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Suffixes of `.env.<suffix>` files that document keys instead of holding them.
-const EXAMPLE_SUFFIXES: &[&str] = &["example", "sample", "template", "dist", "defaults", "schema", "tmpl"];
+pub const EXAMPLE_SUFFIXES: &[&str] =
+    &["example", "sample", "template", "dist", "defaults", "schema", "tmpl"];
 
 /// Directories never worth walking into: tools' caches and dependency trees.
 const SKIP_DIRS: &[&str] =

@@ -4,6 +4,8 @@
 //! repository) and returns [`Finding`]s; some can also fix what they found. Checks
 //! never print; `commands/doctor.rs` renders their findings with one reporter.
 
+mod agents;
+mod build_context;
 mod example;
 pub mod files;
 mod format;
@@ -106,6 +108,8 @@ pub fn registry() -> Vec<Box<dyn Check>> {
         Box::new(sdk_names::SdkNames),
         Box::new(rotation::Rotation),
         Box::new(hook::HookCheck),
+        Box::new(agents::Agents),
+        Box::new(build_context::BuildContext),
     ]
 }
 

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod agent;
 mod bad_input;
 mod completions;
 mod dialect;
@@ -13,6 +14,7 @@ mod get;
 mod hook;
 mod init;
 mod layers;
+mod move_keys;
 mod redact;
 mod rotate;
 mod scan;

@@ -1,0 +1,501 @@
+//! Is this path an env file or a store? And would this search read one?
+//!
+//! A path is judged as written (after `~`, `..` and the working directory) and, when it
+//! exists, as its canonical target, so a symlink named `notes.txt` that points at `.env`
+//! is caught, and so is `.ENV` on a case-insensitive file system. Example files
+//! (`.env.example`, `.env.sample`, …) are never protected: agents need them to learn
+//! the key names.
+
+use super::Guard;
+use crate::doctor::files::{is_env_name, is_example_name};
+use std::path::{Component, Path, PathBuf};
+
+/// Directories no search of the user's env files needs to enter: other people's files.
+const SKIP_DIRS: &[&str] =
+    &[".git", "node_modules", ".venv", "venv", "__pycache__", "target", ".tox", ".mypy_cache"];
+
+/// Most entries a search-scope walk visits before giving up (and denying, to be safe).
+const WALK_LIMIT: usize = 20_000;
+
+/// `path` with `.` and `..` resolved lexically (no file system access).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Whether a file name is an env file tkx would load (any letter case), not an example.
+pub fn is_protected_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    is_env_name(&lower) && !is_example_name(&lower)
+}
+
+/// What a search may look at.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// Files git ignores are skipped (ripgrep, Claude Code's Grep tool).
+    pub honors_gitignore: bool,
+    /// Hidden files (`.env` is one) are searched.
+    pub hidden: bool,
+    /// Only files whose name matches one of these globs (`--include`, `-g`, `glob`).
+    pub include: Vec<String>,
+    /// Files whose name matches one of these are skipped (`--exclude`, `-g '!…'`).
+    pub exclude: Vec<String>,
+    /// Directories whose name matches one of these are skipped (`--exclude-dir`).
+    pub exclude_dirs: Vec<String>,
+}
+
+impl Guard {
+    /// `raw` as an absolute, lexically normalized path: `~` and `$HOME` expanded,
+    /// `file://` stripped, relative to `base`.
+    pub fn absolute(&self, raw: &str, base: &Path) -> PathBuf {
+        let raw = raw.strip_prefix("file://").unwrap_or(raw);
+        let expanded = match (&self.home, raw) {
+            (Some(h), "~") => h.clone(),
+            (Some(h), r) if r.starts_with("~/") => h.join(&r[2..]),
+            (Some(h), r) if r.starts_with("$HOME/") => h.join(&r[6..]),
+            (Some(h), r) if r.starts_with("${HOME}/") => h.join(&r[8..]),
+            _ => PathBuf::from(raw),
+        };
+        normalize(&base.join(expanded))
+    }
+
+    /// Why reading `raw` (relative to `base`) would expose secrets: the path as shown in
+    /// the denial, or `None` when it is safe.
+    pub fn protected(&self, raw: &str, base: &Path) -> Option<String> {
+        let raw = raw.trim();
+        if raw.is_empty() || raw.len() > 4096 || raw.contains('\0') {
+            return None;
+        }
+        let abs = self.absolute(raw, base);
+        if self.protected_path(&abs) {
+            return Some(raw.to_owned());
+        }
+        // Through symlinks: where the bytes really are.
+        if let Ok(real) = abs.canonicalize() {
+            if real != abs && self.protected_path(&real) {
+                return Some(format!("{raw} (a link to {})", real.display()));
+            }
+        }
+        None
+    }
+
+    /// Whether an absolute, normalized path is an env file, a store or a process's
+    /// environment.
+    fn protected_path(&self, abs: &Path) -> bool {
+        if abs.file_name().and_then(|n| n.to_str()).is_some_and(is_protected_name) {
+            return true;
+        }
+        if is_proc_environ(abs) {
+            return true;
+        }
+        self.in_store(abs)
+    }
+
+    /// Whether `abs` is the user file, a private store or inside `$TKX_DIR/projects`.
+    pub fn in_store(&self, abs: &Path) -> bool {
+        let lower = |p: &Path| p.to_string_lossy().to_ascii_lowercase();
+        let a = lower(abs);
+        self.tkx_dirs.iter().any(|d| {
+            let d = lower(d);
+            a == format!("{d}/.env")
+                || a == format!("{d}/projects")
+                || a.starts_with(&format!("{d}/projects/"))
+        })
+    }
+
+    /// Whether a directory holds a store (so a recursive search of it would reach one).
+    fn holds_store(&self, dir: &Path) -> Option<PathBuf> {
+        let lower = |p: &Path| p.to_string_lossy().to_ascii_lowercase();
+        let d = lower(dir);
+        self.tkx_dirs.iter().find_map(|t| {
+            let tl = lower(t);
+            let inside = tl == d || tl.starts_with(&format!("{}/", d.trim_end_matches('/')));
+            (inside && (t.join(".env").exists() || t.join("projects").exists())).then(|| t.clone())
+        })
+    }
+
+    /// Whether a search of `root` (a file or a directory, relative to `base`) with
+    /// `scope` would read an env file or a store: the file it would read, or `None`.
+    pub fn search_reads(&self, root: &str, base: &Path, scope: &Scope) -> Option<String> {
+        let abs = self.absolute(root, base);
+        let meta = std::fs::metadata(&abs).ok()?;
+        if !meta.is_dir() {
+            return self.protected(root, base).filter(|_| name_filter(scope, &abs));
+        }
+        if self.in_store(&abs) {
+            return Some(root.to_owned());
+        }
+        if let Some(store) = self.holds_store(&abs) {
+            // A search above $TKX_DIR reaches the stores unless it skips hidden
+            // directories and the store sits under one (~/.config/tkx).
+            let rel = store.strip_prefix(&abs).unwrap_or(&store);
+            let under_hidden =
+                rel.components().any(|c| c.as_os_str().to_str().is_some_and(|s| s.starts_with('.')));
+            if scope.hidden || !under_hidden {
+                return Some(format!("{} (holds tkx's stores)", root));
+            }
+        }
+        if !scope.hidden {
+            // Every env file is a dot file: a search that skips hidden files never reads one.
+            return None;
+        }
+        if !scope.include.is_empty() && !scope.include.iter().any(|g| glob_may_match_env(g)) {
+            return None;
+        }
+        self.walk_for_env(&abs, scope).map(|p| {
+            let shown = p.strip_prefix(base).map(|r| r.display().to_string());
+            shown.unwrap_or_else(|_| p.display().to_string())
+        })
+    }
+
+    /// The first env file under `dir` that a search with `scope` would read.
+    ///
+    /// A plain directory walk (no metadata calls beyond the entry's type) finds the env
+    /// files; only those few are then checked against git's ignore rules, when the search
+    /// honours them. This keeps a whole-project search within the hook's time budget.
+    fn walk_for_env(&self, dir: &Path, scope: &Scope) -> Option<PathBuf> {
+        let Walked { mut candidates, capped } = walk(dir, scope);
+        if capped {
+            return Some(dir.join("…"));
+        }
+        if !scope.honors_gitignore {
+            candidates.sort();
+            return candidates.into_iter().next();
+        }
+        if candidates.is_empty() {
+            return None;
+        }
+        candidates.sort();
+        // ripgrep honours .gitignore only inside a git repository (a `.git` above).
+        let Some(root) = dir.ancestors().find(|a| a.join(".git").exists()) else {
+            return candidates.into_iter().next();
+        };
+        candidates.into_iter().find(|p| !gitignored(root, p))
+    }
+
+    /// The first protected file that a shell glob (`.env*`, `*/.env`, `config/.e?v`)
+    /// expands to, relative to `base`.
+    pub fn glob_hits(&self, pattern: &str, base: &Path) -> Option<String> {
+        let abs = self.absolute(pattern, base);
+        let mut current: Vec<PathBuf> = vec![PathBuf::from("/")];
+        let comps: Vec<String> = abs
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        let mut budget = 5000usize;
+        for comp in &comps {
+            let mut next = Vec::new();
+            if !has_glob(comp) {
+                for c in &current {
+                    next.push(c.join(comp));
+                }
+            } else {
+                let Ok(m) = globset::GlobBuilder::new(comp).literal_separator(true).build() else {
+                    return None;
+                };
+                let m = m.compile_matcher();
+                for c in &current {
+                    let Ok(rd) = std::fs::read_dir(c) else { continue };
+                    for e in rd.flatten() {
+                        budget = budget.checked_sub(1)?;
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        // A shell's `*` does not match a leading dot.
+                        if name.starts_with('.') && !comp.starts_with('.') {
+                            continue;
+                        }
+                        if m.is_match(&name) {
+                            next.push(c.join(&name));
+                        }
+                    }
+                }
+            }
+            current = next;
+            if current.is_empty() {
+                return None;
+            }
+        }
+        current.iter().find(|p| p.exists() && self.protected(&p.to_string_lossy(), base).is_some()).map(|p| {
+            p.strip_prefix(base).map_or_else(|_| p.display().to_string(), |r| r.display().to_string())
+        })
+    }
+}
+
+/// What a walk found: env files passing the name filters, and whether it gave up.
+struct Walked {
+    candidates: Vec<PathBuf>,
+    capped: bool,
+}
+
+/// Walks `dir` for env files on a few threads (directory reads dominate the hook's time
+/// on a large tree). Skips [`SKIP_DIRS`] and the scope's excluded directories. A walk that
+/// does not honour git's ignore files stops at the first env file.
+fn walk(dir: &Path, scope: &Scope) -> Walked {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    struct Shared {
+        queue: Mutex<Vec<PathBuf>>,
+        /// Directories queued or being read.
+        pending: AtomicUsize,
+        seen: AtomicUsize,
+        stop: AtomicBool,
+        found: Mutex<Vec<PathBuf>>,
+    }
+    let shared = Shared {
+        queue: Mutex::new(vec![dir.to_path_buf()]),
+        pending: AtomicUsize::new(1),
+        seen: AtomicUsize::new(0),
+        stop: AtomicBool::new(false),
+        found: Mutex::new(Vec::new()),
+    };
+    let work = |sh: &Shared| {
+        loop {
+            if sh.stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let next = sh.queue.lock().map(|mut q| q.pop()).unwrap_or(None);
+            let Some(d) = next else {
+                if sh.pending.load(Ordering::Acquire) == 0 {
+                    return;
+                }
+                std::thread::yield_now();
+                continue;
+            };
+            let mut subdirs = Vec::new();
+            if let Ok(rd) = std::fs::read_dir(&d) {
+                for e in rd.flatten() {
+                    if sh.seen.fetch_add(1, Ordering::Relaxed) > WALK_LIMIT {
+                        sh.stop.store(true, Ordering::Relaxed);
+                        break;
+                    }
+                    let Ok(kind) = e.file_type() else { continue };
+                    let name = e.file_name();
+                    let name = name.to_string_lossy();
+                    if kind.is_dir() {
+                        let skipped = SKIP_DIRS.contains(&name.as_ref())
+                            || scope.exclude_dirs.iter().any(|g| glob_matches(g, &name));
+                        if !skipped {
+                            subdirs.push(e.path());
+                        }
+                    } else if name.starts_with('.')
+                        && is_protected_name(&name)
+                        && name_filter(scope, &e.path())
+                    {
+                        if let Ok(mut f) = sh.found.lock() {
+                            f.push(e.path());
+                        }
+                        if !scope.honors_gitignore {
+                            sh.stop.store(true, Ordering::Relaxed);
+                        }
+                    }
+                }
+            }
+            if !subdirs.is_empty() {
+                sh.pending.fetch_add(subdirs.len(), Ordering::AcqRel);
+                if let Ok(mut q) = sh.queue.lock() {
+                    q.extend(subdirs);
+                }
+            }
+            sh.pending.fetch_sub(1, Ordering::AcqRel);
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    std::thread::scope(|s| {
+        for _ in 1..threads {
+            s.spawn(|| work(&shared));
+        }
+        work(&shared);
+    });
+    let capped = shared.seen.load(Ordering::Relaxed) > WALK_LIMIT;
+    let candidates = shared.found.into_inner().unwrap_or_default();
+    Walked { candidates, capped }
+}
+
+/// Whether git's ignore files (`.gitignore` from the file's directory up to the
+/// repository root, then `.git/info/exclude`) ignore `path`: the deepest match wins, as
+/// ripgrep and git decide.
+fn gitignored(root: &Path, path: &Path) -> bool {
+    let mut files: Vec<PathBuf> =
+        path.ancestors().skip(1).take_while(|d| d.starts_with(root)).map(|d| d.join(".gitignore")).collect();
+    files.push(root.join(".git/info/exclude"));
+    for f in files {
+        if !f.exists() {
+            continue;
+        }
+        let base = if f.ends_with("info/exclude") {
+            root.to_path_buf()
+        } else {
+            f.parent().map_or_else(|| root.to_path_buf(), Path::to_path_buf)
+        };
+        let mut b = ignore::gitignore::GitignoreBuilder::new(&base);
+        if b.add(&f).is_some() {
+            continue;
+        }
+        let Ok(gi) = b.build() else { continue };
+        match gi.matched_path_or_any_parents(path, false) {
+            ignore::Match::Ignore(_) => return true,
+            ignore::Match::Whitelist(_) => return false,
+            ignore::Match::None => {}
+        }
+    }
+    false
+}
+
+/// Whether `s` holds shell glob characters.
+pub fn has_glob(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// `/proc/<pid>/environ`, `/proc/self/environ`, `/proc/<pid>/task/<tid>/environ`.
+fn is_proc_environ(p: &Path) -> bool {
+    p.starts_with("/proc") && p.file_name().is_some_and(|n| n == "environ")
+}
+
+/// Whether the name filters of `scope` let `path`'s file name through.
+fn name_filter(scope: &Scope, path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if scope.exclude.iter().any(|g| glob_matches(g, &name)) {
+        return false;
+    }
+    scope.include.is_empty() || scope.include.iter().any(|g| glob_matches(g, &name))
+}
+
+/// Whether a glob (ripgrep/grep style: matched against the name when it has no `/`)
+/// matches `name`. A glob that does not compile matches nothing.
+pub fn glob_matches(glob: &str, name: &str) -> bool {
+    let g = glob.rsplit('/').next().unwrap_or(glob);
+    let g = g.strip_prefix("**/").unwrap_or(g);
+    globset::GlobBuilder::new(g)
+        .case_insensitive(true)
+        .build()
+        .map(|g| g.compile_matcher().is_match(name))
+        .unwrap_or(false)
+}
+
+/// Names that stand for the env files a glob might reach.
+const SAMPLE_ENV_NAMES: &[&str] = &[
+    ".env",
+    ".env.local",
+    ".env.production",
+    ".env.development",
+    ".env.test",
+    ".env.staging",
+    ".env.dev.local",
+];
+
+/// Whether a glob could match an env file's name.
+pub fn glob_may_match_env(glob: &str) -> bool {
+    SAMPLE_ENV_NAMES.iter().any(|n| glob_matches(glob, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::testing::Fixture;
+
+    #[test]
+    fn env_files_at_any_depth_in_any_case_but_not_examples() {
+        let f = Fixture::new();
+        let g = f.guard();
+        let p = f.project();
+        for raw in [
+            ".env",
+            "./.env",
+            "services/api/.env.local",
+            ".ENV",
+            ".Env.Production",
+            "src/../.env",
+            "/tmp/x/.env",
+        ] {
+            assert!(g.protected(raw, &p).is_some(), "{raw}");
+        }
+        for raw in [".env.example", ".env.sample", "src/main.rs", ".envrc", "env.txt", "docs", "README.md"] {
+            assert!(g.protected(raw, &p).is_none(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn stores_absolute_home_and_proc() {
+        let f = Fixture::new();
+        let g = f.guard();
+        let p = f.project();
+        let user = f.root.join("tkx/.env");
+        assert!(g.protected(&user.to_string_lossy(), &p).is_some());
+        assert!(g.protected("../tkx/projects/p-1234/.env", &p).is_some());
+        assert!(g.protected("../tkx/projects/p-1234/notes", &p).is_some());
+        assert!(g.protected("../tkx/rotations.json", &p).is_none());
+        assert!(g.protected("/proc/self/environ", &p).is_some());
+        assert!(g.protected("/proc/1234/environ", &p).is_some());
+        assert!(g.protected("/proc/cpuinfo", &p).is_none());
+        std::fs::create_dir_all(f.root.join("home/.ssh")).unwrap();
+        assert!(g.protected("~/.env", &p).is_some());
+    }
+
+    #[test]
+    fn symlinks_are_followed() {
+        let f = Fixture::new();
+        let g = f.guard();
+        let p = f.project();
+        std::os::unix::fs::symlink(p.join(".env"), p.join("docs/notes.txt")).unwrap();
+        std::os::unix::fs::symlink(f.root.join("tkx"), p.join("cfg")).unwrap();
+        assert!(g.protected("docs/notes.txt", &p).unwrap().contains("a link to"));
+        assert!(g.protected("cfg/.env", &p).is_some());
+        assert!(g.protected("docs/notes.md", &p).is_none());
+    }
+
+    #[test]
+    fn search_scopes() {
+        let f = Fixture::new();
+        let g = f.guard();
+        let p = f.project();
+        let grep_r = Scope { hidden: true, ..Scope::default() };
+        assert!(g.search_reads(".", &p, &grep_r).is_some());
+        assert!(g.search_reads("src", &p, &grep_r).is_none());
+        assert!(g.search_reads("services", &p, &grep_r).is_some());
+        let rs_only = Scope { hidden: true, include: vec!["*.rs".into()], ..Scope::default() };
+        assert!(g.search_reads(".", &p, &rs_only).is_none());
+        let no_env = Scope { hidden: true, exclude: vec![".env*".into()], ..Scope::default() };
+        assert!(g.search_reads(".", &p, &no_env).is_none());
+        let rg = Scope { honors_gitignore: true, ..Scope::default() };
+        assert!(g.search_reads(".", &p, &rg).is_none(), "ripgrep skips hidden files");
+        assert!(g.search_reads("..", &p, &grep_r).is_some(), "reaches the stores");
+    }
+
+    #[test]
+    fn gitignored_env_files_are_skipped_by_searches_that_honour_it() {
+        let f = Fixture::new();
+        let p = f.project();
+        std::fs::create_dir(p.join(".git")).unwrap();
+        std::fs::write(p.join(".gitignore"), ".env\n.env.*\n!.env.example\n").unwrap();
+        let g = f.guard();
+        let claude_grep = Scope { honors_gitignore: true, hidden: true, ..Scope::default() };
+        assert!(g.search_reads(".", &p, &claude_grep).is_none());
+        std::fs::write(p.join(".gitignore"), "target/\n").unwrap();
+        assert!(g.search_reads(".", &p, &claude_grep).is_some());
+    }
+
+    #[test]
+    fn shell_globs() {
+        let f = Fixture::new();
+        let g = f.guard();
+        let p = f.project();
+        assert!(g.glob_hits(".env*", &p).is_some());
+        assert!(g.glob_hits("*/api/.env*", &p).is_some());
+        assert!(g.glob_hits(".env.ex*", &p).is_none());
+        assert!(g.glob_hits("*", &p).is_none(), "`*` skips dot files");
+        assert!(g.glob_hits("src/*.rs", &p).is_none());
+    }
+}

@@ -1,0 +1,404 @@
+//! `tkx agent` (issue 8): the hook handler on the command table and on payload fixtures
+//! for both hosts, install/uninstall round trips with pre-existing settings, status,
+//! malformed settings, and doctor's `agents` and `build-context` checks.
+
+use crate::support::{TestEnv, assert_no_leak, stderr, stdout};
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+const KEY: &str = "sk-proj-AGENTtestKEY0123456789abcdefghiJKLM";
+const USER_KEY: &str = "sk-ant-api03-AGENTuserKEY0123456789abcdefghijklmnop";
+const GH: &str = "ghp_AGENTtestTOKEN0123456789abcdefghijkl";
+
+/// The project the command table and the payload fixtures describe.
+fn table_project() -> TestEnv {
+    let env = TestEnv::git_repo();
+    env.write(".gitignore", ".env\n.env.*\n!.env.example\n");
+    env.write(".env", format!("OPENAI_PAT={KEY}\nPORT=8080\n"));
+    env.write(".env.example", "OPENAI_PAT=\nPORT=\n");
+    env.write("services/api/.env.local", "DB_PASSWORD=hunter2hunter2\n");
+    env.write("src/main.rs", "fn main() {}\n");
+    env.write("docs/notes.md", "notes\n");
+    std::os::unix::fs::symlink("../.env", env.project().join("docs/notes.txt")).unwrap();
+    env.write_abs(&env.tkx_dir().join(".env"), format!("ANTHROPIC_API_KEY={USER_KEY}\n"));
+    env
+}
+
+fn fill(env: &TestEnv, text: &str) -> String {
+    text.replace("{PROJECT}", &env.project().to_string_lossy())
+        .replace("{TKX}", &env.tkx_dir().to_string_lossy())
+}
+
+fn check(env: &TestEnv, host: &str, payload: &str) -> Output {
+    let out = env
+        .tkx(["agent", "check", "--host", host])
+        .env("GITHUB_TOKEN", GH)
+        .write_stdin(payload.to_owned())
+        .output()
+        .unwrap();
+    for secret in [KEY, USER_KEY, GH, "hunter2hunter2"] {
+        assert_no_leak(&out, secret);
+    }
+    out
+}
+
+/// Claude Code's answer: `Some(reason)` for a denial, `None` for "allowed" (no output,
+/// exit 0). Anything else fails the test.
+fn claude_decision(out: &Output) -> Option<String> {
+    let code = out.status.code();
+    if code == Some(2) {
+        return Some(stderr(out));
+    }
+    assert_eq!(code, Some(0), "exit code: {}", stderr(out));
+    let s = stdout(out);
+    if s.is_empty() {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+    let h = &v["hookSpecificOutput"];
+    assert_eq!(h["hookEventName"], "PreToolUse");
+    assert_eq!(h["permissionDecision"], "deny");
+    Some(h["permissionDecisionReason"].as_str().unwrap().to_owned())
+}
+
+/// Cursor's answer, from `{"permission": …}`.
+fn cursor_decision(out: &Output) -> Option<String> {
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(out)).unwrap();
+    match v["permission"].as_str() {
+        Some("allow") => None,
+        Some("deny") => {
+            assert_eq!(v["user_message"], v["agent_message"]);
+            Some(v["agent_message"].as_str().unwrap().to_owned())
+        }
+        other => panic!("unexpected permission {other:?}"),
+    }
+}
+
+fn table() -> Vec<(bool, String)> {
+    let text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/agent/commands.tsv"))
+            .unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (verdict, cmd) = l.split_once('\t').unwrap_or_else(|| panic!("bad row: {l}"));
+            assert!(verdict == "deny" || verdict == "allow", "bad verdict: {l}");
+            (verdict == "deny", cmd.replace("\\n", "\n"))
+        })
+        .collect()
+}
+
+/// Every row of the command table, through Claude Code's protocol (issue 8: "a table of
+/// at least 150 real commands, denied and allowed; test every row").
+#[test]
+fn command_table_claude() {
+    let env = table_project();
+    let rows = table();
+    assert!(rows.len() >= 150, "{} rows", rows.len());
+    let mut wrong = Vec::new();
+    for (deny, cmd) in &rows {
+        let cmd = fill(&env, cmd);
+        let payload = serde_json::json!({
+            "session_id": "s", "transcript_path": "/t", "cwd": env.project(), "permission_mode": "default",
+            "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": cmd, "description": "x"}
+        });
+        let d = claude_decision(&check(&env, "claude", &payload.to_string()));
+        if d.is_some() != *deny {
+            wrong.push(format!("{} expected, got {:?}: {cmd}", if *deny { "deny" } else { "allow" }, d));
+        }
+        if let Some(reason) = d {
+            assert!(reason.contains("use `tkx env` to see which keys exist (masked), `tkx exec -- CMD` to run with them; never print values"), "{reason}");
+        }
+    }
+    assert!(wrong.is_empty(), "{} of {} rows wrong:\n{}", wrong.len(), rows.len(), wrong.join("\n"));
+}
+
+/// The same table through Cursor's `beforeShellExecution`.
+#[test]
+fn command_table_cursor() {
+    let env = table_project();
+    let mut wrong = Vec::new();
+    for (deny, cmd) in table() {
+        let cmd = fill(&env, &cmd);
+        let payload = serde_json::json!({
+            "conversation_id": "c", "generation_id": "g", "hook_event_name": "beforeShellExecution",
+            "workspace_roots": [env.project()], "command": cmd, "cwd": env.project(), "sandbox": false
+        });
+        let d = cursor_decision(&check(&env, "cursor", &payload.to_string()));
+        if d.is_some() != deny {
+            wrong.push(format!("{} expected: {cmd}", if deny { "deny" } else { "allow" }));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Payload fixtures in the shapes the hosts document (Claude Code's hooks reference,
+/// "PreToolUse input"; Cursor's hooks documentation, "beforeReadFile",
+/// "beforeShellExecution", "beforeMCPExecution", "preToolUse"). The file name says the
+/// host and the expected answer; this covers the symlink, `..`, letter-case, nested
+/// `.env` and store cases of the file tools.
+#[test]
+fn payload_fixtures() {
+    let env = table_project();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/agent/payloads");
+    let mut names: Vec<String> =
+        fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert!(names.len() >= 30);
+    let mut wrong = Vec::new();
+    for name in names {
+        let payload = fill(&env, &fs::read_to_string(dir.join(&name)).unwrap());
+        let (host, rest) = name.split_once('-').unwrap();
+        let deny = rest.starts_with("deny-");
+        let out = check(&env, host, &payload);
+        let d = if host == "claude" { claude_decision(&out) } else { cursor_decision(&out) };
+        if d.is_some() != deny {
+            wrong.push(format!("{name}: got {d:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn unreadable_payloads_fail_closed_in_each_protocol() {
+    let env = table_project();
+    let out = check(&env, "claude", "{not json");
+    assert_eq!(out.status.code(), Some(2), "exit 2 blocks the tool in Claude Code");
+    assert!(stderr(&out).contains("fail closed"));
+    let out = check(&env, "cursor", "");
+    assert!(cursor_decision(&out).is_some());
+    let out = env.tkx(["agent", "check", "--host", "all"]).write_stdin("{}").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn checking_cd_then_reading() {
+    let env = table_project();
+    let payload = serde_json::json!({"tool_name": "Bash", "cwd": env.project(),
+        "tool_input": {"command": "cd services/api && cat .env.local"}});
+    assert!(claude_decision(&check(&env, "claude", &payload.to_string())).is_some());
+}
+
+// ---------------------------------------------------------------------------------
+// install / uninstall / status
+
+const CLAUDE_BEFORE: &str = "{\n  \"model\": \"opus\",\n  \"permissions\": {\n    \"allow\": [\"Bash(npm test)\"],\n    \"deny\": [\n      \"Read(./secrets/**)\"\n    ]\n  },\n  \"hooks\": {\n    \"PostToolUse\": [\n      {\n        \"matcher\": \"Edit\",\n        \"hooks\": [{ \"type\": \"command\", \"command\": \"prettier --write\" }]\n      }\n    ]\n  },\n  \"env\": {\"DEBUG\": \"1\"}\n}\n";
+const CURSOR_BEFORE: &str = "{\n    \"version\": 1,\n    \"hooks\": {\n        \"afterFileEdit\": [\n            { \"command\": \"./hooks/format.sh\" }\n        ]\n    }\n}";
+const IGNORE_BEFORE: &str = "node_modules/\r\ndist";
+
+fn agent_project() -> TestEnv {
+    let env = table_project();
+    env.write(".claude/settings.json", CLAUDE_BEFORE);
+    env.write(".cursor/hooks.json", CURSOR_BEFORE);
+    env.write(".cursorignore", IGNORE_BEFORE);
+    env.write("GEMINI.md", "# notes for Gemini\n");
+    env.write(".aider.conf.yml", "model: x\n");
+    env
+}
+
+fn read(env: &TestEnv, rel: &str) -> Option<String> {
+    fs::read_to_string(env.project().join(rel)).ok()
+}
+
+#[test]
+fn install_then_uninstall_gives_back_every_byte() {
+    let env = agent_project();
+    let out = env.tkx(["agent", "install"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = read(&env, ".claude/settings.json").unwrap();
+    let settings: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // Every other setting kept, in order.
+    let at = |k: &str| text.find(&format!("\n  \"{k}\"")).unwrap_or_else(|| panic!("{k} in {text}"));
+    assert!(
+        at("model") < at("permissions") && at("permissions") < at("hooks") && at("hooks") < at("env"),
+        "{text}"
+    );
+    assert!(text.contains("\"env\": {\"DEBUG\": \"1\"}"), "untouched members keep their formatting");
+    let deny: Vec<&str> =
+        settings["permissions"]["deny"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(deny[0], "Read(./secrets/**)");
+    assert!(
+        deny.contains(&"Read(**/.env)")
+            && deny.contains(&"Read(**/.env.local)")
+            && deny.contains(&"Edit(**/.env)")
+    );
+    assert!(
+        !deny.iter().any(|r| r.contains(".env.*)") || r.contains("example")),
+        "the example stays readable"
+    );
+    let store = env.tkx_dir().to_string_lossy().into_owned();
+    assert!(deny.contains(&format!("Read(/{store}/projects/**)").as_str()), "{deny:?}");
+    let ptu = &settings["hooks"]["PreToolUse"][0];
+    assert_eq!(ptu["hooks"][0]["command"], "tkx agent check --host claude || exit 2");
+    for tool in ["Read", "Grep", "Glob", "Bash"] {
+        assert!(ptu["matcher"].as_str().unwrap().contains(tool));
+    }
+    assert_eq!(settings["hooks"]["PostToolUse"][0]["matcher"], "Edit");
+    let cursor: serde_json::Value = serde_json::from_str(&read(&env, ".cursor/hooks.json").unwrap()).unwrap();
+    for ev in ["beforeReadFile", "beforeShellExecution", "beforeMCPExecution"] {
+        assert_eq!(cursor["hooks"][ev][0]["command"], "tkx agent check --host cursor");
+        assert_eq!(cursor["hooks"][ev][0]["failClosed"], true);
+    }
+    assert_eq!(cursor["hooks"]["afterFileEdit"][0]["command"], "./hooks/format.sh");
+    let ci = read(&env, ".cursorignore").unwrap();
+    assert!(
+        ci.starts_with("node_modules/\r\ndist\n# tkx:") && ci.contains("\n.env\n.env.*\n!.env.example\n"),
+        "{ci}"
+    );
+    assert!(read(&env, ".geminiignore").unwrap().contains("!.env.example"));
+    assert!(read(&env, ".aiderignore").is_some());
+    assert!(read(&env, ".codeiumignore").is_none(), "no sign of Windsurf");
+
+    // A second run changes nothing.
+    let snapshot: Vec<Option<String>> =
+        [".claude/settings.json", ".cursor/hooks.json", ".cursorignore", ".geminiignore"]
+            .iter()
+            .map(|f| read(&env, f))
+            .collect();
+    let out = env.tkx(["agent", "install"]).output().unwrap();
+    assert!(stderr(&out).contains(".claude/settings.json: already installed"), "{}", stderr(&out));
+    let again: Vec<Option<String>> =
+        [".claude/settings.json", ".cursor/hooks.json", ".cursorignore", ".geminiignore"]
+            .iter()
+            .map(|f| read(&env, f))
+            .collect();
+    assert_eq!(snapshot, again);
+
+    let out = env.tkx(["agent", "status"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("PreToolUse hook"), "{}", stdout(&out));
+
+    let out = env.tkx(["agent", "uninstall"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(read(&env, ".claude/settings.json").unwrap(), CLAUDE_BEFORE);
+    assert_eq!(read(&env, ".cursor/hooks.json").unwrap(), CURSOR_BEFORE);
+    assert_eq!(read(&env, ".cursorignore").unwrap(), IGNORE_BEFORE);
+    assert_eq!(read(&env, ".geminiignore"), None);
+    assert_eq!(read(&env, ".aiderignore"), None);
+}
+
+#[test]
+fn install_into_a_fresh_project_and_back_leaves_nothing() {
+    let env = table_project();
+    let before = names(&env.project());
+    assert!(env.tkx(["agent", "install", "--all"]).output().unwrap().status.success());
+    for f in [".geminiignore", ".aiexclude", ".aiderignore", ".codeiumignore", ".aiignore"] {
+        let text = read(&env, f).unwrap_or_else(|| panic!("{f} missing"));
+        assert!(
+            !text.lines().any(|l| l == ".env.example" || l == ".env.*" && f == ".aiexclude"),
+            "{f}: {text}"
+        );
+    }
+    assert!(env.tkx(["agent", "uninstall", "--all"]).output().unwrap().status.success());
+    assert_eq!(names(&env.project()), before);
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn status_lists_what_is_missing_per_host() {
+    let env = agent_project();
+    env.tkx(["agent", "install", "--host", "claude"]).assert().success();
+    let out = env.tkx(["agent", "status"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let s = stdout(&out);
+    assert!(s.contains("Claude Code:\n  .claude/settings.json\n    PreToolUse hook"), "{s}");
+    assert!(s.lines().any(|l| l.contains("beforeReadFile hook") && l.ends_with("missing")), "{s}");
+    assert!(s.lines().any(|l| l.contains("permissions.deny rules") && l.contains("installed")), "{s}");
+    assert!(s.contains("run `tkx agent install` to add what is missing"), "{s}");
+}
+
+#[test]
+fn a_malformed_settings_file_is_refused_with_its_line_and_left_alone() {
+    let env = table_project();
+    let bad = "{\n  \"model\": \"opus\",\n  \"permissions\": {\"deny\": [],},\n}\n";
+    env.write(".claude/settings.json", bad);
+    let out = env.tkx(["agent", "install"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(".claude/settings.json:3:"), "{}", stderr(&out));
+    assert_eq!(read(&env, ".claude/settings.json").unwrap(), bad);
+    assert_eq!(read(&env, ".cursor/hooks.json"), None, "nothing written when one file is refused");
+}
+
+#[test]
+fn user_level_settings_go_under_home() {
+    let env = table_project();
+    env.tkx(["agent", "install", "--user", "--host", "claude"]).assert().success();
+    let p = env.root.join("home/.claude/settings.json");
+    let text = fs::read_to_string(&p).unwrap();
+    assert!(text.contains("tkx agent check --host claude"));
+    assert_eq!(read(&env, ".claude/settings.json"), None);
+    env.tkx(["agent", "uninstall", "--user", "--host", "claude"]).assert().success();
+    assert!(!p.exists());
+}
+
+// ---------------------------------------------------------------------------------
+// doctor
+
+fn doctor_rules(env: &TestEnv, args: &[&str]) -> (i32, String, String) {
+    let out = env.tkx(["doctor"]).args(args).output().unwrap();
+    assert_no_leak(&out, KEY);
+    (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
+}
+
+#[test]
+fn doctor_agents_warns_until_the_guard_is_in_and_the_keys_are_out() {
+    let env = table_project();
+    // No sign of an agent: quiet.
+    let (_, out, _) = doctor_rules(&env, &[]);
+    assert!(!out.contains("doctor/agents"), "{out}");
+    env.write("CLAUDE.md", "# project notes\n");
+    let (_, out, _) = doctor_rules(&env, &[]);
+    assert!(out.contains("warning[doctor/agents]"), "{out}");
+    assert!(out.contains("with no guard installed") && out.contains("OPENAI_PAT"), "{out}");
+    assert!(out.contains("tkx agent install") && out.contains("tkx move --secrets --private"), "{out}");
+    // --fix installs the guard and never moves keys.
+    let (_, _, err) = doctor_rules(&env, &["--fix"]);
+    assert!(err.contains("installed the agent guard"), "{err}");
+    assert!(read(&env, ".claude/settings.json").unwrap().contains("tkx agent check"));
+    assert!(read(&env, ".env").unwrap().contains("OPENAI_PAT="), "keys stay where they are");
+    let (_, out, _) = doctor_rules(&env, &[]);
+    assert!(out.contains("keeps keys in its tree") && !out.contains("no guard"), "{out}");
+    // Keys moved out: quiet (the nested file keeps its key; move it too).
+    env.tkx(["move", "--secrets", "--private"]).assert().success();
+    env.write("services/api/.env.local", "LOG_LEVEL=debug\n");
+    let (_, out, _) = doctor_rules(&env, &[]);
+    assert!(!out.contains("doctor/agents"), "{out}");
+}
+
+#[test]
+fn doctor_build_context() {
+    let env = table_project();
+    let (_, out, _) = doctor_rules(&env, &[]);
+    assert!(!out.contains("build-context"), "{out}");
+    env.write("Dockerfile", "FROM alpine\nCOPY . .\n");
+    let (_, out, _) = doctor_rules(&env, &[]);
+    assert!(
+        out.contains("Dockerfile: warning[doctor/build-context]: Dockerfile has no .dockerignore"),
+        "{out}"
+    );
+    env.write(".dockerignore", "node_modules\n.env\n");
+    let (_, out, _) = doctor_rules(&env, &[]);
+    assert!(out.contains(".dockerignore does not exclude services/api/.env.local"), "{out}");
+    env.write(".dockerignore", "node_modules\n**/.env\n**/.env.*\n!**/.env.example\n");
+    let (_, out, _) = doctor_rules(&env, &[]);
+    assert!(!out.contains("build-context"), "{out}");
+
+    env.write("package.json", "{\"name\": \"x\", \"version\": \"1.0.0\"}\n");
+    env.write(".npmignore", "tests/\n");
+    let (_, out, _) = doctor_rules(&env, &[]);
+    assert!(out.contains("`npm publish` would include .env, services/api/.env.local"), "{out}");
+    env.write("package.json", "{\"name\": \"x\", \"files\": [\"dist\"]}\n");
+    let (_, out, _) = doctor_rules(&env, &[]);
+    assert!(!out.contains("npm publish"), "{out}");
+    env.write("package.json", "{\"name\": \"x\", \"private\": true}\n");
+    let (_, out, _) = doctor_rules(&env, &[]);
+    assert!(!out.contains("npm publish"), "{out}");
+}
