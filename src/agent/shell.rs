@@ -1042,10 +1042,6 @@ impl Run<'_> {
                 return Decision::file(format!("`{name}` reads {hit}"));
             }
         }
-        if injected {
-            // Inside `tkx exec`, a script run with the keys may print them: tkx cannot
-            // look into it; `tkx exec --redact` masks what it prints.
-        }
         Decision::Allow
     }
 
@@ -1378,7 +1374,7 @@ impl Run<'_> {
                 "-exec" | "-execdir" | "-ok" | "-okdir" => {
                     if let Some(c) = args.get(i + 1) {
                         let p = program(c);
-                        if !SAFE_WITH_FILES.contains(&p.as_str()) || p == "cat" {
+                        if !SAFE_WITH_FILES.contains(&p.as_str()) {
                             exec_reads = true;
                         }
                     }
@@ -1435,7 +1431,7 @@ impl Run<'_> {
             return d;
         }
         let p = program(&self.clean(&rest[0]));
-        if SAFE_WITH_FILES.contains(&p.as_str()) && p != "cat" {
+        if SAFE_WITH_FILES.contains(&p.as_str()) {
             return Decision::Allow;
         }
         let upstream_names_env = self.parsed.commands.iter().any(|c| {
