@@ -38,7 +38,9 @@ fn whole_split_and_encoded_secrets_are_masked_on_both_streams() {
     assert_eq!(out.status.code(), Some(7));
     assert_clean(&out);
     let m = mask();
-    assert_eq!(stdout(&out), format!("whole: {m}\nsplit: {m}!\nb64: {m}\nport: 8080\n"));
+    // base64 is matched without its padding; the `=` left behind tells nothing.
+    let pad = "=".repeat(b64.len() - b64.trim_end_matches('=').len());
+    assert_eq!(stdout(&out), format!("whole: {m}\nsplit: {m}!\nb64: {m}{pad}\nport: 8080\n"));
     assert_eq!(stderr(&out), format!("err: {m}\n"));
 }
 
