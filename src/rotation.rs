@@ -65,9 +65,10 @@ pub fn path(tkx_dir: &Path) -> PathBuf {
     tkx_dir.join(FILE_NAME)
 }
 
-/// Today's date, in the local time zone.
+/// Today's date, in UTC. (The local zone would need the system's time zone database
+/// looked up on every load, which costs more than everything else `tkx exec` does.)
 pub fn today() -> Date {
-    jiff::Zoned::now().date()
+    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
 }
 
 /// Whether a key's value is worth tracking: a credential's name, and a value that is
