@@ -137,9 +137,34 @@ pub fn record_seen(tkx_dir: Option<&Path>, res: &Resolution) {
 /// Records the first-seen date of each fingerprint. Silent, like [`record_seen`].
 pub fn record_fingerprints(tkx_dir: Option<&Path>, fingerprints: impl IntoIterator<Item = String>) {
     let Some(dir) = tkx_dir else { return };
-    let mut fingerprints = fingerprints.into_iter().peekable();
-    if fingerprints.peek().is_none() {
+    let fingerprints: Vec<String> = fingerprints.into_iter().collect();
+    if fingerprints.is_empty() {
         return;
+    }
+    // The ledger grows with every value ever seen; parsing it on every `tkx exec` would
+    // cost more than the rest of the run. One literal search over its bytes answers
+    // "is every fingerprint already there?", the usual case; only news is parsed and written.
+    if let Ok(bytes) = fs::read(path(dir)) {
+        // Search for the hex digits only: every entry starts with `sha256:`, which would
+        // make each of them a candidate.
+        let hex: Vec<&str> = fingerprints.iter().map(|f| f.trim_start_matches("sha256:")).collect();
+        let mut seen = vec![false; hex.len()];
+        let mut mark = |id: usize| {
+            if let Some(s) = seen.get_mut(id) {
+                *s = true;
+            }
+        };
+        match aho_corasick::packed::Searcher::new(hex.iter()) {
+            Some(searcher) => searcher.find_iter(&bytes).for_each(|m| mark(m.pattern().as_usize())),
+            None => {
+                if let Ok(ac) = aho_corasick::AhoCorasick::new(&hex) {
+                    ac.find_iter(&bytes).for_each(|m| mark(m.pattern().as_usize()));
+                }
+            }
+        }
+        if seen.iter().all(|s| *s) {
+            return;
+        }
     }
     let Ok(mut ledger) = Ledger::load(dir) else { return };
     let date = today();
