@@ -142,26 +142,29 @@ pub fn record_fingerprints(tkx_dir: Option<&Path>, fingerprints: impl IntoIterat
         return;
     }
     // The ledger grows with every value ever seen; parsing it on every `tkx exec` would
-    // cost more than the rest of the run. One literal search over its bytes answers
-    // "is every fingerprint already there?", the usual case; only news is parsed and written.
+    // cost more than the rest of the run. One pass over its bytes answers "is every
+    // fingerprint already there?", the usual case; only news is parsed and written.
     if let Ok(bytes) = fs::read(path(dir)) {
-        // Search for the hex digits only: every entry starts with `sha256:`, which would
-        // make each of them a candidate.
         let hex: Vec<&str> = fingerprints.iter().map(|f| f.trim_start_matches("sha256:")).collect();
-        let mut seen = vec![false; hex.len()];
-        let mut mark = |id: usize| {
-            if let Some(s) = seen.get_mut(id) {
-                *s = true;
+        let seen: Vec<bool> = match aho_corasick::packed::Searcher::new(hex.iter()) {
+            // A few fingerprints (a project's keys): one SIMD search for their hex digits.
+            Some(searcher) => {
+                let mut seen = vec![false; hex.len()];
+                for m in searcher.find_iter(&bytes) {
+                    if let Some(s) = seen.get_mut(m.pattern().as_usize()) {
+                        *s = true;
+                    }
+                }
+                seen
+            }
+            // Many: collect every fingerprint in the file in one pass and look each up.
+            None => {
+                let in_file: std::collections::HashSet<&[u8]> = memchr::memmem::find_iter(&bytes, b"sha256:")
+                    .filter_map(|at| bytes.get(at + 7..at + 19))
+                    .collect();
+                hex.iter().map(|h| in_file.contains(h.as_bytes())).collect()
             }
         };
-        match aho_corasick::packed::Searcher::new(hex.iter()) {
-            Some(searcher) => searcher.find_iter(&bytes).for_each(|m| mark(m.pattern().as_usize())),
-            None => {
-                if let Ok(ac) = aho_corasick::AhoCorasick::new(&hex) {
-                    ac.find_iter(&bytes).for_each(|m| mark(m.pattern().as_usize()));
-                }
-            }
-        }
         if seen.iter().all(|s| *s) {
             return;
         }
