@@ -1,9 +1,8 @@
 //! `tkx doctor`: each check's positive and negative case in real git repositories,
 //! `--fix`, every output format, exit codes.
 
-use crate::support::{TestEnv, assert_no_leak, stderr, stdout};
+use crate::support::{JsonReport, TestEnv, assert_no_leak, stderr, stdout};
 use predicates::prelude::*;
-use serde::Deserialize;
 use std::fs;
 
 const KEY: &str = "sk-proj-DOCTORtestKEY0123456789abcdefghiJKLM";
@@ -209,36 +208,6 @@ fn provider_formats_and_sdk_names() {
         out.contains(".env:2: note[doctor/sdk-name]: ANTHROPIC_API_KEY is a name SDKs read implicitly"),
         "{out}"
     );
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsonReport {
-    findings: Vec<JsonFinding>,
-    summary: JsonSummary,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-struct JsonFinding {
-    rule: String,
-    severity: String,
-    path: Option<String>,
-    line: usize,
-    column: usize,
-    message: String,
-    fingerprint: Option<String>,
-    masked: Option<String>,
-    hint: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsonSummary {
-    errors: usize,
-    warnings: usize,
-    notes: usize,
 }
 
 fn noisy() -> TestEnv {

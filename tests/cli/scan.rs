@@ -1,7 +1,6 @@
 //! `tkx scan`: paths, staged changes, history, formats, allow-lists and the baseline.
 
-use crate::support::{TestEnv, assert_no_leak, stderr, stdout};
-use serde::Deserialize;
+use crate::support::{JsonReport, TestEnv, assert_no_leak, stderr, stdout};
 
 /// A GitHub token, assembled at run time so that this file holds no whole fake key.
 fn token() -> String {
@@ -196,42 +195,18 @@ fn value_of_audits_history_for_one_key() {
     assert_eq!(env.tkx(["scan", "--history", "--value-of", "NOPE"]).output().unwrap().status.code(), Some(2));
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Report {
-    findings: Vec<JsonFinding>,
-    summary: serde_json::Value,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-struct JsonFinding {
-    rule: String,
-    severity: String,
-    path: Option<String>,
-    line: usize,
-    column: usize,
-    message: String,
-    fingerprint: Option<String>,
-    masked: Option<String>,
-    hint: Option<String>,
-    commit: Option<String>,
-    date: Option<String>,
-}
-
 #[test]
 fn json_sarif_and_github_formats() {
     let env = TestEnv::new();
     env.write(".env.production", format!("GH={}\n", token()));
     let (code, out, _) = scan(&env, &["--format", "json", "--no-ignore"]);
     assert_eq!(code, 1);
-    let doc: Report = serde_json::from_str(&out).unwrap();
+    let doc: JsonReport = serde_json::from_str(&out).unwrap();
     let env_file = doc.findings.iter().find(|f| f.rule == "scan/env-file").unwrap();
     assert_eq!((env_file.path.as_deref(), env_file.line), (Some(".env.production"), 0));
     let gh = doc.findings.iter().find(|f| f.rule == "scan/github-token").unwrap();
     assert_eq!((gh.line, gh.column, gh.masked.as_deref()), (1, 4, Some("ghp_**********e2Ra")));
-    assert!(doc.summary["errors"].as_u64() == Some(2));
+    assert_eq!(doc.summary.errors, 2);
     let (_, sarif, _) = scan(&env, &["--format", "sarif"]);
     let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();

@@ -194,3 +194,41 @@ pub fn ignores_permissions(scratch: &Path) -> bool {
     fs::remove_dir_all(&dir).expect("cleanup");
     privileged
 }
+
+/// The JSON report of `doctor`, `scan` and `hook`, deserialized strictly: a renamed or
+/// unexpected field fails the test (the JSON shape is an API).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonReport {
+    /// The findings.
+    pub findings: Vec<JsonFinding>,
+    /// Counts by severity.
+    pub summary: JsonSummary,
+}
+
+/// One finding in a JSON report.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct JsonFinding {
+    pub rule: String,
+    pub severity: String,
+    pub path: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub fingerprint: Option<String>,
+    pub masked: Option<String>,
+    pub hint: Option<String>,
+    pub commit: Option<String>,
+    pub date: Option<String>,
+}
+
+/// The summary of a JSON report.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonSummary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
