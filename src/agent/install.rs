@@ -532,16 +532,22 @@ fn is_tkx_command(cmd: &str, host: &str) -> bool {
     cmd.trim_start().starts_with(&format!("tkx agent check --host {host}"))
 }
 
+/// The entries of a hooks array whose command is tkx's check for `host`.
+fn tkx_entries(arr: &CstArray, host: &str) -> Vec<CstNode> {
+    arr.elements()
+        .into_iter()
+        .filter(|e| {
+            e.as_object().and_then(|o| prop_string(&o, "command")).is_some_and(|c| is_tkx_command(&c, host))
+        })
+        .collect()
+}
+
 /// tkx's group in `PreToolUse`, if there is one.
 fn claude_group(ptu: &CstArray) -> Option<CstObject> {
-    ptu.elements().into_iter().filter_map(|e| e.as_object()).find(|g| {
-        existing_array(g, "hooks").is_some_and(|hs| {
-            hs.elements()
-                .iter()
-                .filter_map(|h| h.as_object())
-                .any(|h| prop_string(&h, "command").is_some_and(|c| is_tkx_command(&c, "claude")))
-        })
-    })
+    ptu.elements()
+        .into_iter()
+        .filter_map(|e| e.as_object())
+        .find(|g| existing_array(g, "hooks").is_some_and(|hs| !tkx_entries(&hs, "claude").is_empty()))
 }
 
 fn claude_install(text: Option<&str>, rules: &[String], path: &Path) -> Result<(String, FileRecord), Error> {
@@ -623,15 +629,7 @@ fn claude_uninstall(
             let mut removed = false;
             for g in ptu.elements().into_iter().filter_map(|e| e.as_object()) {
                 let Some(hs) = existing_array(&g, "hooks") else { continue };
-                let ours: Vec<CstNode> = hs
-                    .elements()
-                    .into_iter()
-                    .filter(|h| {
-                        h.as_object()
-                            .and_then(|o| prop_string(&o, "command"))
-                            .is_some_and(|c| is_tkx_command(&c, "claude"))
-                    })
-                    .collect();
+                let ours = tkx_entries(&hs, "claude");
                 if ours.is_empty() {
                     continue;
                 }
@@ -737,10 +735,7 @@ fn cursor_entry() -> CstInputValue {
 }
 
 fn has_cursor_entry(arr: &CstArray) -> bool {
-    arr.elements()
-        .iter()
-        .filter_map(|e| e.as_object())
-        .any(|o| prop_string(&o, "command").is_some_and(|c| is_tkx_command(&c, "cursor")))
+    !tkx_entries(arr, "cursor").is_empty()
 }
 
 fn cursor_install(text: Option<&str>, path: &Path) -> Result<(String, FileRecord), Error> {
@@ -780,15 +775,7 @@ fn cursor_uninstall(text: &str, record: Option<&FileRecord>, path: &Path) -> Res
     let mut touched = false;
     for ev in cursor::EVENTS {
         let Some(arr) = existing_array(&hooks, ev) else { continue };
-        let ours: Vec<CstNode> = arr
-            .elements()
-            .into_iter()
-            .filter(|e| {
-                e.as_object()
-                    .and_then(|o| prop_string(&o, "command"))
-                    .is_some_and(|c| is_tkx_command(&c, "cursor"))
-            })
-            .collect();
+        let ours = tkx_entries(&arr, "cursor");
         if ours.is_empty() {
             continue;
         }

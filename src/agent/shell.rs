@@ -945,13 +945,7 @@ impl Run<'_> {
                 .position(|a| a == "-c" || (a.starts_with('-') && !a.starts_with("--") && a.ends_with('c')))
             {
                 if let Some(script) = argv.get(pos + 2) {
-                    return check_depth(
-                        self.guard,
-                        &restore(&self.strip_subs(script)),
-                        cwd,
-                        depth + 1,
-                        injected,
-                    );
+                    return self.nested(script, cwd, depth, injected);
                 }
             }
             for (body, _) in &cmd.heredocs {
@@ -972,13 +966,7 @@ impl Run<'_> {
         if name == "su" || name == "runuser" {
             if let Some(pos) = words.iter().position(|a| a == "-c" || a == "--command") {
                 if let Some(script) = argv.get(pos + 1) {
-                    return check_depth(
-                        self.guard,
-                        &restore(&self.strip_subs(script)),
-                        cwd,
-                        depth + 1,
-                        injected,
-                    );
+                    return self.nested(script, cwd, depth, injected);
                 }
             }
         }
@@ -1043,6 +1031,12 @@ impl Run<'_> {
             }
         }
         Decision::Allow
+    }
+
+    /// Judges a nested shell's script (`bash -c '…'`, `su -c '…'`) from scratch, one
+    /// level deeper.
+    fn nested(&self, script: &str, cwd: &Path, depth: usize, injected: bool) -> Decision {
+        check_depth(self.guard, &restore(&self.strip_subs(script)), cwd, depth + 1, injected)
     }
 
     /// A word with its substitution placeholders removed (for nested shells, whose text
