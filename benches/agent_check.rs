@@ -93,13 +93,28 @@ fn main() {
     std::fs::create_dir_all(&tkx_dir).expect("mkdir");
     let bin = env!("CARGO_BIN_EXE_tkx");
     let runs = 60;
+    // A project is not searched in the second it was made: let the directories settle
+    // past the walk record's racy window (see src/agent/walk.rs).
+    std::thread::sleep(Duration::from_millis(2100));
+    let cache = tmp.join(".cache/tkx");
     println!("tkx agent check, whole process ({runs} runs each; target: under 5 ms)");
     println!("{:<48} {:>9} {:>9} {:>9}", "payload", "mean", "median", "p95");
     let mut worst = Duration::ZERO;
-    for (host, name, payload) in payloads(&p) {
+    let mut rows: Vec<(&str, String, String, bool)> =
+        payloads(&p).into_iter().map(|(h, n, pl)| (h, n.to_owned(), pl, false)).collect();
+    // The first whole-tree search of a project has no walk record to go by.
+    for (h, n, pl) in payloads(&p) {
+        if n.starts_with("Grep whole") || n.contains("grep -rn") {
+            rows.push((h, format!("{n}, no record"), pl, true));
+        }
+    }
+    for (host, name, payload, cold) in &rows {
         let mut times = Vec::with_capacity(runs);
         // The first runs warm the page cache; they are not counted.
         for i in 0..runs + 5 {
+            if *cold {
+                let _ = std::fs::remove_dir_all(&cache);
+            }
             let start = Instant::now();
             let mut child = Command::new(bin)
                 .args(["agent", "check", "--host", host])
@@ -123,11 +138,13 @@ fn main() {
         let mean = times.iter().sum::<Duration>() / runs as u32;
         let median = times[runs / 2];
         let p95 = times[runs * 95 / 100];
-        worst = worst.max(mean);
+        if !*cold {
+            worst = worst.max(mean);
+        }
         println!("{name:<48} {:>7.2}ms {:>7.2}ms {:>7.2}ms", ms(mean), ms(median), ms(p95));
     }
     println!(
-        "slowest mean: {:.2} ms ({})",
+        "slowest mean (with a walk record): {:.2} ms ({})",
         ms(worst),
         if worst < Duration::from_millis(5) { "pass" } else { "FAIL" }
     );

@@ -22,6 +22,7 @@ pub mod install;
 pub mod paths;
 pub mod shell;
 mod state;
+pub mod walk;
 
 use crate::layers::{self, discover};
 use crate::secret::is_secret_name;
@@ -117,6 +118,8 @@ pub struct Guard {
     pub tkx_dirs: Vec<PathBuf>,
     /// `$HOME`, for `~`.
     pub home: Option<PathBuf>,
+    /// Where directory walks keep their record (`~/.cache/tkx`), if anywhere.
+    pub cache_dir: Option<PathBuf>,
     /// How to resolve the layers (for which variables hold secrets).
     options: layers::Options,
     /// Secret variable names, resolved on first use.
@@ -136,6 +139,7 @@ impl Guard {
                 .filter(|v: &OsString| !v.is_empty())
         };
         let home = var("HOME").map(PathBuf::from);
+        let cache_dir = discover::cache_dir(var("XDG_CACHE_HOME").map(PathBuf::from), home.as_deref());
         let mut tkx_dirs = Vec::new();
         if let Some(d) = &options.tkx_dir {
             tkx_dirs.push(paths::normalize(d));
@@ -148,7 +152,7 @@ impl Guard {
         let mut opts = options.clone();
         opts.cwd = cwd.to_path_buf();
         opts.files = Vec::new();
-        Guard { cwd: cwd.to_path_buf(), tkx_dirs, home, options: opts, secrets: OnceCell::new() }
+        Guard { cwd: cwd.to_path_buf(), tkx_dirs, home, cache_dir, options: opts, secrets: OnceCell::new() }
     }
 
     /// The project directory the agent works in.

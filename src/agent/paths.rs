@@ -6,16 +6,9 @@
 //! (`.env.example`, `.env.sample`, …) are never protected: agents need them to learn
 //! the key names.
 
-use super::Guard;
+use super::{Guard, walk};
 use crate::doctor::files::{is_env_name, is_example_name};
 use std::path::{Component, Path, PathBuf};
-
-/// Directories no search of the user's env files needs to enter: other people's files.
-const SKIP_DIRS: &[&str] =
-    &[".git", "node_modules", ".venv", "venv", "__pycache__", "target", ".tox", ".mypy_cache"];
-
-/// Most entries a search-scope walk visits before giving up (and denying, to be safe).
-const WALK_LIMIT: usize = 20_000;
 
 /// `path` with `.` and `..` resolved lexically (no file system access).
 pub fn normalize(path: &Path) -> PathBuf {
@@ -161,11 +154,11 @@ impl Guard {
 
     /// The first env file under `dir` that a search with `scope` would read.
     ///
-    /// A plain directory walk (no metadata calls beyond the entry's type) finds the env
-    /// files; only those few are then checked against git's ignore rules, when the search
-    /// honours them. This keeps a whole-project search within the hook's time budget.
+    /// A directory walk that remembers what it saw ([`walk`]) finds the env files; only
+    /// those few are then checked against git's ignore rules, when the search honours
+    /// them. This keeps a whole-project search within the hook's time budget.
     fn walk_for_env(&self, dir: &Path, scope: &Scope) -> Option<PathBuf> {
-        let Walked { mut candidates, capped } = walk(dir, scope);
+        let walk::Walked { mut candidates, capped } = walk::env_files(dir, scope, self.cache_dir.as_deref());
         if capped {
             return Some(dir.join("…"));
         }
@@ -234,96 +227,6 @@ impl Guard {
     }
 }
 
-/// What a walk found: env files passing the name filters, and whether it gave up.
-struct Walked {
-    candidates: Vec<PathBuf>,
-    capped: bool,
-}
-
-/// Walks `dir` for env files on a few threads (directory reads dominate the hook's time
-/// on a large tree). Skips [`SKIP_DIRS`] and the scope's excluded directories. A walk that
-/// does not honour git's ignore files stops at the first env file.
-fn walk(dir: &Path, scope: &Scope) -> Walked {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    struct Shared {
-        queue: Mutex<Vec<PathBuf>>,
-        /// Directories queued or being read.
-        pending: AtomicUsize,
-        seen: AtomicUsize,
-        stop: AtomicBool,
-        found: Mutex<Vec<PathBuf>>,
-    }
-    let shared = Shared {
-        queue: Mutex::new(vec![dir.to_path_buf()]),
-        pending: AtomicUsize::new(1),
-        seen: AtomicUsize::new(0),
-        stop: AtomicBool::new(false),
-        found: Mutex::new(Vec::new()),
-    };
-    let work = |sh: &Shared| {
-        loop {
-            if sh.stop.load(Ordering::Relaxed) {
-                return;
-            }
-            let next = sh.queue.lock().map(|mut q| q.pop()).unwrap_or(None);
-            let Some(d) = next else {
-                if sh.pending.load(Ordering::Acquire) == 0 {
-                    return;
-                }
-                std::thread::yield_now();
-                continue;
-            };
-            let mut subdirs = Vec::new();
-            if let Ok(rd) = std::fs::read_dir(&d) {
-                for e in rd.flatten() {
-                    if sh.seen.fetch_add(1, Ordering::Relaxed) > WALK_LIMIT {
-                        sh.stop.store(true, Ordering::Relaxed);
-                        break;
-                    }
-                    let Ok(kind) = e.file_type() else { continue };
-                    let name = e.file_name();
-                    let name = name.to_string_lossy();
-                    if kind.is_dir() {
-                        let skipped = SKIP_DIRS.contains(&name.as_ref())
-                            || scope.exclude_dirs.iter().any(|g| glob_matches(g, &name));
-                        if !skipped {
-                            subdirs.push(e.path());
-                        }
-                    } else if name.starts_with('.')
-                        && is_protected_name(&name)
-                        && name_filter(scope, &e.path())
-                    {
-                        if let Ok(mut f) = sh.found.lock() {
-                            f.push(e.path());
-                        }
-                        if !scope.honors_gitignore {
-                            sh.stop.store(true, Ordering::Relaxed);
-                        }
-                    }
-                }
-            }
-            if !subdirs.is_empty() {
-                sh.pending.fetch_add(subdirs.len(), Ordering::AcqRel);
-                if let Ok(mut q) = sh.queue.lock() {
-                    q.extend(subdirs);
-                }
-            }
-            sh.pending.fetch_sub(1, Ordering::AcqRel);
-        }
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    std::thread::scope(|s| {
-        for _ in 1..threads {
-            s.spawn(|| work(&shared));
-        }
-        work(&shared);
-    });
-    let capped = shared.seen.load(Ordering::Relaxed) > WALK_LIMIT;
-    let candidates = shared.found.into_inner().unwrap_or_default();
-    Walked { candidates, capped }
-}
-
 /// Whether git's ignore files (`.gitignore` from the file's directory up to the
 /// repository root, then `.git/info/exclude`) ignore `path`: the deepest match wins, as
 /// ripgrep and git decide.
@@ -365,7 +268,7 @@ fn is_proc_environ(p: &Path) -> bool {
 }
 
 /// Whether the name filters of `scope` let `path`'s file name through.
-fn name_filter(scope: &Scope, path: &Path) -> bool {
+pub(super) fn name_filter(scope: &Scope, path: &Path) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if scope.exclude.iter().any(|g| glob_matches(g, &name)) {
         return false;

@@ -7,7 +7,8 @@
 
 use super::Context;
 use crate::agent::install::{Part, Plan};
-use crate::agent::{Guard, Host, claude, cursor};
+use crate::agent::paths::Scope;
+use crate::agent::{Guard, Host, claude, cursor, walk};
 use crate::cli::{AgentArgs, AgentCheckArgs, AgentCommand, AgentHost};
 use crate::error::Error;
 use crate::layers::discover;
@@ -63,6 +64,12 @@ fn shown(ctx: &Context, p: &Path) -> String {
 fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     let plan = plan(ctx, args)?;
     let done = plan.install()?;
+    if !args.user {
+        // The agent's first whole-project search then starts from a walk record.
+        let guard = Guard::new(&plan.project, &ctx.layers);
+        let scope = Scope { honors_gitignore: true, hidden: true, ..Scope::default() };
+        walk::env_files(&plan.project, &scope, guard.cache_dir.as_deref());
+    }
     for d in &done {
         let line = format!("{}: {}", shown(ctx, &d.path), d.what);
         say(ctx, &line);

@@ -22,6 +22,21 @@ pub fn default_tkx_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "tkx").map(|d| d.config_dir().to_path_buf())
 }
 
+/// tkx's cache directory, from `$XDG_CACHE_HOME` and `$HOME` as given (Linux:
+/// `~/.cache/tkx`; macOS: `~/Library/Caches/tkx`). It holds nothing secret.
+pub fn cache_dir(xdg_cache_home: Option<PathBuf>, home: Option<&Path>) -> Option<PathBuf> {
+    if cfg!(target_os = "macos") {
+        return home.map(|h| h.join("Library/Caches/tkx"));
+    }
+    if cfg!(windows) {
+        return directories::ProjectDirs::from("", "", "tkx").map(|d| d.cache_dir().to_path_buf());
+    }
+    match xdg_cache_home.filter(|x| x.is_absolute()) {
+        Some(x) => Some(x.join("tkx")),
+        None => home.filter(|h| h.is_absolute()).map(|h| h.join(".cache/tkx")),
+    }
+}
+
 /// The private store's id for a project: its directory name, `-`, and the first 8 hex
 /// digits of SHA-256 of its canonical path.
 pub fn project_id(project_dir: &Path) -> String {

@@ -181,6 +181,59 @@ fn checking_cd_then_reading() {
     assert!(claude_decision(&check(&env, "claude", &payload.to_string())).is_some());
 }
 
+/// Sets the modification time of every directory under `root` a minute back, as for a
+/// project that was not made in the last second.
+fn settle(root: &Path) {
+    let back = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            if e.file_type().unwrap().is_dir() {
+                dirs.push(e.path());
+            }
+        }
+        fs::File::open(&d).unwrap().set_modified(back).unwrap();
+    }
+}
+
+/// A whole-project Grep is judged from a walk record once `tkx agent install` made one,
+/// and every env file created, renamed or un-ignored afterwards still counts.
+#[test]
+fn whole_project_searches_see_every_change_after_the_walk_record() {
+    let env = table_project();
+    env.write(".gitignore", "/.env\n/services/api/.env.local\n");
+    env.write("src/deep/er/lib.rs", "pub fn f() {}\n");
+    let grep = serde_json::json!({"tool_name": "Grep", "cwd": env.project(), "hook_event_name": "PreToolUse",
+        "tool_input": {"pattern": "OPENAI", "path": env.project()}})
+    .to_string();
+    settle(&env.project());
+    assert!(env.tkx(["agent", "install", "--host", "claude"]).output().unwrap().status.success());
+    let cache = env.tkx_dir().with_file_name("home").join(".cache/tkx");
+    let records: Vec<_> = fs::read_dir(&cache).unwrap().flatten().collect();
+    assert_eq!(records.len(), 1, "install records the walk");
+    let record = fs::read_to_string(records[0].path()).unwrap();
+    assert!(record.contains("services/api") && !record.contains("hunter2"), "names only: {record}");
+    settle(&env.project());
+    assert_eq!(claude_decision(&check(&env, "claude", &grep)), None, "every env file is git-ignored");
+
+    // A new env file git does not ignore, deep in a directory the record knows.
+    env.write("src/deep/er/.env.production", "DB_PASSWORD=hunter2hunter2\n");
+    let d = claude_decision(&check(&env, "claude", &grep)).expect("denied");
+    assert!(d.contains("src/deep/er/.env.production"), "{d}");
+    fs::remove_file(env.project().join("src/deep/er/.env.production")).unwrap();
+    settle(&env.project());
+    assert_eq!(claude_decision(&check(&env, "claude", &grep)), None);
+
+    // A renamed directory, then an ignore rule that covers what it holds.
+    fs::rename(env.project().join("src/deep"), env.project().join("src/moved")).unwrap();
+    env.write("src/moved/.env", "DB_PASSWORD=hunter2hunter2\n");
+    settle(&env.project());
+    let d = claude_decision(&check(&env, "claude", &grep)).expect("denied");
+    assert!(d.contains("src/moved/.env"), "{d}");
+    env.write(".gitignore", ".env\n.env.*\n!.env.example\n");
+    assert_eq!(claude_decision(&check(&env, "claude", &grep)), None);
+}
+
 // ---------------------------------------------------------------------------------
 // install / uninstall / status
 
