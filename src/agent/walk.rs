@@ -129,7 +129,9 @@ fn walk(root: &Path, scope: &Scope, old: &Record) -> Outcome {
                 continue;
             };
             let abs = if rel.is_empty() { root.to_path_buf() } else { root.join(&rel) };
-            let rec = match visit(&abs, old.dirs.get(&rel), old.taken) {
+            // The root is searched even when it is a link; links below it are not followed.
+            let follow = rel.is_empty();
+            let rec = match visit(&abs, follow, old.dirs.get(&rel), old.taken) {
                 Some((rec, fresh)) => {
                     if fresh {
                         sh.read_any.store(true, Ordering::Relaxed);
@@ -204,9 +206,9 @@ fn walk(root: &Path, scope: &Scope, old: &Record) -> Outcome {
 
 /// One directory: its record reused when the directory is unchanged since a walk that
 /// ran long enough after its last change, else read afresh (`true`). `None` when it
-/// cannot be read.
-fn visit(abs: &Path, old: Option<&DirRecord>, taken: (i64, i64)) -> Option<(DirRecord, bool)> {
-    let meta = std::fs::symlink_metadata(abs).ok()?;
+/// cannot be read, or is a symbolic link and `follow` is false.
+fn visit(abs: &Path, follow: bool, old: Option<&DirRecord>, taken: (i64, i64)) -> Option<(DirRecord, bool)> {
+    let meta = if follow { std::fs::metadata(abs) } else { std::fs::symlink_metadata(abs) }.ok()?;
     if !meta.is_dir() {
         return None;
     }
@@ -468,6 +470,21 @@ mod tests {
         let w = env_files(&root, &grep_r, Some(&cache));
         assert_eq!(w.candidates.len(), 1);
         assert!(!cache.exists());
+    }
+
+    #[test]
+    fn a_linked_root_is_walked_but_links_below_it_are_not() {
+        let (t, root, cache) = tree();
+        let link = t.path().join("link");
+        std::os::unix::fs::symlink(&root, &link).unwrap();
+        let w = env_files(&link, &everything(), Some(&cache));
+        assert_eq!(names(&w, &link), [".env", "services/api/.env.local"]);
+        let outside = t.path().join("outside");
+        fs::create_dir(&outside).unwrap();
+        fs::write(outside.join(".env"), "K=v\n").unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("src/out")).unwrap();
+        let w = env_files(&root, &everything(), Some(&cache));
+        assert_eq!(names(&w, &root), [".env", "services/api/.env.local"], "as ripgrep: links not followed");
     }
 
     #[test]
