@@ -11,9 +11,9 @@
 //!
 //! The record holds names only, never contents. It lives in the user's cache directory
 //! (`~/.cache/tkx/walk-*`), one file per walked root, written atomically; a record that
-//! cannot be read is ignored and rebuilt. A directory modified within
-//! [`RACY_WINDOW`] of the walk that recorded it is read again, because a change made in
-//! the same clock tick as that walk would not show in its mtime.
+//! cannot be read is ignored and rebuilt. A directory modified within two seconds of the
+//! walk that recorded it is read again, because a change made in the same clock tick as
+//! that walk would not show in its mtime.
 
 use super::paths::{Scope, glob_matches, is_protected_name, name_filter};
 use std::collections::HashMap;
@@ -38,7 +38,7 @@ const MAGIC: &str = "tkx-walk 1";
 pub struct Walked {
     /// Env files (never examples) that a search with the scope would consider.
     pub candidates: Vec<PathBuf>,
-    /// The walk passed [`WALK_LIMIT`] entries and stopped.
+    /// The walk passed its limit of 20,000 entries and stopped.
     pub capped: bool,
 }
 
