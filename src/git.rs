@@ -9,12 +9,21 @@ pub struct Repo {
 }
 
 impl Repo {
-    /// The work tree that contains `dir`, if any (bare repositories have none).
+    /// The work tree that contains `dir`, if any (bare repositories have none). Like git,
+    /// it honours the environment git gives hooks: `GIT_DIR` (a linked worktree, or
+    /// `git --git-dir=… --work-tree=…` with no `.git` in the work tree), `GIT_WORK_TREE`,
+    /// and above all `GIT_INDEX_FILE`: `git commit -a` and `git commit PATH` stage into a
+    /// temporary index and name it there, so `.git/index` is not what gets committed.
     pub fn discover(dir: &Path) -> Option<Repo> {
         // tkx only reads: re-hashing every object it reads (libgit2's default) doubles the
         // cost of scanning a large commit, and git itself does not do it either.
         git2::opts::strict_hash_verification(false);
-        let repo = git2::Repository::discover(dir).ok()?;
+        let repo = if std::env::var_os("GIT_DIR").is_some() {
+            git2::Repository::open_from_env().ok()?
+        } else {
+            let none: &[&std::ffi::OsStr] = &[];
+            git2::Repository::open_ext(dir, git2::RepositoryOpenFlags::FROM_ENV, none).ok()?
+        };
         let workdir = repo.workdir()?.canonicalize().ok()?;
         Some(Repo { repo, workdir })
     }
@@ -65,6 +74,11 @@ impl Repo {
         out
     }
 
+    /// Whether `id` names a commit in this repository's object database.
+    pub fn has_commit(&self, id: &str) -> bool {
+        git2::Oid::from_str(id).is_ok_and(|oid| self.repo.find_commit(oid).is_ok())
+    }
+
     fn head_tree(&self) -> Option<git2::Tree<'_>> {
         self.repo.head().ok()?.peel_to_tree().ok()
     }
@@ -77,6 +91,19 @@ impl Repo {
             Some(p) if p.is_absolute() => p,
             Some(p) => self.workdir.join(p),
             None => self.repo.commondir().join("hooks"),
+        }
+    }
+
+    /// Where `core.hooksPath` is set when it comes from outside this repository
+    /// (`"global"` for `~/.gitconfig`, `"system"` for `/etc/gitconfig`): hooks installed
+    /// there run for every repository.
+    pub fn hooks_path_shared(&self) -> Option<&'static str> {
+        let config = self.repo.config().ok()?;
+        let entry = config.get_entry("core.hooksPath").ok()?;
+        match entry.level() {
+            git2::ConfigLevel::Global | git2::ConfigLevel::XDG => Some("global"),
+            git2::ConfigLevel::System | git2::ConfigLevel::ProgramData => Some("system"),
+            _ => None,
         }
     }
 }

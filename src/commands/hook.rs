@@ -27,7 +27,11 @@ pub fn run(ctx: &mut Context, cmd: &HookCommand) -> Result<u8, Error> {
 }
 
 fn install(ctx: &mut Context, args: &HookInstallArgs) -> Result<u8, Error> {
-    let dir = repo(ctx, "tkx hook install")?.hooks_dir();
+    let repo = repo(ctx, "tkx hook install")?;
+    let dir = repo.hooks_dir();
+    if let Some(husky) = hook::husky(&dir) {
+        return Err(hook::husky_refusal(&husky));
+    }
     let mode = if args.chain {
         Mode::Chain
     } else if args.force {
@@ -49,6 +53,12 @@ fn install(ctx: &mut Context, args: &HookInstallArgs) -> Result<u8, Error> {
     }
     if !ctx.quiet {
         let _ = writeln!(ctx.io.err, "tkx: hooks directory: {}", dir.display());
+        if let Some(level) = repo.hooks_path_shared() {
+            let _ = writeln!(
+                ctx.io.err,
+                "tkx: core.hooksPath comes from your {level} git config: these hooks run for every repository that uses it"
+            );
+        }
     }
     Ok(0)
 }
@@ -114,7 +124,9 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
                 if is_zero(local) {
                     continue; // a deleted ref carries no new commits
                 }
-                let (push, hide, hide_remotes) = if is_zero(remote) {
+                // A new ref, or a force push over a commit this clone never fetched: what
+                // the remote has is known only through the remote-tracking refs.
+                let (push, hide, hide_remotes) = if is_zero(remote) || !repo.has_commit(remote) {
                     (vec![(*local).to_owned()], Vec::new(), true)
                 } else {
                     (vec![(*local).to_owned()], vec![(*remote).to_owned()], false)

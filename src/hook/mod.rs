@@ -99,6 +99,28 @@ pub fn refusal(dir: &Path, hook: Hook) -> Error {
     )
 }
 
+/// The `.husky` directory when `dir` is husky's: v9 sets `core.hooksPath` to `.husky/_`,
+/// older versions to `.husky`.
+pub fn husky(dir: &Path) -> Option<PathBuf> {
+    let husky = if dir.file_name()? == "_" { dir.parent()? } else { dir };
+    (husky.file_name()? == ".husky").then(|| husky.to_path_buf())
+}
+
+/// Why tkx does not install into husky's directory, and what to do instead. husky
+/// regenerates `.husky/_` (its scripts find the user's hook by their own file name, so a
+/// hook moved aside by `--chain` would silently stop running), and `.husky/<name>` are the
+/// team's own committed scripts.
+pub fn husky_refusal(husky: &Path) -> Error {
+    Error::usage(
+        format!("core.hooksPath is husky's ({}); tkx does not write into it", husky.display()),
+        Some(format!(
+            "add the line `tkx hook run` to {}, and `tkx hook run --hook pre-push --push-args \"$@\"` to {}",
+            husky.join("pre-commit").display(),
+            husky.join("pre-push").display()
+        )),
+    )
+}
+
 /// Installs `hook` into `dir` (created if missing) and says what it did.
 pub fn install(dir: &Path, hook: Hook, mode: Mode) -> Result<String, Error> {
     fs::create_dir_all(dir).map_err(io(format!("creating {}", dir.display())))?;

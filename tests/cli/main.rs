@@ -11,6 +11,7 @@ mod doctor;
 mod env;
 mod exec;
 mod get;
+mod git_workflows;
 mod hook;
 mod init;
 mod layers;

@@ -45,14 +45,16 @@ fn scan_files(
     max_size: u64,
     commit: Option<&CommitRef>,
 ) -> Vec<Finding> {
-    let files: Vec<ChangedFile> = files
+    let (files, skipped): (Vec<ChangedFile>, Vec<ChangedFile>) = files
         .into_iter()
-        .filter(|f| {
-            !exclude.is_match(&f.path) && f.content.len() as u64 <= max_size && !is_binary(&f.content)
-        })
-        .collect();
+        .filter(|f| !exclude.is_match(&f.path))
+        .partition(|f| f.content.len() as u64 <= max_size && !is_binary(&f.content));
+    // A large or binary file is not read, but an env file is refused by its name alone.
+    let mut out: Vec<Finding> =
+        skipped.iter().flat_map(|f| scanner.scan(b"", &f.path, &f.added, commit)).collect();
     if files.len() < 8 {
-        return files.iter().flat_map(|f| scanner.scan(&f.content, &f.path, &f.added, commit)).collect();
+        out.extend(files.iter().flat_map(|f| scanner.scan(&f.content, &f.path, &f.added, commit)));
+        return out;
     }
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let per = files.len().div_ceil(threads);
@@ -68,6 +70,7 @@ fn scan_files(
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        out.extend(handles.into_iter().flat_map(|h| h.join().unwrap_or_default()));
+        out
     })
 }
