@@ -74,6 +74,14 @@ impl Repo {
         out
     }
 
+    /// The commits the remote-tracking refs of `remote` point at (what this clone knows
+    /// the remote has), or `None` when `remote` is not a configured remote (a URL).
+    pub fn remote_heads(&self, remote: &str) -> Option<Vec<String>> {
+        self.repo.find_remote(remote).ok()?;
+        let refs = self.repo.references_glob(&format!("refs/remotes/{remote}/*")).ok()?;
+        Some(refs.flatten().filter_map(|r| r.peel_to_commit().ok()).map(|c| c.id().to_string()).collect())
+    }
+
     /// Whether `id` names a commit in this repository's object database.
     pub fn has_commit(&self, id: &str) -> bool {
         git2::Oid::from_str(id).is_ok_and(|oid| self.repo.find_commit(oid).is_ok())
@@ -147,7 +155,7 @@ impl Repo {
             .repo
             .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))
             .map_err(|e| describe(&e))?;
-        self.changed_files(&diff)
+        self.changed_files(diff)
     }
 
     /// Walks commits and hands each one's changed files to `each`. `push` are revisions
@@ -166,7 +174,18 @@ impl Repo {
             let _ = walk.push_head();
         }
         for p in push {
-            if p.contains("..") {
+            if let Some(one) = p.strip_suffix("^!") {
+                // `X^!`, git's "this commit alone": X without its parents' history.
+                let commit = self
+                    .repo
+                    .revparse_single(one)
+                    .and_then(|o| o.peel_to_commit())
+                    .map_err(|e| format!("unknown revision {p:?}: {}", describe(&e)))?;
+                walk.push(commit.id()).map_err(|e| describe(&e))?;
+                for parent in commit.parent_ids() {
+                    let _ = walk.hide(parent); // missing at a shallow boundary: nothing to hide
+                }
+            } else if p.contains("..") {
                 walk.push_range(p).map_err(|e| format!("bad revision range {p:?}: {}", describe(&e)))?;
             } else {
                 let obj = self
@@ -192,15 +211,37 @@ impl Repo {
             let oid = oid.map_err(|e| describe(&e))?;
             let commit = self.repo.find_commit(oid).map_err(|e| describe(&e))?;
             let tree = commit.tree().map_err(|e| describe(&e))?;
+            // A parent missing here (the boundary of a shallow clone) counts as empty.
             let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
             let diff = self
                 .repo
                 .diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))
                 .map_err(|e| describe(&e))?;
+            let mut files = self.changed_files(diff)?;
+            // A merge adds only what no parent had (git's combined diff): what it brings
+            // from a merged branch was added, and found, by that branch's own commits.
+            for other in commit.parents().skip(1) {
+                let other = other.tree().map_err(|e| describe(&e))?;
+                let diff = self
+                    .repo
+                    .diff_tree_to_tree(Some(&other), Some(&tree), Some(&mut opts))
+                    .map_err(|e| describe(&e))?;
+                let against: std::collections::HashMap<String, Option<std::collections::BTreeSet<usize>>> =
+                    self.changed_files(diff)?.into_iter().map(|f| (f.path, f.added)).collect();
+                files.retain_mut(|f| match against.get(&f.path) {
+                    None => false,
+                    Some(None) => true,
+                    Some(Some(theirs)) => {
+                        let ours = f.added.take().unwrap_or_else(|| theirs.clone());
+                        f.added = Some(ours.intersection(theirs).copied().collect());
+                        true
+                    }
+                });
+            }
             let date = jiff::Timestamp::from_second(commit.author().when().seconds())
                 .map(|t| t.strftime("%Y-%m-%d").to_string())
                 .unwrap_or_default();
-            each(CommitInfo { id: oid.to_string(), date }, self.changed_files(&diff)?);
+            each(CommitInfo { id: oid.to_string(), date }, files);
         }
         Ok(())
     }
@@ -208,7 +249,9 @@ impl Repo {
     /// The files a diff adds or changes. A new file's lines are all added and need no
     /// line diff at all; a changed file's added lines come from diffing its two blobs.
     /// (One diff over everything with a line callback costs several times the scan.)
-    fn changed_files(&self, diff: &git2::Diff<'_>) -> Result<Vec<ChangedFile>, String> {
+    /// Renames are detected, as git does: a moved file adds only what its move changed.
+    fn changed_files(&self, mut diff: git2::Diff<'_>) -> Result<Vec<ChangedFile>, String> {
+        diff.find_similar(Some(git2::DiffFindOptions::new().renames(true))).map_err(|e| describe(&e))?;
         let mut out = Vec::new();
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);

@@ -124,17 +124,20 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
                 if is_zero(local) {
                     continue; // a deleted ref carries no new commits
                 }
-                // A new ref, or a force push over a commit this clone never fetched: what
-                // the remote has is known only through the remote-tracking refs.
-                let (push, hide, hide_remotes) = if is_zero(remote) || !repo.has_commit(remote) {
-                    (vec![(*local).to_owned()], Vec::new(), true)
-                } else {
-                    (vec![(*local).to_owned()], vec![(*remote).to_owned()], false)
-                };
+                // Only what the remote lacks is pushed: not the commits under the ref's old
+                // value, nor those its remote-tracking refs show it has (a merge of the
+                // remote's main into a branch pushes none of main's commits). For a new ref,
+                // or a force push over a commit this clone never fetched, the tracking refs
+                // are all there is; pushing to a URL, every remote's are used.
+                let known = !is_zero(remote) && repo.has_commit(remote);
+                let mut hide = if known { vec![(*remote).to_owned()] } else { Vec::new() };
+                let tracking = args.push_args.first().and_then(|name| repo.remote_heads(name));
+                let hide_remotes = tracking.is_none() && !known;
+                hide.extend(tracking.unwrap_or_default());
                 let (f, _) = git_source::history(
                     &setup.scanner,
                     &repo,
-                    &push,
+                    &[(*local).to_owned()],
                     &hide,
                     hide_remotes,
                     &setup.exclude,
@@ -159,8 +162,9 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
         err,
         "\nWays out:\n  1. remove the secret (edit the file and `git add` it again; for a push, rewrite the commit), \
          and rotate it if it was real;\n  2. not a secret? add `tkx:allow` on its line, or accept it with \
-         `tkx scan --staged --write-baseline` and commit .tkx-baseline.json;\n  3. knowingly skip this check: \
+         `tkx scan {} --write-baseline` and commit .tkx-baseline.json;\n  3. knowingly skip this check: \
          `git {} --no-verify`.",
+        if args.hook == HookKind::PrePush { "--history REMOTE/BRANCH..HEAD" } else { "--staged" },
         if args.hook == HookKind::PrePush { "push" } else { "commit" }
     );
     Ok(1)

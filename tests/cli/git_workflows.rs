@@ -377,23 +377,31 @@ fn stash_pop_then_commit_is_checked() {
 #[test]
 fn a_renamed_file_is_judged_by_what_it_adds() {
     let env = repo_with_hook();
-    // An accepted key (tkx:allow) moves with its file; a rename adds nothing new.
-    env.write("old.py", format!("t = \"{}\"  # tkx:allow\nx = 1\n", token()));
+    // A key already in history (committed knowingly) moves with its file: the rename adds
+    // no line, like an edit elsewhere in the file would not.
+    env.write("old.py", format!("{}x = 1\ny = 2\nz = 3\n", keyed()));
     env.git(&["add", "old.py"]);
-    env.git(&["commit", "-qm", "old"]);
+    env.git(&["commit", "-qm", "old", "--no-verify"]);
     env.git(&["mv", "old.py", "new.py"]);
     assert_passed(&env.git_output(&["commit", "-qm", "rename"]));
     // A rename that also adds a key is refused at the added line.
     env.git(&["mv", "new.py", "newer.py"]);
-    fs::write(
-        env.project().join("newer.py"),
-        format!("t = \"{}\"  # tkx:allow\nx = 1\n{}", token(), keyed()),
-    )
-    .unwrap();
+    fs::write(env.project().join("newer.py"), format!("{}x = 1\ny = 2\nz = 3\n{}", keyed(), keyed()))
+        .unwrap();
     env.git(&["add", "newer.py"]);
     let before = env.head();
-    assert_refused(&env.git_output(&["commit", "-qm", "rename and key"]), "newer.py:3:6");
+    let out = env.git_output(&["commit", "-qm", "rename and key"]);
+    assert_refused(&out, "newer.py:5:6");
+    assert!(!stderr(&out).contains("newer.py:1:6"), "{}", stderr(&out));
     assert_eq!(env.head(), before);
+    // History reports the key once, where it entered.
+    env.git(&["commit", "-qm", "rename and key", "--no-verify"]);
+    let out = env.tkx(["scan", "--history"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert_eq!(text.matches("error[scan/github-token]").count(), 2, "{text}");
+    assert!(text.contains("old.py:1:6") && text.contains("newer.py:5:6"), "{text}");
+    assert_no_leak(&out, &token());
 }
 
 #[test]
@@ -623,7 +631,74 @@ fn deleting_a_remote_branch_and_pushing_tags() {
     assert!(remote_has(&env, &remote, "refs/tags/v0"));
 }
 
+#[test]
+fn push_of_a_branch_that_merged_the_remote_main_skips_main_s_commits() {
+    let (env, remote) = with_remote();
+    env.git(&["branch", "-M", "main"]);
+    env.git(&["branch", "--set-upstream-to", "origin/main"]);
+    env.git(&["checkout", "-qb", "feature"]);
+    env.write("f.py", "f = 1\n");
+    env.git(&["add", "f.py"]);
+    env.git(&["commit", "-qm", "f"]);
+    assert_passed(&env.git_output(&["push", "-q", "origin", "feature"]));
+    // Someone pushed a key to main knowingly (here: this clone, with --no-verify).
+    env.git(&["checkout", "-q", "main"]);
+    env.write("m.py", keyed());
+    env.git(&["add", "m.py"]);
+    env.git(&["commit", "-qm", "m", "--no-verify"]);
+    env.git(&["push", "-q", "--no-verify", "origin", "main"]);
+    // Merging main into feature pushes none of main's commits: the push passes.
+    env.git(&["checkout", "-q", "feature"]);
+    env.git(&["merge", "-q", "--no-edit", "main"]);
+    assert_passed(&env.git_output(&["push", "-q", "origin", "feature"]));
+    assert_eq!(head_in(&env, &remote, "feature"), env.head().unwrap());
+    // A key of the branch's own is still refused, and the hint is the push's.
+    env.write("f.py", format!("f = 1\n{}", keyed()));
+    env.git(&["commit", "-qam", "f2", "--no-verify"]);
+    let out = env.git_output(&["push", "-q", "origin", "feature"]);
+    assert_push_refused(&out, "f.py:2:6");
+    assert!(!stderr(&out).contains("m.py"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("tkx scan --history"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("git push --no-verify"), "{}", stderr(&out));
+}
+
 // --- scan --history ----------------------------------------------------------------------
+
+#[test]
+fn history_reports_a_key_once_where_it_entered_and_evil_merges_too() {
+    let env = TestEnv::git_repo();
+    env.write("README.md", "# app\n");
+    env.git(&["add", "README.md"]);
+    env.git(&["commit", "-qm", "init"]);
+    env.git(&["checkout", "-qb", "feature"]);
+    env.write("a.py", keyed());
+    env.git(&["add", "a.py"]);
+    env.git(&["commit", "-qm", "a"]);
+    let a = env.head().unwrap();
+    env.write("README.md", "# app\nfeature\n");
+    env.git(&["commit", "-qam", "readme"]);
+    env.git(&["checkout", "-q", "-"]);
+    env.write("README.md", "# app\nmain\n");
+    env.git(&["commit", "-qam", "main"]);
+    // A clean merge brings a.py in; it adds nothing of its own.
+    assert!(!env.git_output(&["merge", "-q", "--no-edit", "feature"]).status.success(), "a conflict");
+    // The resolution adds a key neither side had: an "evil merge".
+    env.write("README.md", format!("# app\nmain\nfeature\n{}", keyed()));
+    env.git(&["add", "README.md"]);
+    env.git(&["commit", "-q", "--no-edit", "--no-verify"]);
+    let merge = env.head().unwrap();
+    let out = env.tkx(["scan", "--history", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: crate::support::JsonReport = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, usize, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.path.clone().unwrap_or_default(), f.line, f.commit.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(found, [("README.md".to_owned(), 4, merge), ("a.py".to_owned(), 1, a)], "{found:?}");
+    assert!(report.findings.iter().all(|f| f.masked.as_deref() == Some(MASKED)));
+    assert_no_leak(&out, &token());
+}
 
 #[test]
 fn history_ranges_single_commits_and_empty_repositories() {
@@ -651,6 +726,9 @@ fn history_ranges_single_commits_and_empty_repositories() {
     env.tkx(["scan", "--history", "feature~1..feature"]).assert().code(0);
     env.tkx(["scan", "--history", "main"]).assert().code(0);
     env.tkx(["scan", "--history", &a]).assert().code(1);
+    // `X^!`: that commit alone.
+    env.tkx(["scan", "--history", "feature^!"]).assert().code(0);
+    env.tkx(["scan", "--history", &format!("{a}^!")]).assert().code(1);
     let out = env.tkx(["scan", "--history", "nope..feature"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
