@@ -65,6 +65,9 @@ fn install(ctx: &mut Context, args: &HookInstallArgs) -> Result<u8, Error> {
 
 fn status(ctx: &mut Context) -> Result<u8, Error> {
     let dir = repo(ctx, "tkx hook status")?.hooks_dir();
+    if let Some(husky) = hook::husky(&dir) {
+        return husky_status(ctx, &husky);
+    }
     let mut all = true;
     for h in Hook::ALL {
         let what = match hook::state(&dir, h) {
@@ -82,6 +85,23 @@ fn status(ctx: &mut Context) -> Result<u8, Error> {
         writeln!(ctx.io.out, "{}: {what}", h.name()).map_err(Error::Output)?;
     }
     writeln!(ctx.io.out, "hooks directory: {}", dir.display()).map_err(Error::Output)?;
+    Ok(u8::from(!all))
+}
+
+/// `status` when husky owns the hooks: tkx runs when husky's scripts call it.
+fn husky_status(ctx: &mut Context, husky: &std::path::Path) -> Result<u8, Error> {
+    let mut all = true;
+    for h in Hook::ALL {
+        let script = husky.join(h.name());
+        let what = if hook::husky_runs_tkx(husky, h) {
+            format!("installed through husky ({} runs tkx)", script.display())
+        } else {
+            all = false;
+            format!("not installed: add the line `{}` to {}", hook::husky_line(h), script.display())
+        };
+        writeln!(ctx.io.out, "{}: {what}", h.name()).map_err(Error::Output)?;
+    }
+    writeln!(ctx.io.out, "hooks directory: {} (husky's)", husky.display()).map_err(Error::Output)?;
     Ok(u8::from(!all))
 }
 

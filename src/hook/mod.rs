@@ -106,6 +106,21 @@ pub fn husky(dir: &Path) -> Option<PathBuf> {
     (husky.file_name()? == ".husky").then(|| husky.to_path_buf())
 }
 
+/// The line that runs tkx from husky's script for `hook` (`.husky/<name>`).
+pub fn husky_line(hook: Hook) -> &'static str {
+    match hook {
+        Hook::PreCommit => "tkx hook run",
+        Hook::PrePush => "tkx hook run --hook pre-push --push-args \"$@\"",
+    }
+}
+
+/// Whether husky's script for `hook` runs tkx.
+pub fn husky_runs_tkx(husky: &Path, hook: Hook) -> bool {
+    fs::read_to_string(husky.join(hook.name())).is_ok_and(|text| {
+        text.lines().any(|l| !l.trim_start().starts_with('#') && l.contains("tkx hook run"))
+    })
+}
+
 /// Why tkx does not install into husky's directory, and what to do instead. husky
 /// regenerates `.husky/_` (its scripts find the user's hook by their own file name, so a
 /// hook moved aside by `--chain` would silently stop running), and `.husky/<name>` are the
@@ -114,8 +129,10 @@ pub fn husky_refusal(husky: &Path) -> Error {
     Error::usage(
         format!("core.hooksPath is husky's ({}); tkx does not write into it", husky.display()),
         Some(format!(
-            "add the line `tkx hook run` to {}, and `tkx hook run --hook pre-push --push-args \"$@\"` to {}",
+            "add the line `{}` to {}, and `{}` to {}",
+            husky_line(Hook::PreCommit),
             husky.join("pre-commit").display(),
+            husky_line(Hook::PrePush),
             husky.join("pre-push").display()
         )),
     )

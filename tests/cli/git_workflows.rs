@@ -218,8 +218,19 @@ fn husky_hooks_path_is_refused_with_the_way_to_add_tkx() {
     }
     assert!(!env.project().join(".husky/_/pre-commit.tkx-chained").exists());
     assert!(!env.project().join(".husky/_/pre-push").exists());
+    let status = env.tkx(["hook", "status"]).output().unwrap();
+    assert_eq!(status.status.code(), Some(1), "{}", stdout(&status));
+    assert!(
+        stdout(&status).contains("pre-commit: not installed: add the line `tkx hook run` to "),
+        "{}",
+        stdout(&status)
+    );
     // What the hint says works: husky runs .husky/pre-commit, which runs tkx.
-    env.write(".husky/pre-commit", "tkx hook run\n");
+    env.write(".husky/pre-commit", "# checks\ntkx hook run\n");
+    env.write(".husky/pre-push", "tkx hook run --hook pre-push --push-args \"$@\"\n");
+    let status = env.tkx(["hook", "status"]).output().unwrap();
+    assert_eq!(status.status.code(), Some(0), "{}", stdout(&status));
+    assert!(stdout(&status).contains("pre-commit: installed through husky"), "{}", stdout(&status));
     env.write(
         ".husky/_/h",
         "#!/bin/sh\nsh -e \"$(dirname \"$(dirname \"$0\")\")/$(basename \"$0\")\" \"$@\"\n",

@@ -140,24 +140,31 @@ impl TestEnv {
         let mut path = std::ffi::OsString::from(bin_dir);
         path.push(":");
         path.push(std::env::var_os("PATH").unwrap_or_default());
-        std::process::Command::new("git")
-            .args([
-                "-c",
-                "user.name=tkx test",
-                "-c",
-                "user.email=test@tkx.invalid",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(self.project())
-            .env("PATH", path)
-            .env("HOME", self.root.join("home"))
-            .env("XDG_CONFIG_HOME", self.root.join("home/.config"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("TKX_DIR", self.tkx_dir())
-            .output()
-            .expect("git runs")
+        let mut git = std::process::Command::new("git");
+        // Variables git hands a hook (GIT_DIR, GIT_INDEX_FILE, …) would point these
+        // commands at another repository when the tests run from inside one.
+        for (k, _) in std::env::vars_os() {
+            if k.to_str().is_some_and(|k| k.starts_with("GIT_")) {
+                git.env_remove(k);
+            }
+        }
+        git.args([
+            "-c",
+            "user.name=tkx test",
+            "-c",
+            "user.email=test@tkx.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(self.project())
+        .env("PATH", path)
+        .env("HOME", self.root.join("home"))
+        .env("XDG_CONFIG_HOME", self.root.join("home/.config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("TKX_DIR", self.tkx_dir())
+        .output()
+        .expect("git runs")
     }
 
     /// The commit HEAD points at, or `None` before the first commit.
