@@ -1,7 +1,7 @@
 //! `tkx hook install | uninstall | status | run`.
 
 use super::Context;
-use super::scan::{repo, setup, write};
+use super::scan::{note_unread, repo, setup, write};
 use crate::cli::{Format, HookCommand, HookInstallArgs, HookKind, HookRunArgs};
 use crate::error::Error;
 use crate::hook::{self, Hook, Mode, State};
@@ -126,8 +126,10 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
         }
         HookKind::PreCommit => {
             let repo = repo(ctx, "the pre-commit hook")?;
-            git_source::staged(&setup.scanner, &repo, &setup.exclude, max)
-                .map_err(|e| Error::usage(e, None))?
+            let (found, large) = git_source::staged(&setup.scanner, &repo, &setup.exclude, max)
+                .map_err(|e| Error::usage(e, None))?;
+            note_unread(ctx, &large, max);
+            found
         }
         HookKind::PrePush => {
             let repo = repo(ctx, "the pre-push hook")?;

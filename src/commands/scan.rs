@@ -94,6 +94,30 @@ pub fn repo(ctx: &Context, what: &str) -> Result<Repo, Error> {
     })
 }
 
+/// Says which staged text files were not read because of their size (on stderr, unless
+/// `--quiet`): a key in one would pass unseen.
+pub fn note_unread(ctx: &mut Context, large: &[String], max_size: u64) {
+    if large.is_empty() || ctx.quiet {
+        return;
+    }
+    let limit = if max_size >= 1 << 20 && max_size % (1 << 20) == 0 {
+        format!("{} MiB", max_size >> 20)
+    } else {
+        format!("{max_size} bytes")
+    };
+    let shown: Vec<&str> = large.iter().take(5).map(String::as_str).collect();
+    let more = if large.len() > shown.len() {
+        format!(" and {} more", large.len() - shown.len())
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        ctx.io.err,
+        "tkx: not read for keys, over {limit}: {}{more} (raise `[scan] max_file_size` in .tkx.toml to include them)",
+        shown.join(", ")
+    );
+}
+
 /// Runs `tkx scan`.
 pub fn run(ctx: &mut Context, args: &ScanArgs) -> Result<u8, Error> {
     let setup = if let Some(key) = &args.value_of {
@@ -104,8 +128,10 @@ pub fn run(ctx: &mut Context, args: &ScanArgs) -> Result<u8, Error> {
     let max_size = args.max_size.unwrap_or(setup.config.scan.max_file_size);
     let mut findings = if args.staged {
         let repo = repo(ctx, "--staged")?;
-        git_source::staged(&setup.scanner, &repo, &setup.exclude, max_size)
-            .map_err(|e| Error::usage(e, None))?
+        let (found, large) = git_source::staged(&setup.scanner, &repo, &setup.exclude, max_size)
+            .map_err(|e| Error::usage(e, None))?;
+        note_unread(ctx, &large, max_size);
+        found
     } else if let Some(range) = &args.history {
         let repo = repo(ctx, "--history")?;
         let push: Vec<String> = if range.is_empty() { Vec::new() } else { vec![range.clone()] };

@@ -522,6 +522,18 @@ fn a_large_file_is_scanned_up_to_the_configured_size() {
     let before = env.head();
     assert_refused(&env.git_output(&["commit", "-qm", "big"]), "big.py:200002:6");
     assert_eq!(env.head(), before);
+
+    // Over the limit the file is not read, and the hook says so rather than staying silent.
+    env.write(".tkx.toml", "[scan]\nmax_file_size = 1048576\n");
+    let out = env.git_output(&["commit", "-qm", "big"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("tkx: not read for keys, over 1 MiB: big.py (raise `[scan] max_file_size`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.tkx(["scan", "--staged"]).output().unwrap();
+    assert!(!stderr(&out).contains("not read"), "nothing staged now: {}", stderr(&out));
 }
 
 // --- pre-push: new branches, force pushes, deletions, tags -----------------------------

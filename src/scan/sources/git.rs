@@ -5,14 +5,22 @@ use crate::report::{CommitRef, Finding};
 use crate::scan::{Scanner, is_binary};
 use globset::GlobSet;
 
-/// Scans the staged changes: index content, added lines only.
+/// Scans the staged changes: index content, added lines only. Also returns the staged
+/// text files left unread because they are over `max_size` bytes, so the caller can say
+/// so (binary files are left unread without a word, as every scanner does).
 pub fn staged(
     scanner: &Scanner,
     repo: &Repo,
     exclude: &GlobSet,
     max_size: u64,
-) -> Result<Vec<Finding>, String> {
-    Ok(scan_files(scanner, repo.staged()?, exclude, max_size, None))
+) -> Result<(Vec<Finding>, Vec<String>), String> {
+    let files = repo.staged()?;
+    let large = files
+        .iter()
+        .filter(|f| f.content.len() as u64 > max_size && !is_binary(&f.content) && !exclude.is_match(&f.path))
+        .map(|f| f.path.clone())
+        .collect();
+    Ok((scan_files(scanner, files, exclude, max_size, None), large))
 }
 
 /// Scans the lines added by every commit of the walk; returns the findings and the
