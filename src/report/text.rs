@@ -46,10 +46,39 @@ impl Painter {
     }
 }
 
+/// A path as a terminal line can show it: as is, or, when it holds control characters
+/// (a newline, an escape sequence that could repaint the screen), in double quotes with C
+/// escapes, as git shows such names.
+pub fn quote_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.chars().any(|c| c.is_control()) && !path.starts_with('"') {
+        return path.into();
+    }
+    let mut out = String::with_capacity(path.len() + 2);
+    out.push('"');
+    for c in path.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("\\{b:03o}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out.into()
+}
+
 /// Writes one finding in the text format.
 pub fn write_finding(w: &mut dyn Write, f: &Finding, painter: Painter) -> io::Result<()> {
     if let Some(loc) = &f.location {
-        write!(w, "{}", loc.path)?;
+        write!(w, "{}", quote_path(&loc.path))?;
         if loc.line > 0 {
             write!(w, ":{}", loc.line)?;
             if loc.column > 0 {
@@ -112,5 +141,15 @@ mod tests {
             String::from_utf8(out).unwrap(),
             ".env:3:1: warning[envfile/duplicate-key]: A is already set on line 1; this later value wins\n  hint: remove one\n"
         );
+    }
+
+    #[test]
+    fn paths_with_control_characters_are_quoted_as_git_quotes_them() {
+        assert_eq!(quote_path("src/app.py"), "src/app.py");
+        assert_eq!(quote_path("dir with spaces/ünï.py"), "dir with spaces/ünï.py");
+        assert_eq!(quote_path("a\nb.py"), "\"a\\nb.py\"");
+        assert_eq!(quote_path("x\u{1b}[2Jy"), "\"x\\033[2Jy\"");
+        assert_eq!(quote_path("t\tq\"\\"), "\"t\\tq\\\"\\\\\"");
+        assert_eq!(quote_path("\"quoted"), "\"\\\"quoted\"");
     }
 }
