@@ -464,11 +464,17 @@ fn an_env_file_is_refused_even_when_large_or_binary() {
 #[test]
 fn odd_file_names_are_reported_as_git_names_them() {
     let env = repo_with_hook();
-    for name in ["with space.py", "ünïcødé/ключ.py", "new\nline.py"] {
+    // A name with a control character is quoted, so it cannot break or repaint the line.
+    for (name, shown) in [
+        ("with space.py", "with space.py"),
+        ("ünïcødé/ключ.py", "ünïcødé/ключ.py"),
+        ("new\nline.py", "\"new\\nline.py\""),
+        ("esc\u{1b}[2J.py", "\"esc\\033[2J.py\""),
+    ] {
         env.write(name, keyed());
         env.git(&["add", name]);
         let before = env.head();
-        assert_refused(&env.git_output(&["commit", "-qm", "x"]), &format!("{name}:1:6"));
+        assert_refused(&env.git_output(&["commit", "-qm", "x"]), &format!("{shown}:1:6"));
         assert_eq!(env.head(), before);
         env.git(&["rm", "-q", "--cached", name]);
     }
