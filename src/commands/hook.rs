@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::hook::{self, Hook, Mode, State};
 use crate::report::{self, Finding};
 use crate::scan::sources::{git as git_source, paths};
+use std::collections::HashSet;
 use std::io::BufRead;
 
 /// Runs `tkx hook …`.
@@ -111,18 +112,41 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
     let max = setup.config.scan.max_file_size;
     let mut findings: Vec<Finding> = match args.hook {
         HookKind::PreCommit if !args.files.is_empty() => {
-            // The pre-commit framework passes the files it wants checked.
+            // The pre-commit framework passes the files it wants checked. One that is
+            // staged is judged as the native hook judges it, by the lines the commit adds
+            // (a key committed long ago does not block every later edit of its file); any
+            // other (`pre-commit run --all-files`) is scanned whole.
             let cwd = ctx.layers.cwd.clone();
-            let roots: Vec<_> = args.files.iter().map(|f| cwd.join(f)).collect();
-            let walk = paths::Walk {
-                roots: &roots,
-                no_ignore: true,
-                max_size: max,
-                exclude: &setup.exclude,
-                project_dir: &setup.project_dir,
-                base: &cwd,
-            };
-            paths::scan(&setup.scanner, &walk).0
+            let mut roots: Vec<_> = args.files.iter().map(|f| cwd.join(f)).collect();
+            let mut found = Vec::new();
+            if let Some(repo) = crate::git::Repo::discover(&cwd) {
+                let rel =
+                    |p: &std::path::Path| repo.relative(p).map(|r| r.to_string_lossy().replace('\\', "/"));
+                let wanted: HashSet<String> = roots.iter().filter_map(|p| rel(p)).collect();
+                let staged: Vec<_> = repo
+                    .staged()
+                    .map_err(|e| Error::usage(e, None))?
+                    .into_iter()
+                    .filter(|f| wanted.contains(&f.path))
+                    .collect();
+                let done: HashSet<String> = staged.iter().map(|f| f.path.clone()).collect();
+                let (f, large) = git_source::scan_staged(&setup.scanner, staged, &setup.exclude, max);
+                note_unread(ctx, &large, max);
+                found = f;
+                roots.retain(|p| rel(p).is_none_or(|r| !done.contains(&r)));
+            }
+            if !roots.is_empty() {
+                let walk = paths::Walk {
+                    roots: &roots,
+                    no_ignore: true,
+                    max_size: max,
+                    exclude: &setup.exclude,
+                    project_dir: &setup.project_dir,
+                    base: &cwd,
+                };
+                found.extend(paths::scan(&setup.scanner, &walk).0);
+            }
+            found
         }
         HookKind::PreCommit => {
             let repo = repo(ctx, "the pre-commit hook")?;

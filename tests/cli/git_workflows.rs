@@ -313,6 +313,33 @@ fn the_pre_commit_framework_hook_is_chained_and_its_file_list_is_scanned() {
     assert!(shipped.contains("entry: tkx hook run") && shipped.contains("pass_filenames: true"), "{shipped}");
 }
 
+/// Under the framework, a staged file is judged by the lines the commit adds, as the
+/// native hook judges it; a file that is not staged (`pre-commit run --all-files`) whole.
+#[test]
+fn framework_file_lists_judge_staged_files_by_their_added_lines() {
+    let env = repo_with_hook();
+    env.write("app.py", keyed());
+    env.git(&["add", "app.py"]);
+    assert!(env.git_output(&["commit", "-qm", "old key", "--no-verify"]).status.success());
+    // An edit elsewhere in the file does not re-report the key committed before.
+    env.write("app.py", format!("{}x = 1\n", keyed()));
+    env.git(&["add", "app.py"]);
+    env.tkx(["hook", "run", "app.py"]).assert().code(0);
+    // A key the edit adds does.
+    env.write("app.py", format!("{}x = 1\n{}", keyed(), keyed()));
+    env.git(&["add", "app.py"]);
+    let out = env.tkx(["hook", "run", "app.py"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("app.py:3:6: error[scan/github-token]"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("app.py:1:6"), "{}", stderr(&out));
+    assert_no_leak(&out, &token());
+    // Nothing staged (`--all-files`): the whole file.
+    env.git(&["reset", "-q"]);
+    let out = env.tkx(["hook", "run", "app.py"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("app.py:1:6") && stderr(&out).contains("app.py:3:6"), "{}", stderr(&out));
+}
+
 // --- merges, cherry-picks, rebases, stash ----------------------------------------------
 
 #[test]

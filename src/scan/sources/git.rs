@@ -14,13 +14,22 @@ pub fn staged(
     exclude: &GlobSet,
     max_size: u64,
 ) -> Result<(Vec<Finding>, Vec<String>), String> {
-    let files = repo.staged()?;
+    Ok(scan_staged(scanner, repo.staged()?, exclude, max_size))
+}
+
+/// [`staged`] over a chosen part of the staged changes.
+pub fn scan_staged(
+    scanner: &Scanner,
+    files: Vec<ChangedFile>,
+    exclude: &GlobSet,
+    max_size: u64,
+) -> (Vec<Finding>, Vec<String>) {
     let large = files
         .iter()
         .filter(|f| f.content.len() as u64 > max_size && !is_binary(&f.content) && !exclude.is_match(&f.path))
         .map(|f| f.path.clone())
         .collect();
-    Ok((scan_files(scanner, files, exclude, max_size, None), large))
+    (scan_files(scanner, files, exclude, max_size, None), large)
 }
 
 /// Scans the lines added by every commit of the walk; returns the findings and the
