@@ -3,7 +3,9 @@
 //! `doctor`'s format check and its example check use this table; the scanner's rules
 //! (a later issue) are the full-strength version.
 
-/// A provider whose keys have a recognisable prefix.
+/// A provider whose keys have a recognisable prefix. A provider whose name words are empty
+/// is known by its values only: its keys come in more than one format (a legacy one
+/// without a prefix), so a value without a prefix named for it is not a mistake.
 #[derive(Debug)]
 pub struct Provider {
     /// Display name.
@@ -18,13 +20,17 @@ pub struct Provider {
 pub const PROVIDERS: &[Provider] = &[
     Provider { name: "Anthropic", words: &["ANTHROPIC", "CLAUDE"], prefixes: &["sk-ant-"] },
     Provider { name: "OpenRouter", words: &["OPENROUTER"], prefixes: &["sk-or-"] },
+    Provider { name: "Langfuse", words: &["LANGFUSE"], prefixes: &["sk-lf-", "pk-lf-"] },
     Provider { name: "OpenAI", words: &["OPENAI"], prefixes: &["sk-"] },
+    Provider { name: "DeepSeek", words: &["DEEPSEEK"], prefixes: &["sk-"] },
+    Provider { name: "Cerebras", words: &["CEREBRAS"], prefixes: &["csk-"] },
     Provider { name: "Groq", words: &["GROQ"], prefixes: &["gsk_"] },
     Provider { name: "xAI", words: &["XAI", "GROK"], prefixes: &["xai-"] },
     Provider { name: "Hugging Face", words: &["HF", "HUGGINGFACE", "HUGGING"], prefixes: &["hf_"] },
     Provider { name: "Replicate", words: &["REPLICATE"], prefixes: &["r8_"] },
     Provider { name: "Perplexity", words: &["PERPLEXITY", "PPLX"], prefixes: &["pplx-"] },
-    Provider { name: "Google AI", words: &["GEMINI", "GOOGLE"], prefixes: &["AIza"] },
+    // `GOOGLE_CLIENT_SECRET` holds an OAuth client secret, not an API key.
+    Provider { name: "Google", words: &["GEMINI", "GOOGLE"], prefixes: &["AIza", "GOCSPX-"] },
     Provider {
         name: "GitHub",
         words: &["GITHUB", "GH"],
@@ -33,7 +39,10 @@ pub const PROVIDERS: &[Provider] = &[
     Provider {
         name: "GitLab",
         words: &["GITLAB", "GL"],
-        prefixes: &["glpat-", "glptt-", "gldt-", "glrt-", "glsoat-", "glcbt-", "gloas-", "glft-"],
+        prefixes: &[
+            "glpat-", "glptt-", "gldt-", "glrt-", "glsoat-", "glcbt-", "gloas-", "glft-", "glimt-",
+            "glagent-", "glffct-",
+        ],
     },
     Provider {
         name: "Slack",
@@ -65,6 +74,31 @@ pub const PROVIDERS: &[Provider] = &[
     Provider { name: "Shopify", words: &["SHOPIFY"], prefixes: &["shpat_", "shpca_", "shppa_", "shpss_"] },
     Provider { name: "LangSmith", words: &["LANGSMITH", "LANGCHAIN"], prefixes: &["lsv2_", "ls__"] },
     Provider { name: "Tavily", words: &["TAVILY"], prefixes: &["tvly-"] },
+    Provider { name: "Jina AI", words: &["JINA"], prefixes: &["jina_"] },
+    Provider { name: "Firecrawl", words: &["FIRECRAWL"], prefixes: &["fc-"] },
+    Provider { name: "Linear", words: &["LINEAR"], prefixes: &["lin_"] },
+    Provider { name: "Notion", words: &["NOTION"], prefixes: &["ntn_", "secret_"] },
+    Provider { name: "Doppler", words: &["DOPPLER"], prefixes: &["dp."] },
+    Provider { name: "Resend", words: &["RESEND"], prefixes: &["re_", "whsec_"] },
+    // Known by value only (legacy formats without a prefix, or several kinds of key).
+    Provider { name: "Pinecone", words: &[], prefixes: &["pcsk_"] },
+    Provider { name: "Together AI", words: &[], prefixes: &["tgp_v1_"] },
+    Provider { name: "NVIDIA", words: &[], prefixes: &["nvapi-"] },
+    Provider { name: "Supabase", words: &[], prefixes: &["sbp_", "sb_secret_"] },
+    Provider { name: "Databricks", words: &[], prefixes: &["dapi"] },
+    Provider { name: "Cloudflare", words: &[], prefixes: &["cfut_", "cfat_", "cfk_"] },
+    Provider { name: "1Password", words: &[], prefixes: &["ops_eyJ"] },
+    Provider { name: "HashiCorp Vault", words: &[], prefixes: &["hvs.", "hvb."] },
+    Provider { name: "Sentry", words: &[], prefixes: &["sntrys_", "sntryu_"] },
+    Provider { name: "Grafana", words: &[], prefixes: &["glc_", "glsa_"] },
+    Provider { name: "New Relic", words: &[], prefixes: &["NRAK-"] },
+    Provider { name: "PlanetScale", words: &[], prefixes: &["pscale_"] },
+    Provider { name: "Atlassian", words: &[], prefixes: &["ATATT3", "ATCTT3"] },
+    Provider { name: "Figma", words: &[], prefixes: &["figd_"] },
+    Provider { name: "Heroku", words: &[], prefixes: &["HRKU-"] },
+    Provider { name: "Docker Hub", words: &[], prefixes: &["dckr_pat_", "dckr_oat_"] },
+    // Not `ASIA`: a key name such as `ASIA_PACIFIC_ENDPOINT` would look like a value.
+    Provider { name: "AWS", words: &[], prefixes: &["AKIA", "ABSK"] },
 ];
 
 /// Words that mean the key belongs to a different service that happens to mention a
@@ -115,6 +149,12 @@ mod tests {
         assert_eq!(name("AZURE_OPENAI_API_KEY"), None);
         assert_eq!(name("OPENAI_MODEL"), None);
         assert_eq!(name("DB_PASSWORD"), None);
+        assert_eq!(name("LANGFUSE_SECRET_KEY"), Some("Langfuse"));
+        assert_eq!(name("DEEPSEEK_API_KEY"), Some("DeepSeek"));
+        assert_eq!(name("GOOGLE_CLIENT_SECRET"), Some("Google"));
+        // Known by value only: a legacy key without a prefix is no format mistake.
+        assert_eq!(name("PINECONE_API_KEY"), None);
+        assert_eq!(name("SUPABASE_SERVICE_ROLE_KEY"), None);
     }
 
     #[test]
@@ -122,6 +162,12 @@ mod tests {
         assert_eq!(provider_for_value("sk-ant-api03-abc").map(|p| p.name), Some("Anthropic"));
         assert_eq!(provider_for_value("sk-proj-abc").map(|p| p.name), Some("OpenAI"));
         assert_eq!(provider_for_value("ghp_abc").map(|p| p.name), Some("GitHub"));
+        assert_eq!(provider_for_value("sk-lf-abc").map(|p| p.name), Some("Langfuse"));
+        assert_eq!(provider_for_value("csk-abc").map(|p| p.name), Some("Cerebras"));
+        assert_eq!(provider_for_value("sk_live_abc").map(|p| p.name), Some("Stripe"));
+        assert_eq!(provider_for_value("GOCSPX-abc").map(|p| p.name), Some("Google"));
+        assert_eq!(provider_for_value("pcsk_abc").map(|p| p.name), Some("Pinecone"));
+        assert_eq!(provider_for_value("sb_publishable_abc").map(|p| p.name), None);
         assert!(provider_for_value("hello").is_none());
     }
 
