@@ -233,7 +233,11 @@ impl Scanner {
             return false;
         }
         if rule.kind == Kind::Generic {
-            if is_lock || line.len() > 1000 || looks_like_code_or_hash(&secret) || looks_like_a_name(&secret)
+            if is_lock
+                || line.len() > 1000
+                || looks_like_code_or_hash(&secret)
+                || looks_like_a_name(&secret)
+                || looks_like_counting(&secret)
             {
                 return false;
             }
@@ -359,6 +363,25 @@ fn looks_like_code_or_hash(v: &str) -> bool {
         || v.contains("...")
 }
 
+/// Generic-rule values whose last part (after `_` or `-`) is a counting or repeated run of
+/// 8 or more characters, as documentation writes a key it does not mean: `re_123456789`,
+/// `1234567890abcdef`, `00000000`. In a random key a step of +1 comes once in 60 pairs;
+/// here four in five are. (Provider rules still report such values: a `ghp_` token is
+/// worth a look whatever its body.)
+fn looks_like_counting(v: &str) -> bool {
+    let body = v.rsplit(['_', '-']).next().unwrap_or(v).as_bytes();
+    if body.len() < 8 || !body.iter().all(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    let pairs = body.len() - 1;
+    let same = body.windows(2).filter(|w| w[0] == w[1]).count();
+    let step = body
+        .windows(2)
+        .filter(|w| w[1] == w[0].wrapping_add(1) || (w[0] == b'9' && matches!(w[1], b'0' | b'a' | b'A')))
+        .count();
+    same == pairs || step * 5 >= pairs * 4
+}
+
 /// Generic-rule values that are names, not secrets: paths and resource names built from
 /// words (`prod/billing/stripe-api-key-v3`, `/run/secrets/db_password_v2`,
 /// `api-acme-io-tls-2024`). Every part between `/ - _ .` is a word, a number of at most
@@ -457,6 +480,9 @@ mod tests {
             "The secret to good tokenization is a well-chosen vocabulary of 32000 entries.",
             "const token = await getToken(request);",
             "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+            "RESEND_API_KEY=re_123456789",
+            "API_SECRET=1234567890abcdef",
+            "client_secret = \"secret-00000000\"",
         ];
         for line in corpus {
             assert_eq!(rules_found(&s, line, "app.py"), Vec::<String>::new(), "{line}");
