@@ -83,13 +83,17 @@ impl Guard {
         None
     }
 
-    /// Whether an absolute, normalized path is an env file, a store or a process's
-    /// environment.
+    /// Whether an absolute, normalized path is an env file, a store, a process's
+    /// environment or tkx's cache.
     fn protected_path(&self, abs: &Path) -> bool {
         if abs.file_name().and_then(|n| n.to_str()).is_some_and(is_protected_name) {
             return true;
         }
         if is_proc_environ(abs) {
+            return true;
+        }
+        // tkx's walk records: an agent that could write one could hide an env file.
+        if self.cache_dir.as_ref().is_some_and(|c| abs.starts_with(c)) {
             return true;
         }
         self.in_store(abs)
@@ -343,6 +347,8 @@ mod tests {
         assert!(g.protected("/proc/self/environ", &p).is_some());
         assert!(g.protected("/proc/1234/environ", &p).is_some());
         assert!(g.protected("/proc/cpuinfo", &p).is_none());
+        assert!(g.protected("~/.cache/tkx/walk-0123456789abcdef", &p).is_some());
+        assert!(g.protected("~/.cache/pip/x", &p).is_none());
         std::fs::create_dir_all(f.root.join("home/.ssh")).unwrap();
         assert!(g.protected("~/.env", &p).is_some());
     }

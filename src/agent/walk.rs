@@ -4,19 +4,26 @@
 //! allowed depends on the env files in its reach, and finding them takes a walk of the
 //! tree. On a project of a few hundred directories that walk alone costs more than the
 //! hook's 5 ms budget, nearly all of it in `openat` and `getdents64`. So, like git's
-//! untracked cache, the walk records each directory's inode and modification time with
-//! the subdirectories and env files it held, and the next walk `stat`s each directory
-//! and reads again only those that changed. A directory's mtime changes whenever an
-//! entry is added to it, removed or renamed, which is all the walk looks at.
+//! untracked cache, the walk records each directory's device, inode, modification and
+//! change times with the subdirectories and env files it held, and the next walk `stat`s
+//! each directory and reads again only those whose stamp changed. Adding, removing or
+//! renaming an entry changes a directory's mtime and ctime; tools that put an old mtime
+//! back (`touch -d`, `rsync -a`, `tar x`) still change its ctime, which user space cannot
+//! set.
 //!
 //! The record holds names only, never contents. It lives in the user's cache directory
-//! (`~/.cache/tkx/walk-*`), one file per walked root, written atomically; a record that
-//! cannot be read is ignored and rebuilt. A directory modified within two seconds of the
-//! walk that recorded it is read again, because a change made in the same clock tick as
-//! that walk would not show in its mtime.
+//! (`~/.cache/tkx/walk-*`), one file per walked root, written to a temporary file and
+//! renamed, and ends with a line counting its directories: a record that is damaged, cut
+//! short or for another root is ignored and rebuilt. A directory changed within two
+//! seconds of the walk that recorded it is read again, because a change made in the same
+//! clock tick as that walk would not show in its times. Only local file systems are
+//! trusted to keep those times (a network or FUSE file system's come from another clock):
+//! elsewhere every search walks the whole tree. The guard refuses agents' access to the
+//! cache directory, so a forged record is not the easy way around it.
 
 use super::paths::{Scope, glob_matches, is_protected_name, name_filter};
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -32,7 +39,7 @@ const WALK_LIMIT: usize = 20_000;
 const RACY_WINDOW: Duration = Duration::from_secs(2);
 
 /// The first line of a record file; a record with another is ignored.
-const MAGIC: &str = "tkx-walk 1";
+const MAGIC: &str = "tkx-walk 2";
 
 /// What a walk found: env files passing the scope's filters, and whether it gave up.
 pub struct Walked {
@@ -42,34 +49,46 @@ pub struct Walked {
     pub capped: bool,
 }
 
+/// A directory's identity and change times, as `stat` gives them. The ctime cannot be
+/// set from user space, so `touch -d`, `rsync -a` or `tar x` putting an old mtime back
+/// still shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Stamp {
+    dev: u64,
+    ino: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
 /// One directory as a walk saw it.
 #[derive(Clone, Debug, PartialEq)]
 struct DirRecord {
-    ino: u64,
-    /// Modification time: seconds and nanoseconds since the epoch.
-    mtime: (i64, i64),
+    stamp: Stamp,
     /// Entries the directory held.
     entries: usize,
     /// Subdirectories (not symbolic links), except [`SKIP_DIRS`].
-    subdirs: Vec<String>,
+    subdirs: Vec<OsString>,
     /// Env files (protected names; symbolic links too).
-    envs: Vec<String>,
+    envs: Vec<OsString>,
 }
 
 /// The record of one walk: when it ran, and each directory it read, by path relative to
-/// the walked root (`""` for the root).
+/// the walked root (empty for the root).
 #[derive(Debug, Default, PartialEq)]
 struct Record {
     taken: (i64, i64),
-    dirs: HashMap<String, DirRecord>,
+    dirs: HashMap<PathBuf, DirRecord>,
 }
 
 /// Walks `dir` for env files that a search with `scope` would consider, on a few
-/// threads, reusing and then updating the record in `cache_dir` when one is given.
-/// [`SKIP_DIRS`] and the scope's excluded directories are not entered. A walk for a
-/// search that does not honour git's ignore files stops at the first env file.
+/// threads, reusing and then updating the record in `cache_dir` when one is given and
+/// the file system keeps times tkx can trust. [`SKIP_DIRS`] and the scope's excluded
+/// directories are not entered. A walk for a search that does not honour git's ignore
+/// files stops at the first env file.
 pub fn env_files(dir: &Path, scope: &Scope, cache_dir: Option<&Path>) -> Walked {
-    let record_file = cache_dir.map(|c| c.join(format!("walk-{}", root_digest(dir))));
+    let record_file = cache_dir
+        .filter(|_| dir.to_str().is_some_and(recordable) && trusted_times(dir))
+        .map(|c| c.join(format!("walk-{}", root_digest(dir))));
     let old = record_file.as_deref().and_then(|f| load(f, dir)).unwrap_or_default();
     let started = now();
     let out = walk(dir, scope, &old);
@@ -80,11 +99,11 @@ pub fn env_files(dir: &Path, scope: &Scope, cache_dir: Option<&Path>) -> Walked 
 }
 
 /// What [`walk`] returns: the [`Walked`] answer, and the directories it saw when it
-/// finished the whole tree and read at least one of them afresh (a record to save).
+/// finished the whole tree, read at least one of them afresh, and can record them all.
 struct Outcome {
     candidates: Vec<PathBuf>,
     capped: bool,
-    fresh_dirs: Option<HashMap<String, DirRecord>>,
+    fresh_dirs: Option<HashMap<PathBuf, DirRecord>>,
 }
 
 fn walk(root: &Path, scope: &Scope, old: &Record) -> Outcome {
@@ -92,20 +111,21 @@ fn walk(root: &Path, scope: &Scope, old: &Record) -> Outcome {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     struct Shared {
         /// Directories to visit, as paths relative to the root.
-        queue: Mutex<Vec<String>>,
+        queue: Mutex<Vec<PathBuf>>,
         /// Directories queued or being visited.
         pending: AtomicUsize,
         seen: AtomicUsize,
         /// The walk stopped before the end (limit or first hit).
         stop: AtomicBool,
-        /// A directory was read afresh, or could not be recorded.
+        /// A directory was read afresh.
         read_any: AtomicBool,
+        /// A name cannot be written into a record, or a directory was not read whole.
         unrecordable: AtomicBool,
         found: Mutex<Vec<PathBuf>>,
-        dirs: Mutex<Vec<(String, DirRecord)>>,
+        dirs: Mutex<Vec<(PathBuf, DirRecord)>>,
     }
     let shared = Shared {
-        queue: Mutex::new(vec![String::new()]),
+        queue: Mutex::new(vec![PathBuf::new()]),
         pending: AtomicUsize::new(1),
         seen: AtomicUsize::new(0),
         stop: AtomicBool::new(false),
@@ -128,23 +148,19 @@ fn walk(root: &Path, scope: &Scope, old: &Record) -> Outcome {
                 std::thread::yield_now();
                 continue;
             };
-            let abs = if rel.is_empty() { root.to_path_buf() } else { root.join(&rel) };
+            let at_root = rel.as_os_str().is_empty();
+            let abs = if at_root { root.to_path_buf() } else { root.join(&rel) };
             // The root is searched even when it is a link; links below it are not followed.
-            let follow = rel.is_empty();
-            let rec = match visit(&abs, follow, old.dirs.get(&rel), old.taken) {
-                Some((rec, fresh)) => {
-                    if fresh {
-                        sh.read_any.store(true, Ordering::Relaxed);
-                    }
-                    rec
-                }
-                None => {
-                    // Unreadable: nothing in it is reachable by a search either.
-                    sh.pending.fetch_sub(1, Ordering::AcqRel);
-                    continue;
-                }
+            let Some(v) = visit(&abs, at_root, old.dirs.get(&rel), old.taken) else {
+                // Unreadable: nothing in it is reachable by a search either.
+                sh.pending.fetch_sub(1, Ordering::AcqRel);
+                continue;
             };
-            if rec.subdirs.iter().chain(&rec.envs).any(|n| !recordable(n)) {
+            if v.fresh {
+                sh.read_any.store(true, Ordering::Relaxed);
+            }
+            let rec = v.rec;
+            if !v.whole || rec.subdirs.iter().chain(&rec.envs).any(|n| !n.to_str().is_some_and(recordable)) {
                 sh.unrecordable.store(true, Ordering::Relaxed);
             }
             if sh.seen.fetch_add(rec.entries, Ordering::Relaxed) + rec.entries > WALK_LIMIT {
@@ -161,11 +177,11 @@ fn walk(root: &Path, scope: &Scope, old: &Record) -> Outcome {
                     }
                 }
             }
-            let subdirs: Vec<String> = rec
+            let subdirs: Vec<PathBuf> = rec
                 .subdirs
                 .iter()
-                .filter(|n| !scope.exclude_dirs.iter().any(|g| glob_matches(g, n)))
-                .map(|n| if rel.is_empty() { n.clone() } else { format!("{rel}/{n}") })
+                .filter(|n| !scope.exclude_dirs.iter().any(|g| glob_matches(g, &n.to_string_lossy())))
+                .map(|n| rel.join(n))
                 .collect();
             mine.push((rel, rec));
             if !subdirs.is_empty() {
@@ -204,53 +220,110 @@ fn walk(root: &Path, scope: &Scope, old: &Record) -> Outcome {
     }
 }
 
+/// A visited directory: its record, whether it was read afresh, and whether every entry
+/// could be read.
+struct Visit {
+    rec: DirRecord,
+    fresh: bool,
+    whole: bool,
+}
+
 /// One directory: its record reused when the directory is unchanged since a walk that
-/// ran long enough after its last change, else read afresh (`true`). `None` when it
-/// cannot be read, or is a symbolic link and `follow` is false.
-fn visit(abs: &Path, follow: bool, old: Option<&DirRecord>, taken: (i64, i64)) -> Option<(DirRecord, bool)> {
+/// ran long enough after its last change, else read afresh. `None` when it cannot be
+/// read, or is a symbolic link and `follow` is false.
+fn visit(abs: &Path, follow: bool, old: Option<&DirRecord>, taken: (i64, i64)) -> Option<Visit> {
     let meta = if follow { std::fs::metadata(abs) } else { std::fs::symlink_metadata(abs) }.ok()?;
     if !meta.is_dir() {
         return None;
     }
-    let (ino, mtime) = identity(&meta);
+    let stamp = stamp(&meta);
     if let Some(rec) = old {
-        if rec.ino == ino && rec.mtime == mtime && settled(mtime, taken) {
-            return Some((rec.clone(), false));
+        if rec.stamp == stamp && settled(&stamp, taken) {
+            return Some(Visit { rec: rec.clone(), fresh: false, whole: true });
         }
     }
-    let mut rec = DirRecord { ino, mtime, entries: 0, subdirs: Vec::new(), envs: Vec::new() };
-    for e in std::fs::read_dir(abs).ok()?.flatten() {
+    let mut rec = DirRecord { stamp, entries: 0, subdirs: Vec::new(), envs: Vec::new() };
+    let mut whole = true;
+    for e in std::fs::read_dir(abs).ok()? {
+        let Ok(e) = e else {
+            whole = false;
+            continue;
+        };
         rec.entries += 1;
-        let Ok(kind) = e.file_type() else { continue };
+        let Ok(kind) = e.file_type() else {
+            whole = false;
+            continue;
+        };
         let name = e.file_name();
-        let name = name.to_string_lossy();
+        let shown = name.to_string_lossy();
         if kind.is_dir() {
-            if !SKIP_DIRS.contains(&name.as_ref()) {
-                rec.subdirs.push(name.into_owned());
+            if !SKIP_DIRS.contains(&shown.as_ref()) {
+                rec.subdirs.push(name);
             }
-        } else if name.starts_with('.') && is_protected_name(&name) {
-            rec.envs.push(name.into_owned());
+        } else if shown.starts_with('.') && is_protected_name(&shown) {
+            rec.envs.push(name);
         }
     }
-    Some((rec, true))
+    Some(Visit { rec, fresh: true, whole })
 }
 
-/// Whether a directory last changed at `mtime` is safely older than the walk at `taken`.
-fn settled(mtime: (i64, i64), taken: (i64, i64)) -> bool {
+/// Whether a directory with `stamp` last changed safely before the walk at `taken`.
+fn settled(stamp: &Stamp, taken: (i64, i64)) -> bool {
+    let changed = stamp.mtime.max(stamp.ctime);
     let window = RACY_WINDOW.as_secs() as i64;
-    mtime.0 + window < taken.0 || (mtime.0 + window == taken.0 && mtime.1 < taken.1)
+    changed.0.saturating_add(window) < taken.0
+        || (changed.0.saturating_add(window) == taken.0 && changed.1 < taken.1)
 }
 
 #[cfg(unix)]
-fn identity(meta: &std::fs::Metadata) -> (u64, (i64, i64)) {
+fn stamp(meta: &std::fs::Metadata) -> Stamp {
     use std::os::unix::fs::MetadataExt;
-    (meta.ino(), (meta.mtime(), meta.mtime_nsec()))
+    Stamp {
+        dev: meta.dev(),
+        ino: meta.ino(),
+        mtime: (meta.mtime(), meta.mtime_nsec()),
+        ctime: (meta.ctime(), meta.ctime_nsec()),
+    }
 }
 
 #[cfg(not(unix))]
-fn identity(meta: &std::fs::Metadata) -> (u64, (i64, i64)) {
-    let t = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).unwrap_or_default();
-    (0, (t.as_secs() as i64, i64::from(t.subsec_nanos())))
+fn stamp(_meta: &std::fs::Metadata) -> Stamp {
+    Stamp { dev: 0, ino: 0, mtime: (0, 0), ctime: (0, 0) }
+}
+
+/// Whether the file system under `dir` keeps directory times the record can go by: a
+/// local Linux file system, whose times come from this machine's clock. Network and FUSE
+/// file systems (times from another clock, sometimes in whole seconds) are walked in full
+/// every time. Off Linux, Unix file systems are trusted; elsewhere none is.
+fn trusted_times(dir: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::statfs::{
+            BTRFS_SUPER_MAGIC, EXT4_SUPER_MAGIC, F2FS_SUPER_MAGIC, OVERLAYFS_SUPER_MAGIC, TMPFS_MAGIC,
+            XFS_SUPER_MAGIC, statfs,
+        };
+        statfs(dir).is_ok_and(|s| {
+            [
+                BTRFS_SUPER_MAGIC,
+                EXT4_SUPER_MAGIC,
+                F2FS_SUPER_MAGIC,
+                OVERLAYFS_SUPER_MAGIC,
+                TMPFS_MAGIC,
+                XFS_SUPER_MAGIC,
+            ]
+            .contains(&s.filesystem_type())
+        })
+    }
+    #[cfg(all(unix, not(target_os = "linux")))]
+    {
+        let _ = dir;
+        true
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        false
+    }
 }
 
 fn now() -> (i64, i64) {
@@ -258,10 +331,9 @@ fn now() -> (i64, i64) {
     (t.as_secs() as i64, i64::from(t.subsec_nanos()))
 }
 
-/// Whether a name can be written into a record (one name per line, tab-separated;
-/// names that were not valid UTF-8 are not recorded either).
+/// Whether a name or path can be written into a record (one per line, tab-separated).
 fn recordable(name: &str) -> bool {
-    !name.contains(['\n', '\r', '\t', '\u{FFFD}'])
+    !name.contains(['\n', '\r', '\t'])
 }
 
 /// The record file's name for a root: 16 hex digits of SHA-256 of its path.
@@ -271,29 +343,38 @@ fn root_digest(root: &Path) -> String {
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// The record for `root` in `file`, or `None` when there is none or it is damaged.
+/// The record for `root` in `file`, or `None` when there is none, it is for another
+/// root or version, or it is damaged or cut short (it must end with its `end` line).
 fn load(file: &Path, root: &Path) -> Option<Record> {
     let text = std::fs::read_to_string(file).ok()?;
     let mut lines = text.lines();
-    if lines.next()? != MAGIC || lines.next()? != format!("root\t{}", root.to_string_lossy()) {
+    if lines.next()? != MAGIC || lines.next()? != format!("root\t{}", root.to_str()?) {
         return None;
     }
     let mut taken = lines.next()?.strip_prefix("taken\t")?.split('\t');
     let taken = (taken.next()?.parse().ok()?, taken.next()?.parse().ok()?);
     let mut rec = Record { taken, dirs: HashMap::new() };
-    let mut current: Option<(String, DirRecord)> = None;
+    let mut current: Option<(PathBuf, DirRecord)> = None;
+    let mut ended = false;
     for line in lines {
+        if ended {
+            return None;
+        }
         let (tag, rest) = line.split_once('\t')?;
         match tag {
             "D" => {
-                let mut f = rest.splitn(5, '\t');
+                let mut f = rest.splitn(8, '\t');
                 let mut num = || f.next().and_then(|s| s.parse::<i64>().ok());
-                let (ino, secs, nanos, entries) = (num()?, num()?, num()?, num()?);
-                let rel = f.next()?.to_owned();
+                let n: [i64; 7] = [num()?, num()?, num()?, num()?, num()?, num()?, num()?];
+                let rel = PathBuf::from(f.next()?);
                 let dir = DirRecord {
-                    ino: ino as u64,
-                    mtime: (secs, nanos),
-                    entries: usize::try_from(entries).ok()?,
+                    stamp: Stamp {
+                        dev: n[0] as u64,
+                        ino: n[1] as u64,
+                        mtime: (n[2], n[3]),
+                        ctime: (n[4], n[5]),
+                    },
+                    entries: usize::try_from(n[6]).ok()?,
                     subdirs: Vec::new(),
                     envs: Vec::new(),
                 };
@@ -301,35 +382,48 @@ fn load(file: &Path, root: &Path) -> Option<Record> {
                     rec.dirs.insert(k, v);
                 }
             }
-            "S" => current.as_mut()?.1.subdirs.push(rest.to_owned()),
-            "E" => current.as_mut()?.1.envs.push(rest.to_owned()),
+            "S" => current.as_mut()?.1.subdirs.push(rest.into()),
+            "E" => current.as_mut()?.1.envs.push(rest.into()),
+            "end" => {
+                if let Some((k, v)) = current.take() {
+                    rec.dirs.insert(k, v);
+                }
+                ended = rest.parse::<usize>().ok()? == rec.dirs.len();
+                if !ended {
+                    return None;
+                }
+            }
             _ => return None,
         }
     }
-    if let Some((k, v)) = current {
-        rec.dirs.insert(k, v);
-    }
-    Some(rec)
+    ended.then_some(rec)
 }
 
 /// Writes `rec` for `root` into `file` (temporary file, then rename; the directory is
-/// created 0700). A failure only costs the next walk its shortcut.
+/// created 0700), ending with a line that counts the directories, so a file cut short
+/// is never taken for a whole one. A failure only costs the next walk its shortcut.
 fn save(file: &Path, root: &Path, rec: &Record) {
     use std::fmt::Write as _;
-    let mut out =
-        format!("{MAGIC}\nroot\t{}\ntaken\t{}\t{}\n", root.to_string_lossy(), rec.taken.0, rec.taken.1);
-    let mut rels: Vec<&String> = rec.dirs.keys().collect();
+    let Some(root) = root.to_str() else { return };
+    let mut out = format!("{MAGIC}\nroot\t{root}\ntaken\t{}\t{}\n", rec.taken.0, rec.taken.1);
+    let mut rels: Vec<&PathBuf> = rec.dirs.keys().collect();
     rels.sort();
     for rel in rels {
         let d = &rec.dirs[rel];
-        let _ = writeln!(out, "D\t{}\t{}\t{}\t{}\t{rel}", d.ino as i64, d.mtime.0, d.mtime.1, d.entries);
-        for s in &d.subdirs {
-            let _ = writeln!(out, "S\t{s}");
-        }
-        for e in &d.envs {
-            let _ = writeln!(out, "E\t{e}");
+        let (Some(rel), s) = (rel.to_str(), &d.stamp) else { return };
+        let _ = writeln!(
+            out,
+            "D\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{rel}",
+            s.dev as i64, s.ino as i64, s.mtime.0, s.mtime.1, s.ctime.0, s.ctime.1, d.entries
+        );
+        for (tag, names) in [("S", &d.subdirs), ("E", &d.envs)] {
+            for n in names {
+                let Some(n) = n.to_str() else { return };
+                let _ = writeln!(out, "{tag}\t{n}");
+            }
         }
     }
+    let _ = writeln!(out, "end\t{}", rec.dirs.len());
     let Some(dir) = file.parent() else { return };
     if crate::rotation::create_private_dir(dir).is_err() {
         return;
@@ -363,104 +457,141 @@ mod tests {
         Scope { honors_gitignore: true, hidden: true, ..Scope::default() }
     }
 
-    fn names(w: &Walked, root: &Path) -> Vec<String> {
+    fn found(root: &Path, cache: &Path) -> Vec<String> {
+        let w = env_files(root, &everything(), Some(cache));
         let mut v: Vec<String> =
             w.candidates.iter().map(|p| p.strip_prefix(root).unwrap().display().to_string()).collect();
         v.sort();
         v
     }
 
-    /// Sets every directory's mtime back, as if the record had been taken long after.
-    fn age(root: &Path) {
-        let old = SystemTime::now() - Duration::from_secs(60);
-        for e in walkdir(root) {
-            fs::File::open(&e).unwrap().set_modified(old).unwrap();
-        }
+    fn record_file(root: &Path, cache: &Path) -> PathBuf {
+        cache.join(format!("walk-{}", root_digest(root)))
     }
 
-    fn walkdir(root: &Path) -> Vec<PathBuf> {
-        let mut out = vec![root.to_path_buf()];
-        let mut i = 0;
-        while i < out.len() {
-            for e in fs::read_dir(&out[i]).unwrap().flatten() {
-                if e.file_type().unwrap().is_dir() {
-                    out.push(e.path());
-                }
-            }
-            i += 1;
-        }
-        out
+    /// Saves the record again with its time moved `secs` on, so that every directory in
+    /// it counts as settled (as for a record taken long after the tree last changed).
+    fn settle(root: &Path, cache: &Path, secs: i64) {
+        let file = record_file(root, cache);
+        let mut rec = load(&file, root).expect("a record");
+        rec.taken.0 += secs;
+        save(&file, root, &rec);
+    }
+
+    /// Adds an env file name the directory does not hold to the record, so a walk that
+    /// answers from the record shows it.
+    fn forge(root: &Path, cache: &Path, dir: &str) {
+        let file = record_file(root, cache);
+        let mut rec = load(&file, root).unwrap();
+        rec.dirs.get_mut(Path::new(dir)).unwrap().envs.push(".env.forged".into());
+        save(&file, root, &rec);
+    }
+
+    fn set_mtime(path: &Path, t: SystemTime) {
+        fs::File::open(path).unwrap().set_modified(t).unwrap();
     }
 
     #[test]
     fn finds_env_files_but_not_examples_or_skipped_dirs() {
         let (_t, root, cache) = tree();
-        let w = env_files(&root, &everything(), Some(&cache));
-        assert_eq!(names(&w, &root), [".env", "services/api/.env.local"]);
-        assert!(!w.capped);
+        assert_eq!(found(&root, &cache), [".env", "services/api/.env.local"]);
         let excluded = Scope { exclude_dirs: vec!["services".into()], ..everything() };
-        assert_eq!(names(&env_files(&root, &excluded, Some(&cache)), &root), [".env"]);
+        let w = env_files(&root, &excluded, Some(&cache));
+        assert_eq!(w.candidates, [root.join(".env")]);
+        assert!(!w.capped);
     }
 
     #[test]
-    fn the_record_is_reused_and_sees_every_change() {
+    fn a_settled_record_answers_and_every_change_is_seen() {
         let (_t, root, cache) = tree();
-        age(&root);
-        env_files(&root, &everything(), Some(&cache));
-        let file = cache.join(format!("walk-{}", root_digest(&root)));
-        let rec = load(&file, &root).expect("a record was saved");
-        assert_eq!(rec.dirs[""].envs, [".env"]);
-        assert!(rec.dirs.contains_key("src/a") && !rec.dirs.contains_key("node_modules"));
+        found(&root, &cache);
+        let rec = load(&record_file(&root, &cache), &root).expect("a record was saved");
+        assert_eq!(rec.dirs[Path::new("")].envs, [OsString::from(".env")]);
+        assert!(
+            rec.dirs.contains_key(Path::new("src/a")) && !rec.dirs.contains_key(Path::new("node_modules"))
+        );
 
-        // An unchanged, settled tree is answered from the record: a record that claims
-        // an extra env file shows the shortcut is taken.
-        let mut forged = load(&file, &root).unwrap();
-        forged.dirs.get_mut("src/a").unwrap().envs.push(".env.forged".into());
-        save(&file, &root, &forged);
-        let w = env_files(&root, &everything(), Some(&cache));
-        assert!(names(&w, &root).contains(&"src/a/.env.forged".to_owned()));
+        // An unchanged tree is answered from a settled record: a forged name shows it.
+        settle(&root, &cache, 60);
+        forge(&root, &cache, "src/a");
+        assert!(found(&root, &cache).contains(&"src/a/.env.forged".to_owned()));
 
-        // A new env file changes its directory's mtime: the directory is read again.
+        // A new env file changes its directory's stamp, even once the record is settled.
         fs::write(root.join("src/a/.env.production"), "K=v\n").unwrap();
-        let w = env_files(&root, &everything(), Some(&cache));
-        assert_eq!(names(&w, &root), [".env", "services/api/.env.local", "src/a/.env.production"]);
+        settle(&root, &cache, 60);
+        assert_eq!(found(&root, &cache), [".env", "services/api/.env.local", "src/a/.env.production"]);
 
         // So do removals, renames and new directories.
         fs::remove_file(root.join("services/api/.env.local")).unwrap();
         fs::create_dir_all(root.join("src/b/deep/er")).unwrap();
         fs::write(root.join("src/b/deep/er/.env"), "K=v\n").unwrap();
         fs::rename(root.join("src/a"), root.join("src/c")).unwrap();
-        let w = env_files(&root, &everything(), Some(&cache));
-        assert_eq!(names(&w, &root), [".env", "src/b/deep/er/.env", "src/c/.env.production"]);
+        settle(&root, &cache, 60);
+        assert_eq!(found(&root, &cache), [".env", "src/b/deep/er/.env", "src/c/.env.production"]);
+    }
+
+    #[test]
+    fn an_old_mtime_put_back_does_not_hide_a_new_file() {
+        let (_t, root, cache) = tree();
+        let old = SystemTime::now() - Duration::from_secs(3600);
+        set_mtime(&root.join("src/a"), old);
+        found(&root, &cache);
+        settle(&root, &cache, 60);
+        // `rsync -a` or `touch -d` after adding a file: the mtime is as recorded, the
+        // ctime is not.
+        fs::write(root.join("src/a/.env.local"), "K=v\n").unwrap();
+        set_mtime(&root.join("src/a"), old);
+        assert!(found(&root, &cache).contains(&"src/a/.env.local".to_owned()));
     }
 
     #[test]
     fn recent_directories_are_read_again() {
         let (_t, root, cache) = tree();
-        env_files(&root, &everything(), Some(&cache));
-        let file = cache.join(format!("walk-{}", root_digest(&root)));
-        let mut forged = load(&file, &root).unwrap();
-        forged.dirs.get_mut("").unwrap().envs.push(".env.forged".into());
-        save(&file, &root, &forged);
-        // The tree was just made: its mtimes are within the racy window of the record.
-        let w = env_files(&root, &everything(), Some(&cache));
-        assert_eq!(names(&w, &root), [".env", "services/api/.env.local"]);
+        found(&root, &cache);
+        forge(&root, &cache, "");
+        // The tree was just made: its times are within the racy window of the record.
+        assert_eq!(found(&root, &cache), [".env", "services/api/.env.local"]);
     }
 
     #[test]
-    fn damaged_records_are_ignored() {
+    fn damaged_or_cut_short_records_are_ignored() {
         let (_t, root, cache) = tree();
-        age(&root);
-        let file = cache.join(format!("walk-{}", root_digest(&root)));
-        fs::create_dir_all(&cache).unwrap();
-        for junk in ["", "tkx-walk 1\n", "tkx-walk 1\nroot\t/elsewhere\ntaken\t1\t2\n", "garbage\n\0\u{1}"] {
+        found(&root, &cache);
+        settle(&root, &cache, 60);
+        forge(&root, &cache, "");
+        let file = record_file(&root, &cache);
+        let whole = fs::read_to_string(&file).unwrap();
+        let n = load(&file, &root).expect("whole").dirs.len();
+        assert!(whole.ends_with(&format!("end\t{n}\n")), "{whole}");
+        let cut = &whole[..whole.rfind("end\t").unwrap()];
+        let miscounted = whole.replace(&format!("end\t{n}"), &format!("end\t{}", n - 1));
+        let trailing = format!("{whole}E\t.env\n");
+        for junk in ["", "tkx-walk 2\n", "garbage\n\0\u{1}", cut, &miscounted, &trailing] {
             fs::write(&file, junk).unwrap();
-            let w = env_files(&root, &everything(), Some(&cache));
-            assert_eq!(names(&w, &root), [".env", "services/api/.env.local"], "{junk:?}");
+            assert!(load(&file, &root).is_none(), "{junk:?}");
+            assert_eq!(found(&root, &cache), [".env", "services/api/.env.local"], "{junk:?}");
         }
-        let text = format!("{MAGIC}\nroot\t{}\ntaken\t9999999999\t0\nD\tx\n", root.display());
-        fs::write(&file, text).unwrap();
+        let other_root = whole.replacen(&format!("root\t{}", root.display()), "root\t/elsewhere", 1);
+        fs::write(&file, other_root).unwrap();
         assert!(load(&file, &root).is_none());
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_are_walked_but_not_recorded() {
+        use std::os::unix::ffi::OsStrExt;
+        let (_t, root, cache) = tree();
+        let odd = root.join(std::ffi::OsStr::from_bytes(b"d\xff"));
+        fs::create_dir(&odd).unwrap();
+        fs::write(odd.join(".env"), "K=v\n").unwrap();
+        let w = env_files(&root, &everything(), Some(&cache));
+        assert!(w.candidates.contains(&odd.join(".env")), "{:?}", w.candidates);
+        assert!(!record_file(&root, &cache).exists());
+        let tab = root.join("tab\tdir");
+        fs::create_dir(&tab).unwrap();
+        fs::remove_dir_all(&odd).unwrap();
+        let w = env_files(&root, &everything(), Some(&cache));
+        assert_eq!(w.candidates.len(), 2);
+        assert!(!record_file(&root, &cache).exists());
     }
 
     #[test]
@@ -477,36 +608,41 @@ mod tests {
         let (t, root, cache) = tree();
         let link = t.path().join("link");
         std::os::unix::fs::symlink(&root, &link).unwrap();
-        let w = env_files(&link, &everything(), Some(&cache));
-        assert_eq!(names(&w, &link), [".env", "services/api/.env.local"]);
+        assert_eq!(found(&link, &cache), [".env", "services/api/.env.local"]);
         let outside = t.path().join("outside");
         fs::create_dir(&outside).unwrap();
         fs::write(outside.join(".env"), "K=v\n").unwrap();
         std::os::unix::fs::symlink(&outside, root.join("src/out")).unwrap();
-        let w = env_files(&root, &everything(), Some(&cache));
-        assert_eq!(names(&w, &root), [".env", "services/api/.env.local"], "as ripgrep: links not followed");
+        assert_eq!(
+            found(&root, &cache),
+            [".env", "services/api/.env.local"],
+            "as ripgrep: links not followed"
+        );
     }
 
     #[test]
     fn round_trip() {
+        let stamp = |n: i64| Stamp { dev: 1, ino: n as u64, mtime: (n, 2), ctime: (n, 3) };
         let mut rec = Record { taken: (1_700_000_000, 5), dirs: HashMap::new() };
         rec.dirs.insert(
-            String::new(),
-            DirRecord {
-                ino: 7,
-                mtime: (1, 2),
-                entries: 3,
-                subdirs: vec!["a b".into()],
-                envs: vec![".env".into()],
-            },
+            PathBuf::new(),
+            DirRecord { stamp: stamp(7), entries: 3, subdirs: vec!["a b".into()], envs: vec![".env".into()] },
         );
         rec.dirs.insert(
-            "a b".into(),
-            DirRecord { ino: 8, mtime: (3, 4), entries: 0, subdirs: vec![], envs: vec![] },
+            PathBuf::from("a b"),
+            DirRecord { stamp: stamp(8), entries: 0, subdirs: vec![], envs: vec![] },
         );
         let t = tempfile::tempdir().unwrap();
         let f = t.path().join("c/walk-x");
         save(&f, Path::new("/r"), &rec);
         assert_eq!(load(&f, Path::new("/r")), Some(rec));
+    }
+
+    #[test]
+    fn local_file_systems_are_trusted() {
+        let t = tempfile::tempdir().unwrap();
+        // The temporary directory is on the machine's own disk or tmpfs.
+        assert!(trusted_times(t.path()));
+        assert!(!trusted_times(Path::new("/proc")));
     }
 }

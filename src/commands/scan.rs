@@ -105,7 +105,8 @@ pub fn note_unread(ctx: &mut Context, large: &[String], max_size: u64) {
     } else {
         format!("{max_size} bytes")
     };
-    let shown: Vec<&str> = large.iter().take(5).map(String::as_str).collect();
+    let shown: Vec<String> =
+        large.iter().take(5).map(|p| crate::report::quote_path(p).into_owned()).collect();
     let more = if large.len() > shown.len() {
         format!(" and {} more", large.len() - shown.len())
     } else {

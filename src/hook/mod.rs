@@ -114,11 +114,15 @@ pub fn husky_line(hook: Hook) -> &'static str {
     }
 }
 
-/// Whether husky's script for `hook` runs tkx.
+/// Whether husky's script for `hook` runs tkx in that hook's mode (a pre-push script
+/// that runs plain `tkx hook run` checks the index, not the push).
 pub fn husky_runs_tkx(husky: &Path, hook: Hook) -> bool {
-    fs::read_to_string(husky.join(hook.name())).is_ok_and(|text| {
-        text.lines().any(|l| !l.trim_start().starts_with('#') && l.contains("tkx hook run"))
-    })
+    let runs = |l: &str| {
+        !l.trim_start().starts_with('#')
+            && l.contains("tkx hook run")
+            && (hook == Hook::PreCommit) != l.contains("--hook pre-push")
+    };
+    fs::read_to_string(husky.join(hook.name())).is_ok_and(|text| text.lines().any(runs))
 }
 
 /// Why tkx does not install into husky's directory, and what to do instead. husky

@@ -11,7 +11,7 @@ mod text;
 pub use github::write_github;
 pub use json::write_json;
 pub use sarif::write_sarif;
-pub use text::{Painter, write_finding, write_text};
+pub use text::{Painter, quote_path, write_finding, write_text};
 
 use crate::secret::Redacted;
 use serde::Serialize;

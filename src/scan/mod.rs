@@ -363,14 +363,16 @@ fn looks_like_code_or_hash(v: &str) -> bool {
         || v.contains("...")
 }
 
-/// Generic-rule values whose last part (after `_` or `-`) is a counting or repeated run of
-/// 8 or more characters, as documentation writes a key it does not mean: `re_123456789`,
+/// Generic-rule values whose last part (after `_` or `-`, behind a prefix of at most 8
+/// characters) is a counting or repeated run of 8 or more characters, as documentation writes a key it does not mean: `re_123456789`,
 /// `1234567890abcdef`, `00000000`. In a random key a step of +1 comes once in 60 pairs;
 /// here four in five are. (Provider rules still report such values: a `ghp_` token is
 /// worth a look whatever its body.)
 fn looks_like_counting(v: &str) -> bool {
     let body = v.rsplit(['_', '-']).next().unwrap_or(v).as_bytes();
-    if body.len() < 8 || !body.iter().all(u8::is_ascii_alphanumeric) {
+    // The run must be nearly the whole value: a prefix such as `re_` or `sk_test_` at most,
+    // so `Summer2024Pass-12345678` is still a password.
+    if body.len() < 8 || v.len() - body.len() > 8 || !body.iter().all(u8::is_ascii_alphanumeric) {
         return false;
     }
     let pairs = body.len() - 1;
@@ -487,6 +489,8 @@ mod tests {
         for line in corpus {
             assert_eq!(rules_found(&s, line, "app.py"), Vec::<String>::new(), "{line}");
         }
+        // Counting at the end of a longer value is not documentation.
+        assert_eq!(rules_found(&s, "DB_PASSWORD=Summer2024Pass-12345678", "app.py"), ["scan/generic-secret"]);
     }
 
     #[test]

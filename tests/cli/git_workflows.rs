@@ -227,6 +227,15 @@ fn husky_hooks_path_is_refused_with_the_way_to_add_tkx() {
     );
     // What the hint says works: husky runs .husky/pre-commit, which runs tkx.
     env.write(".husky/pre-commit", "# checks\ntkx hook run\n");
+    // Plain `tkx hook run` in pre-push would check the index, not the push.
+    env.write(".husky/pre-push", "tkx hook run\n");
+    let status = env.tkx(["hook", "status"]).output().unwrap();
+    assert_eq!(status.status.code(), Some(1), "{}", stdout(&status));
+    assert!(
+        stdout(&status).contains("pre-push: not installed: add the line `tkx hook run --hook pre-push"),
+        "{}",
+        stdout(&status)
+    );
     env.write(".husky/pre-push", "tkx hook run --hook pre-push --push-args \"$@\"\n");
     let status = env.tkx(["hook", "status"]).output().unwrap();
     assert_eq!(status.status.code(), Some(0), "{}", stdout(&status));
