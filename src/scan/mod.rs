@@ -9,7 +9,7 @@ pub mod rules;
 pub mod sources;
 
 use crate::report::{CommitRef, Finding, Location, Severity};
-use crate::secret::{Secret, is_placeholder};
+use crate::secret::{Secret, is_placeholder, looks_like_a_name};
 use base64::Engine;
 pub use matcher::{Hit, Source};
 use matcher::{Matcher, RuleSet};
@@ -229,7 +229,11 @@ impl Scanner {
         if rule.id == "kubeconfig-client-key" && !decodes_to_private_key(&secret) {
             return false;
         }
-        if rule.min_entropy > 0.0 && entropy(secret.as_bytes()) < rule.min_entropy {
+        // Rules that ask for entropy are the ones whose prefix also starts identifiers
+        // (`fw_`, `re_`): an identifier built from words is not a key however it scores.
+        if rule.min_entropy > 0.0
+            && (entropy(secret.as_bytes()) < rule.min_entropy || looks_like_a_name(&secret))
+        {
             return false;
         }
         if rule.kind == Kind::Generic {
@@ -382,21 +386,6 @@ fn looks_like_counting(v: &str) -> bool {
         .filter(|w| w[1] == w[0].wrapping_add(1) || (w[0] == b'9' && matches!(w[1], b'0' | b'a' | b'A')))
         .count();
     same == pairs || step * 5 >= pairs * 4
-}
-
-/// Generic-rule values that are names, not secrets: paths and resource names built from
-/// words (`prod/billing/stripe-api-key-v3`, `/run/secrets/db_password_v2`,
-/// `api-acme-io-tls-2024`). Every part between `/ - _ .` is a word, a number of at most
-/// four digits, or a short tag like `v3`; a random secret has long mixed parts.
-fn looks_like_a_name(v: &str) -> bool {
-    let parts: Vec<&str> = v.split(['/', '-', '_', '.', ':']).filter(|p| !p.is_empty()).collect();
-    parts.len() >= 2
-        && parts.iter().all(|p| {
-            let alpha = p.chars().all(|c| c.is_ascii_alphabetic());
-            let one_case =
-                p.chars().all(|c| !c.is_ascii_uppercase()) || p.chars().all(|c| !c.is_ascii_lowercase());
-            (alpha && one_case) || (p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit())) || p.len() <= 3
-        })
 }
 
 fn decodes_to_private_key(v: &str) -> bool {

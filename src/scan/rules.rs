@@ -594,12 +594,16 @@ pub const RULES: &[Rule] = &[
         "aws-bedrock-api-key",
         "Amazon Bedrock API key",
         &["ABSK", "bedrock-api-key-"],
-        r"\b(?P<secret>ABSK[A-Za-z0-9+/]{109,269}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=%_-]{20,})",
+        // Not inside a longer base64 run (`…+ABSK…` in a data blob).
+        r"(?:^|[^A-Za-z0-9+/])(?P<secret>ABSK[A-Za-z0-9+/]{109,269}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=%_-]{20,})",
         &[(
             "AWS_BEARER_TOKEN_BEDROCK=ABSKjGm1q4iy9zMYerJRGiy6CXsOY3B+UYVLw+OjUnq/G57Bs5GVWve",
             "jRcw6RRXArMYjOyOFkbQkwovDi//LdTXligIKOgqkZ7fAX0jWjABS457HYvUzMLoIKgbF",
         )],
-        &["AWS_BEARER_TOKEN_BEDROCK=ABSK..."],
+        &[
+            "AWS_BEARER_TOKEN_BEDROCK=ABSK...",
+            "data:application/octet-stream;base64,Zm9vYmFy+ABSKjGm1q4iy9zMYerJRGiy6CXsOY3B+UYVLw+OjUnq/G57Bs5GVWvejRcw6RRXArMYjOyOFkbQkwovDi//LdTXligIKOgqkZ7fAX0jWjABS457HYvUzMLoIKgbF",
+        ],
     ),
     provider(
         "elevenlabs-api-key",
@@ -647,7 +651,12 @@ pub const RULES: &[Rule] = &[
         kind: Kind::Provider,
         multiline: false,
         positives: &[("FIREWORKS_API_KEY=fw_NBQkSGn9ks", "WEbOk2qziqtrdu")],
-        negatives: &["FIREWORKS_API_KEY=fw_...", "fw_FirmwareVersionIdentifierString"],
+        negatives: &[
+            "FIREWORKS_API_KEY=fw_...",
+            "fw_FirmwareVersionIdentifierString",
+            "fw_ReadConfigurationRegisterBlock",
+            "fw_GetDeviceFirmwareVersionString",
+        ],
     },
     provider(
         "together-api-key",
@@ -676,7 +685,11 @@ pub const RULES: &[Rule] = &[
         kind: Kind::Provider,
         multiline: false,
         positives: &[("RESEND_API_KEY=re_X59W8vDX_", "uHuS9BQZWhSLUyVWKugzkiD1")],
-        negatives: &["RESEND_API_KEY=re_...", "re_compile_MultilinePatternMatcher"],
+        negatives: &[
+            "RESEND_API_KEY=re_...",
+            "re_compile_MultilinePatternMatcher",
+            "re_username_validationPatternStrict = re.compile(x)",
+        ],
     },
     provider(
         "notion-token",

@@ -42,6 +42,40 @@ pub fn is_secret_name(key: &str) -> bool {
         || upper.ends_with("PASSWORD")
 }
 
+/// Whether a value is a name, not a secret: paths and resource names built from
+/// words (`prod/billing/stripe-api-key-v3`, `/run/secrets/db_password_v2`,
+/// `api-acme-io-tls-2024`). Every part between `/ - _ .` is a word, a number of at most
+/// four digits, or a short tag like `v3`; a random secret has long mixed parts.
+pub fn looks_like_a_name(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(['/', '-', '_', '.', ':']).filter(|p| !p.is_empty()).collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            let alpha = p.chars().all(|c| c.is_ascii_alphabetic());
+            let one_case =
+                p.chars().all(|c| !c.is_ascii_uppercase()) || p.chars().all(|c| !c.is_ascii_lowercase());
+            (alpha && (one_case || camel_words(p)))
+                || (p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
+                || p.len() <= 3
+        })
+}
+
+/// Whether letters read as camel-case words of three letters or more: `validationPattern`,
+/// `ReadConfigurationRegister`. A random string of letters almost never does.
+fn camel_words(p: &str) -> bool {
+    let b = p.as_bytes();
+    let mut start = 0;
+    for i in 1..=b.len() {
+        if i == b.len() || b[i].is_ascii_uppercase() {
+            let word = &b[start..i];
+            if word.len() < 3 || word[1..].iter().any(u8::is_ascii_uppercase) {
+                return false;
+            }
+            start = i;
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_secret_name;

@@ -125,12 +125,14 @@ pub fn provider_for_value(value: &str) -> Option<&'static Provider> {
 }
 
 /// Whether `value` looks like a real key of a known provider: a known prefix, long
-/// enough, and not a placeholder.
+/// enough, not a placeholder, and not a name built from words (some prefixes are words
+/// too: `secret_for_local_development_only`, `dp.postgres.internal`).
 pub fn looks_like_real_key(value: &str) -> bool {
     value.len() >= 20
         && !value.contains(char::is_whitespace)
         && provider_for_value(value).is_some()
         && !super::is_placeholder(value)
+        && !super::looks_like_a_name(value)
 }
 
 #[cfg(test)]
@@ -179,5 +181,10 @@ mod tests {
         assert!(!looks_like_real_key("sk-proj-..."));
         assert!(!looks_like_real_key("sk-xxxxxxxxxxxxxxxxxxxxxxxx"));
         assert!(!looks_like_real_key("gpt-4o-mini"));
+        for name in
+            ["secret_for_local_development_only", "dp.postgres.internal.corp", "re_use_the_session_cache"]
+        {
+            assert!(!looks_like_real_key(name), "{name}");
+        }
     }
 }

@@ -168,7 +168,8 @@ fn example_checks() {
     let env = clean();
     env.write(
         ".env.example",
-        "OPENAI_PAT=\nMISSING_ONE=\n# optional\nMISSING_OPTIONAL=\nLEAKED=ghp_0123456789abcdefghijABCDEFGHIJ012345\n",
+        "OPENAI_PAT=\nMISSING_ONE=\n# optional\nMISSING_OPTIONAL=\nLEAKED=ghp_0123456789abcdefghijABCDEFGHIJ012345\n\
+         # optional\nSESSION_SECRET=secret_for_local_development_only\n",
     );
     env.write(".env", format!("OPENAI_PAT=sk-your-key-here\nLEAKED=x\nEXTRA={KEY}\n"));
     env.chmod(&env.project().join(".env"), 0o600);
@@ -180,6 +181,8 @@ fn example_checks() {
     assert!(out.contains(".env:3: warning[doctor/undeclared]: EXTRA is not declared"), "{out}");
     assert!(out.contains(".env.example:5:1: error[doctor/example-secret]: LEAKED"), "{out}");
     assert!(!out.contains("ghp_0123456789abcdefghij"), "{out}");
+    // A default built from words is not a key, whatever prefix it starts with.
+    assert!(!out.contains("SESSION_SECRET"), "{out}");
 }
 
 #[test]
