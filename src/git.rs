@@ -14,18 +14,42 @@ impl Repo {
     /// `git --git-dir=… --work-tree=…` with no `.git` in the work tree), `GIT_WORK_TREE`,
     /// and above all `GIT_INDEX_FILE`: `git commit -a` and `git commit PATH` stage into a
     /// temporary index and name it there, so `.git/index` is not what gets committed.
+    /// That environment is used only for a `dir` inside its work tree and not inside a
+    /// repository of its own nested there (a project under a dotfiles work tree, or tkx
+    /// started for another project from some repository's hook).
     pub fn discover(dir: &Path) -> Option<Repo> {
         // tkx only reads: re-hashing every object it reads (libgit2's default) doubles the
         // cost of scanning a large commit, and git itself does not do it either.
         git2::opts::strict_hash_verification(false);
-        let repo = if std::env::var_os("GIT_DIR").is_some() {
-            git2::Repository::open_from_env().ok()?
-        } else {
-            let none: &[&std::ffi::OsStr] = &[];
-            git2::Repository::open_ext(dir, git2::RepositoryOpenFlags::FROM_ENV, none).ok()?
+        let none: &[&std::ffi::OsStr] = &[];
+        let open = |flags| {
+            let repo = git2::Repository::open_ext(dir, flags, none).ok()?;
+            let workdir = repo.workdir()?.canonicalize().ok()?;
+            Some(Repo { repo, workdir })
         };
-        let workdir = repo.workdir()?.canonicalize().ok()?;
-        Some(Repo { repo, workdir })
+        if std::env::var_os("GIT_DIR").is_none() {
+            // `GIT_INDEX_FILE` and `GIT_WORK_TREE` still count.
+            return open(git2::RepositoryOpenFlags::FROM_ENV);
+        }
+        let plain = || open(git2::RepositoryOpenFlags::empty());
+        let from_env = git2::Repository::open_from_env().ok().and_then(|repo| {
+            // git hands hooks a relative `GIT_WORK_TREE` (`.`), relative to the working
+            // directory; libgit2 would take it relative to the repository.
+            if let Some(wt) = std::env::var_os("GIT_WORK_TREE").map(PathBuf::from) {
+                let abs = std::env::current_dir().ok()?.join(wt).canonicalize().ok()?;
+                repo.set_workdir(&abs, false).ok()?;
+            }
+            let workdir = repo.workdir()?.canonicalize().ok()?;
+            Some(Repo { repo, workdir })
+        });
+        let here = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        match from_env {
+            Some(env) if here.starts_with(&env.workdir) => match plain() {
+                Some(own) if own.workdir.starts_with(&env.workdir) && own.workdir != env.workdir => Some(own),
+                _ => Some(env),
+            },
+            _ => plain(),
+        }
     }
 
     /// The root of the work tree (canonical).

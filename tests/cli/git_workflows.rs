@@ -197,6 +197,31 @@ fn a_separate_git_dir_and_work_tree_are_found_through_git_dir() {
     assert_refused(&dotgit(&["commit", "-qm", "token"]), ".bashrc:2:17");
 }
 
+/// An exported `GIT_DIR` (a dotfiles setup over `$HOME`) does not take over a project
+/// that is a repository of its own, nor one outside that work tree.
+#[test]
+fn an_exported_git_dir_does_not_take_over_a_nested_repository() {
+    let env = TestEnv::git_repo();
+    let dotfiles = env.root.join("cfg.git");
+    assert!(git_in(&env, &env.root, &["init", "-q", "--bare", dotfiles.to_str().unwrap()]).status.success());
+    env.write("app.py", keyed());
+    env.git(&["add", "app.py"]);
+    let staged = |dir: &Path| {
+        env.tkx_in(dir, ["scan", "--staged"])
+            .env("GIT_DIR", &dotfiles)
+            .env("GIT_WORK_TREE", &env.root)
+            .output()
+            .unwrap()
+    };
+    let out = staged(&env.project());
+    assert_eq!(out.status.code(), Some(1), "the project's own index: {}", stderr(&out));
+    assert!(stdout(&out).contains("app.py:1:6"), "{}", stdout(&out));
+    assert_no_leak(&out, &token());
+    // Where no repository of its own is nearer, the exported one is the repository.
+    let out = staged(&env.root);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+}
+
 // --- hooks directories: core.hooksPath, husky, the pre-commit framework ----------------
 
 #[test]
