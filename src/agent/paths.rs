@@ -46,12 +46,20 @@ pub struct Scope {
     pub exclude: Vec<String>,
     /// Directories whose name matches one of these are skipped (`--exclude-dir`).
     pub exclude_dirs: Vec<String>,
+    /// Symbolic links to directories are followed (`grep -R`, `rg -L`).
+    pub follow_links: bool,
 }
 
 impl Guard {
     /// `raw` as an absolute, lexically normalized path: `~` and `$HOME` expanded,
     /// `file://` stripped, relative to `base`.
     pub fn absolute(&self, raw: &str, base: &Path) -> PathBuf {
+        normalize(&self.joined(raw, base))
+    }
+
+    /// `raw` relative to `base`, with `~` and `$HOME` expanded and `file://` stripped, but
+    /// `.` and `..` left for the kernel to resolve.
+    fn joined(&self, raw: &str, base: &Path) -> PathBuf {
         let raw = raw.strip_prefix("file://").unwrap_or(raw);
         let expanded = match (&self.home, raw) {
             (Some(h), "~") => h.clone(),
@@ -60,7 +68,7 @@ impl Guard {
             (Some(h), r) if r.starts_with("${HOME}/") => h.join(&r[8..]),
             _ => PathBuf::from(raw),
         };
-        normalize(&base.join(expanded))
+        base.join(expanded)
     }
 
     /// Why reading `raw` (relative to `base`) would expose secrets: the path as shown in
@@ -125,10 +133,13 @@ impl Guard {
     /// Whether a search of `root` (a file or a directory, relative to `base`) with
     /// `scope` would read an env file or a store: the file it would read, or `None`.
     pub fn search_reads(&self, root: &str, base: &Path, scope: &Scope) -> Option<String> {
-        let abs = self.absolute(root, base);
+        // The directory the search tool will read: the kernel resolves `..` after
+        // following links (`sub/link/..` is the parent of the link's target).
+        let lexical = self.absolute(root, base);
+        let abs = self.joined(root, base).canonicalize().unwrap_or_else(|_| lexical.clone());
         let meta = std::fs::metadata(&abs).ok()?;
         if !meta.is_dir() {
-            return self.protected(root, base).filter(|_| name_filter(scope, &abs));
+            return self.protected(root, base).filter(|_| name_filter(scope, &lexical));
         }
         if self.in_store(&abs) {
             return Some(root.to_owned());

@@ -1190,6 +1190,7 @@ impl Run<'_> {
                         || a == "-drecurse"
                     {
                         recursive = true;
+                        scope.follow_links |= a == "-R" || a == "--dereference-recursive";
                     } else if a == "-e" || a == "-f" || a == "--regexp" || a == "--file" {
                         pattern_given = true;
                         if a == "-f" || a == "--file" {
@@ -1210,6 +1211,7 @@ impl Run<'_> {
                         if a.contains('r') || a.contains('R') {
                             recursive = true;
                         }
+                        scope.follow_links |= a.contains('R');
                         if a.ends_with('e') || a.ends_with('f') {
                             pattern_given = true;
                             i += 1;
@@ -1242,6 +1244,11 @@ impl Run<'_> {
                             break;
                         }
                         "--hidden" | "-." | "--all-types" => scope.hidden = true,
+                        "--follow" => scope.follow_links = true,
+                        "-L" if name == "rg" => scope.follow_links = true,
+                        "-R" | "--dereference-recursive" if matches!(name, "ugrep" | "ug") => {
+                            scope.follow_links = true
+                        }
                         "--no-ignore" | "--no-ignore-vcs" | "--skip-vcs-ignores" | "-U" => {
                             scope.honors_gitignore = false
                         }
@@ -1305,6 +1312,9 @@ impl Run<'_> {
                         _ if a.starts_with('-') && a.len() > 1 => {
                             if a.contains('.') {
                                 scope.hidden = true;
+                            }
+                            if name == "rg" && a.contains('L') {
+                                scope.follow_links = true;
                             }
                             let us = a.matches('u').count();
                             if us >= 1 {

@@ -39,7 +39,7 @@ const WALK_LIMIT: usize = 20_000;
 const RACY_WINDOW: Duration = Duration::from_secs(2);
 
 /// The first line of a record file; a record with another is ignored.
-const MAGIC: &str = "tkx-walk 2";
+const MAGIC: &str = "tkx-walk 3";
 
 /// What a walk found: env files passing the scope's filters, and whether it gave up.
 pub struct Walked {
@@ -70,6 +70,8 @@ struct DirRecord {
     subdirs: Vec<OsString>,
     /// Env files (protected names; symbolic links too).
     envs: Vec<OsString>,
+    /// Other symbolic links (to directories, perhaps), for searches that follow them.
+    links: Vec<OsString>,
 }
 
 /// The record of one walk: when it ran, and each directory it read, by path relative to
@@ -110,8 +112,11 @@ fn walk(root: &Path, scope: &Scope, old: &Record) -> Outcome {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     struct Shared {
-        /// Directories to visit, as paths relative to the root.
-        queue: Mutex<Vec<PathBuf>>,
+        /// Directories to visit, as paths relative to the root, and whether each is
+        /// reached through a link.
+        queue: Mutex<Vec<(PathBuf, bool)>>,
+        /// Directories already visited, when links are followed (a link may loop).
+        visited: Mutex<std::collections::HashSet<(u64, u64)>>,
         /// Directories queued or being visited.
         pending: AtomicUsize,
         seen: AtomicUsize,
@@ -125,7 +130,8 @@ fn walk(root: &Path, scope: &Scope, old: &Record) -> Outcome {
         dirs: Mutex<Vec<(PathBuf, DirRecord)>>,
     }
     let shared = Shared {
-        queue: Mutex::new(vec![PathBuf::new()]),
+        queue: Mutex::new(vec![(PathBuf::new(), true)]),
+        visited: Mutex::new(std::collections::HashSet::new()),
         pending: AtomicUsize::new(1),
         seen: AtomicUsize::new(0),
         stop: AtomicBool::new(false),
@@ -141,17 +147,17 @@ fn walk(root: &Path, scope: &Scope, old: &Record) -> Outcome {
                 break;
             }
             let next = sh.queue.lock().map(|mut q| q.pop()).unwrap_or(None);
-            let Some(rel) = next else {
+            let Some((rel, linked)) = next else {
                 if sh.pending.load(Ordering::Acquire) == 0 {
                     break;
                 }
                 std::thread::yield_now();
                 continue;
             };
-            let at_root = rel.as_os_str().is_empty();
-            let abs = if at_root { root.to_path_buf() } else { root.join(&rel) };
-            // The root is searched even when it is a link; links below it are not followed.
-            let Some(v) = visit(&abs, at_root, old.dirs.get(&rel), old.taken) else {
+            let abs = if rel.as_os_str().is_empty() { root.to_path_buf() } else { root.join(&rel) };
+            // The root is searched even when it is a link; links below it only by a
+            // search that follows them.
+            let Some(v) = visit(&abs, linked, old.dirs.get(&rel), old.taken) else {
                 // Unreadable: nothing in it is reachable by a search either.
                 sh.pending.fetch_sub(1, Ordering::AcqRel);
                 continue;
@@ -160,7 +166,20 @@ fn walk(root: &Path, scope: &Scope, old: &Record) -> Outcome {
                 sh.read_any.store(true, Ordering::Relaxed);
             }
             let rec = v.rec;
-            if !v.whole || rec.subdirs.iter().chain(&rec.envs).any(|n| !n.to_str().is_some_and(recordable)) {
+            if scope.follow_links
+                && !sh.visited.lock().is_ok_and(|mut seen| seen.insert((rec.stamp.dev, rec.stamp.ino)))
+            {
+                sh.pending.fetch_sub(1, Ordering::AcqRel);
+                continue;
+            }
+            if !v.whole
+                || rec
+                    .subdirs
+                    .iter()
+                    .chain(&rec.envs)
+                    .chain(&rec.links)
+                    .any(|n| !n.to_str().is_some_and(recordable))
+            {
                 sh.unrecordable.store(true, Ordering::Relaxed);
             }
             if sh.seen.fetch_add(rec.entries, Ordering::Relaxed) + rec.entries > WALK_LIMIT {
@@ -177,11 +196,14 @@ fn walk(root: &Path, scope: &Scope, old: &Record) -> Outcome {
                     }
                 }
             }
-            let subdirs: Vec<PathBuf> = rec
+            let links: &[OsString] = if scope.follow_links { &rec.links } else { &[] };
+            let subdirs: Vec<(PathBuf, bool)> = rec
                 .subdirs
                 .iter()
-                .filter(|n| !scope.exclude_dirs.iter().any(|g| glob_matches(g, &n.to_string_lossy())))
-                .map(|n| rel.join(n))
+                .map(|n| (n, false))
+                .chain(links.iter().map(|n| (n, true)))
+                .filter(|(n, _)| !scope.exclude_dirs.iter().any(|g| glob_matches(g, &n.to_string_lossy())))
+                .map(|(n, linked)| (rel.join(n), linked))
                 .collect();
             mine.push((rel, rec));
             if !subdirs.is_empty() {
@@ -242,7 +264,7 @@ fn visit(abs: &Path, follow: bool, old: Option<&DirRecord>, taken: (i64, i64)) -
             return Some(Visit { rec: rec.clone(), fresh: false, whole: true });
         }
     }
-    let mut rec = DirRecord { stamp, entries: 0, subdirs: Vec::new(), envs: Vec::new() };
+    let mut rec = DirRecord { stamp, entries: 0, subdirs: Vec::new(), envs: Vec::new(), links: Vec::new() };
     let mut whole = true;
     for e in std::fs::read_dir(abs).ok()? {
         let Ok(e) = e else {
@@ -262,6 +284,8 @@ fn visit(abs: &Path, follow: bool, old: Option<&DirRecord>, taken: (i64, i64)) -
             }
         } else if shown.starts_with('.') && is_protected_name(&shown) {
             rec.envs.push(name);
+        } else if kind.is_symlink() {
+            rec.links.push(name);
         }
     }
     Some(Visit { rec, fresh: true, whole })
@@ -377,6 +401,7 @@ fn load(file: &Path, root: &Path) -> Option<Record> {
                     entries: usize::try_from(n[6]).ok()?,
                     subdirs: Vec::new(),
                     envs: Vec::new(),
+                    links: Vec::new(),
                 };
                 if let Some((k, v)) = current.replace((rel, dir)) {
                     rec.dirs.insert(k, v);
@@ -384,6 +409,7 @@ fn load(file: &Path, root: &Path) -> Option<Record> {
             }
             "S" => current.as_mut()?.1.subdirs.push(rest.into()),
             "E" => current.as_mut()?.1.envs.push(rest.into()),
+            "L" => current.as_mut()?.1.links.push(rest.into()),
             "end" => {
                 if let Some((k, v)) = current.take() {
                     rec.dirs.insert(k, v);
@@ -416,7 +442,7 @@ fn save(file: &Path, root: &Path, rec: &Record) {
             "D\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{rel}",
             s.dev as i64, s.ino as i64, s.mtime.0, s.mtime.1, s.ctime.0, s.ctime.1, d.entries
         );
-        for (tag, names) in [("S", &d.subdirs), ("E", &d.envs)] {
+        for (tag, names) in [("S", &d.subdirs), ("E", &d.envs), ("L", &d.links)] {
             for n in names {
                 let Some(n) = n.to_str() else { return };
                 let _ = writeln!(out, "{tag}\t{n}");
@@ -626,11 +652,17 @@ mod tests {
         let mut rec = Record { taken: (1_700_000_000, 5), dirs: HashMap::new() };
         rec.dirs.insert(
             PathBuf::new(),
-            DirRecord { stamp: stamp(7), entries: 3, subdirs: vec!["a b".into()], envs: vec![".env".into()] },
+            DirRecord {
+                stamp: stamp(7),
+                entries: 4,
+                subdirs: vec!["a b".into()],
+                envs: vec![".env".into()],
+                links: vec!["shared".into()],
+            },
         );
         rec.dirs.insert(
             PathBuf::from("a b"),
-            DirRecord { stamp: stamp(8), entries: 0, subdirs: vec![], envs: vec![] },
+            DirRecord { stamp: stamp(8), entries: 0, subdirs: vec![], envs: vec![], links: vec![] },
         );
         let t = tempfile::tempdir().unwrap();
         let f = t.path().join("c/walk-x");

@@ -21,6 +21,7 @@ fn table_project() -> TestEnv {
     env.write("src/main.rs", "fn main() {}\n");
     env.write("docs/notes.md", "notes\n");
     std::os::unix::fs::symlink("../.env", env.project().join("docs/notes.txt")).unwrap();
+    std::os::unix::fs::symlink("../services", env.project().join("src/shared")).unwrap();
     env.write_abs(&env.tkx_dir().join(".env"), format!("ANTHROPIC_API_KEY={USER_KEY}\n"));
     env
 }
