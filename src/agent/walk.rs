@@ -326,6 +326,9 @@ fn trusted_times(dir: &Path) -> bool {
             BTRFS_SUPER_MAGIC, EXT4_SUPER_MAGIC, F2FS_SUPER_MAGIC, OVERLAYFS_SUPER_MAGIC, TMPFS_MAGIC,
             XFS_SUPER_MAGIC, statfs,
         };
+        // Not among nix's names: ZFS and bcachefs.
+        const ZFS: nix::sys::statfs::FsType = nix::sys::statfs::FsType(0x2fc1_2fc1_u32 as _);
+        const BCACHEFS: nix::sys::statfs::FsType = nix::sys::statfs::FsType(0xca45_1a4e_u32 as _);
         statfs(dir).is_ok_and(|s| {
             [
                 BTRFS_SUPER_MAGIC,
@@ -334,6 +337,8 @@ fn trusted_times(dir: &Path) -> bool {
                 OVERLAYFS_SUPER_MAGIC,
                 TMPFS_MAGIC,
                 XFS_SUPER_MAGIC,
+                ZFS,
+                BCACHEFS,
             ]
             .contains(&s.filesystem_type())
         })
