@@ -25,6 +25,38 @@ const DOC_EXAMPLES: &[&str] = &[
 ];
 
 /// Files whose content is generated hashes and URLs, never configuration.
+/// What the file a hit is in says about it.
+#[derive(Clone, Copy)]
+struct FileKind {
+    /// A lock file: its hashes are not secrets.
+    lock: bool,
+    /// A program's source, where literals are quoted.
+    code: bool,
+}
+
+/// Source files of languages whose string literals are always quoted (not shell scripts,
+/// Dockerfiles, YAML or env files, where an unquoted value is a literal).
+const PROGRAM_EXTENSIONS: &[&str] = &[
+    "rs", "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "py", "pyi", "go", "java", "kt", "kts",
+    "swift", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "cs", "rb", "php", "scala", "dart", "lua", "ex",
+    "exs", "vue", "svelte", "m", "mm", "zig", "jl", "r",
+];
+
+fn is_program(file_name: &str) -> bool {
+    file_name
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| PROGRAM_EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
+}
+
+/// An identifier or a dotted path of them (`DEVICE_PASSWORD_ID`, `config.openaiKey2`).
+fn is_reference(v: &str) -> bool {
+    v.split('.').all(|part| {
+        let mut chars = part.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+    })
+}
+
 const LOCK_FILES: &[&str] = &[
     "package-lock.json",
     "npm-shrinkwrap.json",
@@ -43,6 +75,15 @@ const LOCK_FILES: &[&str] = &[
 
 /// The comment that silences a finding on its line.
 pub const ALLOW_MARKER: &str = "tkx:allow";
+
+/// The inline markers of the scanners teams already use, honoured as `tkx:allow` is, so a
+/// line someone accepted there is not reported again: detect-secrets, gitleaks, trufflehog.
+const OTHER_ALLOW_MARKERS: &[&str] = &["pragma: allowlist secret", "gitleaks:allow", "trufflehog:ignore"];
+
+/// Whether a line carries an allow marker.
+fn allowed_line(line: &str) -> bool {
+    line.contains(ALLOW_MARKER) || OTHER_ALLOW_MARKERS.iter().any(|m| line.contains(m))
+}
 
 /// Where a known value came from: its key and origin (`.env:3`). The value itself is
 /// only in the matcher's automaton.
@@ -98,7 +139,13 @@ impl Scanner {
     /// Every secret in `data` worth masking, as byte spans with what matched, sorted and
     /// not overlapping. Used by the redaction engine.
     pub fn spans(&self, data: &[u8]) -> Vec<Hit> {
-        dedupe(self.matcher.find(data, "").into_iter().filter(|h| self.keep(h, data, false)).collect())
+        dedupe(
+            self.matcher
+                .find(data, "")
+                .into_iter()
+                .filter(|h| self.keep(h, data, FileKind { lock: false, code: false }))
+                .collect(),
+        )
     }
 
     fn build(
@@ -150,9 +197,9 @@ impl Scanner {
                 commit: commit.cloned(),
             });
         }
-        let is_lock = LOCK_FILES.contains(&file_name);
+        let kind = FileKind { lock: LOCK_FILES.contains(&file_name), code: is_program(file_name) };
         let kept = dedupe(
-            self.matcher.find(data, file_name).into_iter().filter(|h| self.keep(h, data, is_lock)).collect(),
+            self.matcher.find(data, file_name).into_iter().filter(|h| self.keep(h, data, kind)).collect(),
         );
         let decoded_lines = self.extend_decoded(data, display, &mut findings, lines, commit);
         let mut line = 1;
@@ -205,12 +252,12 @@ impl Scanner {
 
     /// The filters: placeholders, documentation examples, entropy, generic-rule caution,
     /// `tkx:allow` and the configured allow-list.
-    fn keep(&self, h: &Hit, data: &[u8], is_lock: bool) -> bool {
+    fn keep(&self, h: &Hit, data: &[u8], kind: FileKind) -> bool {
         let secret = String::from_utf8_lossy(&data[h.start..h.end]);
         let line_start = memchr::memrchr(b'\n', &data[..h.start]).map_or(0, |i| i + 1);
         let line_end = memchr::memchr(b'\n', &data[h.start..]).map_or(data.len(), |i| h.start + i);
         let line = String::from_utf8_lossy(&data[line_start..line_end]);
-        if line.contains(ALLOW_MARKER) || self.allow.iter().any(|a| a.is_match(&secret) || a.is_match(&line))
+        if allowed_line(&line) || self.allow.iter().any(|a| a.is_match(&secret) || a.is_match(&line))
         {
             return false;
         }
@@ -237,7 +284,13 @@ impl Scanner {
             return false;
         }
         if rule.kind == Kind::Generic {
-            if is_lock
+            // In a program an unquoted value is a name (a variable, a constant, a type:
+            // `password: PasswordKind`), not a literal; a secret would be in quotes.
+            let quoted = h.start > 0 && matches!(data[h.start - 1], b'"' | b'\'' | b'`');
+            if kind.code && !quoted && is_reference(&secret) {
+                return false;
+            }
+            if kind.lock
                 || line.len() > 1000
                 || looks_like_code_or_hash(&secret)
                 || looks_like_a_name(&secret)
@@ -272,7 +325,7 @@ impl Scanner {
         let text = String::from_utf8_lossy(data);
         for (n, line) in text.lines().enumerate() {
             let line_no = n + 1;
-            if lines.as_ref().is_some_and(|l| !l.contains(&line_no)) || line.contains(ALLOW_MARKER) {
+            if lines.as_ref().is_some_and(|l| !l.contains(&line_no)) || allowed_line(line) {
                 continue;
             }
             let Some((name, value)) = line.trim().split_once(':') else { continue };
@@ -478,6 +531,24 @@ mod tests {
         for line in corpus {
             assert_eq!(rules_found(&s, line, "app.py"), Vec::<String>::new(), "{line}");
         }
+        // In a program, an unquoted value is a name; a quoted one is a literal. In a shell
+        // script or an env file an unquoted value is a literal too.
+        for (line, file) in [
+            ("pub const DOT11_WPS_PASSWORD_ID_REKEY: DOT11_WPS_DEVICE_PASSWORD_ID = 3i32;", "lib.rs"),
+            ("    pub ikeCredentials: IKEEXT_CREDENTIALS0,", "types.rs"),
+            ("const auth = { apiKey: config.openaiKey2, token: ctx.sessionToken9 };", "client.ts"),
+            ("def login(password: PasswordHash2 = None):", "auth.py"),
+        ] {
+            assert_eq!(rules_found(&s, line, file), Vec::<String>::new(), "{line}");
+        }
+        let literal = concat!("Xr4bT9qLm", "2Vz8Kp1Wn6");
+        for (line, file) in [
+            (format!("api_key = \"{literal}\""), "app.py"),
+            (format!("export API_TOKEN={literal}"), "deploy.sh"),
+            (format!("API_TOKEN={literal}"), "config.env"),
+        ] {
+            assert_eq!(rules_found(&s, &line, file), ["scan/generic-secret"], "{line}");
+        }
         // Counting at the end of a longer value is not documentation.
         assert_eq!(rules_found(&s, "DB_PASSWORD=Summer2024Pass-12345678", "app.py"), ["scan/generic-secret"]);
     }
@@ -487,6 +558,9 @@ mod tests {
         let key = format!("{}{}", "ghp_", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra");
         let s = scanner();
         assert_eq!(rules_found(&s, &format!("t = \"{key}\" # tkx:allow"), "a.py"), Vec::<String>::new());
+        for marker in ["# pragma: allowlist secret", "// gitleaks:allow", "# trufflehog:ignore"] {
+            assert_eq!(rules_found(&s, &format!("t = \"{key}\" {marker}"), "a.py"), Vec::<String>::new());
+        }
         let allowing =
             Scanner::new(Vec::new(), &["^ghp_Xr4b".into()], baseline::Baseline::default()).unwrap();
         assert_eq!(rules_found(&allowing, &format!("t = \"{key}\""), "a.py"), Vec::<String>::new());
