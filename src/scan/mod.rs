@@ -25,6 +25,18 @@ const DOC_EXAMPLES: &[&str] = &[
 ];
 
 /// Files whose content is generated hashes and URLs, never configuration.
+/// Names of values that page through results, not credentials (`NextToken`,
+/// `nextPageToken`, `continuation_token`).
+const PAGINATION: &[&str] = &[
+    "nexttoken",
+    "next_token",
+    "pagetoken",
+    "page_token",
+    "continuationtoken",
+    "continuation_token",
+    "synctoken",
+];
+
 /// What the file a hit is in says about it.
 #[derive(Clone, Copy)]
 struct FileKind {
@@ -257,8 +269,7 @@ impl Scanner {
         let line_start = memchr::memrchr(b'\n', &data[..h.start]).map_or(0, |i| i + 1);
         let line_end = memchr::memchr(b'\n', &data[h.start..]).map_or(data.len(), |i| h.start + i);
         let line = String::from_utf8_lossy(&data[line_start..line_end]);
-        if allowed_line(&line) || self.allow.iter().any(|a| a.is_match(&secret) || a.is_match(&line))
-        {
+        if allowed_line(&line) || self.allow.iter().any(|a| a.is_match(&secret) || a.is_match(&line)) {
             return false;
         }
         let Source::Rule(i) = h.source else { return true };
@@ -267,7 +278,8 @@ impl Scanner {
             return false;
         }
         let lower = secret.to_ascii_lowercase();
-        if lower.contains("example") || lower.contains("dummy") || lower.contains("sample") {
+        // `XMPL` marks the made-up identifiers of AWS's documentation.
+        if ["example", "dummy", "sample", "xmpl"].iter().any(|w| lower.contains(w)) {
             return false;
         }
         if rule.id == "url-credentials" && is_weak_password(&secret) {
@@ -288,6 +300,18 @@ impl Scanner {
             // `password: PasswordKind`), not a literal; a secret would be in quotes.
             let quoted = h.start > 0 && matches!(data[h.start - 1], b'"' | b'\'' | b'`');
             if kind.code && !quoted && is_reference(&secret) {
+                return false;
+            }
+            // What stands before the value on its line: the name it is assigned to.
+            let before = String::from_utf8_lossy(&data[line_start..h.start]).to_ascii_lowercase();
+            let before = before.trim_end_matches(|c: char| c.is_whitespace() || "\"'`=:>?".contains(c));
+            let name = before.rsplit(|c: char| c.is_whitespace() || "{,;(".contains(c)).next();
+            if name.is_some_and(|n| n.contains("arn:") || PAGINATION.iter().any(|p| n.contains(p))) {
+                return false;
+            }
+            // A value that says what it is (`webdavgeneratedpassword1`, `import-token-x1`)
+            // was written by a person for an example.
+            if ["password", "passwd", "secret", "token"].iter().any(|w| lower.contains(w)) {
                 return false;
             }
             if kind.lock
@@ -548,6 +572,17 @@ mod tests {
             (format!("API_TOKEN={literal}"), "config.env"),
         ] {
             assert_eq!(rules_found(&s, &line, file), ["scan/generic-secret"], "{line}");
+        }
+        // Pagination tokens, ARNs, values that name themselves, AWS's `XMPL` identifiers.
+        for line in [
+            "\"NextToken\": \"eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyMH0=\"",
+            "{\"nextPageToken\": \"CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA\"}",
+            "\"ARN\": \"arn:aws:secretsmanager:us-west-2:123456789012:secret:MyTestDatabaseSecret-a1b2c3\",",
+            "\"Password\": \"webdavgeneratedpassword1\",",
+            "\"ImportToken\": \"import-token-5ott6ho5nts7bbcg\",",
+            "\"ServiceSpecificCredentialId\": \"ACCAQFOXMPL6VW57M7AJP\",",
+        ] {
+            assert_eq!(rules_found(&s, line, "example.json"), Vec::<String>::new(), "{line}");
         }
         // Counting at the end of a longer value is not documentation.
         assert_eq!(rules_found(&s, "DB_PASSWORD=Summer2024Pass-12345678", "app.py"), ["scan/generic-secret"]);
