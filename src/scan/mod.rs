@@ -282,7 +282,9 @@ impl Scanner {
         if ["example", "dummy", "sample", "xmpl"].iter().any(|w| lower.contains(w)) {
             return false;
         }
-        if rule.id == "url-credentials" && is_weak_password(&secret) {
+        if rule.id == "url-credentials"
+            && (is_weak_password(&secret) || is_documentation_host(&data[h.end..]))
+        {
             return false;
         }
         if rule.id == "kubeconfig-client-key" && !decodes_to_private_key(&secret) {
@@ -412,7 +414,16 @@ pub fn entropy(bytes: &[u8]) -> f64 {
 /// Passwords in URLs that are examples or references, not secrets.
 fn is_weak_password(p: &str) -> bool {
     let lower = p.to_ascii_lowercase();
-    p.starts_with('$')
+    // A lowercase word with a few digits at most (`secret123`, `foobar`): a documentation
+    // password, not a generated one.
+    let letters = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    let wordish = p.len() <= 12
+        && lower == p
+        && !letters.is_empty()
+        && letters.chars().all(|c| c.is_ascii_lowercase())
+        && p.len() - letters.len() <= 4;
+    wordish
+        || p.starts_with('$')
         || p.starts_with('<')
         || p.starts_with('«')
         || p.starts_with('[')
@@ -463,6 +474,24 @@ fn looks_like_counting(v: &str) -> bool {
         .filter(|w| w[1] == w[0].wrapping_add(1) || (w[0] == b'9' && matches!(w[1], b'0' | b'a' | b'A')))
         .count();
     same == pairs || step * 5 >= pairs * 4
+}
+
+/// Whether the URL host after a password (`rest` starts at its `@`) is reserved for
+/// documentation (RFC 2606 and RFC 6761: `example.com`, `*.example`, `*.test`,
+/// `*.invalid`).
+fn is_documentation_host(rest: &[u8]) -> bool {
+    let host: String = rest
+        .iter()
+        .skip(1)
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        .map(|&b| char::from(b).to_ascii_lowercase())
+        .collect();
+    let host = host.trim_end_matches('.');
+    ["example.com", "example.org", "example.net"]
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+        || [".example", ".test", ".invalid"].iter().any(|t| host.ends_with(t))
+        || ["example", "test", "invalid"].contains(&host)
 }
 
 fn decodes_to_private_key(v: &str) -> bool {
@@ -584,6 +613,17 @@ mod tests {
         ] {
             assert_eq!(rules_found(&s, line, "example.json"), Vec::<String>::new(), "{line}");
         }
+        // Documentation URLs: reserved hosts, dictionary passwords.
+        for line in [
+            "Url::parse(\"ftp://rms:Xr4bT9qLm2@example.com\")",
+            "postgres://app:Xr4bT9qLm2@db.example.org/app",
+            "redis://foo:bar@somehost:6379/0",
+            "ftp://user1:secret123@files.internal",
+        ] {
+            assert_eq!(rules_found(&s, line, "lib.rs"), Vec::<String>::new(), "{line}");
+        }
+        let real = concat!("postgres://app:Xr4bT9", "qLm2Vz8@db.internal.corp:5432/app");
+        assert_eq!(rules_found(&s, real, "settings.py"), ["scan/url-credentials"]);
         // Counting at the end of a longer value is not documentation.
         assert_eq!(rules_found(&s, "DB_PASSWORD=Summer2024Pass-12345678", "app.py"), ["scan/generic-secret"]);
     }
