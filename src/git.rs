@@ -209,6 +209,25 @@ impl Repo {
                 for parent in commit.parent_ids() {
                     let _ = walk.hide(parent); // missing at a shallow boundary: nothing to hide
                 }
+            } else if let Some((a, b)) = p.split_once("...") {
+                // `A...B`, git's symmetric difference: what either has and the other lacks
+                // (an empty side is HEAD).
+                let commit = |r: &str| {
+                    let r = if r.is_empty() { "HEAD" } else { r };
+                    self.repo
+                        .revparse_single(r)
+                        .and_then(|o| o.peel_to_commit())
+                        .map(|c| c.id())
+                        .map_err(|e| format!("unknown revision {r:?} in {p:?}: {}", describe(&e)))
+                };
+                let (a, b) = (commit(a)?, commit(b)?);
+                walk.push(a).map_err(|e| describe(&e))?;
+                walk.push(b).map_err(|e| describe(&e))?;
+                if let Ok(bases) = self.repo.merge_bases(a, b) {
+                    for base in bases.iter() {
+                        walk.hide(*base).map_err(|e| describe(&e))?;
+                    }
+                }
             } else if p.contains("..") {
                 walk.push_range(p).map_err(|e| format!("bad revision range {p:?}: {}", describe(&e)))?;
             } else {

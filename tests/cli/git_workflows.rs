@@ -819,6 +819,17 @@ fn history_ranges_single_commits_and_empty_repositories() {
     // `X^!`: that commit alone.
     env.tkx(["scan", "--history", "feature^!"]).assert().code(0);
     env.tkx(["scan", "--history", &format!("{a}^!")]).assert().code(1);
+    // `A...B`: what either side has and the other lacks.
+    env.git(&["checkout", "-q", "main"]);
+    env.write("c.py", "y = 2\n");
+    env.git(&["add", "c.py"]);
+    env.git(&["commit", "-qm", "c"]);
+    env.tkx(["scan", "--history", "main...feature"]).assert().code(1);
+    env.tkx(["scan", "--history", "feature...main"]).assert().code(1);
+    env.tkx(["scan", "--history", "feature~2...main"]).assert().code(0);
+    env.tkx(["scan", "--history", "...feature"]).assert().code(1);
+    let out = env.tkx(["scan", "--history", "main...nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let out = env.tkx(["scan", "--history", "nope..feature"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
