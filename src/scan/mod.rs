@@ -24,7 +24,6 @@ const DOC_EXAMPLES: &[&str] = &[
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
 ];
 
-/// Files whose content is generated hashes and URLs, never configuration.
 /// Names of values that page through results, not credentials (`NextToken`,
 /// `nextPageToken`, `continuation_token`).
 const PAGINATION: &[&str] = &[
@@ -69,6 +68,7 @@ fn is_reference(v: &str) -> bool {
     })
 }
 
+/// Files whose content is generated hashes and URLs, never configuration.
 const LOCK_FILES: &[&str] = &[
     "package-lock.json",
     "npm-shrinkwrap.json",
@@ -456,10 +456,10 @@ fn looks_like_code_or_hash(v: &str) -> bool {
 }
 
 /// Generic-rule values whose last part (after `_` or `-`, behind a prefix of at most 8
-/// characters) is a counting or repeated run of 8 or more characters, as documentation writes a key it does not mean: `re_123456789`,
-/// `1234567890abcdef`, `00000000`. In a random key a step of +1 comes once in 60 pairs;
-/// here four in five are. (Provider rules still report such values: a `ghp_` token is
-/// worth a look whatever its body.)
+/// characters) is a counting or repeated run of 8 or more characters, as documentation
+/// writes a key it does not mean: `re_123456789`, `1234567890abcdef`, `00000000`. In a
+/// random key a step of +1 comes once in 60 pairs; here four in five are. (Provider rules
+/// still report such values: a `ghp_` token is worth a look whatever its body.)
 fn looks_like_counting(v: &str) -> bool {
     let body = v.rsplit(['_', '-']).next().unwrap_or(v).as_bytes();
     // The run must be nearly the whole value: a prefix such as `re_` or `sk_test_` at most,
