@@ -688,6 +688,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(target_os = "linux")]
     fn local_file_systems_are_trusted() {
         if Path::new("/dev/shm").is_dir() {
             assert!(trusted_times(Path::new("/dev/shm")), "tmpfs");
