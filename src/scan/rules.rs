@@ -844,6 +844,22 @@ pub const RULES: &[Rule] = &[
         &[("HEROKU_API_KEY=HRKU-AA2yZ_8dWKccC0bbDNxk8sVo5V", "vftl4Az30t9sav3aXG7lG6YiJfYF8vJhFz")],
         &["HEROKU_API_KEY=HRKU-..."],
     ),
+    provider(
+        "uuid-api-key",
+        "API key in UUID form, named for its provider (Heroku's classic keys, Postmark, Exa)",
+        &["heroku", "postmark", "exa_api", "exa-api", "exaApi"],
+        r#"(?i)(?:heroku|postmark|exa)[A-Za-z0-9_.-]{0,30}(?:key|token)[A-Za-z0-9_.-]{0,10}["'`]?\s*(?:=|:=|=>|:)\s*["'`]?(?P<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"#,
+        &[
+            ("HEROKU_API_KEY=5c3e1a7b-9d2f-", "4e8a-b6c1-0f2e4d6a8b9c"),
+            ("postmark_server_token: \"a81f3c2e-", "6b4d-4f19-9e7a-3d5c1b8f2e60\""),
+            ("EXA_API_KEY=\"0d9e8f7a-6b5c-", "4d3e-a2f1-9e8d7c6b5a43\""),
+        ],
+        &[
+            "HEROKU_APP_ID=5c3e1a7b-9d2f-4e8a-b6c1-0f2e4d6a8b9c",
+            "HEROKU_API_KEY=00000000-0000-0000-0000-000000000000",
+            "request_id = 5c3e1a7b-9d2f-4e8a-b6c1-0f2e4d6a8b9c",
+        ],
+    ),
     Rule {
         id: "private-key",
         description: "Private key block (RSA, EC, DSA, OpenSSH, PGP, PKCS#8)",

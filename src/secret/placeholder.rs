@@ -17,6 +17,14 @@ pub fn is_placeholder(value: &str) -> bool {
     if v.len() >= 3 && v.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '-' | '_')) {
         return true;
     }
+    // One character over and over, between separators: `00000000-0000-0000-0000-000000000000`.
+    let mut body = v.chars().filter(char::is_ascii_alphanumeric);
+    if let Some(first) = body.next() {
+        let rest: Vec<char> = body.collect();
+        if rest.len() >= 7 && rest.iter().all(|c| *c == first) {
+            return true;
+        }
+    }
     if lower.contains("xxxx") || lower.contains("****") {
         return true;
     }
@@ -77,6 +85,8 @@ mod tests {
             "TODO",
             "placeholder",
             "replace-me-with-a-key",
+            "00000000-0000-0000-0000-000000000000",
+            "aaaaaaaaaaaa",
         ] {
             assert!(is_placeholder(v), "{v}");
         }
