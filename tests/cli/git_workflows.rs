@@ -20,9 +20,7 @@ fn keyed() -> String {
 
 fn repo_with_hook() -> TestEnv {
     let env = TestEnv::git_repo();
-    env.write("README.md", "# app\n");
-    env.git(&["add", "README.md"]);
-    env.git(&["commit", "-qm", "init"]);
+    commit_file(&env, "README.md", "# app\n", "init");
     env.tkx(["hook", "install"]).assert().success();
     env
 }
@@ -44,6 +42,13 @@ fn assert_passed(out: &Output) {
 }
 
 /// git run in another directory (a linked worktree, a clone).
+/// Writes `rel`, stages it and commits it (the hook, if installed, runs).
+fn commit_file(env: &TestEnv, rel: &str, content: impl AsRef<[u8]>, message: &str) {
+    env.write(rel, content);
+    env.git(&["add", rel]);
+    env.git(&["commit", "-qm", message]);
+}
+
 fn git_in(env: &TestEnv, dir: &Path, args: &[&str]) -> Output {
     let mut a = vec!["-C", dir.to_str().expect("utf-8 temp path")];
     a.extend_from_slice(args);
@@ -61,9 +66,7 @@ fn commit_all_checks_the_changes_it_stages_itself() {
     // `git commit -a` stages tracked changes into .git/index.lock and names it in
     // GIT_INDEX_FILE; .git/index still has the old content.
     let env = repo_with_hook();
-    env.write("app.py", "x = 1\n");
-    env.git(&["add", "app.py"]);
-    env.git(&["commit", "-qm", "app"]);
+    commit_file(&env, "app.py", "x = 1\n", "app");
     let before = env.head();
     env.write("app.py", format!("x = 1\n{}", keyed()));
     assert_refused(&env.git_output(&["commit", "-qam", "key"]), "app.py:2:6");
@@ -75,9 +78,7 @@ fn commit_with_a_pathspec_checks_the_temporary_index() {
     // `git commit PATH` builds a temporary index (.git/next-index-*.lock) from HEAD plus
     // the working-tree PATH; the real index is not what gets committed.
     let env = repo_with_hook();
-    env.write("app.py", "x = 1\n");
-    env.git(&["add", "app.py"]);
-    env.git(&["commit", "-qm", "app"]);
+    commit_file(&env, "app.py", "x = 1\n", "app");
     let before = env.head();
     env.write("app.py", format!("x = 1\n{}", keyed()));
     assert_refused(&env.git_output(&["commit", "-qm", "key", "app.py"]), "app.py:2:6");
@@ -159,9 +160,7 @@ fn a_linked_worktree_commit_all_is_checked() {
 #[test]
 fn install_from_a_linked_worktree_goes_to_the_common_hooks_dir() {
     let env = TestEnv::git_repo();
-    env.write("README.md", "# app\n");
-    env.git(&["add", "README.md"]);
-    env.git(&["commit", "-qm", "init"]);
+    commit_file(&env, "README.md", "# app\n", "init");
     let wt = env.root.join("wt");
     env.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "-b", "wt"]);
     assert!(wt.join(".git").is_file(), "a linked worktree's .git is a file");
@@ -404,9 +403,7 @@ fn a_merge_commit_after_resolving_a_conflict_is_checked() {
 fn rebase_exec_commits_are_checked_and_cherry_pick_relies_on_pre_push() {
     let env = repo_with_hook();
     env.git(&["checkout", "-qb", "feature"]);
-    env.write("a.py", "a = 1\n");
-    env.git(&["add", "a.py"]);
-    env.git(&["commit", "-qm", "a"]);
+    commit_file(&env, "a.py", "a = 1\n", "a");
     // `git rebase -i --exec` runs a command after each pick; a commit made there is checked.
     // (The key comes from a file: git echoes the exec line.)
     let key_file = env.root.join("key.txt");
@@ -635,9 +632,7 @@ fn push_scans_only_the_commits_being_pushed() {
     env.git(&["add", "old.py"]);
     env.git(&["commit", "-qm", "old", "--no-verify"]);
     env.git(&["push", "-q", "--no-verify", "origin", "HEAD:refs/heads/main"]);
-    env.write("new.py", "x = 1\n");
-    env.git(&["add", "new.py"]);
-    env.git(&["commit", "-qm", "new"]);
+    commit_file(&env, "new.py", "x = 1\n", "new");
     assert_passed(&env.git_output(&["push", "-q", "origin", "HEAD:refs/heads/main"]));
     // A new branch from there: the remote already has its history.
     assert_passed(&env.git_output(&["push", "-q", "origin", "HEAD:refs/heads/feature"]));
@@ -676,9 +671,7 @@ fn force_push_over_a_commit_this_clone_never_saw() {
     assert!(git_in(&env, &other, &["push", "-q", "--no-verify", "origin", "HEAD:main"]).status.success());
     let theirs = head_in(&env, &other, "HEAD");
     // A clean force push is not refused for the unknown remote commit...
-    env.write("mine.py", "y = 2\n");
-    env.git(&["add", "mine.py"]);
-    env.git(&["commit", "-qm", "mine"]);
+    commit_file(&env, "mine.py", "y = 2\n", "mine");
     let out = env.git_output(&["push", "-q", "--force", "origin", "HEAD:refs/heads/main"]);
     assert_passed(&out);
     assert_eq!(head_in(&env, &remote, "main"), env.head().unwrap());
@@ -727,9 +720,7 @@ fn push_of_a_branch_that_merged_the_remote_main_skips_main_s_commits() {
     env.git(&["branch", "-M", "main"]);
     env.git(&["branch", "--set-upstream-to", "origin/main"]);
     env.git(&["checkout", "-qb", "feature"]);
-    env.write("f.py", "f = 1\n");
-    env.git(&["add", "f.py"]);
-    env.git(&["commit", "-qm", "f"]);
+    commit_file(&env, "f.py", "f = 1\n", "f");
     assert_passed(&env.git_output(&["push", "-q", "origin", "feature"]));
     // Someone pushed a key to main knowingly (here: this clone, with --no-verify).
     env.git(&["checkout", "-q", "main"]);
@@ -757,13 +748,9 @@ fn push_of_a_branch_that_merged_the_remote_main_skips_main_s_commits() {
 #[test]
 fn history_reports_a_key_once_where_it_entered_and_evil_merges_too() {
     let env = TestEnv::git_repo();
-    env.write("README.md", "# app\n");
-    env.git(&["add", "README.md"]);
-    env.git(&["commit", "-qm", "init"]);
+    commit_file(&env, "README.md", "# app\n", "init");
     env.git(&["checkout", "-qb", "feature"]);
-    env.write("a.py", keyed());
-    env.git(&["add", "a.py"]);
-    env.git(&["commit", "-qm", "a"]);
+    commit_file(&env, "a.py", keyed(), "a");
     let a = env.head().unwrap();
     env.write("README.md", "# app\nfeature\n");
     env.git(&["commit", "-qam", "readme"]);
@@ -795,18 +782,12 @@ fn history_ranges_single_commits_and_empty_repositories() {
     let env = TestEnv::git_repo();
     let out = env.tkx(["scan", "--history"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "no commits: nothing to find: {}", stderr(&out));
-    env.write("README.md", "# app\n");
-    env.git(&["add", "README.md"]);
-    env.git(&["commit", "-qm", "init"]);
+    commit_file(&env, "README.md", "# app\n", "init");
     env.git(&["branch", "-M", "main"]);
     env.git(&["checkout", "-qb", "feature"]);
-    env.write("a.py", keyed());
-    env.git(&["add", "a.py"]);
-    env.git(&["commit", "-qm", "a"]);
+    commit_file(&env, "a.py", keyed(), "a");
     let a = env.head().unwrap();
-    env.write("b.py", "x = 1\n");
-    env.git(&["add", "b.py"]);
-    env.git(&["commit", "-qm", "b"]);
+    commit_file(&env, "b.py", "x = 1\n", "b");
     let out = env.tkx(["scan", "--history", "main..feature"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("a.py:1:6: error[scan/github-token]"), "{}", stdout(&out));
@@ -821,9 +802,7 @@ fn history_ranges_single_commits_and_empty_repositories() {
     env.tkx(["scan", "--history", &format!("{a}^!")]).assert().code(1);
     // `A...B`: what either side has and the other lacks.
     env.git(&["checkout", "-q", "main"]);
-    env.write("c.py", "y = 2\n");
-    env.git(&["add", "c.py"]);
-    env.git(&["commit", "-qm", "c"]);
+    commit_file(&env, "c.py", "y = 2\n", "c");
     env.tkx(["scan", "--history", "main...feature"]).assert().code(1);
     env.tkx(["scan", "--history", "feature...main"]).assert().code(1);
     env.tkx(["scan", "--history", "feature~2...main"]).assert().code(0);
@@ -837,9 +816,7 @@ fn history_ranges_single_commits_and_empty_repositories() {
 #[test]
 fn history_of_a_shallow_clone_stops_at_the_boundary() {
     let env = TestEnv::git_repo();
-    env.write("a.py", keyed());
-    env.git(&["add", "a.py"]);
-    env.git(&["commit", "-qm", "a"]);
+    commit_file(&env, "a.py", keyed(), "a");
     for i in 0..3 {
         env.write("b.py", format!("x = {i}\n"));
         env.git(&["add", "b.py"]);
