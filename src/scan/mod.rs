@@ -290,18 +290,22 @@ impl Scanner {
         if rule.id == "kubeconfig-client-key" && !decodes_to_private_key(&secret) {
             return false;
         }
-        // Rules that ask for entropy are the ones whose prefix also starts identifiers
-        // (`fw_`, `re_`): an identifier built from words is not a key however it scores.
+        // In a program's source a literal is quoted: an unquoted value is a name (a
+        // variable, a constant, a type: `password: PasswordKind`) or comment text.
+        let quoted = h.start > 0 && matches!(data[h.start - 1], b'"' | b'\'' | b'`');
+        let unquoted_in_program = kind.code && !quoted;
+        // Rules that ask for entropy are the ones whose prefix or name also starts
+        // identifiers (`fw_`, `re_`, `secret_access_key: SomeConfig.SecretAccessKey`): an
+        // identifier is not a key however it scores.
         if rule.min_entropy > 0.0
-            && (entropy(secret.as_bytes()) < rule.min_entropy || looks_like_a_name(&secret))
+            && (entropy(secret.as_bytes()) < rule.min_entropy
+                || looks_like_a_name(&secret)
+                || (unquoted_in_program && is_reference(&secret)))
         {
             return false;
         }
         if rule.kind == Kind::Generic {
-            // In a program an unquoted value is a name (a variable, a constant, a type:
-            // `password: PasswordKind`), not a literal; a secret would be in quotes.
-            let quoted = h.start > 0 && matches!(data[h.start - 1], b'"' | b'\'' | b'`');
-            if kind.code && !quoted && is_reference(&secret) {
+            if unquoted_in_program {
                 return false;
             }
             // What stands before the value on its line: the name it is assigned to.
@@ -591,6 +595,11 @@ mod tests {
             ("    pub ikeCredentials: IKEEXT_CREDENTIALS0,", "types.rs"),
             ("const auth = { apiKey: config.openaiKey2, token: ctx.sessionToken9 };", "client.ts"),
             ("def login(password: PasswordHash2 = None):", "auth.py"),
+            (" * token exchange requested_token_type: rfc8693#section-2.1", "client.js"),
+            (
+                "secret_access_key: SandboxesSandboxAwsMountStaticAuthConfig.SecretAccessKey;",
+                "sandboxes.d.ts",
+            ),
         ] {
             assert_eq!(rules_found(&s, line, file), Vec::<String>::new(), "{line}");
         }
@@ -625,7 +634,10 @@ mod tests {
         let real = concat!("postgres://app:Xr4bT9", "qLm2Vz8@db.internal.corp:5432/app");
         assert_eq!(rules_found(&s, real, "settings.py"), ["scan/url-credentials"]);
         // Counting at the end of a longer value is not documentation.
-        assert_eq!(rules_found(&s, "DB_PASSWORD=Summer2024Pass-12345678", "app.py"), ["scan/generic-secret"]);
+        assert_eq!(
+            rules_found(&s, "DB_PASSWORD=Summer2024Pass-12345678", "app.env"),
+            ["scan/generic-secret"]
+        );
     }
 
     #[test]
