@@ -551,13 +551,19 @@ fn claude_group(ptu: &CstArray) -> Option<CstObject> {
 }
 
 fn claude_install(text: Option<&str>, rules: &[String], path: &Path) -> Result<(String, FileRecord), Error> {
-    let created_file = text.is_none();
-    let mut text = text.unwrap_or(NEW_FILE).to_owned();
-    let mut record = FileRecord::default();
-    let mut keys = Vec::new();
-    pass(&mut text, &mut record.hunks, path, |obj| {
-        let perms = object(obj, "permissions", path, "permissions", &mut keys)?;
-        let (deny, new_deny) = array(&perms, "deny", path, "permissions.deny", &mut keys)?;
+    edit_settings(text, |text, record, keys| claude_edits(text, record, keys, rules, path))
+}
+
+fn claude_edits(
+    text: &mut String,
+    record: &mut FileRecord,
+    keys: &mut Vec<String>,
+    rules: &[String],
+    path: &Path,
+) -> Result<(), Error> {
+    pass(text, &mut record.hunks, path, |obj| {
+        let perms = object(obj, "permissions", path, "permissions", keys)?;
+        let (deny, new_deny) = array(&perms, "deny", path, "permissions.deny", keys)?;
         let have: Vec<String> = deny.elements().iter().filter_map(string_of).collect();
         for r in rules {
             if !have.contains(r) {
@@ -570,9 +576,9 @@ fn claude_install(text: Option<&str>, rules: &[String], path: &Path) -> Result<(
         }
         Ok(())
     })?;
-    pass(&mut text, &mut record.hunks, path, |obj| {
-        let hooks = object(obj, "hooks", path, "hooks", &mut keys)?;
-        let (ptu, _) = array(&hooks, "PreToolUse", path, "hooks.PreToolUse", &mut keys)?;
+    pass(text, &mut record.hunks, path, |obj| {
+        let hooks = object(obj, "hooks", path, "hooks", keys)?;
+        let (ptu, _) = array(&hooks, "PreToolUse", path, "hooks.PreToolUse", keys)?;
         match claude_group(&ptu) {
             Some(g) if prop_string(&g, "matcher").as_deref() == Some(claude::MATCHER) => {}
             Some(g) => {
@@ -588,12 +594,7 @@ fn claude_install(text: Option<&str>, rules: &[String], path: &Path) -> Result<(
             }
         }
         Ok(())
-    })?;
-    record.created_keys = keys;
-    if created_file && !text.ends_with('\n') {
-        text.push('\n');
-    }
-    Ok((text, record))
+    })
 }
 
 /// One edit through the syntax tree, recorded as a [`Hunk`].
@@ -739,11 +740,16 @@ fn has_cursor_entry(arr: &CstArray) -> bool {
 }
 
 fn cursor_install(text: Option<&str>, path: &Path) -> Result<(String, FileRecord), Error> {
-    let created_file = text.is_none();
-    let mut text = text.unwrap_or(NEW_FILE).to_owned();
-    let mut record = FileRecord::default();
-    let mut keys = Vec::new();
-    pass(&mut text, &mut record.hunks, path, |obj| {
+    edit_settings(text, |text, record, keys| cursor_edits(text, record, keys, path))
+}
+
+fn cursor_edits(
+    text: &mut String,
+    record: &mut FileRecord,
+    keys: &mut Vec<String>,
+    path: &Path,
+) -> Result<(), Error> {
+    pass(text, &mut record.hunks, path, |obj| {
         if obj.get("version").is_none() {
             obj.append("version", CstInputValue::Number("1".into()));
             keys.push("version".to_owned());
@@ -751,15 +757,30 @@ fn cursor_install(text: Option<&str>, path: &Path) -> Result<(String, FileRecord
         Ok(())
     })?;
     for ev in cursor::EVENTS {
-        pass(&mut text, &mut record.hunks, path, |obj| {
-            let hooks = object(obj, "hooks", path, "hooks", &mut keys)?;
-            let (arr, _) = array(&hooks, ev, path, &format!("hooks.{ev}"), &mut keys)?;
+        pass(text, &mut record.hunks, path, |obj| {
+            let hooks = object(obj, "hooks", path, "hooks", keys)?;
+            let (arr, _) = array(&hooks, ev, path, &format!("hooks.{ev}"), keys)?;
             if !has_cursor_entry(&arr) {
                 arr.append(cursor_entry());
             }
             Ok(())
         })?;
     }
+    Ok(())
+}
+
+/// Runs `edits` on a settings file's text (an empty object when there is none) and
+/// returns the new text with the record of what was added: hunks, added values, and the
+/// keys tkx created. A file tkx creates ends with a newline.
+fn edit_settings(
+    text: Option<&str>,
+    edits: impl FnOnce(&mut String, &mut FileRecord, &mut Vec<String>) -> Result<(), Error>,
+) -> Result<(String, FileRecord), Error> {
+    let created_file = text.is_none();
+    let mut text = text.unwrap_or(NEW_FILE).to_owned();
+    let mut record = FileRecord::default();
+    let mut keys = Vec::new();
+    edits(&mut text, &mut record, &mut keys)?;
     record.created_keys = keys;
     if created_file && !text.ends_with('\n') {
         text.push('\n');
