@@ -173,15 +173,8 @@ fn at_a_terminal_secrets_are_hidden_and_the_rest_is_echoed() {
         eprintln!("skipped: stty is not available");
         return;
     }
-    let mut cmd = std::process::Command::new("sh");
-    cmd.args(["-c", "stty echo && exec \"$0\" init"])
-        .arg(tkx_path())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.root.join("home"))
-        .env("TKX_DIR", env.tkx_dir())
-        .env("NO_COLOR", "1")
-        .current_dir(env.project());
+    let mut cmd = env.process("sh");
+    cmd.args(["-c", "stty echo && exec \"$0\" init"]).arg(tkx_path()).env("NO_COLOR", "1");
     let mut p = match rexpect::session::spawn_command(cmd, Some(20_000)) {
         Ok(p) => p,
         Err(e) => {

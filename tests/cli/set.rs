@@ -296,13 +296,9 @@ fn crash_before_rename_leaves_the_old_file() {
     // crash in the middle of the write, and one that works for root too.
     let env = TestEnv::new();
     let (dotenv, old) = big_env(&env);
-    let out = std::process::Command::new("sh")
+    let out = env
+        .process("sh")
         .args(["-c", "ulimit -f 1000 && exec \"$0\" set OPENAI_PAT", tkx_path().to_str().unwrap()])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.root.join("home"))
-        .env("TKX_DIR", env.tkx_dir())
-        .current_dir(env.project())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -346,13 +342,9 @@ fn killing_tkx_at_any_moment_leaves_the_old_or_the_new_file() {
     let mut seen_new = 0;
     for i in 0..16u32 {
         let delay = full * i / 14;
-        let mut child = std::process::Command::new(tkx_path())
+        let mut child = env
+            .process(tkx_path())
             .args(["set", "OPENAI_PAT"])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", env.root.join("home"))
-            .env("TKX_DIR", env.tkx_dir())
-            .current_dir(env.project())
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -546,17 +538,8 @@ fn on_a_terminal(env: &TestEnv, args: &[&str]) -> Option<rexpect::session::PtySe
         eprintln!("skipped: stty is not available");
         return None;
     }
-    let mut cmd = std::process::Command::new("sh");
-    cmd.arg("-c")
-        .arg("stty echo && exec \"$0\" \"$@\"")
-        .arg(tkx_path())
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.root.join("home"))
-        .env("TKX_DIR", env.tkx_dir())
-        .env("TERM", "dumb")
-        .current_dir(env.project());
+    let mut cmd = env.process("sh");
+    cmd.arg("-c").arg("stty echo && exec \"$0\" \"$@\"").arg(tkx_path()).args(args).env("TERM", "dumb");
     match rexpect::session::spawn_command(cmd, Some(20_000)) {
         Ok(p) => Some(p),
         Err(e) => {

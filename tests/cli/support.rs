@@ -94,13 +94,20 @@ impl TestEnv {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("tkx"));
+        let mut cmd = self.process(assert_cmd::cargo::cargo_bin!("tkx"));
+        cmd.current_dir(dir).args(args);
+        Command::from_std(cmd)
+    }
+
+    /// `program` as a plain process (for a terminal, signals or a shell around tkx), in
+    /// the project directory with only PATH, HOME and TKX_DIR set.
+    pub fn process(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.root.join("home"))
             .env("TKX_DIR", self.tkx_dir())
-            .current_dir(dir)
-            .args(args);
+            .current_dir(self.project());
         cmd
     }
 }
