@@ -144,7 +144,7 @@ pub fn block(file: &IgnoreFile, env_names: &[String]) -> String {
     let mut lines = vec![START.to_owned()];
     if file.negation {
         lines.extend([".env", ".env.*"].map(str::to_owned));
-        for ex in crate::doctor::files::EXAMPLE_SUFFIXES {
+        for ex in crate::envfile::names::EXAMPLE_SUFFIXES {
             lines.push(format!("!.env.{ex}"));
         }
     } else {

@@ -179,8 +179,10 @@ impl Plan {
             return n.clone();
         }
         let repo = crate::git::Repo::discover(&self.project);
-        let (env, _) = crate::doctor::files::walk(&self.project, repo.as_ref());
-        let mut names: Vec<String> = env
+        let tree =
+            crate::envfile::names::walk(&self.project, |p| repo.as_ref().is_some_and(|r| r.is_ignored(p)));
+        let mut names: Vec<String> = tree
+            .env
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .filter(|n| super::paths::is_protected_name(n))

@@ -7,7 +7,7 @@
 //! the key names.
 
 use super::{Guard, walk};
-use crate::doctor::files::{is_env_name, is_example_name};
+use crate::envfile::names::{is_env_name, is_example_name};
 use std::path::{Component, Path, PathBuf};
 
 /// `path` with `.` and `..` resolved lexically (no file system access).

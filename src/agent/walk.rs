@@ -28,8 +28,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Directories no search of the user's env files needs to enter: other people's files.
-pub const SKIP_DIRS: &[&str] =
-    &[".git", "node_modules", ".venv", "venv", "__pycache__", "target", ".tox", ".mypy_cache"];
+pub use crate::envfile::names::SKIP_DIRS;
 
 /// Most entries a walk visits before giving up (and the caller denies, to be safe).
 const WALK_LIMIT: usize = 20_000;

@@ -62,7 +62,8 @@ fn gather(ctx: &Context) -> Result<Project, Error> {
     let cwd = ctx.layers.cwd.clone();
     let dir = res.as_ref().map_or_else(|| discover::project_dir(&cwd), |r| r.project_dir.clone());
     let repo = Repo::discover(&dir);
-    let (env, examples) = files::walk(&dir, repo.as_ref());
+    let crate::envfile::names::TreeFiles { env, examples } =
+        crate::envfile::names::walk(&dir, |p| repo.as_ref().is_some_and(|r| r.is_ignored(p)));
     let show = |p: &std::path::Path| discover::display_path(p, &cwd, &dir);
     let tree = |path: std::path::PathBuf| EnvFile { display: show(&path), path, scope: Scope::Tree };
     let mut env_files: Vec<EnvFile> = env.into_iter().map(tree).collect();

@@ -270,7 +270,7 @@ fn simulate(
         for e in rd.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if let Some(p) = name.strip_prefix(".env.") {
-                if crate::doctor::files::is_env_name(&name) && is_valid_key(p) {
+                if crate::envfile::names::is_env_name(&name) && is_valid_key(p) {
                     if !profiles.contains(&Some(p.to_owned())) {
                         profiles.push(Some(p.to_owned()));
                     }

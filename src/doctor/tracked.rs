@@ -1,8 +1,8 @@
 //! `tracked`: an env file in git's index or in HEAD has been (or is about to be)
 //! committed. Never fixed automatically: the keys are in the history and need rotating.
 
-use super::files::is_env_name;
 use super::{Check, Project};
+use crate::envfile::names::is_env_name;
 use crate::report::{Finding, Location, Severity};
 use std::collections::BTreeSet;
 use std::path::PathBuf;

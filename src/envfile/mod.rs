@@ -6,6 +6,7 @@
 pub mod edit;
 pub mod expand;
 pub mod lint;
+pub mod names;
 pub mod parse;
 pub mod quote;
 

@@ -196,7 +196,7 @@ impl Scanner {
     ) -> Vec<Finding> {
         let file_name = display.rsplit('/').next().unwrap_or(display);
         let mut findings = Vec::new();
-        if self.with_rules && crate::doctor::files::is_env_name(file_name) {
+        if self.with_rules && crate::envfile::names::is_env_name(file_name) {
             findings.push(Finding {
                 rule: "scan/env-file".into(),
                 severity: Severity::Error,
