@@ -18,7 +18,7 @@
 //! first-seen dates. This module reads and writes that one file and never prints.
 
 use crate::layers::Resolution;
-use crate::secret::{fingerprint, is_placeholder, is_secret_name};
+use crate::secret::fingerprint;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -71,10 +71,10 @@ pub fn today() -> Date {
     jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
 }
 
-/// Whether a key's value is worth tracking: a credential's name, and a value that is
-/// neither empty nor a placeholder.
+/// Whether a key's value is worth tracking (see
+/// [`crate::secret::classify::track_for_rotation`]).
 pub fn tracked(key: &str, value: &str) -> bool {
-    is_secret_name(key) && !value.is_empty() && !is_placeholder(value)
+    crate::secret::classify::track_for_rotation(key, value)
 }
 
 /// Whole days from `from` to `to` (negative when `from` is later).

@@ -4,7 +4,7 @@
 //! [`Guard`] knows what must not be read: every env file tkx would load (`.env`,
 //! `.env.<name>`, at any depth, in any letter case, through symlinks and `..`) and the
 //! private and user stores under `$TKX_DIR`; and which variables hold secrets (the
-//! resolved layers and [`crate::secret::is_secret_name`]). The host modules turn a
+//! resolved layers judged by [`crate::secret::classify`]). The host modules turn a
 //! host's payload into a question for the guard and its [`Decision`] into the host's
 //! answer: [`claude`] (Claude Code) and [`cursor`] (Cursor). [`shell`] splits a command
 //! line into simple commands and judges each; [`paths`] classifies paths and search
@@ -25,8 +25,7 @@ mod state;
 pub mod walk;
 
 use crate::layers::{self, discover};
-use crate::secret::is_secret_name;
-use crate::secret::providers::looks_like_real_key;
+use crate::secret::classify::hide_from_agents;
 use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::ffi::OsString;
@@ -38,19 +37,7 @@ pub const FILE_REASON: &str = "this file holds secrets; use `tkx env` to see whi
 /// What a denial tells the agent about the environment.
 pub const ENV_REASON: &str = "the environment holds secrets; use `tkx env` to see which keys exist (masked), `tkx exec -- CMD` to run with them; never print values";
 
-/// Whether an env-file statement holds a secret: a credential's name with a real value,
-/// or a value in a known provider's format under any name. `PORT`, `LOG_LEVEL` and
-/// `DEFAULT_MODEL` do not; neither do empty values and placeholders.
-pub fn is_secret_statement(key: &str, value: &crate::envfile::RawValue) -> bool {
-    match value {
-        crate::envfile::RawValue::Literal(v) => {
-            !v.is_empty()
-                && (looks_like_real_key(v) || (is_secret_name(key) && !crate::secret::is_placeholder(v)))
-        }
-        // A value built from other variables: judged by its name.
-        crate::envfile::RawValue::Template(_) => is_secret_name(key),
-    }
-}
+pub use crate::secret::classify::is_secret_statement;
 
 /// The guard's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -168,7 +155,7 @@ impl Guard {
                 let mut out = HashSet::new();
                 for (k, v) in &self.options.process {
                     if let (Some(k), Some(v)) = (k.to_str(), v.to_str()) {
-                        if !v.is_empty() && (is_secret_name(k) || looks_like_real_key(v)) {
+                        if hide_from_agents(k, v) {
                             out.insert(k.to_owned());
                         }
                     }
@@ -176,7 +163,7 @@ impl Guard {
                 if let Ok(res) = layers::resolve(&self.options) {
                     for (k, var) in &res.vars {
                         let v = var.winner.value.expose();
-                        if !v.is_empty() && (is_secret_name(k) || looks_like_real_key(v)) {
+                        if hide_from_agents(k, v) {
                             out.insert(k.clone());
                         }
                     }

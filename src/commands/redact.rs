@@ -6,16 +6,18 @@ use crate::error::Error;
 use crate::layers::{Layer, Resolution};
 use crate::redact::{Engine, Style};
 use crate::secret::Secret;
+use crate::secret::classify::mask_in_output;
 
-/// The engine for a resolution: every file-loaded value (the engine skips short ones
-/// and placeholders), plus the provider formats.
+/// The engine for a resolution: every file-loaded value the classifier masks in output
+/// (configuration such as `DEFAULT_MODEL=gpt-4o-mini` stays readable), plus the
+/// provider formats.
 pub fn engine(res: &Resolution, style: RedactStyle) -> Engine {
     let values: Vec<Secret> = res
         .vars
         .values()
-        .flat_map(|v| std::iter::once(&v.winner).chain(&v.shadowed))
-        .filter(|d| d.origin.layer != Layer::Process)
-        .map(|d| d.value.clone())
+        .flat_map(|v| v.definitions().map(move |d| (&v.key, d)))
+        .filter(|(key, d)| d.origin.layer != Layer::Process && mask_in_output(key, d.value.expose()))
+        .map(|(_, d)| d.value.clone())
         .collect();
     let style = match style {
         RedactStyle::Mask => Style::Mask,

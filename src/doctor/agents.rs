@@ -5,11 +5,12 @@
 //! `--fix` installs the guard; it never moves keys.
 
 use super::{Check, Project, Scope};
+use crate::agent::Host;
 use crate::agent::ignore_files::{AGENT_SIGNS, sign_in};
 use crate::agent::install::Plan;
-use crate::agent::{Host, is_secret_statement};
 use crate::error::Error;
 use crate::report::{Finding, Location, Severity};
+use crate::secret::classify::is_secret_statement;
 use std::path::PathBuf;
 
 /// The check.

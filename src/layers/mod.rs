@@ -91,6 +91,13 @@ pub struct Variable {
     pub shadowed: Vec<Definition>,
 }
 
+impl Variable {
+    /// Every definition, the winner first, then the shadowed ones in precedence order.
+    pub fn definitions(&self) -> impl Iterator<Item = &Definition> {
+        std::iter::once(&self.winner).chain(&self.shadowed)
+    }
+}
+
 /// What happened to one source file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {

@@ -3,6 +3,7 @@
 //! Values travel as [`Secret`], which cannot be displayed or serialized; everything
 //! that reaches a screen or a report is a [`Redacted`].
 
+pub mod classify;
 mod fingerprint;
 mod mask;
 mod names;
