@@ -9,7 +9,7 @@ use crate::agent::Host;
 use crate::agent::ignore_files::{AGENT_SIGNS, sign_in};
 use crate::agent::install::Plan;
 use crate::error::Error;
-use crate::report::{Finding, Location, Severity};
+use crate::report::Finding;
 use crate::secret::classify::is_secret_statement;
 use std::path::PathBuf;
 
@@ -125,15 +125,7 @@ impl Check for Agents {
                 "run `tkx agent install` (or `tkx doctor --fix`) so the agent cannot read env files, and `tkx move --secrets --private` to keep the keys outside the project",
             )
         };
-        vec![Finding {
-            rule: "doctor/agents".into(),
-            severity: Severity::Warning,
-            location: Some(Location { path: path.clone(), line: 0, column: 0 }),
-            message,
-            secret: None,
-            hint: Some(hint.into()),
-            commit: None,
-        }]
+        vec![Finding::warning("doctor/agents", message).at(path.clone(), 0, 0).hint(hint)]
     }
 
     fn fix(&self, project: &Project) -> Result<Vec<String>, Error> {

@@ -10,7 +10,7 @@
 //!   neither `.npmignore` (or, without it, `.gitignore`) excludes it.
 
 use super::{Check, Project, Scope};
-use crate::report::{Finding, Location, Severity};
+use crate::report::Finding;
 use std::path::{Path, PathBuf};
 
 /// The check.
@@ -36,15 +36,7 @@ impl Check for BuildContext {
 }
 
 fn finding(project: &Project, path: &Path, message: String, hint: &str) -> Finding {
-    Finding {
-        rule: "doctor/build-context".into(),
-        severity: Severity::Warning,
-        location: Some(Location { path: project.show(path), line: 0, column: 0 }),
-        message,
-        secret: None,
-        hint: Some(hint.into()),
-        commit: None,
-    }
+    Finding::warning("doctor/build-context", message).at(project.show(path), 0, 0).hint(hint)
 }
 
 /// Dockerfiles in the project directory and up to two levels below it.

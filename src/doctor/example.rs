@@ -25,15 +25,7 @@ fn finding(
     message: String,
     hint: &str,
 ) -> Finding {
-    Finding {
-        rule: rule.into(),
-        severity,
-        location,
-        message,
-        secret: None,
-        hint: Some(hint.to_owned()),
-        commit: None,
-    }
+    Finding::new(rule, severity, message).located(location).hint(hint.to_owned())
 }
 
 impl Check for Example {

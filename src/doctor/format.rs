@@ -4,7 +4,7 @@
 
 use super::{Check, Project, location_of};
 use crate::layers::Layer;
-use crate::report::{Finding, Severity};
+use crate::report::Finding;
 use crate::secret::is_placeholder;
 use crate::secret::providers::{provider_for_key, provider_for_value};
 
@@ -35,20 +35,20 @@ impl Check for Format {
                 }
                 _ => String::new(),
             };
-            out.push(Finding {
-                rule: "doctor/format".into(),
-                severity: Severity::Warning,
-                location: location_of(&def.origin),
-                message: format!(
-                    "{} does not look like {} key (those start with `{}`){looks}",
-                    var.key,
-                    a(provider.name),
-                    provider.prefixes.join("`, `")
-                ),
-                secret: Some(def.value.redacted()),
-                commit: None,
-                hint: Some("check that the right key was pasted into the right variable, in full".into()),
-            });
+            out.push(
+                Finding::warning(
+                    "doctor/format",
+                    format!(
+                        "{} does not look like {} key (those start with `{}`){looks}",
+                        var.key,
+                        a(provider.name),
+                        provider.prefixes.join("`, `")
+                    ),
+                )
+                .located(location_of(&def.origin))
+                .secret(def.value.redacted())
+                .hint("check that the right key was pasted into the right variable, in full"),
+            );
         }
         out
     }

@@ -3,7 +3,7 @@
 
 use super::{Check, Project, Scope};
 use crate::error::Error;
-use crate::report::{Finding, Location, Severity};
+use crate::report::Finding;
 
 /// The check.
 pub struct Gitignore;
@@ -29,17 +29,13 @@ impl Check for Gitignore {
     fn run(&self, project: &Project) -> Vec<Finding> {
         exposed(project)
             .into_iter()
-            .map(|f| Finding {
-                rule: "doctor/gitignore".into(),
-                severity: Severity::Error,
-                location: Some(Location { path: f.display.clone(), line: 0, column: 0 }),
-                message: "git does not ignore this env file: `git add .` would commit its keys".into(),
-                secret: None,
-                commit: None,
-                hint: Some(
-                    "add `.env`, `.env.*` and `!.env.example` to .gitignore, or run `tkx doctor --fix`"
-                        .into(),
-                ),
+            .map(|f| {
+                Finding::error(
+                    "doctor/gitignore",
+                    "git does not ignore this env file: `git add .` would commit its keys",
+                )
+                .at(f.display.clone(), 0, 0)
+                .hint("add `.env`, `.env.*` and `!.env.example` to .gitignore, or run `tkx doctor --fix`")
             })
             .collect()
     }

@@ -2,7 +2,7 @@
 
 use super::{Check, Project};
 use crate::hook::{self as hooks, Hook, State};
-use crate::report::{Finding, Location, Severity};
+use crate::report::Finding;
 
 /// The check.
 pub struct HookCheck;
@@ -23,14 +23,6 @@ impl Check for HookCheck {
                 "run `tkx hook install --chain` to keep that hook and add tkx after it",
             ),
         };
-        vec![Finding {
-            rule: "doctor/hook".into(),
-            severity: Severity::Warning,
-            location: Some(Location { path: project.show(&dir.join("pre-commit")), line: 0, column: 0 }),
-            message: what.into(),
-            secret: None,
-            hint: Some(hint.into()),
-            commit: None,
-        }]
+        vec![Finding::warning("doctor/hook", what).at(project.show(&dir.join("pre-commit")), 0, 0).hint(hint)]
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{Check, Project};
 use crate::error::Error;
-use crate::report::{Finding, Location, Severity};
+use crate::report::{Finding, Severity};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -82,18 +82,20 @@ impl Check for Permissions {
                     .map(|t| format!(" (through the symlink to {})", t.display()))
                     .unwrap_or_default();
                 let who = if l.mode & 0o007 != 0 { "group and others" } else { "its group" };
-                Finding {
-                    rule: if l.is_dir { "doctor/dir-permissions" } else { "doctor/permissions" }.into(),
-                    severity: if l.is_dir { Severity::Warning } else { Severity::Error },
-                    location: Some(Location { path: l.display, line: 0, column: 0 }),
-                    message: format!(
+                Finding::new(
+                    if l.is_dir { "doctor/dir-permissions" } else { "doctor/permissions" },
+                    if l.is_dir { Severity::Warning } else { Severity::Error },
+                    format!(
                         "mode {:04o} lets {who} read or write it{via}; it should be {:04o}",
                         l.mode, l.want
                     ),
-                    secret: None,
-                    commit: None,
-                    hint: Some(format!("chmod {:o} {}, or run `tkx doctor --fix`", l.want, l.path.display())),
-                }
+                )
+                .at(l.display, 0, 0)
+                .hint(format!(
+                    "chmod {:o} {}, or run `tkx doctor --fix`",
+                    l.want,
+                    l.path.display()
+                ))
             })
             .collect()
     }

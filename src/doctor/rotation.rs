@@ -6,7 +6,7 @@
 
 use super::{Check, Project, location_of};
 use crate::config::Config;
-use crate::report::{Finding, Location, Severity};
+use crate::report::Finding;
 use crate::rotation::{self, Ledger, days_between, tracked};
 use crate::secret::fingerprint;
 
@@ -28,15 +28,11 @@ impl Check for Rotation {
             Ok(l) => l,
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
                 let file = rotation::path(dir);
-                return vec![Finding {
-                    rule: "doctor/rotation".into(),
-                    severity: Severity::Warning,
-                    location: Some(Location { path: file.display().to_string(), line: 0, column: 0 }),
-                    message: "not valid JSON: key ages cannot be checked".into(),
-                    secret: None,
-                    hint: Some("fix the file, or move it aside to start a new record".into()),
-                    commit: None,
-                }];
+                return vec![
+                    Finding::warning("doctor/rotation", "not valid JSON: key ages cannot be checked")
+                        .at(file.display().to_string(), 0, 0)
+                        .hint("fix the file, or move it aside to start a new record"),
+                ];
             }
             Err(_) => return Vec::new(),
         };
@@ -52,21 +48,13 @@ impl Check for Rotation {
             if age <= i64::from(max) {
                 continue;
             }
-            out.push(Finding {
-                rule: "doctor/rotation".into(),
-                severity: Severity::Warning,
-                location: location_of(&var.winner.origin),
-                message: format!(
+            out.push(Finding::warning("doctor/rotation", format!(
                     "{} has had the same value for {age} days (first seen {first}); rotate keys at least every {max} days",
                     var.key
-                ),
-                secret: Some(var.winner.value.redacted()),
-                hint: Some(format!(
+                )).located(location_of(&var.winner.origin)).secret(var.winner.value.redacted()).hint(format!(
                     "create a new key at the provider, then `tkx rotate {}`; [rotation] max_age_days in .tkx.toml sets the limit (0 turns this check off)",
                     var.key
-                )),
-                commit: None,
-            });
+                )));
         }
         out
     }

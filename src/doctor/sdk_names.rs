@@ -4,7 +4,7 @@
 
 use super::{Check, Project, location_of};
 use crate::layers::Layer;
-use crate::report::{Finding, Severity};
+use crate::report::Finding;
 
 /// The check.
 pub struct SdkNames;
@@ -54,21 +54,13 @@ impl Check for SdkNames {
                 .chain(&var.shadowed)
                 .filter(|d| matches!(d.origin.layer, Layer::Project | Layer::Profile | Layer::File));
             for def in defs {
-                out.push(Finding {
-                    rule: "doctor/sdk-name".into(),
-                    severity: Severity::Note,
-                    location: location_of(&def.origin),
-                    message: format!(
+                out.push(Finding::note("doctor/sdk-name", format!(
                         "{} is a name SDKs read implicitly: any client created in the process picks the key up",
                         var.key
-                    ),
-                    secret: None,
-                    commit: None,
-                    hint: Some(format!(
+                    )).located(location_of(&def.origin)).hint(format!(
                         "prefer a project-specific name (e.g. {}) and pass it to the client explicitly",
                         var.key.replace("_API_KEY", "_PAT").replace("_API_TOKEN", "_PAT")
-                    )),
-                });
+                    )));
             }
         }
         out

@@ -2,7 +2,7 @@
 
 use super::{Check, Project};
 use crate::envfile;
-use crate::report::{Finding, Location, Severity};
+use crate::report::Finding;
 
 /// The check.
 pub struct Syntax;
@@ -37,15 +37,11 @@ impl Check for Syntax {
                         crate::error::FileProblem::InvalidUtf8 { line, column } => (line, column),
                         _ => (0, 0),
                     };
-                    out.push(Finding {
-                        rule: "envfile/unreadable".into(),
-                        severity: Severity::Error,
-                        location: Some(Location { path: f.display.clone(), line, column }),
-                        message: problem.to_string(),
-                        secret: None,
-                        commit: None,
-                        hint: None,
-                    });
+                    out.push(Finding::error("envfile/unreadable", problem.to_string()).at(
+                        f.display.clone(),
+                        line,
+                        column,
+                    ));
                 }
             }
         }

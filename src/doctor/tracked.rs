@@ -3,7 +3,7 @@
 
 use super::{Check, Project};
 use crate::envfile::names::is_env_name;
-use crate::report::{Finding, Location, Severity};
+use crate::report::Finding;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -28,17 +28,9 @@ impl Check for Tracked {
             .into_iter()
             .map(|rel| {
                 let shown = project.show(&repo.workdir().join(&rel));
-                Finding {
-                    rule: "doctor/tracked".into(),
-                    severity: Severity::Error,
-                    location: Some(Location { path: shown.clone(), line: 0, column: 0 }),
-                    message: "this env file is committed to git (it is in the index or in HEAD)".into(),
-                    secret: None,
-                    commit: None,
-                    hint: Some(format!(
+                Finding::error("doctor/tracked", "this env file is committed to git (it is in the index or in HEAD)").at(shown.clone(), 0, 0).hint(format!(
                         "run `git rm --cached {shown}` and commit, then rotate every key it held: they stay in the history"
-                    )),
-                }
+                    ))
             })
             .collect()
     }

@@ -8,7 +8,7 @@ pub mod discover;
 
 use crate::envfile::{self, expand::expand, lint::Lint, lint::LintAt};
 use crate::error::{Error, FileProblem};
-use crate::report::{Finding, Location, Severity};
+use crate::report::Finding;
 use crate::secret::Secret;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
@@ -203,13 +203,6 @@ impl Resolution {
                 _ => d.origin.to_string(),
             };
             let (wr, hr) = (w.value.redacted(), hidden.value.redacted());
-            let show = |r: &crate::secret::Redacted| {
-                if r.masked.is_empty() {
-                    "empty".to_owned()
-                } else {
-                    format!("{} {}", r.masked, r.fingerprint)
-                }
-            };
             let hint = if w.origin.layer == Layer::Process {
                 format!(
                     "unset {} in this shell (look for a stale export in your shell profile), or run with --override to let the files win",
@@ -223,22 +216,20 @@ impl Resolution {
                     from(hidden)
                 )
             };
-            out.push(Finding {
-                rule: "layers/shadowed".into(),
-                severity: Severity::Warning,
-                location: None,
-                message: format!(
-                    "{} from {} ({}) hides a different value from {} ({})",
-                    var.key,
-                    from(w),
-                    show(&wr),
-                    from(hidden),
-                    show(&hr)
-                ),
-                secret: None,
-                commit: None,
-                hint: Some(hint),
-            });
+            out.push(
+                Finding::warning(
+                    "layers/shadowed",
+                    format!(
+                        "{} from {} ({}) hides a different value from {} ({})",
+                        var.key,
+                        from(w),
+                        wr,
+                        from(hidden),
+                        hr
+                    ),
+                )
+                .hint(hint),
+            );
         }
         out
     }
@@ -301,15 +292,9 @@ pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
             {
                 let reason = problem.to_string();
                 findings.push(FileFinding {
-                    finding: Finding {
-                        rule: "envfile/unreadable".into(),
-                        severity: Severity::Warning,
-                        location: Some(Location { path: display.clone(), line: 0, column: 0 }),
-                        message: format!("{reason}; skipped"),
-                        secret: None,
-                        commit: None,
-                        hint: Some("fix its permissions (chmod 600) or remove it".to_owned()),
-                    },
+                    finding: Finding::warning("envfile/unreadable", format!("{reason}; skipped"))
+                        .at(display.clone(), 0, 0)
+                        .hint("fix its permissions (chmod 600) or remove it"),
                     on_load: true,
                 });
                 sources.push(Source { layer, path, display, status: Status::Skipped(reason) });

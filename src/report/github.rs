@@ -48,19 +48,10 @@ pub fn write_github(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Location;
 
     #[test]
     fn workflow_command_shape_and_escaping() {
-        let f = Finding {
-            rule: "doctor/gitignore".into(),
-            severity: Severity::Error,
-            location: Some(Location { path: "a,b:c/.env".into(), line: 3, column: 0 }),
-            message: "100% bad".into(),
-            secret: None,
-            commit: None,
-            hint: Some("fix it".into()),
-        };
+        let f = Finding::error("doctor/gitignore", "100% bad").at("a,b:c/.env", 3, 0).hint("fix it");
         let mut out = Vec::new();
         write_github(&mut out, &[f]).unwrap();
         assert_eq!(

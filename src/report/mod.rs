@@ -73,6 +73,66 @@ pub struct Finding {
     pub commit: Option<CommitRef>,
 }
 
+impl Finding {
+    /// A finding of `rule` with `message`, nowhere in particular, with no hint yet.
+    pub fn new(rule: impl Into<RuleId>, severity: Severity, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: rule.into(),
+            severity,
+            location: None,
+            message: message.into(),
+            secret: None,
+            hint: None,
+            commit: None,
+        }
+    }
+
+    /// An error (see [`Finding::new`]).
+    pub fn error(rule: impl Into<RuleId>, message: impl Into<String>) -> Finding {
+        Finding::new(rule, Severity::Error, message)
+    }
+
+    /// A warning (see [`Finding::new`]).
+    pub fn warning(rule: impl Into<RuleId>, message: impl Into<String>) -> Finding {
+        Finding::new(rule, Severity::Warning, message)
+    }
+
+    /// A note (see [`Finding::new`]).
+    pub fn note(rule: impl Into<RuleId>, message: impl Into<String>) -> Finding {
+        Finding::new(rule, Severity::Note, message)
+    }
+
+    /// Places it at `path:line:column` (0 for a whole file or line).
+    pub fn at(mut self, path: impl Into<String>, line: usize, column: usize) -> Finding {
+        self.location = Some(Location { path: path.into(), line, column });
+        self
+    }
+
+    /// Places it at `location`, if any.
+    pub fn located(mut self, location: Option<Location>) -> Finding {
+        self.location = location;
+        self
+    }
+
+    /// Adds how to fix it.
+    pub fn hint(mut self, hint: impl Into<String>) -> Finding {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds the secret involved, masked and fingerprinted.
+    pub fn secret(mut self, secret: Redacted) -> Finding {
+        self.secret = Some(secret);
+        self
+    }
+
+    /// Adds the commit it was found in.
+    pub fn commit(mut self, commit: CommitRef) -> Finding {
+        self.commit = Some(commit);
+        self
+    }
+}
+
 /// A commit a finding was found in.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CommitRef {

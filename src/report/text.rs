@@ -122,19 +122,13 @@ pub fn write_text(w: &mut dyn Write, findings: &[Finding], painter: Painter) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Location;
 
     #[test]
     fn text_line_shape() {
-        let f = Finding {
-            rule: "envfile/duplicate-key".into(),
-            severity: Severity::Warning,
-            location: Some(Location { path: ".env".into(), line: 3, column: 1 }),
-            message: "A is already set on line 1; this later value wins".into(),
-            secret: None,
-            commit: None,
-            hint: Some("remove one".into()),
-        };
+        let f =
+            Finding::warning("envfile/duplicate-key", "A is already set on line 1; this later value wins")
+                .at(".env", 3, 1)
+                .hint("remove one");
         let mut out = Vec::new();
         write_finding(&mut out, &f, Painter::new(false)).unwrap();
         assert_eq!(

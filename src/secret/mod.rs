@@ -64,9 +64,28 @@ pub struct Redacted {
     pub fingerprint: String,
 }
 
+impl fmt::Display for Redacted {
+    /// `mask fingerprint`, or `empty` for an empty value: the one way a value is named
+    /// in a message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.masked.is_empty() {
+            f.write_str("empty")
+        } else {
+            write!(f, "{} {}", self.masked, self.fingerprint)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redacted_display_is_mask_and_fingerprint_or_empty() {
+        let r = Secret::new("sk-proj-abcdefghijklmnop").redacted();
+        assert_eq!(r.to_string(), format!("{} {}", r.masked, r.fingerprint));
+        assert_eq!(Secret::new("").redacted().to_string(), "empty");
+    }
 
     #[test]
     fn debug_never_shows_the_value() {
