@@ -153,7 +153,7 @@ impl Guard {
         self.secrets
             .get_or_init(|| {
                 let mut out = HashSet::new();
-                for (k, v) in &self.options.process {
+                for (k, v) in self.options.process.iter() {
                     if let (Some(k), Some(v)) = (k.to_str(), v.to_str()) {
                         if hide_from_agents(k, v) {
                             out.insert(k.to_owned());
@@ -214,11 +214,11 @@ pub(crate) mod testing {
             let opts = layers::Options {
                 cwd: self.project(),
                 tkx_dir: Some(self.root.join("tkx")),
-                process: vec![
+                process: crate::layers::ProcessEnv::new(vec![
                     ("HOME".into(), self.root.join("home").into_os_string()),
                     ("PATH".into(), "/usr/bin".into()),
                     ("GITHUB_TOKEN".into(), "ghp_abcdefghijklmnopqrstuvwxyz0123456789".into()),
-                ],
+                ]),
                 ..layers::Options::default()
             };
             Guard::new(&self.project(), &opts)

@@ -29,7 +29,7 @@ fn rows(res: &Resolution, all: bool) -> Vec<Row> {
         })
         .collect();
     if all {
-        for (k, v) in &res.process {
+        for (k, v) in res.process.iter() {
             let Some(k) = k.to_str() else { continue };
             map.entry(k.to_owned()).or_insert_with(|| Row {
                 key: k.to_owned(),

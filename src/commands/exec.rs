@@ -2,14 +2,10 @@
 
 use super::Context;
 use crate::cli::ExecArgs;
-use crate::error::{Error, MAX_ENV_STRING};
+use crate::error::Error;
 use crate::example;
 use crate::exec::{self, Launch};
 use crate::layers::{Resolution, Status};
-use std::ffi::OsString;
-
-/// The variables `--pure` keeps from the process environment.
-const PURE_KEEP: &[&str] = &["PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "LANG", "TZ", "TMPDIR"];
 
 /// Runs `tkx exec`. Every failure before the child starts exits 125.
 pub fn run(ctx: &mut Context, args: &ExecArgs) -> Result<u8, Error> {
@@ -31,7 +27,7 @@ fn wants_redaction(ctx: &Context, args: &ExecArgs, res: &Resolution) -> Result<b
     if args.redact {
         return Ok(true);
     }
-    let env = ctx.layers.process.iter().find(|(k, _)| k == "TKX_REDACT").map(|(_, v)| v.to_string_lossy());
+    let env = ctx.layers.process.get("TKX_REDACT").map(|v| v.to_string_lossy());
     if let Some(v) = env {
         return Ok(!matches!(v.as_ref(), "" | "0" | "false" | "no" | "off"));
     }
@@ -67,30 +63,7 @@ fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<(Launch, Option<crate::
         }
     }
 
-    let mut env: Vec<(OsString, OsString)> = if args.pure {
-        res.process
-            .iter()
-            .filter(|(k, _)| k.to_str().is_some_and(|k| PURE_KEEP.contains(&k) || k.starts_with("LC_")))
-            .cloned()
-            .collect()
-    } else {
-        res.process.clone()
-    };
-    for var in res.vars.values() {
-        if !args.only.is_empty() && !args.only.contains(&var.key) {
-            continue;
-        }
-        let bytes = var.key.len() + 1 + var.winner.value.expose().len() + 1;
-        if bytes > MAX_ENV_STRING {
-            return Err(Error::ValueTooLong { key: var.key.clone(), bytes: bytes - 1 });
-        }
-        let key = OsString::from(&var.key);
-        let value = OsString::from(var.winner.value.expose());
-        match env.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => env.push((key, value)),
-        }
-    }
+    let env = crate::layers::child_env(&res, crate::layers::ChildPlan { pure: args.pure, only: &args.only })?;
     let mut command = args.command.iter().cloned();
     let program = command.next().ok_or_else(|| Error::usage("no command given", None))?;
     // `-C DIR` means "as if started in DIR", for the child too (like `git -C`, `make -C`).

@@ -97,7 +97,7 @@ impl<'a, 'io> Context<'a, 'io> {
                 no_user: cli.no_user,
                 override_env: cli.override_env,
                 tkx_dir,
-                process,
+                process: layers::ProcessEnv::new(process),
             },
             changed_dir: cli.directory.is_some(),
         })

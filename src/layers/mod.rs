@@ -4,7 +4,12 @@
 //! `.env` (or the explicit `--file`s instead of the last two). The policy lives here
 //! and nowhere else. This module reads files through `envfile` but never prints.
 
+pub mod child;
 pub mod discover;
+pub mod process;
+
+pub use child::{ChildPlan, child_env};
+pub use process::ProcessEnv;
 
 use crate::envfile::{self, expand::expand, lint::Lint, lint::LintAt};
 use crate::error::{Error, FileProblem};
@@ -12,7 +17,6 @@ use crate::report::Finding;
 use crate::secret::Secret;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
-use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -148,7 +152,7 @@ pub struct Options {
     /// `$TKX_DIR`, if known.
     pub tkx_dir: Option<PathBuf>,
     /// The process environment, as inherited.
-    pub process: Vec<(OsString, OsString)>,
+    pub process: ProcessEnv,
 }
 
 /// The resolved environment.
@@ -165,7 +169,7 @@ pub struct Resolution {
     /// Whether files win over the process environment.
     pub override_env: bool,
     /// The process environment as inherited.
-    pub process: Vec<(OsString, OsString)>,
+    pub process: ProcessEnv,
 }
 
 impl Resolution {
@@ -174,15 +178,12 @@ impl Resolution {
         if let Some(v) = self.vars.get(key) {
             return Some(v.winner.value.clone());
         }
-        self.process
-            .iter()
-            .find(|(k, _)| k.to_str() == Some(key))
-            .map(|(_, v)| Secret::new(v.to_string_lossy()))
+        self.process.get(key).map(|v| Secret::new(v.to_string_lossy()))
     }
 
     /// Whether the process environment defines `key`.
     pub fn in_process(&self, key: &str) -> bool {
-        self.process.iter().any(|(k, _)| k.to_str() == Some(key))
+        self.process.contains(key)
     }
 
     /// One warning per key whose winning value hides a *different* value from another
@@ -268,10 +269,10 @@ pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
         }
     }
 
-    let process: HashMap<String, String> = opts
+    let process: HashMap<&str, String> = opts
         .process
         .iter()
-        .filter_map(|(k, v)| Some((k.to_str()?.to_owned(), v.to_string_lossy().into_owned())))
+        .filter_map(|(k, v)| Some((k.to_str()?, v.to_string_lossy().into_owned())))
         .collect();
 
     let mut sources = Vec::new();
@@ -366,7 +367,7 @@ pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
 
     let mut vars = BTreeMap::new();
     for (key, Defs { first, mut rest }) in defs {
-        let from_process = process.get(&key).map(|v| Definition {
+        let from_process = process.get(key.as_str()).map(|v| Definition {
             origin: Origin { layer: Layer::Process, path: None, line: 0 },
             value: Secret::new(v.clone()),
         });
