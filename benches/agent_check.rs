@@ -155,7 +155,7 @@ fn main() {
     let opts = tkx::layers::Options {
         cwd: p.clone(),
         tkx_dir: Some(tkx_dir.clone()),
-        process: vec![("HOME".into(), tmp.clone().into_os_string())],
+        process: tkx::layers::ProcessEnv::new(vec![("HOME".into(), tmp.clone().into_os_string())]),
         ..tkx::layers::Options::default()
     };
     for (host, name, payload) in payloads(&p) {
