@@ -1,6 +1,6 @@
 //! `tkx doctor`: gather the project, run every check, fix the safe ones, report.
 //!
-//! [`gather`] and [`report`] are also what `tkx init` ends with, so both commands
+//! [`gather`] and [`report`](fn@report) are also what `tkx init` ends with, so both commands
 //! judge and show a project the same way.
 
 use super::Context;

@@ -1,7 +1,7 @@
 //! Writing a key safely: which file, the guarded atomic edit, the checks after it.
 //!
 //! [`dest`] decides *where* a key goes (the project's `.env`, an explicit `--file`,
-//! the user file `$TKX_DIR/.env`, the project's private store); [`write`] reads that
+//! the user file `$TKX_DIR/.env`, the project's private store); [`mod@write`] reads that
 //! file, refusing what tkx must not edit, and replaces it atomically with mode 0600;
 //! [`checks`] says what is worth knowing afterwards (git would commit the file,
 //! another layer wins, duplicates or malformed lines were left), as [`Finding`]s.
