@@ -133,3 +133,45 @@ pub fn old_value_left(opts: &layers::Options, dest: &Dest, key: &str, old: &Secr
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn dest(dir: &Path) -> Dest {
+        Dest { path: dir.join(".env"), display: ".env".into(), layer: Layer::Project }
+    }
+
+    #[test]
+    fn duplicates_and_malformed_lines_are_named() {
+        let d = dest(Path::new("/p"));
+        let edited = edit::set("K=1\nK=2\nK=3\n", "K", "v").unwrap();
+        let f = duplicates(&d, "K", &edited);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].message, "K was defined 3 times; kept line 1 and removed lines 2, 3");
+        assert!(duplicates(&d, "K", &edit::set("K=1\n", "K", "v").unwrap()).is_empty());
+        let m = malformed(&d, "K", &[4]);
+        assert_eq!((&*m[0].rule, m[0].location.as_ref().map(|l| l.line)), ("set/malformed", Some(4)));
+    }
+
+    #[test]
+    fn a_process_value_that_wins_is_reported_with_its_own_hint() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().canonicalize().unwrap();
+        std::fs::write(dir.join(".env"), "K=mine\n").unwrap();
+        let opts = layers::Options {
+            cwd: dir.clone(),
+            process: vec![("K".into(), "theirs".into())],
+            ..Default::default()
+        };
+        let f = shadowing(&opts, &dest(&dir), "K", &Secret::new("mine"));
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.starts_with("K is also set in the process environment"), "{}", f[0].message);
+        assert!(f[0].hint.as_deref().unwrap_or("").contains("--override"));
+        let same = layers::Options { process: vec![("K".into(), "mine".into())], ..opts.clone() };
+        assert!(shadowing(&same, &dest(&dir), "K", &Secret::new("mine")).is_empty());
+        let old = old_value_left(&opts, &dest(&dir), "OTHER", &Secret::new("mine"));
+        assert_eq!(old.len(), 1, "K in .env still holds OTHER's old value");
+    }
+}

@@ -82,3 +82,70 @@ impl Dest {
         res.definitions(key).find(|d| self.holds(&d.origin))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(cwd: &Path, files: &[&str], tkx_dir: Option<&Path>) -> layers::Options {
+        layers::Options {
+            cwd: cwd.to_path_buf(),
+            files: files.iter().map(PathBuf::from).collect(),
+            tkx_dir: tkx_dir.map(Path::to_path_buf),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn each_target_names_its_file_and_layer() {
+        let t = tempfile::tempdir().unwrap();
+        let (cwd, tkx) = (t.path().join("p"), t.path().join("tkx"));
+        let d = destination(&opts(&cwd, &[], Some(&tkx)), Target::Project).unwrap();
+        assert_eq!((d.path, d.display.as_str(), d.layer), (cwd.join(".env"), ".env", Layer::Project));
+        let d = destination(&opts(&cwd, &[], Some(&tkx)), Target::User).unwrap();
+        assert_eq!((d.path, d.layer), (tkx.join(".env"), Layer::User));
+        let d = destination(&opts(&cwd, &[], Some(&tkx)), Target::Private).unwrap();
+        assert_eq!((d.path, d.layer), (discover::private_store(&tkx, &cwd), Layer::Private));
+        let d = destination(&opts(&cwd, &["conf/a.env", "b.env"], None), Target::Project).unwrap();
+        assert_eq!(
+            (d.path, d.display.as_str(), d.layer),
+            (cwd.join("conf/a.env"), "conf/a.env", Layer::File)
+        );
+    }
+
+    #[test]
+    fn contradictions_and_a_missing_tkx_dir_are_refused() {
+        let cwd = Path::new("/nonexistent/p");
+        let e = destination(&opts(cwd, &["a.env"], None), Target::User).unwrap_err();
+        assert_eq!(e.to_string(), "--file and --user/--private name different files");
+        let e = destination(&opts(cwd, &[], None), Target::Private).unwrap_err();
+        assert!(e.to_string().starts_with("there is no $TKX_DIR"), "{e}");
+    }
+
+    #[test]
+    fn definitions_are_traced_back_to_their_file() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().canonicalize().unwrap();
+        std::fs::write(
+            dir.join(".env"),
+            "K=1
+K=2
+",
+        )
+        .unwrap();
+        let mut o = opts(&dir, &[], None);
+        o.process = vec![("K".into(), "p".into()), ("ONLY".into(), "x".into())];
+        let res = layers::resolve(&o).unwrap();
+        let d = destination(&o, Target::Project).unwrap();
+        let w = res.winner("K").unwrap();
+        assert_eq!((w.origin.describe(), w.value.expose()), ("the process environment".into(), "p"));
+        assert_eq!(d.definition(&res, "K").map(|d| (d.origin.line, d.value.expose())), Some((2, "2")));
+        assert_eq!(res.definitions("K").count(), 3, "the process, line 2, line 1");
+        let file_def = res.definitions("K").find(|d| d.origin.layer != Layer::Process).unwrap();
+        assert_eq!(Dest::behind(&res, &file_def.origin).unwrap().path, dir.join(".env"));
+        assert!(d.holds(&file_def.origin) && !d.holds(&w.origin));
+        assert_eq!(res.definitions("ONLY").count(), 0);
+        assert_eq!(res.winner("ONLY").map(|d| d.origin.layer), Some(Layer::Process));
+        assert_eq!(res.process_value("ONLY").as_deref(), Some("x"));
+    }
+}

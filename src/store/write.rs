@@ -200,3 +200,76 @@ impl Current {
 pub fn edit_error(e: edit::EditError) -> Error {
     Error::usage(e.to_string(), None)
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn dest(path: PathBuf) -> Dest {
+        Dest { display: "shown.env".into(), path, layer: Layer::Project }
+    }
+
+    fn rules(notes: &[Finding]) -> Vec<&str> {
+        notes.iter().map(|f| &*f.rule).collect()
+    }
+
+    #[test]
+    fn a_new_file_is_created_private() {
+        let t = tempfile::tempdir().unwrap();
+        let d = dest(t.path().join(".env"));
+        let cur = Current::read(&d).unwrap();
+        assert!(!cur.exists && cur.text.is_empty());
+        let (edited, notes) = cur.set(&d, "K", &Secret::new("v")).unwrap();
+        assert_eq!(edited.change, edit::Change::Appended { line: 1 });
+        assert!(notes.is_empty());
+        assert_eq!(fs::read_to_string(&d.path).unwrap(), "K=v\n");
+        assert_eq!(fs::metadata(&d.path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    #[test]
+    fn a_loose_mode_is_tightened_and_reported() {
+        let t = tempfile::tempdir().unwrap();
+        let d = dest(t.path().join(".env"));
+        fs::write(&d.path, "A=1\n").unwrap();
+        fs::set_permissions(&d.path, fs::Permissions::from_mode(0o644)).unwrap();
+        let notes = Current::read(&d).unwrap().write(&d, "A=2\n").unwrap();
+        assert_eq!(rules(&notes), ["set/permissions"]);
+        assert_eq!(fs::metadata(&d.path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(fs::read_to_string(&d.path).unwrap(), "A=2\n");
+    }
+
+    #[test]
+    fn a_symlink_is_written_through_and_kept() {
+        let t = tempfile::tempdir().unwrap();
+        let real = t.path().join("real.env");
+        fs::write(&real, "A=1\n").unwrap();
+        fs::set_permissions(&real, fs::Permissions::from_mode(0o600)).unwrap();
+        let d = dest(t.path().join(".env"));
+        std::os::unix::fs::symlink(&real, &d.path).unwrap();
+        let notes = Current::read(&d).unwrap().write(&d, "A=2\n").unwrap();
+        assert_eq!(rules(&notes), ["set/symlink"]);
+        assert!(fs::symlink_metadata(&d.path).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "A=2\n");
+    }
+
+    #[test]
+    fn what_tkx_must_not_edit_is_refused_before_anything_is_asked() {
+        let t = tempfile::tempdir().unwrap();
+        let refuse =
+            |path: PathBuf| Current::read(&dest(path)).err().map(|e| e.to_string()).unwrap_or_default();
+        let dangling = t.path().join("dangling.env");
+        std::os::unix::fs::symlink(t.path().join("gone"), &dangling).unwrap();
+        assert!(refuse(dangling).contains("is a symlink to"));
+        fs::create_dir(t.path().join("dir.env")).unwrap();
+        assert!(matches!(
+            Current::read(&dest(t.path().join("dir.env"))),
+            Err(Error::File { problem: FileProblem::IsDirectory, .. })
+        ));
+        assert_eq!(
+            refuse(PathBuf::from("/dev/null")),
+            "shown.env is not a regular file: tkx edits only files"
+        );
+        assert!(refuse(t.path().join("no/such/dir/.env")).contains("does not exist"));
+    }
+}
