@@ -9,7 +9,6 @@
 use super::Context;
 use super::dialogue::{self, cancelled, is_end, say, warn_all};
 use crate::cli::{Format, InitArgs};
-use crate::envfile;
 use crate::error::{Error, MAX_ENV_STRING};
 use crate::layers;
 use crate::prompt::{Prompt, Terminal};
@@ -50,12 +49,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &InitArgs, prompt: &mut dyn Prom
         ));
     }
     if cur.exists && args.force {
-        let old_keys: Vec<String> = envfile::parse(&cur.text)
-            .entries
-            .into_iter()
-            .map(|e| e.key)
-            .filter(|k| !example.declared.iter().any(|d| &d.key == k))
-            .collect();
+        let old_keys = example.undeclared(&cur.text);
         if !old_keys.is_empty() {
             ctx.warn(&finding(
                 "init/dropped",

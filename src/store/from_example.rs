@@ -50,6 +50,16 @@ impl Example {
         }
         Ok(Example { text, shown, declared })
     }
+
+    /// The keys `text` defines that the example does not declare, in file order.
+    pub fn undeclared(&self, text: &str) -> Vec<String> {
+        envfile::parse(text)
+            .entries
+            .into_iter()
+            .map(|e| e.key)
+            .filter(|k| !self.declared.iter().any(|d| &d.key == k))
+            .collect()
+    }
 }
 
 /// What to do with one key of the example.
