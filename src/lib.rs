@@ -27,6 +27,7 @@ pub mod report;
 pub mod rotation;
 pub mod scan;
 pub mod secret;
+pub mod store;
 
 use cli::{Cli, Command};
 pub use error::Error;
@@ -63,10 +64,10 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<u8, Error> {
         Command::Diff(args) => commands::diff::run(&mut ctx, args),
         Command::Scan(args) => commands::scan::run(&mut ctx, args),
         Command::Hook(cmd) => commands::hook::run(&mut ctx, cmd),
-        Command::Set(args) => commands::set::set(&mut ctx, args),
-        Command::Unset(args) => commands::set::unset(&mut ctx, args),
-        Command::Init(args) => commands::set::init(&mut ctx, args),
-        Command::Rotate(args) => commands::set::rotate(&mut ctx, args),
+        Command::Set(args) => commands::set::run(&mut ctx, args),
+        Command::Unset(args) => commands::unset::run(&mut ctx, args),
+        Command::Init(args) => commands::init::run(&mut ctx, args),
+        Command::Rotate(args) => commands::rotate::run(&mut ctx, args),
         Command::Redact(args) => commands::redact::run(&mut ctx, args),
         Command::Move(args) => commands::move_keys::run(&mut ctx, args),
         Command::Agent(cmd) => commands::agent::run(&mut ctx, cmd),

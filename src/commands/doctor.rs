@@ -1,4 +1,7 @@
 //! `tkx doctor`: gather the project, run every check, fix the safe ones, report.
+//!
+//! [`gather`] and [`report`](fn@report) are also what `tkx init` ends with, so both commands
+//! judge and show a project the same way.
 
 use super::Context;
 use crate::cli::{DoctorArgs, Format};
@@ -10,22 +13,29 @@ use crate::report::{self, Finding, Location, Severity, Summary};
 
 /// Runs `tkx doctor`.
 pub fn run(ctx: &mut Context, args: &DoctorArgs) -> Result<u8, Error> {
-    let mut project = gather(ctx)?;
+    let mut project = gather(&ctx.layers)?;
     if args.fix {
         for line in doctor::fix(&project)? {
             if !ctx.quiet {
                 let _ = writeln!(ctx.io.err, "tkx: fixed: {line}");
             }
         }
-        project = gather(ctx)?;
+        project = gather(&ctx.layers)?;
     }
-    let mut findings = doctor::check(&project);
+    report(ctx, &project, args.format, args.strict)
+}
+
+/// Runs every check on `project` and writes the findings to stdout in `format`;
+/// returns the exit code: 1 on an error (or, when `strict`, a warning), else 0. This is
+/// `tkx doctor` without `--fix`, for any command that ends with its report (`tkx init`).
+pub fn report(ctx: &mut Context, project: &Project, format: Format, strict: bool) -> Result<u8, Error> {
+    let mut findings = doctor::check(project);
     if let Some(res) = &project.res {
         findings.extend(res.shadow_warnings());
         report::sort(&mut findings);
     }
     let out = &mut *ctx.io.out;
-    match args.format {
+    match format {
         Format::Text => report::write_text(out, &findings, ctx.out_paint),
         Format::Json => report::write_json(out, &findings),
         Format::Sarif => report::write_sarif(out, &findings),
@@ -33,13 +43,13 @@ pub fn run(ctx: &mut Context, args: &DoctorArgs) -> Result<u8, Error> {
     }
     .map_err(Error::Output)?;
     let summary = Summary::of(&findings);
-    Ok(u8::from(summary.errors > 0 || (args.strict && summary.warnings > 0)))
+    Ok(u8::from(summary.errors > 0 || (strict && summary.warnings > 0)))
 }
 
 /// Everything the checks need: the resolved layers (or why they could not be loaded),
 /// the git work tree, and every env and example file in the project tree.
-fn gather(ctx: &Context) -> Result<Project, Error> {
-    let (res, load_error) = match layers::resolve(&ctx.layers) {
+pub fn gather(opts: &layers::Options) -> Result<Project, Error> {
+    let (res, load_error) = match layers::resolve(opts) {
         Ok(res) => (Some(res), None),
         Err(Error::File { path, problem }) => {
             let (line, column) = match problem {
@@ -59,7 +69,7 @@ fn gather(ctx: &Context) -> Result<Project, Error> {
         }
         Err(e) => return Err(e),
     };
-    let cwd = ctx.layers.cwd.clone();
+    let cwd = opts.cwd.clone();
     let dir = res.as_ref().map_or_else(|| discover::project_dir(&cwd), |r| r.project_dir.clone());
     let repo = Repo::discover(&dir);
     let crate::envfile::names::TreeFiles { env, examples } =
@@ -67,7 +77,7 @@ fn gather(ctx: &Context) -> Result<Project, Error> {
     let show = |p: &std::path::Path| discover::display_path(p, &cwd, &dir);
     let tree = |path: std::path::PathBuf| EnvFile { display: show(&path), path, scope: Scope::Tree };
     let mut env_files: Vec<EnvFile> = env.into_iter().map(tree).collect();
-    env_files.extend(files::stores(ctx.layers.tkx_dir.as_deref(), &dir));
+    env_files.extend(files::stores(opts.tkx_dir.as_deref(), &dir));
     Ok(Project {
         examples: examples.into_iter().map(tree).collect(),
         cwd,
@@ -76,6 +86,6 @@ fn gather(ctx: &Context) -> Result<Project, Error> {
         load_error,
         repo,
         env_files,
-        tkx_dir: ctx.layers.tkx_dir.clone(),
+        tkx_dir: opts.tkx_dir.clone(),
     })
 }

@@ -3,16 +3,20 @@
 
 pub mod agent;
 pub mod completions;
+pub mod dialogue;
 pub mod diff;
 pub mod doctor;
 pub mod env;
 pub mod exec;
 pub mod get;
 pub mod hook;
+pub mod init;
 pub mod move_keys;
 pub mod redact;
+pub mod rotate;
 pub mod scan;
 pub mod set;
+pub mod unset;
 
 use crate::Io;
 use crate::cli::{Cli, ColorChoice};

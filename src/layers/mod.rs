@@ -74,6 +74,16 @@ impl fmt::Display for Origin {
     }
 }
 
+impl Origin {
+    /// Where the definition is, for messages: `path:line`, or "the process environment".
+    pub fn describe(&self) -> String {
+        match self.layer {
+            Layer::Process => "the process environment".to_owned(),
+            _ => self.to_string(),
+        }
+    }
+}
+
 /// One definition of a key.
 #[derive(Clone, Debug)]
 pub struct Definition {
@@ -96,7 +106,8 @@ pub struct Variable {
 }
 
 impl Variable {
-    /// Every definition, the winner first, then the shadowed ones in precedence order.
+    /// Every definition of the key, the winner first, then the shadowed ones in
+    /// precedence order.
     pub fn definitions(&self) -> impl Iterator<Item = &Definition> {
         std::iter::once(&self.winner).chain(&self.shadowed)
     }
@@ -184,6 +195,28 @@ impl Resolution {
     /// Whether the process environment defines `key`.
     pub fn in_process(&self, key: &str) -> bool {
         self.process.contains(key)
+    }
+
+    /// Every definition of `key` that a file takes part in, winner first (a process
+    /// value that wins over a file included); nothing for a key only the process
+    /// environment defines.
+    pub fn definitions(&self, key: &str) -> impl Iterator<Item = &Definition> {
+        self.vars.get(key).into_iter().flat_map(Variable::definitions)
+    }
+
+    /// The definition that wins for `key`, the process environment included.
+    pub fn winner(&self, key: &str) -> Option<Definition> {
+        if let Some(v) = self.vars.get(key) {
+            return Some(v.winner.clone());
+        }
+        self.get(key)
+            .map(|value| Definition { origin: Origin { layer: Layer::Process, path: None, line: 0 }, value })
+    }
+
+    /// The value the process environment gives `key`, as inherited (lossily decoded),
+    /// whatever the files say.
+    pub fn process_value(&self, key: &str) -> Option<String> {
+        self.process.get(key).map(|v| v.to_string_lossy().into_owned())
     }
 
     /// One warning per key whose winning value hides a *different* value from another

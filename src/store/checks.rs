@@ -1,0 +1,180 @@
+//! What is worth knowing after a write: git would commit the file, another layer
+//! wins over it, duplicates were removed, malformed lines were left, an old value
+//! lives on elsewhere.
+//!
+//! Each check returns [`Finding`]s and nothing else: a check never fails the write
+//! that already happened, so the layers are resolved quietly and a problem loading
+//! them means "nothing to say".
+
+use super::{Dest, finding, lines_word};
+use crate::envfile::edit;
+use crate::git::Repo;
+use crate::layers::{self, Layer};
+use crate::report::{Finding, Location, Severity};
+use crate::secret::Secret;
+
+/// A warning when git would commit the file: not ignored, or already tracked. `key`
+/// names what would be published (`None`: "its keys").
+pub fn git_exposure(dest: &Dest, key: Option<&str>) -> Vec<Finding> {
+    let Some(dir) = dest.path.parent() else { return Vec::new() };
+    let Some(repo) = Repo::discover(dir) else { return Vec::new() };
+    let Some(rel) = repo.relative(&dest.path) else { return Vec::new() };
+    let at = Some(Location { path: dest.display.clone(), line: 0, column: 0 });
+    let what = key.map_or_else(|| "its keys".to_owned(), |k| k.to_owned());
+    if repo.is_tracked(&rel) {
+        return vec![finding(
+            "set/tracked",
+            Severity::Error,
+            at,
+            format!("git tracks this file: the next commit that includes it publishes {what}"),
+            Some(format!(
+                "git rm --cached {}, commit, then rotate every key it ever held (`tkx rotate KEY`): its history keeps them",
+                rel.display()
+            )),
+        )];
+    }
+    if !repo.is_ignored(&dest.path) {
+        return vec![finding(
+            "set/gitignore",
+            Severity::Warning,
+            at,
+            format!("git does not ignore this file: `git add .` would commit {what}"),
+            Some("run `tkx doctor --fix` to add .env, .env.* and !.env.example to .gitignore".into()),
+        )];
+    }
+    Vec::new()
+}
+
+/// A warning when another layer wins over the file just written with a different value.
+pub fn shadowing(opts: &layers::Options, dest: &Dest, key: &str, value: &Secret) -> Vec<Finding> {
+    let Ok(res) = layers::resolve(opts) else { return Vec::new() };
+    let Some(w) = res.winner(key) else { return Vec::new() };
+    if dest.holds(&w.origin) || &w.value == value {
+        return Vec::new();
+    }
+    let hint = if w.origin.layer == Layer::Process {
+        format!(
+            "unset {key} in your shell (look for an export in your shell profile), or run with --override"
+        )
+    } else {
+        format!(
+            "remove it there with `tkx unset {key}` and the right --user/--private/-f, if this file should win"
+        )
+    };
+    vec![finding(
+        "set/shadowed",
+        Severity::Warning,
+        None,
+        format!(
+            "{key} is also set in {}, which takes precedence over {}: tkx exec and tkx get still see that value",
+            w.origin.describe(),
+            dest.display
+        ),
+        Some(hint),
+    )]
+}
+
+/// A note when the edit removed duplicate statements of `key`.
+pub fn duplicates(dest: &Dest, key: &str, edited: &edit::Set) -> Vec<Finding> {
+    if edited.removed_duplicates.is_empty() {
+        return Vec::new();
+    }
+    let line = match edited.change {
+        edit::Change::Replaced { line }
+        | edit::Change::Unchanged { line }
+        | edit::Change::Appended { line } => line,
+    };
+    vec![finding(
+        "set/duplicates",
+        Severity::Note,
+        Some(Location { path: dest.display.clone(), line, column: 0 }),
+        format!(
+            "{key} was defined {} times; kept line {line} and removed {}",
+            edited.removed_duplicates.len() + 1,
+            lines_word(&edited.removed_duplicates)
+        ),
+        None,
+    )]
+}
+
+/// A warning per malformed statement of `key` the edit left alone, at its line.
+pub fn malformed(dest: &Dest, key: &str, lines: &[usize]) -> Vec<Finding> {
+    lines
+        .iter()
+        .map(|&line| {
+            finding(
+                "set/malformed",
+                Severity::Warning,
+                Some(Location { path: dest.display.clone(), line, column: 0 }),
+                format!("a malformed statement of {key} was left as it is (tkx ignores it when loading)"),
+                Some("fix it or remove it; `tkx doctor` explains what is wrong with it".into()),
+            )
+        })
+        .collect()
+}
+
+/// A warning for every definition, of any key in any layer, that still holds `old`
+/// after `key` was rotated in `dest`: the old value keeps working until it is revoked.
+pub fn old_value_left(opts: &layers::Options, dest: &Dest, key: &str, old: &Secret) -> Vec<Finding> {
+    let Ok(res) = layers::resolve(opts) else { return Vec::new() };
+    let mut out = Vec::new();
+    for var in res.vars.values() {
+        for d in var.definitions() {
+            if &d.value == old && !(var.key == key && dest.holds(&d.origin)) {
+                out.push(finding(
+                    "rotate/old-value",
+                    Severity::Warning,
+                    crate::doctor::location_of(&d.origin),
+                    format!("{} still holds the old value of {key} (from {})", var.key, d.origin.describe()),
+                    Some(format!("replace it too: `tkx set {}` in that file", var.key)),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn dest(dir: &Path) -> Dest {
+        Dest { path: dir.join(".env"), display: ".env".into(), layer: Layer::Project }
+    }
+
+    #[test]
+    fn duplicates_and_malformed_lines_are_named() {
+        let d = dest(Path::new("/p"));
+        let edited = edit::set("K=1\nK=2\nK=3\n", "K", "v").unwrap();
+        let f = duplicates(&d, "K", &edited);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].message, "K was defined 3 times; kept line 1 and removed lines 2, 3");
+        assert!(duplicates(&d, "K", &edit::set("K=1\n", "K", "v").unwrap()).is_empty());
+        let m = malformed(&d, "K", &[4]);
+        assert_eq!((&*m[0].rule, m[0].location.as_ref().map(|l| l.line)), ("set/malformed", Some(4)));
+    }
+
+    #[test]
+    fn a_process_value_that_wins_is_reported_with_its_own_hint() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().canonicalize().unwrap();
+        std::fs::write(dir.join(".env"), "K=mine\n").unwrap();
+        let opts = layers::Options {
+            cwd: dir.clone(),
+            process: layers::ProcessEnv::new(vec![("K".into(), "theirs".into())]),
+            ..Default::default()
+        };
+        let f = shadowing(&opts, &dest(&dir), "K", &Secret::new("mine"));
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.starts_with("K is also set in the process environment"), "{}", f[0].message);
+        assert!(f[0].hint.as_deref().unwrap_or("").contains("--override"));
+        let same = layers::Options {
+            process: layers::ProcessEnv::new(vec![("K".into(), "mine".into())]),
+            ..opts.clone()
+        };
+        assert!(shadowing(&same, &dest(&dir), "K", &Secret::new("mine")).is_empty());
+        let old = old_value_left(&opts, &dest(&dir), "OTHER", &Secret::new("mine"));
+        assert_eq!(old.len(), 1, "K in .env still holds OTHER's old value");
+    }
+}
