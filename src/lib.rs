@@ -21,6 +21,7 @@ pub mod fsutil;
 pub mod git;
 pub mod hook;
 pub mod layers;
+pub mod project;
 pub mod prompt;
 pub mod redact;
 pub mod report;

@@ -30,13 +30,7 @@ pub fn run(ctx: &mut Context, cmd: &AgentCommand) -> Result<u8, Error> {
 
 /// The plan for `install`, `uninstall` and `status`.
 pub fn plan(ctx: &Context, args: &AgentArgs) -> Result<Plan, Error> {
-    let home = ctx
-        .layers
-        .process
-        .iter()
-        .find(|(k, _)| k == "HOME")
-        .map(|(_, v)| std::path::PathBuf::from(v))
-        .filter(|p| p.is_absolute());
+    let home = ctx.project.process().get("HOME").map(std::path::PathBuf::from).filter(|p| p.is_absolute());
     if args.user && home.is_none() {
         return Err(Error::usage("--user needs $HOME, which is not set", None));
     }
@@ -49,16 +43,16 @@ pub fn plan(ctx: &Context, args: &AgentArgs) -> Result<Plan, Error> {
         hosts,
         user: args.user,
         all_ignore_files: args.all,
-        project: discover::project_dir(&ctx.layers.cwd),
+        project: discover::project_dir(ctx.project.cwd()),
         home,
-        tkx_dir: ctx.layers.tkx_dir.clone(),
+        tkx_dir: ctx.project.tkx_dir().map(std::path::Path::to_path_buf),
         env_names: None,
     })
 }
 
 fn shown(ctx: &Context, p: &Path) -> String {
-    let project = discover::project_dir(&ctx.layers.cwd);
-    discover::display_path(p, &ctx.layers.cwd, &project)
+    let project = discover::project_dir(ctx.project.cwd());
+    discover::display_path(p, ctx.project.cwd(), &project)
 }
 
 fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
@@ -66,7 +60,7 @@ fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     let done = plan.install()?;
     if !args.user {
         // The agent's first whole-project search then starts from a walk record.
-        let guard = Guard::new(&plan.project, &ctx.layers);
+        let guard = Guard::new(&plan.project, ctx.project.options());
         let scope = Scope { honors_gitignore: true, hidden: true, ..Scope::default() };
         walk::env_files(&plan.project, &scope, guard.cache_dir.as_deref());
     }
@@ -163,7 +157,7 @@ fn check(ctx: &mut Context, args: &AgentCheckArgs) -> Result<u8, Error> {
     if read.is_err() || payload.len() as u64 > MAX_PAYLOAD {
         payload = b"\0unreadable".to_vec();
     }
-    let layers = ctx.layers.clone();
+    let layers = ctx.project.options().clone();
     let make = |cwd: Option<&Path>| {
         let cwd = cwd.filter(|c| c.is_dir()).map(Path::to_path_buf).unwrap_or_else(|| layers.cwd.clone());
         Guard::new(&cwd, &layers)

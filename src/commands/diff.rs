@@ -24,10 +24,10 @@ pub fn run(ctx: &mut Context, args: &DiffArgs) -> Result<u8, Error> {
         ctx.warn(&w);
     }
     let (path, display) = match &args.example {
-        Some(p) => (ctx.layers.cwd.join(p), p.to_string_lossy().into_owned()),
+        Some(p) => (ctx.project.cwd().join(p), p.to_string_lossy().into_owned()),
         None => {
             let p = res.project_dir.join(".env.example");
-            let shown = display_path(&p, &ctx.layers.cwd, &res.project_dir);
+            let shown = display_path(&p, ctx.project.cwd(), &res.project_dir);
             (p, shown)
         }
     };

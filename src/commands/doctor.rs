@@ -13,14 +13,14 @@ use crate::report::{self, Finding, Location, Severity, Summary};
 
 /// Runs `tkx doctor`.
 pub fn run(ctx: &mut Context, args: &DoctorArgs) -> Result<u8, Error> {
-    let mut project = gather(&ctx.layers)?;
+    let mut project = gather(ctx.project.options())?;
     if args.fix {
         for line in doctor::fix(&project)? {
             if !ctx.quiet {
                 let _ = writeln!(ctx.io.err, "tkx: fixed: {line}");
             }
         }
-        project = gather(&ctx.layers)?;
+        project = gather(ctx.project.options())?;
     }
     report(ctx, &project, args.format, args.strict)
 }

@@ -27,7 +27,7 @@ fn wants_redaction(ctx: &Context, args: &ExecArgs, res: &Resolution) -> Result<b
     if args.redact {
         return Ok(true);
     }
-    let env = ctx.layers.process.get("TKX_REDACT").map(|v| v.to_string_lossy());
+    let env = ctx.project.process().get("TKX_REDACT").map(|v| v.to_string_lossy());
     if let Some(v) = env {
         return Ok(!matches!(v.as_ref(), "" | "0" | "false" | "no" | "off"));
     }
@@ -67,7 +67,7 @@ fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<(Launch, Option<crate::
     let mut command = args.command.iter().cloned();
     let program = command.next().ok_or_else(|| Error::usage("no command given", None))?;
     // `-C DIR` means "as if started in DIR", for the child too (like `git -C`, `make -C`).
-    let dir = ctx.changed_dir.then(|| ctx.layers.cwd.clone());
+    let dir = ctx.changed_dir.then(|| ctx.project.cwd().to_path_buf());
     let engine = wants_redaction(ctx, args, &res)?.then(|| super::redact::engine(&res, args.redact_style));
     Ok((Launch { program, args: command.collect(), env, dir }, engine))
 }

@@ -116,7 +116,7 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
             // staged is judged as the native hook judges it, by the lines the commit adds
             // (a key committed long ago does not block every later edit of its file); any
             // other (`pre-commit run --all-files`) is scanned whole.
-            let cwd = ctx.layers.cwd.clone();
+            let cwd = ctx.project.cwd().to_path_buf();
             let mut roots: Vec<_> = args.files.iter().map(|f| cwd.join(f)).collect();
             let mut found = Vec::new();
             if let Some(repo) = crate::git::Repo::discover(&cwd) {

@@ -10,7 +10,6 @@ use super::Context;
 use super::dialogue::{self, cancelled, is_end, say, warn_all};
 use crate::cli::{Format, InitArgs};
 use crate::error::{Error, MAX_ENV_STRING};
-use crate::layers;
 use crate::prompt::{Prompt, Terminal};
 use crate::report::{Location, Severity, write_finding};
 use crate::rotation;
@@ -25,11 +24,11 @@ pub fn run(ctx: &mut Context, args: &InitArgs) -> Result<u8, Error> {
 
 /// `tkx init` with the given prompt (a script in tests).
 pub(crate) fn run_with(ctx: &mut Context, args: &InitArgs, prompt: &mut dyn Prompt) -> Result<u8, Error> {
-    let example = Example::read(&ctx.layers)?;
-    let dest = store::destination(&ctx.layers, store::Target::Project)?;
+    let example = Example::read(ctx.project.options())?;
+    let dest = store::destination(ctx.project.options(), store::Target::Project)?;
     let cur = Current::read(&dest)?;
     let fresh = !cur.exists || args.force;
-    let res = layers::resolve(&ctx.layers)?;
+    let res = ctx.project.resolution()?;
     let mut items = from_example::plan(&example, &res, &dest, fresh, args.from_env);
 
     let need: Vec<&str> =
@@ -117,12 +116,12 @@ pub(crate) fn run_with(ctx: &mut Context, args: &InitArgs, prompt: &mut dyn Prom
             _ => None,
         })
         .collect();
-    rotation::record_fingerprints(ctx.layers.tkx_dir.as_deref(), fingerprints);
+    rotation::record_fingerprints(ctx.project.tkx_dir(), fingerprints);
 
     if !ctx.quiet {
         let _ = writeln!(ctx.io.err, "tkx: what `tkx doctor` says now:");
     }
-    let project = super::doctor::gather(&ctx.layers)?;
+    let project = super::doctor::gather(ctx.project.options())?;
     super::doctor::report(ctx, &project, Format::Text, false)
 }
 

@@ -23,9 +23,10 @@ use crate::cli::{Cli, ColorChoice};
 use crate::envfile::is_valid_key;
 use crate::error::Error;
 use crate::layers::{self, Resolution, Status};
+use crate::project::Project;
 use crate::report::{Finding, Painter, write_finding};
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::rc::Rc;
 
 /// What every command shares: the output handles, the global flags as a plan, and
 /// the process environment as inherited.
@@ -40,8 +41,8 @@ pub struct Context<'a, 'io> {
     pub quiet: bool,
     /// `-v` / `TKX_DEBUG`.
     pub verbose: bool,
-    /// How to load the layers.
-    pub layers: layers::Options,
+    /// The project this run acts on: its directory, layers, config, repository, files.
+    pub project: Project,
     /// Whether `-C` moved tkx away from the directory it was started in.
     pub changed_dir: bool,
 }
@@ -49,10 +50,8 @@ pub struct Context<'a, 'io> {
 impl<'a, 'io> Context<'a, 'io> {
     /// Checks the global flags and snapshots the environment.
     pub fn new(cli: &Cli, io: &'a mut Io<'io>, process: Vec<(OsString, OsString)>) -> Result<Self, Error> {
-        let var = |name: &str| {
-            process.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).filter(|v| !v.is_empty())
-        };
-        let no_color = var("NO_COLOR").is_some();
+        let process = layers::ProcessEnv::new(process);
+        let no_color = process.get_nonempty("NO_COLOR").is_some();
         let paint = |tty: bool| {
             Painter::new(match cli.color {
                 ColorChoice::Always => true,
@@ -86,23 +85,26 @@ impl<'a, 'io> Context<'a, 'io> {
                 ));
             }
         }
-        let tkx_dir =
-            var("TKX_DIR").map(|d| start.join(PathBuf::from(d))).or_else(layers::discover::default_tkx_dir);
+        let tkx_dir = process
+            .get("TKX_DIR")
+            .filter(|d| !d.is_empty())
+            .map(|d| start.join(d))
+            .or_else(layers::discover::default_tkx_dir);
         Ok(Context {
             io,
             out_paint,
             err_paint,
             quiet: cli.quiet,
             verbose: cli.verbose,
-            layers: layers::Options {
+            project: Project::new(layers::Options {
                 cwd,
                 files: cli.files.clone(),
                 profile,
                 no_user: cli.no_user,
                 override_env: cli.override_env,
                 tkx_dir,
-                process: layers::ProcessEnv::new(process),
-            },
+                process,
+            }),
             changed_dir: cli.directory.is_some(),
         })
     }
@@ -121,11 +123,15 @@ impl<'a, 'io> Context<'a, 'io> {
         }
     }
 
-    /// Resolves the layers and reports what loading found: malformed lines and unreadable
-    /// files always (unless `-q`), everything else with `-v`.
-    pub fn load(&mut self) -> Result<Resolution, Error> {
-        let res = layers::resolve(&self.layers)?;
-        crate::rotation::record_seen(self.layers.tkx_dir.as_deref(), &res);
+    /// The project's resolved layers. The first call in a run reports what loading found
+    /// (malformed lines and unreadable files always unless `-q`, everything else with
+    /// `-v`) and records first-seen fingerprints; this is the one place that does.
+    pub fn load(&mut self) -> Result<Rc<Resolution>, Error> {
+        if self.project.is_resolved() {
+            return self.project.resolution();
+        }
+        let res = self.project.resolution()?;
+        crate::rotation::record_seen(self.project.tkx_dir(), &res);
         if self.verbose {
             self.debug(&format!("project directory: {}", res.project_dir.display()));
             for s in &res.sources {

@@ -11,28 +11,27 @@ use super::dialogue::{self, say};
 use crate::cli::MoveArgs;
 use crate::envfile::{self, is_valid_key};
 use crate::error::Error;
-use crate::layers;
 use crate::report::Severity;
 use crate::secret::providers::looks_like_real_key;
 use crate::store::{self, Current, Dest, relocate};
 
 /// Runs `tkx move`.
 pub fn run(ctx: &mut Context, args: &MoveArgs) -> Result<u8, Error> {
-    if !ctx.layers.files.is_empty() {
+    if !ctx.project.options().files.is_empty() {
         return Err(Error::usage(
             "tkx move moves keys out of the project's .env, not out of --file files",
             Some("run it without -f, from the project directory (or with -C DIR)".into()),
         ));
     }
-    if ctx.layers.no_user {
+    if ctx.project.options().no_user {
         return Err(Error::usage(
             "--no-user skips the private store and the user file, which is where tkx move writes",
             None,
         ));
     }
-    let source = store::destination(&ctx.layers, store::Target::Project)?;
+    let source = store::destination(ctx.project.options(), store::Target::Project)?;
     let target = if args.user { store::Target::User } else { store::Target::Private };
-    let target = store::destination(&ctx.layers, target)?;
+    let target = store::destination(ctx.project.options(), target)?;
     let src = Current::read(&source)?;
     if !src.exists {
         return Err(Error::usage(
@@ -47,11 +46,11 @@ pub fn run(ctx: &mut Context, args: &MoveArgs) -> Result<u8, Error> {
         return Ok(0);
     }
     let dst = Current::read(&target)?;
-    let before = layers::resolve(&ctx.layers)?;
+    let before = ctx.project.resolution()?;
     // Both new texts, refusing what would change a value; then the environment tkx
     // exec resolves must not change, in any profile.
     let plan = relocate::plan(&before, (&source, &src), (&target, &dst), &keys)?;
-    relocate::check_unchanged(&ctx.layers, &source, &target, &plan)?;
+    relocate::check_unchanged(ctx.project.options(), &source, &target, &plan)?;
 
     // Target first: a crash in between leaves the key in both places, with one value.
     let mut notes = dst.write(&target, &plan.target_text)?;

@@ -10,7 +10,7 @@ use super::dialogue::{self, cancelled, say, warn_all};
 use crate::cli::RotateArgs;
 use crate::envfile::edit;
 use crate::error::{Error, io_reason};
-use crate::layers::{self, Layer};
+use crate::layers::Layer;
 use crate::prompt::{Prompt, Terminal};
 use crate::report::Severity;
 use crate::rotation::{self, Ledger, Rotation};
@@ -28,16 +28,16 @@ pub(crate) fn run_with(ctx: &mut Context, args: &RotateArgs, prompt: &mut dyn Pr
     dialogue::refuse_argv_value("rotate", &args.key, &args.value)?;
     dialogue::check_key("rotate", &args.key)?;
     let key = args.key.as_str();
-    let Some(tkx_dir) = ctx.layers.tkx_dir.clone() else {
+    let Some(tkx_dir) = ctx.project.tkx_dir().map(std::path::Path::to_path_buf) else {
         return Err(Error::usage(
             "tkx rotate records rotations in $TKX_DIR/rotations.json, but there is no $TKX_DIR",
             Some("set TKX_DIR (or HOME) to a directory tkx may write".into()),
         ));
     };
-    let res = layers::resolve(&ctx.layers)?;
-    let explicit = args.target.user || args.target.private || !ctx.layers.files.is_empty();
+    let res = ctx.project.resolution()?;
+    let explicit = args.target.user || args.target.private || !ctx.project.options().files.is_empty();
     let (dest, old) = if explicit {
-        let dest = store::destination(&ctx.layers, dialogue::target(&args.target))?;
+        let dest = store::destination(ctx.project.options(), dialogue::target(&args.target))?;
         match dest.definition(&res, key).map(|d| d.value.clone()) {
             Some(old) => (dest, old),
             None => {
@@ -160,8 +160,8 @@ pub(crate) fn run_with(ctx: &mut Context, args: &RotateArgs, prompt: &mut dyn Pr
     warn_all(ctx, &store::duplicates(&dest, key, &edited));
     warn_all(ctx, &store::git_exposure(&dest, Some(key)));
     // The old value elsewhere keeps working until it is revoked: say where it still is.
-    warn_all(ctx, &store::old_value_left(&ctx.layers, &dest, key, &old));
-    warn_all(ctx, &store::shadowing(&ctx.layers, &dest, key, &value));
+    warn_all(ctx, &store::old_value_left(ctx.project.options(), &dest, key, &old));
+    warn_all(ctx, &store::shadowing(ctx.project.options(), &dest, key, &value));
     Ok(0)
 }
 

@@ -29,7 +29,7 @@ pub struct Setup {
 /// Loads the project, its known values, configuration and baseline.
 pub fn setup(ctx: &mut Context, use_baseline: bool) -> Result<Setup, Error> {
     // The env files give the known values; a broken env file must not stop a scan.
-    let res = match layers::resolve(&ctx.layers) {
+    let res = match ctx.project.resolution() {
         Ok(res) => Some(res),
         Err(e) => {
             if !ctx.quiet {
@@ -39,10 +39,10 @@ pub fn setup(ctx: &mut Context, use_baseline: bool) -> Result<Setup, Error> {
         }
     };
     let project_dir =
-        res.as_ref().map_or_else(|| discover::project_dir(&ctx.layers.cwd), |r| r.project_dir.clone());
+        res.as_ref().map_or_else(|| discover::project_dir(ctx.project.cwd()), |r| r.project_dir.clone());
     let config = Config::load(&project_dir)?;
     let baseline = if use_baseline { Baseline::load(&project_dir)? } else { Baseline::default() };
-    let known = res.as_ref().map(known_values).unwrap_or_default();
+    let known = res.as_deref().map(known_values).unwrap_or_default();
     let scanner = Scanner::new(known, &config.scan.allow, baseline)?;
     let exclude = globs(&config.scan.exclude)?;
     Ok(Setup { project_dir, config, exclude, scanner })
@@ -86,9 +86,9 @@ fn globs(patterns: &[String]) -> Result<GlobSet, Error> {
 
 /// The git work tree, or the usage error for commands that need one.
 pub fn repo(ctx: &Context, what: &str) -> Result<Repo, Error> {
-    Repo::discover(&ctx.layers.cwd).ok_or_else(|| {
+    Repo::discover(ctx.project.cwd()).ok_or_else(|| {
         Error::usage(
-            format!("{what} needs a git repository, and {} is not in one", ctx.layers.cwd.display()),
+            format!("{what} needs a git repository, and {} is not in one", ctx.project.cwd().display()),
             None,
         )
     })
@@ -142,7 +142,7 @@ pub fn run(ctx: &mut Context, args: &ScanArgs) -> Result<u8, Error> {
         ctx.debug(&format!("scanned {commits} commits"));
         found
     } else {
-        let cwd = ctx.layers.cwd.clone();
+        let cwd = ctx.project.cwd().to_path_buf();
         let roots: Vec<PathBuf> = if args.paths.is_empty() {
             vec![cwd.clone()]
         } else {
@@ -194,7 +194,7 @@ pub fn write(
 
 /// `--value-of KEY`: look for one resolved value, and nothing else.
 fn value_of_setup(ctx: &mut Context, key: &str) -> Result<Setup, Error> {
-    let res = layers::resolve(&ctx.layers)?;
+    let res = ctx.project.resolution()?;
     let Some(value) = res.get(key).filter(|v| !v.is_empty()) else {
         return Err(Error::usage(format!("--value-of {key}: {key} is not set in any layer"), None));
     };
@@ -202,7 +202,7 @@ fn value_of_setup(ctx: &mut Context, key: &str) -> Result<Setup, Error> {
     let config = Config::load(&res.project_dir)?;
     let exclude = globs(&config.scan.exclude)?;
     let scanner = Scanner::known_only(vec![(value, KnownOrigin { key: key.to_owned(), origin })])?;
-    Ok(Setup { project_dir: res.project_dir, config, exclude, scanner })
+    Ok(Setup { project_dir: res.project_dir.clone(), config, exclude, scanner })
 }
 
 fn write_baseline(ctx: &mut Context, setup: &Setup, findings: &[Finding]) -> Result<u8, Error> {

@@ -8,18 +8,17 @@ use super::dialogue::{self, say, warn_all};
 use crate::cli::UnsetArgs;
 use crate::envfile::edit;
 use crate::error::Error;
-use crate::layers;
 use crate::store::{self, Current, lines_word};
 
 /// Runs `tkx unset`.
 pub fn run(ctx: &mut Context, args: &UnsetArgs) -> Result<u8, Error> {
     dialogue::check_key("unset", &args.key)?;
     let key = args.key.as_str();
-    let dest = store::destination(&ctx.layers, dialogue::target(&args.target))?;
+    let dest = store::destination(ctx.project.options(), dialogue::target(&args.target))?;
     let cur = Current::read(&dest)?;
     let removed = edit::remove(&cur.text, key);
     // Resolved quietly: a problem loading the layers must not fail an unset.
-    let winner = |ctx: &Context| layers::resolve(&ctx.layers).ok().and_then(|res| res.winner(key));
+    let winner = |ctx: &Context| ctx.project.resolution().ok().and_then(|res| res.winner(key));
     if removed.lines.is_empty() {
         let why = if cur.exists { "" } else { " (the file does not exist)" };
         say(ctx, &format!("{key} is not in {}{why}", dest.display));

@@ -277,7 +277,12 @@ struct Defs {
 
 /// Loads every layer and resolves every key.
 pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
-    let project_dir = discover::project_dir(&opts.cwd);
+    resolve_in(opts, &discover::project_dir(&opts.cwd))
+}
+
+/// [`resolve`] for a project directory already found.
+pub fn resolve_in(opts: &Options, project_dir: &Path) -> Result<Resolution, Error> {
+    let project_dir = project_dir.to_path_buf();
     let show = |p: &Path| discover::display_path(p, &opts.cwd, &project_dir);
     let mut planned: Vec<(Layer, PathBuf, String)> = Vec::new();
     let mut plan = |layer: Layer, path: PathBuf| {
