@@ -15,6 +15,28 @@ use std::cell::{OnceCell, RefCell};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+/// Where an env file lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// In the project tree.
+    Tree,
+    /// `$TKX_DIR/.env`.
+    User,
+    /// `$TKX_DIR/projects/<id>/.env`.
+    Private,
+}
+
+/// An env file of the project: in its tree, or one of its stores.
+#[derive(Clone, Debug)]
+pub struct EnvFile {
+    /// Its path.
+    pub path: PathBuf,
+    /// As shown.
+    pub display: String,
+    /// Where it lives.
+    pub scope: Scope,
+}
+
 /// The project tkx acts on in this run.
 pub struct Project {
     options: layers::Options,
@@ -23,6 +45,7 @@ pub struct Project {
     config: OnceCell<Config>,
     repo: OnceCell<Option<Repo>>,
     tree: OnceCell<TreeFiles>,
+    env_files: OnceCell<(Vec<EnvFile>, Vec<EnvFile>)>,
 }
 
 impl Project {
@@ -35,7 +58,14 @@ impl Project {
             config: OnceCell::new(),
             repo: OnceCell::new(),
             tree: OnceCell::new(),
+            env_files: OnceCell::new(),
         }
+    }
+
+    /// Forgets everything read so far, for a command that has changed the project's
+    /// files (`doctor --fix`) and looks again.
+    pub fn forget(&mut self) {
+        *self = Project::new(self.options.clone());
     }
 
     /// The options the layers are loaded with.
@@ -117,6 +147,39 @@ impl Project {
         self.tree.get_or_init(|| {
             let repo = self.repo();
             names::walk(self.dir(), |p| repo.is_some_and(|r| r.is_ignored(p)))
+        })
+    }
+
+    /// Every env file of the project: those of the tree, then the private store and the
+    /// user file where they exist.
+    pub fn env_files(&self) -> &[EnvFile] {
+        &self.files().0
+    }
+
+    /// The example files (`.env.example`, `.env.sample`, …) of the project tree.
+    pub fn examples(&self) -> &[EnvFile] {
+        &self.files().1
+    }
+
+    fn files(&self) -> &(Vec<EnvFile>, Vec<EnvFile>) {
+        self.env_files.get_or_init(|| {
+            let tree = self.tree();
+            let of_tree =
+                |path: &PathBuf| EnvFile { display: self.show(path), path: path.clone(), scope: Scope::Tree };
+            let mut env: Vec<EnvFile> = tree.env.iter().map(of_tree).collect();
+            if let Some(dir) = self.tkx_dir() {
+                let stores = [
+                    (Scope::Private, discover::private_store(dir, self.dir())),
+                    (Scope::User, dir.join(".env")),
+                ];
+                env.extend(
+                    stores
+                        .into_iter()
+                        .filter(|(_, p)| p.symlink_metadata().is_ok())
+                        .map(|(scope, path)| EnvFile { display: path.display().to_string(), path, scope }),
+                );
+            }
+            (env, tree.examples.iter().map(of_tree).collect())
         })
     }
 

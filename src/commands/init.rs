@@ -121,8 +121,8 @@ pub(crate) fn run_with(ctx: &mut Context, args: &InitArgs, prompt: &mut dyn Prom
     if !ctx.quiet {
         let _ = writeln!(ctx.io.err, "tkx: what `tkx doctor` says now:");
     }
-    let project = super::doctor::gather(ctx.project.options())?;
-    super::doctor::report(ctx, &project, Format::Text, false)
+    ctx.project.forget();
+    super::doctor::report(ctx, Format::Text, false)
 }
 
 /// Says what was written, what was already set elsewhere, and which required keys are

@@ -23,9 +23,9 @@ struct Exposure {
 }
 
 fn exposure(project: &Project) -> Option<Exposure> {
-    let sign = sign_in(&project.dir, AGENT_SIGNS)?;
+    let sign = sign_in(project.dir(), AGENT_SIGNS)?;
     let mut files = Vec::new();
-    for f in project.env_files.iter().filter(|f| f.scope == Scope::Tree) {
+    for f in project.env_files().iter().filter(|f| f.scope == Scope::Tree) {
         let Ok(text) = crate::envfile::read_text(&f.path) else { continue };
         let mut keys: Vec<String> = Vec::new();
         for e in crate::envfile::parse(&text).entries {
@@ -41,18 +41,14 @@ fn exposure(project: &Project) -> Option<Exposure> {
 }
 
 fn plan(project: &Project, user: bool) -> Plan {
-    let home = project
-        .res
-        .as_ref()
-        .and_then(|r| r.process.iter().find(|(k, _)| k == "HOME").map(|(_, v)| PathBuf::from(v)))
-        .filter(|p| p.is_absolute());
+    let home = project.process().get("HOME").map(PathBuf::from).filter(|p| p.is_absolute());
     Plan {
         hosts: vec![Host::Claude, Host::Cursor],
         user,
         all_ignore_files: false,
-        project: project.dir.clone(),
+        project: project.dir().to_path_buf(),
         home,
-        tkx_dir: project.tkx_dir.clone(),
+        tkx_dir: project.tkx_dir().map(std::path::Path::to_path_buf),
         env_names: Some(env_names(project)),
     }
 }
@@ -60,7 +56,7 @@ fn plan(project: &Project, user: bool) -> Plan {
 /// The names of the tree's env files, from the walk doctor already did.
 fn env_names(project: &Project) -> Vec<String> {
     let mut names: Vec<String> = project
-        .env_files
+        .env_files()
         .iter()
         .filter(|f| f.scope == Scope::Tree)
         .filter_map(|f| f.path.file_name().map(|n| n.to_string_lossy().into_owned()))
@@ -89,7 +85,7 @@ fn guarded(project: &Project) -> bool {
         .iter()
         .filter(|f| match f.target.part {
             // `.cursorignore` comes with the Cursor host; it counts when Cursor is in use.
-            Part::Ignore(i) => i.name != ".cursorignore" || sign_in(&project.dir, i.signs).is_some(),
+            Part::Ignore(i) => i.name != ".cursorignore" || sign_in(project.dir(), i.signs).is_some(),
             _ => false,
         })
         .all(|f| f.items.iter().all(|i| i.installed));

@@ -23,7 +23,7 @@ impl Check for BuildContext {
 
     fn run(&self, project: &Project) -> Vec<Finding> {
         let mut out = Vec::new();
-        for dockerfile in dockerfiles(&project.dir) {
+        for dockerfile in dockerfiles(project.dir()) {
             if let Some(f) = docker(project, &dockerfile) {
                 out.push(f);
             }
@@ -73,7 +73,7 @@ fn dockerfiles(dir: &Path) -> Vec<PathBuf> {
 /// The env files of the tree under `root`, relative to it with `/`.
 fn env_files_under(project: &Project, root: &Path) -> Vec<String> {
     project
-        .env_files
+        .env_files()
         .iter()
         .filter(|f| f.scope == Scope::Tree)
         .filter_map(|f| f.path.strip_prefix(root).ok())
@@ -149,13 +149,13 @@ fn docker_excluded(patterns: &[(bool, globset::GlobMatcher)], rel: &str) -> bool
 }
 
 fn npm(project: &Project) -> Option<Finding> {
-    let pkg = project.dir.join("package.json");
+    let pkg = project.dir().join("package.json");
     let text = std::fs::read_to_string(&pkg).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     if v.get("private").and_then(serde_json::Value::as_bool) == Some(true) {
         return None;
     }
-    let envs = env_files_under(project, &project.dir);
+    let envs = env_files_under(project, project.dir());
     if envs.is_empty() {
         return None;
     }
@@ -165,15 +165,15 @@ fn npm(project: &Project) -> Option<Finding> {
             envs.into_iter().filter(|e| files_include(&entries, e)).collect()
         }
         None => {
-            let npmignore = project.dir.join(".npmignore");
-            let source = if npmignore.exists() { npmignore } else { project.dir.join(".gitignore") };
-            let mut b = ignore::gitignore::GitignoreBuilder::new(&project.dir);
+            let npmignore = project.dir().join(".npmignore");
+            let source = if npmignore.exists() { npmignore } else { project.dir().join(".gitignore") };
+            let mut b = ignore::gitignore::GitignoreBuilder::new(project.dir());
             if source.exists() {
                 let _ = b.add(&source);
             }
             let gi = b.build().ok()?;
             envs.into_iter()
-                .filter(|e| !gi.matched_path_or_any_parents(project.dir.join(e), false).is_ignore())
+                .filter(|e| !gi.matched_path_or_any_parents(project.dir().join(e), false).is_ignore())
                 .collect()
         }
     };

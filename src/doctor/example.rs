@@ -35,13 +35,13 @@ impl Check for Example {
 
     fn run(&self, project: &Project) -> Vec<Finding> {
         let mut out = Vec::new();
-        let path = project.dir.join(".env.example");
+        let path = project.dir().join(".env.example");
         let shown = project.show(&path);
         let declared: Option<Vec<Declared>> = envfile::read_text(&path).ok().map(|t| example::declared(&t));
         let has_env_here = project
-            .env_files
+            .env_files()
             .iter()
-            .any(|f| f.scope == Scope::Tree && f.path.parent() == Some(project.dir.as_path()));
+            .any(|f| f.scope == Scope::Tree && f.path.parent() == Some(project.dir()));
         if declared.is_none() && has_env_here {
             out.push(finding(
                 "doctor/example-missing",
@@ -51,7 +51,7 @@ impl Check for Example {
                 "`tkx diff --write-example` creates one with every key and no values",
             ));
         }
-        if let Some(res) = &project.res {
+        if let Ok(res) = project.resolution() {
             let by_key: HashMap<&str, &Declared> =
                 declared.iter().flatten().map(|d| (d.key.as_str(), d)).collect();
             for d in declared.iter().flatten().filter(|d| d.required) {
@@ -107,7 +107,7 @@ impl Check for Example {
                 }
             }
         }
-        for ex in &project.examples {
+        for ex in project.examples() {
             let Ok(text) = envfile::read_text(&ex.path) else { continue };
             for e in envfile::parse(&text).entries {
                 if let RawValue::Literal(v) = &e.value {

@@ -17,7 +17,7 @@ impl Check for Format {
     }
 
     fn run(&self, project: &Project) -> Vec<Finding> {
-        let Some(res) = &project.res else { return Vec::new() };
+        let Ok(res) = project.resolution() else { return Vec::new() };
         let mut out = Vec::new();
         for var in res.vars.values() {
             let def = &var.winner;

@@ -13,9 +13,9 @@ pub struct Gitignore;
 const PATTERNS: &[&str] = &[".env", ".env.*", "!.env.example", "!.env.sample", "!.env.template"];
 
 fn exposed(project: &Project) -> Vec<&super::EnvFile> {
-    let Some(repo) = &project.repo else { return Vec::new() };
+    let Some(repo) = project.repo() else { return Vec::new() };
     project
-        .env_files
+        .env_files()
         .iter()
         .filter(|f| f.scope == Scope::Tree && repo.relative(&f.path).is_some() && !repo.is_ignored(&f.path))
         .collect()
@@ -41,7 +41,9 @@ impl Check for Gitignore {
     }
 
     fn fix(&self, project: &Project) -> Result<Vec<String>, Error> {
-        let (Some(repo), false) = (&project.repo, exposed(project).is_empty()) else { return Ok(Vec::new()) };
+        let (Some(repo), false) = (project.repo(), exposed(project).is_empty()) else {
+            return Ok(Vec::new());
+        };
         let path = repo.workdir().join(".gitignore");
         let old = match std::fs::read(&path) {
             Ok(bytes) => bytes,

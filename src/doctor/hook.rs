@@ -13,7 +13,7 @@ impl Check for HookCheck {
     }
 
     fn run(&self, project: &Project) -> Vec<Finding> {
-        let Some(repo) = &project.repo else { return Vec::new() };
+        let Some(repo) = project.repo() else { return Vec::new() };
         let dir = repo.hooks_dir();
         let (what, hint) = match hooks::state(&dir, Hook::PreCommit) {
             State::Ours { .. } => return Vec::new(),

@@ -7,7 +7,6 @@
 mod agents;
 mod build_context;
 mod example;
-pub mod files;
 mod format;
 mod gitignore;
 mod hook;
@@ -17,61 +16,10 @@ mod sdk_names;
 mod syntax;
 mod tracked;
 
-use crate::error::Error;
-use crate::git::Repo;
-use crate::layers::{Resolution, discover};
+use crate::error::{Error, FileProblem};
 use crate::report::Finding;
-use std::path::{Path, PathBuf};
 
-/// Where an env file lives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
-    /// In the project tree.
-    Tree,
-    /// `$TKX_DIR/.env`.
-    User,
-    /// `$TKX_DIR/projects/<id>/.env`.
-    Private,
-}
-
-/// An env file doctor looks at.
-#[derive(Clone, Debug)]
-pub struct EnvFile {
-    /// Its path.
-    pub path: PathBuf,
-    /// As shown.
-    pub display: String,
-    /// Where it lives.
-    pub scope: Scope,
-}
-
-/// Everything the checks look at.
-pub struct Project {
-    /// The directory tkx acts in.
-    pub cwd: PathBuf,
-    /// The project directory.
-    pub dir: PathBuf,
-    /// The resolved layers; `None` when a file could not be loaded at all (that file's
-    /// problem is then a finding of its own).
-    pub res: Option<Resolution>,
-    /// A finding for the load failure, if any.
-    pub load_error: Option<Finding>,
-    /// The git work tree, if the project is in one.
-    pub repo: Option<Repo>,
-    /// Env files: every one in the project tree, plus the user file and private store.
-    pub env_files: Vec<EnvFile>,
-    /// Example files (`.env.example`, `.env.sample`, …) in the project tree.
-    pub examples: Vec<EnvFile>,
-    /// `$TKX_DIR`, if known.
-    pub tkx_dir: Option<PathBuf>,
-}
-
-impl Project {
-    /// How to show a path.
-    pub fn show(&self, path: &Path) -> String {
-        discover::display_path(path, &self.cwd, &self.dir)
-    }
-}
+pub use crate::project::{EnvFile, Project, Scope};
 
 /// Where a definition is, as a finding's location (`None` for the process environment).
 pub fn location_of(origin: &crate::layers::Origin) -> Option<crate::report::Location> {
@@ -115,12 +63,26 @@ pub fn registry() -> Vec<Box<dyn Check>> {
 
 /// Runs every check.
 pub fn check(project: &Project) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = project.load_error.iter().cloned().collect();
+    let mut findings: Vec<Finding> = load_error(project).into_iter().collect();
     for c in registry() {
         findings.extend(c.run(project));
     }
     crate::report::sort(&mut findings);
     findings
+}
+
+/// The finding for layers that could not be loaded at all (the other checks then skip
+/// what needs them); other errors are not doctor's to report.
+fn load_error(project: &Project) -> Option<Finding> {
+    let Err(Error::File { path, problem }) = project.resolution() else { return None };
+    let (line, column) = match problem {
+        FileProblem::InvalidUtf8 { line, column } => (line, column),
+        _ => (0, 0),
+    };
+    Some(
+        Finding::error("envfile/unreadable", format!("{problem}; the layers could not be loaded"))
+            .at(path, line, column),
+    )
 }
 
 /// Applies every safe fix.
@@ -140,7 +102,7 @@ mod tests {
         let mut files: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().trim_end_matches(".rs").to_owned())
-            .filter(|n| n != "mod" && n != "files")
+            .filter(|n| n != "mod")
             .collect();
         files.sort();
         let mut names: Vec<String> = super::registry().iter().map(|c| c.name().replace('-', "_")).collect();

@@ -33,7 +33,7 @@ fn mode_of(_path: &Path) -> Option<u32> {
 
 fn loose(project: &Project) -> Vec<Loose> {
     let mut out = Vec::new();
-    for f in &project.env_files {
+    for f in project.env_files() {
         let Some(mode) = mode_of(&f.path) else { continue };
         if mode & 0o077 != 0 {
             let is_link = f.path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
@@ -48,9 +48,9 @@ fn loose(project: &Project) -> Vec<Loose> {
             });
         }
     }
-    if let Some(dir) = &project.tkx_dir {
-        let private = crate::layers::discover::private_store(dir, &project.dir);
-        let mut dirs = vec![dir.clone()];
+    if let Some(dir) = project.tkx_dir() {
+        let private = crate::layers::discover::private_store(dir, project.dir());
+        let mut dirs = vec![dir.to_path_buf()];
         if let Some(store_dir) = private.parent() {
             dirs.push(dir.join("projects"));
             dirs.push(store_dir.to_path_buf());

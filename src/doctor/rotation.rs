@@ -5,7 +5,6 @@
 //! sets a key: the age is "known to this machine since", a lower bound of the real age.
 
 use super::{Check, Project, location_of};
-use crate::config::Config;
 use crate::report::Finding;
 use crate::rotation::{self, Ledger, days_between, tracked};
 use crate::secret::fingerprint;
@@ -19,8 +18,8 @@ impl Check for Rotation {
     }
 
     fn run(&self, project: &Project) -> Vec<Finding> {
-        let (Some(res), Some(dir)) = (&project.res, &project.tkx_dir) else { return Vec::new() };
-        let max = Config::load(&project.dir).map(|c| c.rotation.max_age_days).unwrap_or(90);
+        let (Ok(res), Some(dir)) = (project.resolution(), project.tkx_dir()) else { return Vec::new() };
+        let max = project.config().map(|c| c.rotation.max_age_days).unwrap_or(90);
         if max == 0 {
             return Vec::new();
         }

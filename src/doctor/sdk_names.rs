@@ -47,7 +47,7 @@ impl Check for SdkNames {
     }
 
     fn run(&self, project: &Project) -> Vec<Finding> {
-        let Some(res) = &project.res else { return Vec::new() };
+        let Ok(res) = project.resolution() else { return Vec::new() };
         let mut out = Vec::new();
         for var in res.vars.values().filter(|v| SDK_NAMES.contains(&v.key.as_str())) {
             let defs = std::iter::once(&var.winner)

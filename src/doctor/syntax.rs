@@ -15,16 +15,16 @@ impl Check for Syntax {
     fn run(&self, project: &Project) -> Vec<Finding> {
         let mut out = Vec::new();
         // Files the layers loaded were linted while loading (with undefined names too).
-        let loaded: Vec<&std::path::Path> = project
-            .res
+        let res = project.resolution().ok();
+        let loaded: Vec<&std::path::Path> = res
             .iter()
             .flat_map(|r| r.sources.iter().filter(|s| matches!(s.status, crate::layers::Status::Loaded(_))))
             .map(|s| s.path.as_path())
             .collect();
-        if let Some(res) = &project.res {
+        if let Ok(res) = project.resolution() {
             out.extend(res.findings.iter().map(|f| f.finding.clone()));
         }
-        for f in project.env_files.iter().chain(&project.examples) {
+        for f in project.env_files().iter().chain(project.examples()) {
             if loaded.iter().any(|l| same_file(l, &f.path)) {
                 continue;
             }

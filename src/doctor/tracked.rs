@@ -20,7 +20,7 @@ impl Check for Tracked {
     }
 
     fn run(&self, project: &Project) -> Vec<Finding> {
-        let Some(repo) = &project.repo else { return Vec::new() };
+        let Some(repo) = project.repo() else { return Vec::new() };
         let mut paths: BTreeSet<PathBuf> =
             repo.index_paths().into_iter().filter(|p| is_env_path(p)).collect();
         paths.extend(repo.head_paths(&is_env_name));
