@@ -24,8 +24,8 @@ pub fn run(ctx: &mut Context, args: &InitArgs) -> Result<u8, Error> {
 
 /// `tkx init` with the given prompt (a script in tests).
 pub(crate) fn run_with(ctx: &mut Context, args: &InitArgs, prompt: &mut dyn Prompt) -> Result<u8, Error> {
-    let example = Example::read(ctx.project.options())?;
-    let dest = store::destination(ctx.project.options(), store::Target::Project)?;
+    let example = Example::read(&ctx.project)?;
+    let dest = store::destination(&ctx.project, store::Target::Project)?;
     let cur = Current::read(&dest)?;
     let fresh = !cur.exists || args.force;
     let res = ctx.project.resolution()?;

@@ -29,9 +29,9 @@ pub fn run(ctx: &mut Context, args: &MoveArgs) -> Result<u8, Error> {
             None,
         ));
     }
-    let source = store::destination(ctx.project.options(), store::Target::Project)?;
+    let source = store::destination(&ctx.project, store::Target::Project)?;
     let target = if args.user { store::Target::User } else { store::Target::Private };
-    let target = store::destination(ctx.project.options(), target)?;
+    let target = store::destination(&ctx.project, target)?;
     let src = Current::read(&source)?;
     if !src.exists {
         return Err(Error::usage(

@@ -37,7 +37,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &RotateArgs, prompt: &mut dyn Pr
     let res = ctx.project.resolution()?;
     let explicit = args.target.user || args.target.private || !ctx.project.options().files.is_empty();
     let (dest, old) = if explicit {
-        let dest = store::destination(ctx.project.options(), dialogue::target(&args.target))?;
+        let dest = store::destination(&ctx.project, dialogue::target(&args.target))?;
         match dest.definition(&res, key).map(|d| d.value.clone()) {
             Some(old) => (dest, old),
             None => {
@@ -160,8 +160,10 @@ pub(crate) fn run_with(ctx: &mut Context, args: &RotateArgs, prompt: &mut dyn Pr
     warn_all(ctx, &store::duplicates(&dest, key, &edited));
     warn_all(ctx, &store::git_exposure(&dest, Some(key)));
     // The old value elsewhere keeps working until it is revoked: say where it still is.
-    warn_all(ctx, &store::old_value_left(ctx.project.options(), &dest, key, &old));
-    warn_all(ctx, &store::shadowing(ctx.project.options(), &dest, key, &value));
+    if let Ok(res) = ctx.project.reload() {
+        warn_all(ctx, &store::old_value_left(&res, &dest, key, &old));
+        warn_all(ctx, &store::shadowing(&res, &dest, key, &value));
+    }
     Ok(0)
 }
 

@@ -24,7 +24,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &SetArgs, prompt: &mut dyn Promp
     dialogue::refuse_argv_value("set", &args.key, &args.value)?;
     dialogue::check_key("set", &args.key)?;
     let key = args.key.as_str();
-    let dest = store::destination(ctx.project.options(), dialogue::target(&args.target))?;
+    let dest = store::destination(&ctx.project, dialogue::target(&args.target))?;
     // Every check that can fail without the value runs before the prompt, so nobody
     // pastes a key only to be told the file cannot be written.
     let cur = Current::read(&dest)?;
@@ -53,7 +53,9 @@ pub(crate) fn run_with(ctx: &mut Context, args: &SetArgs, prompt: &mut dyn Promp
     warn_all(ctx, &store::duplicates(&dest, key, &edited));
     warn_all(ctx, &store::malformed(&dest, key, &edited.malformed));
     warn_all(ctx, &store::git_exposure(&dest, Some(key)));
-    warn_all(ctx, &store::shadowing(ctx.project.options(), &dest, key, &value));
+    if let Ok(res) = ctx.project.reload() {
+        warn_all(ctx, &store::shadowing(&res, &dest, key, &value));
+    }
     if rotation::tracked(key, value.expose()) {
         rotation::record_fingerprints(ctx.project.tkx_dir(), [value.redacted().fingerprint]);
     }

@@ -14,7 +14,7 @@ use crate::store::{self, Current, lines_word};
 pub fn run(ctx: &mut Context, args: &UnsetArgs) -> Result<u8, Error> {
     dialogue::check_key("unset", &args.key)?;
     let key = args.key.as_str();
-    let dest = store::destination(ctx.project.options(), dialogue::target(&args.target))?;
+    let dest = store::destination(&ctx.project, dialogue::target(&args.target))?;
     let cur = Current::read(&dest)?;
     let removed = edit::remove(&cur.text, key);
     // Resolved quietly: a problem loading the layers must not fail an unset.

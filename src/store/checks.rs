@@ -9,7 +9,7 @@
 use super::{Dest, finding, lines_word};
 use crate::envfile::edit;
 use crate::git::Repo;
-use crate::layers::{self, Layer};
+use crate::layers::{Layer, Resolution};
 use crate::report::{Finding, Location, Severity};
 use crate::secret::Secret;
 
@@ -46,8 +46,8 @@ pub fn git_exposure(dest: &Dest, key: Option<&str>) -> Vec<Finding> {
 }
 
 /// A warning when another layer wins over the file just written with a different value.
-pub fn shadowing(opts: &layers::Options, dest: &Dest, key: &str, value: &Secret) -> Vec<Finding> {
-    let Ok(res) = layers::resolve(opts) else { return Vec::new() };
+/// `res` is the resolution loaded after the write.
+pub fn shadowing(res: &Resolution, dest: &Dest, key: &str, value: &Secret) -> Vec<Finding> {
     let Some(w) = res.winner(key) else { return Vec::new() };
     if dest.holds(&w.origin) || &w.value == value {
         return Vec::new();
@@ -115,8 +115,8 @@ pub fn malformed(dest: &Dest, key: &str, lines: &[usize]) -> Vec<Finding> {
 
 /// A warning for every definition, of any key in any layer, that still holds `old`
 /// after `key` was rotated in `dest`: the old value keeps working until it is revoked.
-pub fn old_value_left(opts: &layers::Options, dest: &Dest, key: &str, old: &Secret) -> Vec<Finding> {
-    let Ok(res) = layers::resolve(opts) else { return Vec::new() };
+/// `res` is the resolution loaded after the write.
+pub fn old_value_left(res: &Resolution, dest: &Dest, key: &str, old: &Secret) -> Vec<Finding> {
     let mut out = Vec::new();
     for var in res.vars.values() {
         for d in var.definitions() {
@@ -137,6 +137,7 @@ pub fn old_value_left(opts: &layers::Options, dest: &Dest, key: &str, old: &Secr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layers;
     use std::path::Path;
 
     fn dest(dir: &Path) -> Dest {
@@ -165,7 +166,8 @@ mod tests {
             process: layers::ProcessEnv::new(vec![("K".into(), "theirs".into())]),
             ..Default::default()
         };
-        let f = shadowing(&opts, &dest(&dir), "K", &Secret::new("mine"));
+        let res = layers::resolve(&opts).unwrap();
+        let f = shadowing(&res, &dest(&dir), "K", &Secret::new("mine"));
         assert_eq!(f.len(), 1);
         assert!(f[0].message.starts_with("K is also set in the process environment"), "{}", f[0].message);
         assert!(f[0].hint.as_deref().unwrap_or("").contains("--override"));
@@ -173,8 +175,10 @@ mod tests {
             process: layers::ProcessEnv::new(vec![("K".into(), "mine".into())]),
             ..opts.clone()
         };
-        assert!(shadowing(&same, &dest(&dir), "K", &Secret::new("mine")).is_empty());
-        let old = old_value_left(&opts, &dest(&dir), "OTHER", &Secret::new("mine"));
+        assert!(
+            shadowing(&layers::resolve(&same).unwrap(), &dest(&dir), "K", &Secret::new("mine")).is_empty()
+        );
+        let old = old_value_left(&res, &dest(&dir), "OTHER", &Secret::new("mine"));
         assert_eq!(old.len(), 1, "K in .env still holds OTHER's old value");
     }
 }

@@ -3,8 +3,8 @@
 //! This module only names files; it reads and writes nothing ([`super::write`] does).
 
 use crate::error::Error;
-use crate::layers::{self, Definition, Layer, Origin, Resolution, discover};
-use std::path::Path;
+use crate::layers::{Definition, Layer, Origin, Resolution, discover};
+use crate::project::Project;
 use std::path::PathBuf;
 
 /// Which file a command asks to write, before `--file` is taken into account.
@@ -31,11 +31,9 @@ pub struct Dest {
 
 /// The file to write for `target`: the first `--file` (which `--user` and `--private`
 /// contradict), the user file, the private store, or the project's `.env`.
-pub fn destination(opts: &layers::Options, target: Target) -> Result<Dest, Error> {
-    let cwd = &opts.cwd;
-    let project = discover::project_dir(cwd);
-    let show = |p: &Path| discover::display_path(p, cwd, &project);
-    if let Some(f) = opts.files.first() {
+pub fn destination(project: &Project, target: Target) -> Result<Dest, Error> {
+    let cwd = project.cwd();
+    if let Some(f) = project.options().files.first() {
         if target != Target::Project {
             return Err(Error::usage(
                 "--file and --user/--private name different files",
@@ -45,7 +43,7 @@ pub fn destination(opts: &layers::Options, target: Target) -> Result<Dest, Error
         return Ok(Dest { path: cwd.join(f), display: f.to_string_lossy().into_owned(), layer: Layer::File });
     }
     if target != Target::Project {
-        let Some(dir) = &opts.tkx_dir else {
+        let Some(dir) = project.tkx_dir() else {
             return Err(Error::usage(
                 "there is no $TKX_DIR for the user file and the private stores",
                 Some("set TKX_DIR (or HOME)".into()),
@@ -54,12 +52,12 @@ pub fn destination(opts: &layers::Options, target: Target) -> Result<Dest, Error
         let (path, layer) = if target == Target::User {
             (dir.join(".env"), Layer::User)
         } else {
-            (discover::private_store(dir, &project), Layer::Private)
+            (discover::private_store(dir, project.dir()), Layer::Private)
         };
-        return Ok(Dest { display: show(&path), path, layer });
+        return Ok(Dest { display: project.show(&path), path, layer });
     }
-    let path = project.join(".env");
-    Ok(Dest { display: show(&path), path, layer: Layer::Project })
+    let path = project.dir().join(".env");
+    Ok(Dest { display: project.show(&path), path, layer: Layer::Project })
 }
 
 impl Dest {
@@ -86,6 +84,8 @@ impl Dest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layers;
+    use std::path::Path;
 
     fn opts(cwd: &Path, files: &[&str], tkx_dir: Option<&Path>) -> layers::Options {
         layers::Options {
@@ -100,13 +100,14 @@ mod tests {
     fn each_target_names_its_file_and_layer() {
         let t = tempfile::tempdir().unwrap();
         let (cwd, tkx) = (t.path().join("p"), t.path().join("tkx"));
-        let d = destination(&opts(&cwd, &[], Some(&tkx)), Target::Project).unwrap();
+        let d = destination(&Project::new(opts(&cwd, &[], Some(&tkx))), Target::Project).unwrap();
         assert_eq!((d.path, d.display.as_str(), d.layer), (cwd.join(".env"), ".env", Layer::Project));
-        let d = destination(&opts(&cwd, &[], Some(&tkx)), Target::User).unwrap();
+        let d = destination(&Project::new(opts(&cwd, &[], Some(&tkx))), Target::User).unwrap();
         assert_eq!((d.path, d.layer), (tkx.join(".env"), Layer::User));
-        let d = destination(&opts(&cwd, &[], Some(&tkx)), Target::Private).unwrap();
+        let d = destination(&Project::new(opts(&cwd, &[], Some(&tkx))), Target::Private).unwrap();
         assert_eq!((d.path, d.layer), (discover::private_store(&tkx, &cwd), Layer::Private));
-        let d = destination(&opts(&cwd, &["conf/a.env", "b.env"], None), Target::Project).unwrap();
+        let d =
+            destination(&Project::new(opts(&cwd, &["conf/a.env", "b.env"], None)), Target::Project).unwrap();
         assert_eq!(
             (d.path, d.display.as_str(), d.layer),
             (cwd.join("conf/a.env"), "conf/a.env", Layer::File)
@@ -116,9 +117,9 @@ mod tests {
     #[test]
     fn contradictions_and_a_missing_tkx_dir_are_refused() {
         let cwd = Path::new("/nonexistent/p");
-        let e = destination(&opts(cwd, &["a.env"], None), Target::User).unwrap_err();
+        let e = destination(&Project::new(opts(cwd, &["a.env"], None)), Target::User).unwrap_err();
         assert_eq!(e.to_string(), "--file and --user/--private name different files");
-        let e = destination(&opts(cwd, &[], None), Target::Private).unwrap_err();
+        let e = destination(&Project::new(opts(cwd, &[], None)), Target::Private).unwrap_err();
         assert!(e.to_string().starts_with("there is no $TKX_DIR"), "{e}");
     }
 
@@ -136,7 +137,7 @@ K=2
         let mut o = opts(&dir, &[], None);
         o.process = layers::ProcessEnv::new(vec![("K".into(), "p".into()), ("ONLY".into(), "x".into())]);
         let res = layers::resolve(&o).unwrap();
-        let d = destination(&o, Target::Project).unwrap();
+        let d = destination(&Project::new(o.clone()), Target::Project).unwrap();
         let w = res.winner("K").unwrap();
         assert_eq!((w.origin.describe(), w.value.expose()), ("the process environment".into(), "p"));
         assert_eq!(d.definition(&res, "K").map(|d| (d.origin.line, d.value.expose())), Some((2, "2")));

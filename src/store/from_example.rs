@@ -10,7 +10,8 @@ use super::write::edit_error;
 use crate::envfile::{self, edit};
 use crate::error::{Error, FileProblem};
 use crate::example::{self, Declared};
-use crate::layers::{self, Layer, Resolution, discover};
+use crate::layers::{Layer, Resolution};
+use crate::project::Project;
 use crate::secret::{Secret, is_placeholder, is_secret_name, is_unfilled};
 
 /// The project's `.env.example`, read and understood.
@@ -26,16 +27,14 @@ pub struct Example {
 impl Example {
     /// Reads the project's `.env.example`, refusing a missing file and one that
     /// declares no keys.
-    pub fn read(opts: &layers::Options) -> Result<Example, Error> {
-        let cwd = &opts.cwd;
-        let project = discover::project_dir(cwd);
-        let path = project.join(".env.example");
-        let shown = discover::display_path(&path, cwd, &project);
+    pub fn read(project: &Project) -> Result<Example, Error> {
+        let path = project.dir().join(".env.example");
+        let shown = project.show(&path);
         let text = match envfile::read_text(&path) {
             Ok(text) => text,
             Err(FileProblem::NotFound) => {
                 return Err(Error::usage(
-                    format!("there is no .env.example in {}", project.display()),
+                    format!("there is no .env.example in {}", project.dir().display()),
                     Some(
                         "tkx init creates .env from the keys .env.example declares: write one (`tkx diff --write-example` starts it from an existing .env), or store single keys with `tkx set KEY`"
                             .into(),
