@@ -56,6 +56,7 @@ pub fn parse(line: &str) -> Parsed {
     p
 }
 
+/// The simple command being built: its text (with marks) and the here-documents it opens.
 struct Builder {
     text: String,
     heredocs: Vec<(String, bool, bool)>,
@@ -79,6 +80,7 @@ impl Builder {
     }
 }
 
+/// Splits `line`, `depth` substitutions down, into `out`; `pipelines` numbers the pipelines.
 fn parse_into(line: &str, depth: usize, out: &mut Parsed, pipelines: &mut usize) {
     if depth > MAX_DEPTH {
         out.too_deep = true;
