@@ -77,27 +77,53 @@ fn cursor_decision(out: &Output) -> Option<String> {
     }
 }
 
+/// The rows of the command table run through the binary, for each host: deny and allow,
+/// an env dump, a file read, the user store, a search, a nested shell, interpreter code,
+/// here-documents, a variable of the agent's own environment, and tkx and git commands.
+/// Every row of the table is asserted in-process by `agent::shell`'s unit test
+/// `command_table`; these prove the hosts' protocols are wired to the same checker.
+const SAMPLE: &[&str] = &[
+    "deny\tcat .env",
+    "deny\tcat {TKX}/.env",
+    "deny\tenv",
+    "deny\tprintenv GITHUB_TOKEN",
+    "deny\tgrep -r OPENAI .",
+    "deny\tbash -c \"echo \\$OPENAI_PAT\"",
+    "deny\tpython3 -c 'import os; print(os.environ)'",
+    "deny\tcat <<EOF\\n$OPENAI_PAT\\nEOF",
+    "deny\ttkx get OPENAI_PAT",
+    "deny\tgit show HEAD:.env",
+    "allow\tcat src/main.rs",
+    "allow\tcat >> .env <<'EOF'\\nPORT=3000\\nEOF",
+    "allow\tgit diff src/main.rs",
+    "allow\ttkx exec -- python app.py",
+];
+
+/// The [`SAMPLE`] rows, as the table has them: (deny?, command).
 fn table() -> Vec<(bool, String)> {
     let text =
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/agent/commands.tsv"))
             .unwrap();
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    let rows: Vec<(bool, String)> = text
+        .lines()
+        .filter(|l| SAMPLE.contains(l))
         .map(|l| {
             let (verdict, cmd) = l.split_once('\t').unwrap_or_else(|| panic!("bad row: {l}"));
             assert!(verdict == "deny" || verdict == "allow", "bad verdict: {l}");
             (verdict == "deny", cmd.replace("\\n", "\n"))
         })
-        .collect()
+        .collect();
+    assert_eq!(rows.len(), SAMPLE.len(), "every sample row is a row of commands.tsv, once");
+    rows
 }
 
-/// Every row of the command table, through Claude Code's protocol (issue 8: "a table of
-/// at least 150 real commands, denied and allowed; test every row").
+/// The sample rows of the command table through Claude Code's protocol (issue 8: "a
+/// table of at least 150 real commands, denied and allowed; test every row": every row
+/// is tested in-process by `agent::shell`'s `command_table`).
 #[test]
 fn command_table_claude() {
     let env = table_project();
     let rows = table();
-    assert!(rows.len() >= 150, "{} rows", rows.len());
     let mut wrong = Vec::new();
     for (deny, cmd) in &rows {
         let cmd = fill(&env, cmd);
@@ -116,7 +142,7 @@ fn command_table_claude() {
     assert!(wrong.is_empty(), "{} of {} rows wrong:\n{}", wrong.len(), rows.len(), wrong.join("\n"));
 }
 
-/// The same table through Cursor's `beforeShellExecution`.
+/// The same sample rows through Cursor's `beforeShellExecution`.
 #[test]
 fn command_table_cursor() {
     let env = table_project();

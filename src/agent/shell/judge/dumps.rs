@@ -1,0 +1,179 @@
+//! Environment dumps and printed secrets: `env`, `printenv`, `export -p`, `declare`,
+//! `set` (and `set -x` tracing), `ps e`, `jq env`, awk's `ENVIRON`, any mention of
+//! `/proc/*/environ`, and commands that print a secret variable (`echo $KEY`, a
+//! here-document fed to `cat`, verbose `curl`).
+//!
+//! It owns the denials that say "the environment holds secrets". It must not judge
+//! files (that is `reads`) nor interpreter code (that is `interp`).
+
+use super::Run;
+use crate::agent::Decision;
+use crate::agent::shell::lexer::Simple;
+
+impl Run<'_> {
+    /// Secret variables a word expands (`$X`, `${X}`, `${X:-…}`; not `${#X}`).
+    pub(super) fn secret_refs(&self, w: &str) -> Option<String> {
+        let c: Vec<char> = w.chars().collect();
+        let mut i = 0;
+        while i < c.len() {
+            if c[i] == '\\' {
+                i += 2;
+                continue;
+            }
+            if c[i] == '$' {
+                let mut j = i + 1;
+                let braced = c.get(j) == Some(&'{');
+                if braced {
+                    j += 1;
+                    if matches!(c.get(j), Some('#') | Some('!')) {
+                        i = j;
+                        continue;
+                    }
+                }
+                let start = j;
+                while j < c.len() && (c[j].is_ascii_alphanumeric() || c[j] == '_') {
+                    j += 1;
+                }
+                let name: String = c[start..j].iter().collect();
+                if !name.is_empty()
+                    && !name.starts_with(|ch: char| ch.is_ascii_digit())
+                    && self.guard.is_secret_var(&name)
+                {
+                    return Some(name);
+                }
+                i = j.max(i + 1);
+                continue;
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// Environment dumps: `env`, `printenv`, `export`/`declare` without names or with
+    /// `-p`, `set` (which also turns on `set -x` tracing), `ps e`, `jq env`, awk's
+    /// `ENVIRON`, and any word naming `/proc/*/environ`. `None`: not a dump.
+    pub(super) fn dumps(&mut self, name: &str, words: &[String]) -> Option<Decision> {
+        let args = &words[1..];
+        match name {
+            "printenv" => {
+                let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+                if names.is_empty() {
+                    return Some(Decision::env("`printenv` prints the environment"));
+                }
+                if let Some(n) = names.iter().find(|n| self.guard.is_secret_var(n)) {
+                    return Some(Decision::env(format!("`printenv {n}` prints a secret")));
+                }
+                return Some(Decision::Allow);
+            }
+            "env" => return Some(Decision::env("`env` prints the environment")),
+            "export" | "declare" | "typeset" | "readonly" | "local" => {
+                let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+                let prints = args.iter().any(|a| a.starts_with('-') && (a.contains('p') || a.contains('x')));
+                if names.is_empty() && (name == "export" || name == "declare" || name == "typeset" || prints)
+                {
+                    return Some(Decision::env(format!("`{name}` without names prints the environment")));
+                }
+                if prints {
+                    if let Some(n) = names.iter().find(|n| self.guard.is_secret_var(n)) {
+                        return Some(Decision::env(format!("`{name} -p {n}` prints a secret")));
+                    }
+                }
+            }
+            "set" => {
+                if args.is_empty() {
+                    return Some(Decision::env("`set` without arguments prints every variable"));
+                }
+                if args.iter().any(|a| {
+                    a == "-x"
+                        || a == "-o" && args.contains(&"xtrace".to_owned())
+                        || (a.starts_with('-') && !a.starts_with("--") && a.contains('x'))
+                }) {
+                    self.xtrace = true;
+                }
+                return Some(Decision::Allow);
+            }
+            "ps" if args.iter().any(|a| !a.starts_with('-') && a.contains('e')) => {
+                return Some(Decision::env("`ps e` prints other processes' environments"));
+            }
+            "jq" | "gojq" | "jaq"
+                if args.iter().any(|a| {
+                    a == "env"
+                        || a.contains("$ENV")
+                        || a.contains("env.")
+                        || a.contains("env |")
+                        || a.contains("env|")
+                }) =>
+            {
+                return Some(Decision::env(format!("`{name}` with `env` prints the environment")));
+            }
+            "awk" | "gawk" | "mawk" | "nawk" | "busybox-awk"
+                if args.iter().any(|a| a.contains("ENVIRON")) =>
+            {
+                return Some(Decision::env("this awk program reads ENVIRON"));
+            }
+            _ => {}
+        }
+        // Any mention of a process's environment file.
+        if let Some(w) = words.iter().find(|w| w.starts_with("/proc/") && w.ends_with("/environ")) {
+            return Some(Decision::env(format!("`{w}` is a process's environment")));
+        }
+        None
+    }
+
+    /// Commands that print a secret variable they are given: `echo $KEY`, a
+    /// here-document with `$KEY` fed to `cat`, `curl -v` with `$KEY` in the request.
+    pub(super) fn prints(
+        &self,
+        name: &str,
+        argv: &[String],
+        args: &[String],
+        cmd: &Simple,
+    ) -> Option<Decision> {
+        // Printing secret variables.
+        if matches!(
+            name,
+            "echo"
+                | "printf"
+                | "print"
+                | "puts"
+                | "say"
+                | "cat"
+                | "logger"
+                | "wall"
+                | "notify-send"
+                | "zenity"
+                | "figlet"
+                | "toilet"
+                | "cowsay"
+        ) {
+            if let Some(v) = argv.iter().skip(1).find_map(|w| self.secret_refs(w)) {
+                return Some(Decision::env(format!("this command prints ${v}")));
+            }
+            if name == "cat" {
+                for (body, expand) in &cmd.heredocs {
+                    if *expand {
+                        if let Some(v) = self.secret_refs(body) {
+                            return Some(Decision::env(format!("this here-document prints ${v}")));
+                        }
+                    }
+                }
+            }
+        }
+        if matches!(name, "curl" | "wget" | "http" | "https" | "xh")
+            && args.iter().any(|a| {
+                a == "-v"
+                    || a == "--verbose"
+                    || a.starts_with("--trace")
+                    || a == "--debug"
+                    || (a.starts_with('-') && !a.starts_with("--") && a.contains('v'))
+            })
+        {
+            if let Some(v) = argv.iter().skip(1).find_map(|w| self.secret_refs(w)) {
+                return Some(Decision::env(format!(
+                    "`{name}` in verbose mode prints the request, with ${v}"
+                )));
+            }
+        }
+        None
+    }
+}

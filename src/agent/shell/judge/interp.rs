@@ -1,0 +1,144 @@
+//! Interpreter code: the inline code of `python -c`, `node -e`, `ruby -e`, `perl -e`,
+//! `php -r`, `deno eval`, … and here-documents fed to an interpreter — a mention of an
+//! env file, `dotenv`, a dump of the environment, or a read of a secret variable; and a
+//! script argument that is itself an env file (`python .env`).
+//!
+//! It owns the denials that say "this code …". It must not judge the interpreter's
+//! other arguments as files beyond the script (that is `reads`).
+
+use super::Run;
+use crate::agent::Decision;
+use crate::agent::shell::lexer::Simple;
+use crate::agent::shell::words::{CODE_FLAGS, interpreter};
+use std::path::Path;
+
+impl Run<'_> {
+    /// Inline code of an interpreter: a mention of an env file, `dotenv`, a dump of the
+    /// environment, or a read of a secret variable.
+    pub(super) fn code(&self, name: &str, words: &[String], cmd: &Simple, cwd: &Path) -> Option<Decision> {
+        let base = interpreter(name)?;
+        let flags = CODE_FLAGS.iter().find(|(n, _)| *n == base).map(|(_, f)| *f)?;
+        let mut code: Vec<String> = Vec::new();
+        let mut i = 1;
+        while i < words.len() {
+            let w = words[i].as_str();
+            if flags.contains(&w) {
+                if let Some(c) = words.get(i + 1) {
+                    code.push(c.clone());
+                }
+                i += 2;
+                continue;
+            }
+            // `python -Sc '…'`: a combined short flag ending in the code flag.
+            if flags.contains(&"-c")
+                && w.starts_with('-')
+                && !w.starts_with("--")
+                && w.ends_with('c')
+                && w.len() > 2
+            {
+                if let Some(c) = words.get(i + 1) {
+                    code.push(c.clone());
+                }
+                i += 2;
+                continue;
+            }
+            if !w.starts_with('-') {
+                // A script file: its code is not on the command line. It may still be
+                // an env file (`python .env`).
+                if let Some(hit) = self.reads(&words[i], cwd) {
+                    return Some(Decision::file(format!("`{name}` reads {hit}")));
+                }
+                break;
+            }
+            i += 1;
+        }
+        for (body, _) in &cmd.heredocs {
+            code.push(body.clone());
+        }
+        for c in &code {
+            if let Some(d) = self.judge_code(c, cwd) {
+                return Some(d);
+            }
+        }
+        // Arguments after the code may name env files (`python -c '…' .env`).
+        None
+    }
+
+    /// One piece of code: env file names, `/proc/*/environ`, `dotenv`, whole-environment
+    /// dumps, and secret variables read by name.
+    fn judge_code(&self, code: &str, cwd: &Path) -> Option<Decision> {
+        // Env file names in the code.
+        for tok in code
+            .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '~' | '$')))
+        {
+            if tok.contains(".env") || tok.contains(".ENV") {
+                if let Some(hit) = self.guard.protected(tok, cwd) {
+                    return Some(Decision::file(format!("this code reads {hit}")));
+                }
+            }
+            if tok.starts_with("/proc/") && tok.ends_with("/environ") {
+                return Some(Decision::env("this code reads a process's environment"));
+            }
+        }
+        let lower = code.to_ascii_lowercase();
+        if lower.contains("dotenv") {
+            return Some(Decision::file("this code loads .env (dotenv)"));
+        }
+        // Whole-environment dumps.
+        let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let dumps = [
+            "print(os.environ)",
+            "os.environ)",
+            "os.environ.items()",
+            "os.environ.copy()",
+            "dict(os.environ",
+            "os.environ.keys()",
+            "os.environ.values()",
+            "print(environ)",
+            "console.log(process.env)",
+            "process.env)",
+            "JSON.stringify(process.env",
+            "Object.entries(process.env",
+            "Object.values(process.env",
+            "Deno.env.toObject()",
+            "pENV",
+            "putsENV",
+            "ENV.to_h",
+            "ENV.each",
+            "ENV.inspect",
+            "%ENV",
+            "each%ENV",
+            "keys%ENV",
+            "getenv()",
+            "$_ENV",
+            "$_SERVER",
+            "Sys.getenv()",
+        ];
+        if dumps.iter().any(|d| compact.contains(d)) || compact.trim_end_matches(';') == "process.env" {
+            return Some(Decision::env("this code prints the environment"));
+        }
+        // A secret variable read by name.
+        let accesses = [
+            "environ",
+            "getenv",
+            "process.env",
+            "ENV[",
+            "ENV.fetch",
+            "$ENV{",
+            "Deno.env",
+            "Sys.getenv",
+            "env::var",
+        ];
+        if accesses.iter().any(|a| code.contains(a)) || code.contains('$') {
+            for tok in code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if tok.len() > 2
+                    && tok.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && self.guard.is_secret_var(tok)
+                {
+                    return Some(Decision::env(format!("this code reads ${tok}")));
+                }
+            }
+        }
+        None
+    }
+}

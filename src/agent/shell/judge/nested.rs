@@ -1,0 +1,201 @@
+//! Commands that run other commands: wrappers (`sudo`, `timeout 5`, `env A=1`, `npx`,
+//! `uv run`, …) stripped before judging, nested shells (`bash -c`, a here-document fed
+//! to a shell), `eval`, `su -c`, `xargs CMD`, and the remote runners `ssh`, `docker`,
+//! `podman`, `kubectl`, whose files are another machine's.
+//!
+//! It owns unwrapping and re-judging nested command lines one level deeper. It must
+//! not judge a program's own reads: the unwrapped command goes back to the dispatcher.
+
+use super::{Run, check_depth};
+use crate::agent::Decision;
+use crate::agent::shell::lexer::{SUB, Simple, restore};
+use crate::agent::shell::words::{
+    RESERVED, SAFE_WITH_FILES, SHELLS, WRAPPERS, is_assignment, program, runner, skip_options,
+};
+use std::path::{Path, PathBuf};
+
+impl Run<'_> {
+    /// Strips wrappers (`sudo`, `env A=1`, `timeout 5`, `npx`, `uv run`, …) and
+    /// compound-command words from the front of `argv`. `Some` when that settles the
+    /// command: nothing is left to run (allowed), or a bare `env` prints the environment.
+    pub(super) fn unwrap_wrappers(&self, argv: &mut Vec<String>) -> Option<Decision> {
+        loop {
+            let Some(first) = argv.first() else { return Some(Decision::Allow) };
+            let name = program(&self.clean(first));
+            if RESERVED.contains(&name.as_str()) {
+                argv.remove(0);
+                continue;
+            }
+            if WRAPPERS.contains(&name.as_str()) {
+                argv.remove(0);
+                skip_options(argv, &name);
+                continue;
+            }
+            if let Some(skip) = runner(&name, argv.get(1).map(|w| self.clean(w)).as_deref()) {
+                // `uv run CMD`, `npx CMD`, `poetry run CMD`: the rest is the command.
+                argv.drain(..skip.min(argv.len()));
+                while argv.first().is_some_and(|w| self.clean(w).starts_with('-')) {
+                    argv.remove(0);
+                }
+                continue;
+            }
+            if name == "env" && argv.len() > 1 {
+                // `env [-i] [-u X] [A=b]… CMD`: with a command it is a wrapper.
+                let mut rest = argv[1..].to_vec();
+                while let Some(w) = rest.first() {
+                    let w = self.clean(w);
+                    if w == "-u" || w == "--unset" || w == "-C" || w == "--chdir" || w == "-S" {
+                        rest.remove(0);
+                        if !rest.is_empty() {
+                            rest.remove(0);
+                        }
+                    } else if w.starts_with('-') || is_assignment(&w) {
+                        rest.remove(0);
+                    } else {
+                        break;
+                    }
+                }
+                if rest.is_empty() {
+                    return Some(Decision::env("`env` prints the environment"));
+                }
+                *argv = rest;
+                continue;
+            }
+            break;
+        }
+        None
+    }
+
+    /// Nested command lines: a shell's `-c` string or here-documents, `eval`, `su -c`,
+    /// and the remote runners `ssh`, `docker`, `podman`, `kubectl` (only a local env file
+    /// named as an argument counts). `None`: not one of these.
+    pub(super) fn nested_line(
+        &self,
+        argv: &[String],
+        cmd: &Simple,
+        cwd: &Path,
+        depth: usize,
+        injected: bool,
+    ) -> Option<Decision> {
+        let words: Vec<String> = argv.iter().map(|w| self.clean(w)).collect();
+        let name = program(&words[0]);
+        let name = name.as_str();
+        let args = &words[1..];
+        // Nested command lines.
+        if SHELLS.contains(&name) {
+            if let Some(pos) = words
+                .iter()
+                .skip(1)
+                .position(|a| a == "-c" || (a.starts_with('-') && !a.starts_with("--") && a.ends_with('c')))
+            {
+                if let Some(script) = argv.get(pos + 2) {
+                    return Some(self.nested(script, cwd, depth, injected));
+                }
+            }
+            for (body, _) in &cmd.heredocs {
+                let d = check_depth(self.guard, body, cwd, depth + 1, injected);
+                if d.is_deny() {
+                    return Some(d);
+                }
+            }
+            if let Some(hit) = args.iter().filter(|a| !a.starts_with('-')).find_map(|a| self.reads(a, cwd)) {
+                return Some(Decision::file(format!("this command reads {hit}")));
+            }
+            return Some(Decision::Allow);
+        }
+        if name == "eval" {
+            let script = argv[1..].iter().map(|w| restore(&self.strip_subs(w))).collect::<Vec<_>>().join(" ");
+            return Some(check_depth(self.guard, &script, cwd, depth + 1, injected));
+        }
+        if name == "su" || name == "runuser" {
+            if let Some(pos) = words.iter().position(|a| a == "-c" || a == "--command") {
+                if let Some(script) = argv.get(pos + 1) {
+                    return Some(self.nested(script, cwd, depth, injected));
+                }
+            }
+        }
+        if name == "ssh" || name == "docker" || name == "podman" || name == "kubectl" {
+            // Another machine or container: its files are not this project's. Only a
+            // local env file named as an argument counts (`docker cp .env c:/`).
+            let reads = args
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| {
+                    !(name == "docker" || name == "podman")
+                        || !matches!(args.get(i.wrapping_sub(1)).map(String::as_str), Some("--env-file"))
+                })
+                .filter(|(_, a)| !a.starts_with("--env-file="))
+                .find_map(|(_, a)| self.reads(a, cwd));
+            if let Some(hit) = reads {
+                return Some(Decision::file(format!("this command reads {hit}")));
+            }
+            return Some(Decision::Allow);
+        }
+        None
+    }
+
+    /// Judges a nested shell's script (`bash -c '…'`, `su -c '…'`) from scratch, one
+    /// level deeper.
+    pub(super) fn nested(&self, script: &str, cwd: &Path, depth: usize, injected: bool) -> Decision {
+        check_depth(self.guard, &restore(&self.strip_subs(script)), cwd, depth + 1, injected)
+    }
+
+    /// A word with its substitution placeholders removed (for nested shells, whose text
+    /// is judged again from scratch).
+    pub(super) fn strip_subs(&self, w: &str) -> String {
+        // Substitutions were already parsed as commands of their own and are judged in
+        // order; the nested text is judged without them.
+        let mut out = String::new();
+        let mut in_sub = false;
+        for c in w.chars() {
+            if c == SUB {
+                in_sub = !in_sub;
+            } else if !in_sub {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// `… | xargs CMD`: CMD reads the files an earlier stage names.
+    pub(super) fn xargs(
+        &mut self,
+        cmd: &Simple,
+        argv: &[String],
+        cwd: &mut PathBuf,
+        depth: usize,
+        injected: bool,
+    ) -> Decision {
+        let mut rest: Vec<String> = argv[1..].to_vec();
+        while rest.first().is_some_and(|w| self.clean(w).starts_with('-')) {
+            let w = self.clean(&rest.remove(0));
+            if matches!(w.as_str(), "-I" | "-n" | "-P" | "-L" | "-d" | "-s" | "-a" | "-E") && !rest.is_empty()
+            {
+                rest.remove(0);
+            }
+        }
+        if rest.is_empty() {
+            rest.push("echo".into());
+        }
+        let d = self.argv(cmd, rest.clone(), cwd, depth, injected);
+        if d.is_deny() {
+            return d;
+        }
+        let p = program(&self.clean(&rest[0]));
+        if SAFE_WITH_FILES.contains(&p.as_str()) {
+            return Decision::Allow;
+        }
+        let upstream_names_env = self.parsed.commands.iter().any(|c| {
+            c.pipeline == cmd.pipeline
+                && c.stage < cmd.stage
+                && c.words.iter().skip(1).any(|w| {
+                    let w = self.clean(w);
+                    self.names_env(&w, cwd) || w.contains(".env") && !w.contains(".env.example")
+                })
+        });
+        if upstream_names_env {
+            return Decision::file(format!("`xargs {p}` would read the env files named before it"));
+        }
+        Decision::Allow
+    }
+}

@@ -1,0 +1,131 @@
+//! File reads: what a word reads (itself, `@file`, `--opt=file`, `rev:file`, a glob, a
+//! substitution naming an env file), `source .env`, copies (`cp .env /tmp`), and every
+//! other program's file arguments (`cat`, `less`, `head`, `sed`, `awk`, …), except the
+//! programs that only look at files from outside (`ls`, `stat`, `rm`, …).
+//!
+//! It owns the denials that say "this file holds secrets" for plain arguments. It must
+//! not judge searches (`search`), interpreter code (`interp`) or nested commands.
+
+use super::Run;
+use crate::agent::Decision;
+use crate::agent::paths::{glob_may_match_env, has_glob};
+use crate::agent::shell::lexer::{OP, SUB};
+use crate::agent::shell::words::{COPIERS, SAFE_WITH_FILES};
+use std::path::Path;
+
+impl Run<'_> {
+    /// Whether any substitution in `w` runs a command that names a protected file or
+    /// an env-file pattern (`cat $(find . -name .env)`).
+    pub(super) fn sub_names_env(&self, w: &str, cwd: &Path) -> bool {
+        let mut parts = w.split(SUB);
+        parts.next();
+        let mut odd = true;
+        for p in parts {
+            if odd {
+                if let Ok(idx) = p.parse::<usize>() {
+                    if let Some(cmds) = self.parsed.subs.get(idx) {
+                        for &ci in cmds {
+                            if let Some(c) = self.parsed.commands.get(ci) {
+                                if c.words.iter().any(|x| self.names_env(x, cwd)) {
+                                    return true;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            odd = !odd;
+        }
+        false
+    }
+
+    /// Whether a word names a protected file, directly, as a glob, or as an env-file
+    /// name pattern (`.env*`).
+    pub(super) fn names_env(&self, w: &str, cwd: &Path) -> bool {
+        let c = self.clean(w);
+        let c = c.trim_start_matches(OP);
+        self.guard.protected(c, cwd).is_some()
+            || (has_glob(c) && (self.guard.glob_hits(c, cwd).is_some() || glob_may_match_env(c)))
+    }
+
+    /// The protected file a word reads: itself, `@file`, `--opt=file`, `rev:file`, a
+    /// glob, or a substitution that names one.
+    pub(super) fn reads(&self, w: &str, cwd: &Path) -> Option<String> {
+        if w.starts_with(OP) {
+            return None;
+        }
+        if self.sub_names_env(w, cwd) {
+            return Some("the files a command substitution names".to_owned());
+        }
+        let c = self.clean(w);
+        let mut candidates: Vec<&str> = vec![c.as_str()];
+        if let Some(rest) = c.strip_prefix('@') {
+            candidates.push(rest);
+        }
+        if let Some((_, v)) = c.split_once('=') {
+            candidates.push(v);
+        }
+        if let Some((_, v)) = c.split_once(':') {
+            candidates.push(v);
+        }
+        for cand in candidates {
+            if cand.is_empty() {
+                continue;
+            }
+            if has_glob(cand) {
+                if let Some(hit) = self.guard.glob_hits(cand, cwd) {
+                    return Some(hit);
+                }
+                // Nothing matches now; the pattern still aims at env files or a store.
+                let last = cand.rsplit('/').next().unwrap_or(cand);
+                if last.to_ascii_lowercase().starts_with(".env") && glob_may_match_env(last) {
+                    return Some(cand.to_owned());
+                }
+                if let Some(hit) = self.guard.protected(cand, cwd) {
+                    return Some(hit);
+                }
+            } else if let Some(hit) = self.guard.protected(cand, cwd) {
+                return Some(hit);
+            }
+        }
+        None
+    }
+
+    /// `source .env`, `. .env`: loads the file into the shell. `None`: not `source`.
+    pub(super) fn source(&self, name: &str, args: &[String], cwd: &Path) -> Option<Decision> {
+        if name == "source" || name == "." {
+            if let Some(hit) = args.first().and_then(|a| self.reads(a, cwd)) {
+                return Some(Decision::file(format!("`{name}` loads {hit} into the shell")));
+            }
+            return Some(Decision::Allow);
+        }
+        None
+    }
+
+    /// Files named as arguments: allowed for programs that only look at files from
+    /// outside, the sources of a copy, otherwise any argument that reads a protected file.
+    pub(super) fn file_args(&self, name: &str, words: &[String], argv: &[String], cwd: &Path) -> Decision {
+        if SAFE_WITH_FILES.contains(&name) {
+            return Decision::Allow;
+        }
+        if COPIERS.contains(&name) {
+            // Only the sources are read: the last operand (or `-t DIR`) is written.
+            let target_flag = words.iter().any(|w| w == "-t" || w.starts_with("--target-directory"));
+            let operands: Vec<&String> =
+                argv.iter().skip(1).filter(|w| !self.clean(w).starts_with('-')).collect();
+            let sources = if target_flag { operands.len() } else { operands.len().saturating_sub(1) };
+            for a in operands.iter().take(sources) {
+                if let Some(hit) = self.reads(a, cwd) {
+                    return Decision::file(format!("`{name}` copies {hit} where it can be read"));
+                }
+            }
+            return Decision::Allow;
+        }
+        for a in argv.iter().skip(1) {
+            if let Some(hit) = self.reads(a, cwd) {
+                return Decision::file(format!("`{name}` reads {hit}"));
+            }
+        }
+        Decision::Allow
+    }
+}

@@ -1,0 +1,273 @@
+//! Searches: recursive `grep`, `rg`, `ag`, `ack`, `ugrep` (whether the walk would read
+//! an env file, given its flags, globs, types and ignore files) and `find … -exec`.
+//! `git grep` is judged with git in `tools`.
+//!
+//! It owns the denials that say "this search reads …". It must not judge a single
+//! file argument of a non-recursive command (that is `reads`).
+
+use super::Run;
+use crate::agent::Decision;
+use crate::agent::paths::{Scope, glob_may_match_env, has_glob};
+use crate::agent::shell::words::{SAFE_WITH_FILES, program};
+use std::path::Path;
+
+impl Run<'_> {
+    /// `grep -r`, `rg`, `ag`, `ack`: would the search read an env file?
+    pub(super) fn search(&self, name: &str, words: &[String], cwd: &Path) -> Option<Decision> {
+        let args = &words[1..];
+        let mut scope = Scope::default();
+        let mut operands: Vec<String> = Vec::new();
+        let mut pattern_given = false;
+        let mut files_only = false;
+        match name {
+            "grep" | "egrep" | "fgrep" | "zgrep" | "ggrep" => {
+                let mut recursive = false;
+                let mut i = 0;
+                while i < args.len() {
+                    let a = args[i].as_str();
+                    if a == "--" {
+                        operands.extend(args[i + 1..].iter().cloned());
+                        break;
+                    }
+                    if let Some(v) = a.strip_prefix("--include=") {
+                        scope.include.push(v.to_owned());
+                    } else if let Some(v) = a.strip_prefix("--exclude=") {
+                        scope.exclude.push(v.to_owned());
+                    } else if let Some(v) = a.strip_prefix("--exclude-dir=") {
+                        scope.exclude_dirs.push(v.to_owned());
+                    } else if a == "--include" || a == "--exclude" || a == "--exclude-dir" {
+                        if let Some(v) = args.get(i + 1) {
+                            match a {
+                                "--include" => scope.include.push(v.clone()),
+                                "--exclude" => scope.exclude.push(v.clone()),
+                                _ => scope.exclude_dirs.push(v.clone()),
+                            }
+                        }
+                        i += 1;
+                    } else if a == "-r"
+                        || a == "-R"
+                        || a == "--recursive"
+                        || a == "--dereference-recursive"
+                        || a == "-drecurse"
+                    {
+                        recursive = true;
+                        scope.follow_links |= a == "-R" || a == "--dereference-recursive";
+                    } else if a == "-e" || a == "-f" || a == "--regexp" || a == "--file" {
+                        pattern_given = true;
+                        if a == "-f" || a == "--file" {
+                            if let Some(v) = args.get(i + 1) {
+                                if let Some(hit) = self.reads(v, cwd) {
+                                    return Some(Decision::file(format!("`{name} -f` reads {hit}")));
+                                }
+                            }
+                        }
+                        i += 1;
+                    } else if a == "-d" || a == "--directories" {
+                        if args.get(i + 1).is_some_and(|v| v == "recurse") {
+                            recursive = true;
+                        }
+                        i += 1;
+                    } else if a.starts_with("--") {
+                    } else if a.starts_with('-') && a.len() > 1 {
+                        if a.contains('r') || a.contains('R') {
+                            recursive = true;
+                        }
+                        scope.follow_links |= a.contains('R');
+                        if a.ends_with('e') || a.ends_with('f') {
+                            pattern_given = true;
+                            i += 1;
+                        }
+                    } else {
+                        operands.push(a.to_owned());
+                    }
+                    i += 1;
+                }
+                if !pattern_given && !operands.is_empty() {
+                    operands.remove(0);
+                }
+                if !recursive {
+                    return None;
+                }
+                scope.hidden = true;
+                if operands.is_empty() {
+                    operands.push(".".into());
+                }
+            }
+            "rg" | "ag" | "ack" | "pt" | "ugrep" | "ug" => {
+                scope.honors_gitignore = name != "ack";
+                scope.hidden = name == "ack";
+                let mut i = 0;
+                while i < args.len() {
+                    let a = args[i].as_str();
+                    match a {
+                        "--" => {
+                            operands.extend(args[i + 1..].iter().cloned());
+                            break;
+                        }
+                        "--hidden" | "-." | "--all-types" => scope.hidden = true,
+                        "--follow" => scope.follow_links = true,
+                        "-L" if name == "rg" => scope.follow_links = true,
+                        "-R" | "--dereference-recursive" if matches!(name, "ugrep" | "ug") => {
+                            scope.follow_links = true
+                        }
+                        "--no-ignore" | "--no-ignore-vcs" | "--skip-vcs-ignores" | "-U" => {
+                            scope.honors_gitignore = false
+                        }
+                        "-u" => scope.honors_gitignore = false,
+                        "-uu" | "-uuu" | "--unrestricted" => {
+                            scope.hidden = true;
+                            scope.honors_gitignore = false;
+                        }
+                        "--files"
+                        | "-l"
+                        | "--files-with-matches"
+                        | "-c"
+                        | "--count"
+                        | "--files-without-match" => {
+                            if a == "--files" {
+                                files_only = true;
+                            }
+                        }
+                        "-g" | "--glob" | "--iglob" | "-G" | "--file-search-regex" => {
+                            if let Some(v) = args.get(i + 1) {
+                                match v.strip_prefix('!') {
+                                    Some(ex) => scope.exclude.push(ex.to_owned()),
+                                    None => scope.include.push(v.clone()),
+                                }
+                            }
+                            i += 1;
+                        }
+                        "-t" | "--type" => {
+                            if let Some(v) = args.get(i + 1) {
+                                // No file type of these tools covers `.env` files.
+                                if !matches!(v.as_str(), "all" | "env" | "dotenv" | "config") {
+                                    scope.include.push("*.__tkx_type_only__".into());
+                                }
+                            }
+                            i += 1;
+                        }
+                        "-e" | "--regexp" | "-f" | "--file" => {
+                            pattern_given = true;
+                            if a == "-f" || a == "--file" {
+                                if let Some(hit) = args.get(i + 1).and_then(|v| self.reads(v, cwd)) {
+                                    return Some(Decision::file(format!("`{name} -f` reads {hit}")));
+                                }
+                            }
+                            i += 1;
+                        }
+                        "-A" | "-B" | "-C" | "-m" | "-M" | "-j" | "--max-count" | "--context"
+                        | "--after-context" | "--before-context" | "--max-depth" | "--threads"
+                        | "--color" | "--colors" | "-r" | "--replace" | "--type-add" | "-T"
+                        | "--type-not" | "--sort" | "--sortr" | "--max-filesize" | "--path-separator"
+                        | "-E" | "--encoding" => {
+                            i += 1;
+                        }
+                        _ if a.starts_with("--glob=") || a.starts_with("--iglob=") => {
+                            let v = a.split_once('=').map(|x| x.1).unwrap_or("");
+                            match v.strip_prefix('!') {
+                                Some(ex) => scope.exclude.push(ex.to_owned()),
+                                None => scope.include.push(v.to_owned()),
+                            }
+                        }
+                        _ if a.starts_with("--") => {}
+                        _ if a.starts_with('-') && a.len() > 1 => {
+                            if a.contains('.') {
+                                scope.hidden = true;
+                            }
+                            if name == "rg" && a.contains('L') {
+                                scope.follow_links = true;
+                            }
+                            let us = a.matches('u').count();
+                            if us >= 1 {
+                                scope.honors_gitignore = false;
+                            }
+                            if us >= 2 {
+                                scope.hidden = true;
+                            }
+                        }
+                        _ => operands.push(a.to_owned()),
+                    }
+                    i += 1;
+                }
+                if !pattern_given && !files_only && !operands.is_empty() {
+                    operands.remove(0);
+                }
+                if files_only {
+                    return Some(Decision::Allow);
+                }
+                if operands.is_empty() {
+                    operands.push(".".into());
+                }
+            }
+            _ => return None,
+        }
+        for op in &operands {
+            if let Some(hit) = self.guard.search_reads(op, cwd, &scope) {
+                return Some(Decision::file(format!(
+                    "this search reads {hit}; narrow it (a directory, --include/-g '*.ext', or git-ignore the env files) or search .env.example"
+                )));
+            }
+            if has_glob(op) {
+                if let Some(hit) = self.guard.glob_hits(op, cwd) {
+                    return Some(Decision::file(format!("this search reads {hit}")));
+                }
+            }
+        }
+        Some(Decision::Allow)
+    }
+
+    /// `find … -exec CMD {}`: reads the files it finds when CMD reads files.
+    pub(super) fn find(&self, words: &[String], cwd: &Path) -> Decision {
+        let args = &words[1..];
+        let mut roots: Vec<String> = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        let mut exec_reads = false;
+        let mut i = 0;
+        while i < args.len() && !args[i].starts_with('-') && args[i] != "(" && args[i] != "!" {
+            roots.push(args[i].clone());
+            i += 1;
+        }
+        while i < args.len() {
+            let a = args[i].as_str();
+            match a {
+                "-name" | "-iname" | "-path" | "-ipath" | "-wholename" | "-regex" | "-iregex" => {
+                    if let Some(v) = args.get(i + 1) {
+                        names.push(v.clone());
+                    }
+                    i += 1;
+                }
+                "-exec" | "-execdir" | "-ok" | "-okdir" => {
+                    if let Some(c) = args.get(i + 1) {
+                        let p = program(c);
+                        if !SAFE_WITH_FILES.contains(&p.as_str()) {
+                            exec_reads = true;
+                        }
+                    }
+                }
+                "-fprint" | "-fls" => i += 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        if roots.is_empty() {
+            roots.push(".".into());
+        }
+        if !exec_reads {
+            return Decision::Allow;
+        }
+        let named_env =
+            names.iter().any(|n| glob_may_match_env(n.rsplit('/').next().unwrap_or(n)) || n.contains(".env"));
+        if named_env {
+            return Decision::file("`find -exec` would read the env files it finds");
+        }
+        if names.is_empty() {
+            let scope = Scope { hidden: true, ..Scope::default() };
+            for r in &roots {
+                if let Some(hit) = self.guard.search_reads(r, cwd, &scope) {
+                    return Decision::file(format!("`find -exec` would read {hit}"));
+                }
+            }
+        }
+        Decision::Allow
+    }
+}

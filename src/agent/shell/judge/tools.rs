@@ -1,0 +1,113 @@
+//! tkx's own commands and git: `tkx get`, `tkx env --reveal`, `tkx exec` (judged by
+//! the command it runs unless `--redact` masks its output), and git subcommands that
+//! show file contents (`show`, `diff`, `log -p`, `blame`, `cat-file`, `grep`, …) of env
+//! files.
+//!
+//! It owns the denials that name a `tkx` or `git` subcommand. It must not judge other
+//! programs: `tkx exec -- CMD` hands CMD back to the dispatcher.
+
+use super::Run;
+use crate::agent::Decision;
+use crate::agent::shell::lexer::Simple;
+use std::path::{Path, PathBuf};
+
+impl Run<'_> {
+    /// `tkx …`: denies the subcommands that print values unmasked; `tkx exec` is judged
+    /// by the command it runs.
+    pub(super) fn tkx(
+        &mut self,
+        cmd: &Simple,
+        argv: &[String],
+        cwd: &mut PathBuf,
+        depth: usize,
+        _injected: bool,
+    ) -> Decision {
+        let words: Vec<String> = argv.iter().map(|w| self.clean(w)).collect();
+        let mut i = 1;
+        while i < words.len() {
+            let w = words[i].as_str();
+            match w {
+                "-C" | "-f" | "--file" | "-p" | "--profile" | "--color" => i += 2,
+                _ if w.starts_with('-') => i += 1,
+                _ => break,
+            }
+        }
+        let Some(sub) = words.get(i) else { return Decision::Allow };
+        let rest = &words[i + 1..];
+        match sub.as_str() {
+            "get" => Decision::env("`tkx get` prints a value unmasked"),
+            "env" if rest.iter().any(|a| a == "--reveal" || a == "--export") => {
+                Decision::env("`tkx env --reveal` and `--export` print values unmasked")
+            }
+            "exec" => {
+                if rest.iter().any(|a| a == "--redact") {
+                    // Its output is masked by tkx.
+                    return Decision::Allow;
+                }
+                let start = match rest.iter().position(|a| a == "--") {
+                    Some(p) => i + 2 + p,
+                    None => {
+                        let mut j = i + 1;
+                        while j < words.len() && words[j].starts_with('-') {
+                            j += if matches!(words[j].as_str(), "--require" | "--only" | "--redact-style") {
+                                2
+                            } else {
+                                1
+                            };
+                        }
+                        j
+                    }
+                };
+                let inner: Vec<String> = argv.get(start..).map(<[String]>::to_vec).unwrap_or_default();
+                if inner.is_empty() {
+                    return Decision::Allow;
+                }
+                self.argv(cmd, inner, cwd, depth, true)
+            }
+            _ => Decision::Allow,
+        }
+    }
+
+    /// `git …`: denies subcommands that show the content of an env file (`show`,
+    /// `diff`, `blame`, `cat-file`, `grep`, `log -p`, `stash -p`, …).
+    pub(super) fn git(&self, argv: &[String], cwd: &Path) -> Decision {
+        let words: Vec<String> = argv.iter().map(|w| self.clean(w)).collect();
+        let mut i = 1;
+        let mut dir = cwd.to_path_buf();
+        while i < words.len() {
+            let w = words[i].as_str();
+            match w {
+                "-C" => {
+                    if let Some(d) = words.get(i + 1) {
+                        dir = self.guard.absolute(d, &dir);
+                    }
+                    i += 2;
+                }
+                "-c" | "--git-dir" | "--work-tree" | "--namespace" => i += 2,
+                _ if w.starts_with('-') => i += 1,
+                _ => break,
+            }
+        }
+        let Some(sub) = words.get(i) else { return Decision::Allow };
+        let rest = &argv[i + 1..];
+        let shows = match sub.as_str() {
+            "show" | "diff" | "blame" | "annotate" | "cat-file" | "difftool" | "format-patch" | "grep"
+            | "archive" => true,
+            "log" | "whatchanged" | "reflog" => rest.iter().any(|a| {
+                let a = self.clean(a);
+                a == "-p" || a == "-u" || a == "--patch" || a.starts_with("-L") || a == "--full-diff"
+            }),
+            "stash" => rest.iter().any(|a| self.clean(a) == "-p" || self.clean(a) == "--patch"),
+            _ => false,
+        };
+        if !shows {
+            return Decision::Allow;
+        }
+        for a in rest {
+            if let Some(hit) = self.reads(a, &dir) {
+                return Decision::file(format!("`git {sub}` shows the content of {hit}"));
+            }
+        }
+        Decision::Allow
+    }
+}
