@@ -142,8 +142,8 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
     if findings.is_empty() {
         return Ok(0);
     }
-    let push = args.hook == HookKind::PrePush;
-    let what = if push { "this push" } else { "this commit" };
+    let pushing = args.hook == HookKind::PrePush;
+    let what = if pushing { "this push" } else { "this commit" };
     let err = &mut *ctx.io.err;
     let _ = writeln!(err, "tkx: {what} carries secrets; it was stopped.\n");
     let _ = render::findings(err, &findings, Format::Text, ctx.err_paint);
@@ -153,8 +153,8 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
          and rotate it if it was real;\n  2. not a secret? add `tkx:allow` on its line, or accept it with \
          `tkx scan {} --write-baseline` and commit .tkx-baseline.json;\n  3. knowingly skip this check: \
          `git {} --no-verify`.",
-        if push { "--history REMOTE/BRANCH..HEAD" } else { "--staged" },
-        if push { "push" } else { "commit" }
+        if pushing { "--history REMOTE/BRANCH..HEAD" } else { "--staged" },
+        if pushing { "push" } else { "commit" }
     );
     Ok(1)
 }
