@@ -5,6 +5,7 @@
 //! one entry per line so that it merges cleanly.
 
 use crate::error::Error;
+use crate::report::Finding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -87,6 +88,22 @@ impl Baseline {
         out.push_str(if self.accepted.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
         out
     }
+}
+
+/// Adds every finding with a secret to the baseline in `dir` and writes it back
+/// (`--write-baseline`). Returns how many findings it accepts now and how many of those
+/// are new.
+pub fn accept(dir: &Path, findings: &[Finding]) -> Result<(usize, usize), Error> {
+    let mut baseline = Baseline::load(dir)?;
+    let before = baseline.len();
+    baseline.extend(findings.iter().filter_map(|f| {
+        let secret = f.secret.as_ref()?;
+        Some(Accepted { rule: f.rule.to_string(), fingerprint: secret.fingerprint.clone() })
+    }));
+    let path = dir.join(FILE_NAME);
+    crate::fsutil::write_atomic(&path, baseline.render().as_bytes(), 0o644)
+        .map_err(|source| Error::Io { doing: format!("writing {}", path.display()), source })?;
+    Ok((baseline.len(), baseline.len() - before))
 }
 
 #[cfg(test)]

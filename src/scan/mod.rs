@@ -1,89 +1,24 @@
-//! The secret scanner: rules (what to look for), matcher (their compiled form), and
-//! sources (where the bytes come from: paths, the index, history). Adding a source
-//! never touches the rules. This module turns matches into [`Finding`]s and applies
-//! every filter that keeps placeholders, examples and hashes quiet.
+//! The secret scanner as a library: rules (what to look for, each with its own
+//! exception), matcher (their compiled form), filter (the chain every hit passes), setup
+//! (known values, excludes, allow rules, baseline) and sources (where the bytes come
+//! from: paths, the index, history, a push). Adding a source never touches the rules.
+//! This module turns matches into [`Finding`]s. Nothing here sees clap types, prints or
+//! exits: what people should hear besides the findings is a [`Note`].
 
 pub mod baseline;
+pub mod filter;
 pub mod matcher;
 pub mod rules;
+pub mod setup;
 pub mod sources;
 
 use crate::report::{CommitRef, Finding, Location, Severity};
-use crate::secret::{Secret, is_placeholder, looks_like_a_name};
+use crate::secret::Secret;
 use base64::Engine;
+use filter::FileKind;
 pub use matcher::{Hit, Source};
 use matcher::{Matcher, RuleSet};
-use rules::Kind;
 use std::collections::BTreeSet;
-
-/// Values from documentation that are not secrets anyone can use.
-const DOC_EXAMPLES: &[&str] = &[
-    "AKIAIOSFODNN7EXAMPLE",
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-];
-
-/// Names of values that page through results, not credentials (`NextToken`,
-/// `nextPageToken`, `continuation_token`).
-const PAGINATION: &[&str] = &[
-    "nexttoken",
-    "next_token",
-    "pagetoken",
-    "page_token",
-    "continuationtoken",
-    "continuation_token",
-    "synctoken",
-];
-
-/// What the file a hit is in says about it.
-#[derive(Clone, Copy)]
-struct FileKind {
-    /// A lock file: its hashes are not secrets.
-    lock: bool,
-    /// A program's source, where literals are quoted.
-    code: bool,
-}
-
-/// Source files of languages whose string literals are always quoted (not shell scripts,
-/// Dockerfiles, YAML or env files, where an unquoted value is a literal).
-const PROGRAM_EXTENSIONS: &[&str] = &[
-    "rs", "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "py", "pyi", "go", "java", "kt", "kts",
-    "swift", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "cs", "rb", "php", "scala", "dart", "lua", "ex",
-    "exs", "vue", "svelte", "m", "mm", "zig", "jl", "r",
-];
-
-fn is_program(file_name: &str) -> bool {
-    file_name
-        .rsplit_once('.')
-        .is_some_and(|(_, ext)| PROGRAM_EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
-}
-
-/// An identifier or a dotted path of them (`DEVICE_PASSWORD_ID`, `config.openaiKey2`).
-fn is_reference(v: &str) -> bool {
-    v.split('.').all(|part| {
-        let mut chars = part.chars();
-        chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-    })
-}
-
-/// Files whose content is generated hashes and URLs, never configuration.
-const LOCK_FILES: &[&str] = &[
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "Cargo.lock",
-    "poetry.lock",
-    "Pipfile.lock",
-    "uv.lock",
-    "go.sum",
-    "composer.lock",
-    "Gemfile.lock",
-    "packages.lock.json",
-    "flake.lock",
-];
 
 /// The comment that silences a finding on its line.
 pub const ALLOW_MARKER: &str = "tkx:allow";
@@ -105,6 +40,23 @@ pub struct KnownOrigin {
     pub key: String,
     /// Where it was defined.
     pub origin: String,
+}
+
+/// Something a scan has to tell people besides its findings: data for the command to
+/// render (on stderr), never printed here.
+#[derive(Debug)]
+pub enum Note {
+    /// The layers did not resolve (a broken env file): the user's own values are not
+    /// looked for, and the rules still run.
+    Unresolved(crate::Error),
+    /// Text files not read because they are over `max_size` bytes: a key in one would
+    /// pass unseen. Paths as reported, `/`-separated.
+    Unread {
+        /// The files.
+        paths: Vec<String>,
+        /// The limit they are over.
+        max_size: u64,
+    },
 }
 
 /// The rules, the user's known values and the allow-lists, ready to scan.
@@ -155,7 +107,7 @@ impl Scanner {
             self.matcher
                 .find(data, "")
                 .into_iter()
-                .filter(|h| self.keep(h, data, FileKind { lock: false, code: false }))
+                .filter(|h| self.keep(h, data, FileKind::default()))
                 .collect(),
         )
     }
@@ -209,7 +161,7 @@ impl Scanner {
                 commit: commit.cloned(),
             });
         }
-        let kind = FileKind { lock: LOCK_FILES.contains(&file_name), code: is_program(file_name) };
+        let kind = FileKind::of(file_name);
         let kept = dedupe(
             self.matcher.find(data, file_name).into_iter().filter(|h| self.keep(h, data, kind)).collect(),
         );
@@ -262,9 +214,9 @@ impl Scanner {
         }
     }
 
-    /// The filters: placeholders, documentation examples, entropy, generic-rule caution,
-    /// `tkx:allow` and the configured allow-list.
-    fn keep(&self, h: &Hit, data: &[u8], kind: FileKind) -> bool {
+    /// The filter chain: `tkx:allow` and the configured allow-list for every hit, then,
+    /// for a rule's hit, the filters of [`filter`] and the rule's own exception.
+    fn keep(&self, h: &Hit, data: &[u8], file: FileKind) -> bool {
         let secret = String::from_utf8_lossy(&data[h.start..h.end]);
         let line_start = memchr::memrchr(b'\n', &data[..h.start]).map_or(0, |i| i + 1);
         let line_end = memchr::memchr(b'\n', &data[h.start..]).map_or(data.len(), |i| h.start + i);
@@ -273,69 +225,18 @@ impl Scanner {
             return false;
         }
         let Source::Rule(i) = h.source else { return true };
-        let rule = self.matcher.rule(i);
-        if is_placeholder(&secret) || DOC_EXAMPLES.iter().any(|d| secret.contains(d)) {
-            return false;
-        }
         let lower = secret.to_ascii_lowercase();
-        // `XMPL` marks the made-up identifiers of AWS's documentation.
-        if ["example", "dummy", "sample", "xmpl"].iter().any(|w| lower.contains(w)) {
-            return false;
-        }
-        if rule.id == "url-credentials"
-            && (is_weak_password(&secret) || is_documentation_host(&data[h.end..]))
-        {
-            return false;
-        }
-        if rule.id == "kubeconfig-client-key" && !decodes_to_private_key(&secret) {
-            return false;
-        }
-        // In a program's source a literal is quoted: an unquoted value is a name (a
-        // variable, a constant, a type: `password: PasswordKind`) or comment text.
-        let quoted = h.start > 0 && matches!(data[h.start - 1], b'"' | b'\'' | b'`');
-        let unquoted_in_program = kind.code && !quoted;
-        // Rules that ask for entropy are the ones whose prefix or name also starts
-        // identifiers (`fw_`, `re_`, `secret_access_key: SomeConfig.SecretAccessKey`): an
-        // identifier is not a key however it scores.
-        if rule.min_entropy > 0.0
-            && (entropy(secret.as_bytes()) < rule.min_entropy
-                || looks_like_a_name(&secret)
-                || (unquoted_in_program && is_reference(&secret)))
-        {
-            return false;
-        }
-        if rule.kind == Kind::Generic {
-            if unquoted_in_program {
-                return false;
-            }
-            // What stands before the value on its line: the name it is assigned to.
-            let before = String::from_utf8_lossy(&data[line_start..h.start]).to_ascii_lowercase();
-            let before = before.trim_end_matches(|c: char| c.is_whitespace() || "\"'`=:>?".contains(c));
-            let name = before.rsplit(|c: char| c.is_whitespace() || "{,;(".contains(c)).next();
-            if name.is_some_and(|n| n.contains("arn:") || PAGINATION.iter().any(|p| n.contains(p))) {
-                return false;
-            }
-            // A value that says what it is (`webdavgeneratedpassword1`, `import-token-x1`)
-            // was written by a person for an example.
-            if ["password", "passwd", "secret", "token"].iter().any(|w| lower.contains(w)) {
-                return false;
-            }
-            if kind.lock
-                || line.len() > 1000
-                || looks_like_code_or_hash(&secret)
-                || looks_like_a_name(&secret)
-                || looks_like_counting(&secret)
-            {
-                return false;
-            }
-            // Letters and digits both: prose and identifiers rarely have digits mixed in.
-            let has_digit = secret.chars().any(|c| c.is_ascii_digit());
-            let has_alpha = secret.chars().any(|c| c.is_ascii_alphabetic());
-            if !(has_digit && has_alpha) {
-                return false;
-            }
-        }
-        true
+        let context = filter::Context {
+            data,
+            start: h.start,
+            end: h.end,
+            line_start,
+            secret: &secret,
+            lower: &lower,
+            line: &line,
+            file,
+        };
+        !filter::rejects(self.matcher.rule(i), &context)
     }
 
     /// Base64 values in a Kubernetes Secret's `data:` are secrets once decoded: scan the
@@ -402,107 +303,7 @@ fn dedupe(mut hits: Vec<Hit>) -> Vec<Hit> {
     kept
 }
 
-/// Shannon entropy in bits per byte.
-pub fn entropy(bytes: &[u8]) -> f64 {
-    if bytes.is_empty() {
-        return 0.0;
-    }
-    let mut counts = [0usize; 256];
-    for b in bytes {
-        counts[*b as usize] += 1;
-    }
-    let n = bytes.len() as f64;
-    counts.iter().filter(|c| **c > 0).map(|c| *c as f64 / n).map(|p| -p * p.log2()).sum()
-}
-
-/// Passwords in URLs that are examples or references, not secrets.
-fn is_weak_password(p: &str) -> bool {
-    let lower = p.to_ascii_lowercase();
-    // A lowercase word with a few digits at most (`secret123`, `foobar`): a documentation
-    // password, not a generated one.
-    let letters = lower.trim_end_matches(|c: char| c.is_ascii_digit());
-    let wordish = p.len() <= 12
-        && lower == p
-        && !letters.is_empty()
-        && letters.chars().all(|c| c.is_ascii_lowercase())
-        && p.len() - letters.len() <= 4;
-    wordish
-        || p.starts_with('$')
-        || p.starts_with('<')
-        || p.starts_with('«')
-        || p.starts_with('[')
-        || p.starts_with('{')
-        || p.starts_with('%')
-        || [
-            "password", "pass", "passwd", "secret", "pwd", "changeme", "postgres", "root", "admin", "guest",
-            "test", "user",
-        ]
-        .contains(&lower.as_str())
-}
-
-/// Generic-rule values that are code, variable references, UUIDs or hashes.
-fn looks_like_code_or_hash(v: &str) -> bool {
-    let uuid = v.len() == 36
-        && v.bytes()
-            .enumerate()
-            .all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() });
-    uuid || v.contains("${")
-        || v.contains("{{")
-        || v.starts_with("process.env")
-        || v.starts_with("os.environ")
-        || v.starts_with("ENV[")
-        || v.starts_with("env.")
-        || v.starts_with("secrets.")
-        || v.starts_with("sha256-")
-        || v.starts_with("sha512-")
-        || v.starts_with("sha1-")
-        || v.contains("...")
-}
-
-/// Generic-rule values whose last part (after `_` or `-`, behind a prefix of at most 8
-/// characters) is a counting or repeated run of 8 or more characters, as documentation
-/// writes a key it does not mean: `re_123456789`, `1234567890abcdef`, `00000000`. In a
-/// random key a step of +1 comes once in 60 pairs; here four in five are. (Provider rules
-/// still report such values: a `ghp_` token is worth a look whatever its body.)
-fn looks_like_counting(v: &str) -> bool {
-    let body = v.rsplit(['_', '-']).next().unwrap_or(v).as_bytes();
-    // The run must be nearly the whole value: a prefix such as `re_` or `sk_test_` at most,
-    // so `Summer2024Pass-12345678` is still a password.
-    if body.len() < 8 || v.len() - body.len() > 8 || !body.iter().all(u8::is_ascii_alphanumeric) {
-        return false;
-    }
-    let pairs = body.len() - 1;
-    let same = body.windows(2).filter(|w| w[0] == w[1]).count();
-    let step = body
-        .windows(2)
-        .filter(|w| w[1] == w[0].wrapping_add(1) || (w[0] == b'9' && matches!(w[1], b'0' | b'a' | b'A')))
-        .count();
-    same == pairs || step * 5 >= pairs * 4
-}
-
-/// Whether the URL host after a password (`rest` starts at its `@`) is reserved for
-/// documentation (RFC 2606 and RFC 6761: `example.com`, `*.example`, `*.test`,
-/// `*.invalid`).
-fn is_documentation_host(rest: &[u8]) -> bool {
-    let host: String = rest
-        .iter()
-        .skip(1)
-        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
-        .map(|&b| char::from(b).to_ascii_lowercase())
-        .collect();
-    let host = host.trim_end_matches('.');
-    ["example.com", "example.org", "example.net"]
-        .iter()
-        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
-        || [".example", ".test", ".invalid"].iter().any(|t| host.ends_with(t))
-        || ["example", "test", "invalid"].contains(&host)
-}
-
-fn decodes_to_private_key(v: &str) -> bool {
-    base64::engine::general_purpose::STANDARD
-        .decode(v.trim_end_matches(['\\', 'n']))
-        .is_ok_and(|d| memchr::memmem::find(&d, b"PRIVATE KEY").is_some())
-}
+pub use crate::secret::classify::entropy;
 
 /// Whether the bytes look binary (a NUL in the first 8 KiB, as git and ripgrep judge).
 pub fn is_binary(data: &[u8]) -> bool {
@@ -695,11 +496,5 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].location.as_ref().unwrap().line, 4);
         assert!(f[0].message.contains("base64-encoded"));
-    }
-
-    #[test]
-    fn entropy_values() {
-        assert_eq!(entropy(b"aaaa"), 0.0);
-        assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
     }
 }

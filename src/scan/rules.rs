@@ -6,6 +6,8 @@
 //! strings. Positives are written as two halves joined at test time, so this file
 //! never holds a whole fake key for a scanner (ours or anyone's) to trip over.
 
+use super::filter::{self, Context};
+
 /// How a rule treats what it matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -14,6 +16,9 @@ pub enum Kind {
     /// A secret-like name assigned a high-entropy value: needs the stricter filters.
     Generic,
 }
+
+/// A rule's own exception: true when the hit described by the context is not a secret.
+pub type Exception = fn(&Context) -> bool;
 
 /// One rule.
 #[derive(Debug)]
@@ -34,6 +39,10 @@ pub struct Rule {
     pub kind: Kind,
     /// Whether a match may span lines (private key blocks).
     pub multiline: bool,
+    /// The rule's own exception, after the filters every rule shares: true when a hit,
+    /// in its context, is not a secret after all (a documentation URL, a generic value
+    /// that is a name). The scanner applies it without knowing which rule it belongs to.
+    pub except: Option<Exception>,
     /// Test strings that must be found: (first half, second half).
     pub positives: &'static [(&'static str, &'static str)],
     /// Test strings that must not be found by this rule.
@@ -57,6 +66,7 @@ const fn provider(
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives,
         negatives,
     }
@@ -166,6 +176,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[("CEREBRAS_API_KEY=csk-vn94kc1s04bxgdsf61", "37r1hqgp8urgwpj2ezkvjzvburyt08")],
         negatives: &["CEREBRAS_API_KEY=csk-...", "csk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
     },
@@ -203,6 +214,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[("aws_secret_access_key = Xr4bT9qLm2Vz8Kp1W", "n6Yc3Hd7Js5Fg0Ue2Ra9Ti4")],
         negatives: &["aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
     },
@@ -384,6 +396,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[("MISTRAL_API_KEY=Xr4bT9qLm2Vz8Kp1", "Wn6Yc3Hd7Js5Fg0U")],
         negatives: &["MISTRAL_API_KEY=your-mistral-key"],
     },
@@ -396,6 +409,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[("COHERE_API_KEY=Xr4bT9qLm2Vz8Kp1Wn6Yc", "3Hd7Js5Fg0Ue2Ra9Ti4")],
         negatives: &["COHERE_API_KEY=<cohere key>"],
     },
@@ -409,6 +423,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[("TWILIO_API_KEY=SK", "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e")],
         negatives: &["TWILIO_API_KEY=SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
     },
@@ -421,6 +436,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[("TWILIO_AUTH_TOKEN=3f9a1c7e5b2d8f4a", "6c0e9b1d3f5a7c9e")],
         negatives: &["TWILIO_AUTH_TOKEN=your_auth_token"],
     },
@@ -441,6 +457,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[("MAILGUN_API_KEY=key-", "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e")],
         negatives: &["monkey-business-as-usual"],
     },
@@ -510,6 +527,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[(
             "DISCORD_BOT_TOKEN=MTA4Xr4bT9qLm2Vz8Kp1Wn6Yc3.GhJkLm.",
             "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra",
@@ -544,6 +562,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[("DD_API_KEY=3f9a1c7e5b2d8f4a", "6c0e9b1d3f5a7c9e")],
         negatives: &["DD_API_KEY=<your datadog key>"],
     },
@@ -650,6 +669,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[("FIREWORKS_API_KEY=fw_NBQkSGn9ks", "WEbOk2qziqtrdu")],
         negatives: &[
             "FIREWORKS_API_KEY=fw_...",
@@ -684,6 +704,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[("RESEND_API_KEY=re_X59W8vDX_", "uHuS9BQZWhSLUyVWKugzkiD1")],
         negatives: &[
             "RESEND_API_KEY=re_...",
@@ -869,6 +890,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: true,
+        except: None,
         positives: &[(
             "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAxr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6V\nc3Xz7Qw5Ep2Ry9Ut4Io8Pa1Sd6Fg3Hj7Kl0Zx5Cv2Bn9Mq4Wr",
             "7Ty1Ui3Op5As8Df\n-----END RSA PRIVATE KEY-----",
@@ -900,6 +922,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: Some(filter::url_is_not_a_credential),
         positives: &[
             ("DATABASE_URL=postgres://app:Xr4bT9qLm2", "Vz8Kp1@db.internal:5432/app"),
             ("https://deploy:Xr4bT9qLm2Vz8Kp1", "@github.com"),
@@ -920,6 +943,7 @@ pub const RULES: &[Rule] = &[
         files: &[".netrc", "_netrc"],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[("machine api.example.com login me password Xr4bT9q", "Lm2Vz8Kp1")],
         negatives: &[],
     },
@@ -932,6 +956,7 @@ pub const RULES: &[Rule] = &[
         files: &[".pgpass", "pgpass.conf"],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[("db.internal:5432:app:app:Xr4bT9q", "Lm2Vz8Kp1")],
         negatives: &[],
     },
@@ -944,6 +969,7 @@ pub const RULES: &[Rule] = &[
         files: &[".npmrc", ".yarnrc"],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[("//npm.pkg.github.com/:_authToken=Xr4bT9qLm2", "Vz8Kp1Wn6Yc3Hd7Js5")],
         negatives: &["//registry.npmjs.org/:_authToken=${NPM_TOKEN}"],
     },
@@ -956,6 +982,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: None,
         positives: &[
             ("docker login -u me -p Xr4bT9qLm2", "Vz8Kp1 registry.example.com"),
             ("mysql -u root -pXr4bT9q", "Lm2Vz8 app"),
@@ -971,6 +998,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Provider,
         multiline: false,
+        except: Some(filter::not_a_private_key),
         positives: &[(
             "    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFcEFJQkFBS0NBUUVB",
             "eHI0YlQ5cUxtMlZ6OEtwMVduNlljM0hkN0pzNUZnMFVlMlJhOVRpNE9sOE1rMU5iNlYK",
@@ -986,6 +1014,7 @@ pub const RULES: &[Rule] = &[
         files: &[],
         kind: Kind::Generic,
         multiline: false,
+        except: Some(filter::generic_caution),
         positives: &[
             ("DB_PASSWORD=Xr4bT9qLm", "2Vz8Kp1Wn6"),
             ("\"client_secret\": \"Xr4bT9qLm2Vz8", "Kp1Wn6Yc3Hd7\""),

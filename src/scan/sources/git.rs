@@ -1,9 +1,21 @@
-//! The index (staged changes) and history, through `crate::git`.
+//! The index (staged changes) and history, through `crate::git`: the git sources' pieces
+//! that [`run`](super::run) puts together. Never prints; errors are git's, as text.
 
+use super::push::Range;
+use crate::error::Error;
 use crate::git::{ChangedFile, Repo};
 use crate::report::{CommitRef, Finding};
+use crate::scan::setup::Setup;
 use crate::scan::{Scanner, is_binary};
 use globset::GlobSet;
+use std::path::Path;
+
+/// The git work tree `cwd` is in, or the usage error naming who needed one.
+pub fn open(cwd: &Path, asked_by: &str) -> Result<Repo, Error> {
+    Repo::discover(cwd).ok_or_else(|| {
+        Error::usage(format!("{asked_by} needs a git repository, and {} is not in one", cwd.display()), None)
+    })
+}
 
 /// Scans the staged changes: index content, added lines only. Also returns the staged
 /// text files left unread because they are over `max_size` bytes, so the caller can say
@@ -35,20 +47,17 @@ pub fn scan_staged(
 /// Scans the lines added by every commit of the walk; returns the findings and the
 /// number of commits walked.
 pub fn history(
-    scanner: &Scanner,
+    setup: &Setup,
     repo: &Repo,
-    push: &[String],
-    hide: &[String],
-    hide_remotes: bool,
-    exclude: &GlobSet,
+    walk: &Range,
     max_size: u64,
 ) -> Result<(Vec<Finding>, usize), String> {
     let mut out = Vec::new();
     let mut commits = 0;
-    repo.walk(push, hide, hide_remotes, &mut |info, files| {
+    repo.walk(&walk.push, &walk.hide, walk.hide_remotes, &mut |info, files| {
         commits += 1;
         let commit = CommitRef { id: info.id, date: info.date };
-        out.extend(scan_files(scanner, files, exclude, max_size, Some(&commit)));
+        out.extend(scan_files(&setup.scanner, files, &setup.exclude, max_size, Some(&commit)));
     })?;
     Ok((out, commits))
 }

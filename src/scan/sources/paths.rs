@@ -1,7 +1,10 @@
 //! Files on disk: a parallel walk that skips what git ignores (as ripgrep does), scans
 //! hidden files (`.env`, `.github/`, `.npmrc` are where keys hide) and never enters `.git/`.
 
+use super::Options;
+use crate::error::Error;
 use crate::report::Finding;
+use crate::scan::setup::Setup;
 use crate::scan::{Scanner, is_binary};
 use globset::GlobSet;
 use std::path::{Path, PathBuf};
@@ -32,6 +35,35 @@ pub struct Stats {
     pub bytes: u64,
     /// Files skipped as binary or too large.
     pub skipped: usize,
+}
+
+/// [`Source::Paths`](super::Source::Paths): the given paths, relative to the working
+/// directory (none: the working directory), each of which must exist.
+pub fn scan_given(
+    setup: &Setup,
+    given: &[PathBuf],
+    no_ignore: bool,
+    opts: &Options,
+) -> Result<(Vec<Finding>, Stats), Error> {
+    let roots: Vec<PathBuf> = if given.is_empty() {
+        vec![opts.cwd.to_path_buf()]
+    } else {
+        given.iter().map(|p| opts.cwd.join(p)).collect()
+    };
+    for (root, given) in roots.iter().zip(given) {
+        if root.symlink_metadata().is_err() {
+            return Err(Error::usage(format!("{}: no such file or directory", given.display()), None));
+        }
+    }
+    let walk = Walk {
+        roots: &roots,
+        no_ignore,
+        max_size: opts.max_size,
+        exclude: &setup.exclude,
+        project_dir: &setup.project_dir,
+        base: opts.cwd,
+    };
+    Ok(scan(&setup.scanner, &walk))
 }
 
 /// Scans every file under the roots.

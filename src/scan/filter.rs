@@ -1,0 +1,316 @@
+//! The filter chain a rule's hit passes before it is reported: the filters every rule
+//! shares (placeholders, documentation examples, entropy, identifiers), then the rule's
+//! own exception, which [`rules`](super::rules) names in the rule's data. This module
+//! never asks which rule it is looking at: a rule that needs an exception carries it.
+//! It must not read files, know about sources or build findings.
+
+use super::entropy;
+use super::rules::Rule;
+use crate::secret::{is_placeholder, looks_like_a_name};
+use base64::Engine;
+
+/// Values from documentation that are not secrets anyone can use.
+const DOC_EXAMPLES: &[&str] = &[
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+];
+
+/// Names of values that page through results, not credentials (`NextToken`,
+/// `nextPageToken`, `continuation_token`).
+const PAGINATION: &[&str] = &[
+    "nexttoken",
+    "next_token",
+    "pagetoken",
+    "page_token",
+    "continuationtoken",
+    "continuation_token",
+    "synctoken",
+];
+
+/// Files whose content is generated hashes and URLs, never configuration.
+const LOCK_FILES: &[&str] = &[
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "Cargo.lock",
+    "poetry.lock",
+    "Pipfile.lock",
+    "uv.lock",
+    "go.sum",
+    "composer.lock",
+    "Gemfile.lock",
+    "packages.lock.json",
+    "flake.lock",
+];
+
+/// Source files of languages whose string literals are always quoted (not shell scripts,
+/// Dockerfiles, YAML or env files, where an unquoted value is a literal).
+const PROGRAM_EXTENSIONS: &[&str] = &[
+    "rs", "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "py", "pyi", "go", "java", "kt", "kts",
+    "swift", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "cs", "rb", "php", "scala", "dart", "lua", "ex",
+    "exs", "vue", "svelte", "m", "mm", "zig", "jl", "r",
+];
+
+/// What the file a hit is in says about it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FileKind {
+    /// A lock file: its hashes are not secrets.
+    pub lock: bool,
+    /// A program's source, where literals are quoted.
+    pub code: bool,
+}
+
+impl FileKind {
+    /// What a file's name says.
+    pub fn of(file_name: &str) -> FileKind {
+        FileKind { lock: LOCK_FILES.contains(&file_name), code: is_program(file_name) }
+    }
+}
+
+fn is_program(file_name: &str) -> bool {
+    file_name
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| PROGRAM_EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
+}
+
+/// One hit in its surroundings: what every filter and exception judges.
+#[derive(Debug)]
+pub struct Context<'a> {
+    /// The whole file.
+    pub data: &'a [u8],
+    /// The secret's byte span in `data`.
+    pub start: usize,
+    /// The end of the secret's span.
+    pub end: usize,
+    /// Where the secret's line starts in `data`.
+    pub line_start: usize,
+    /// The secret, as text.
+    pub secret: &'a str,
+    /// The secret in ASCII lowercase.
+    pub lower: &'a str,
+    /// The secret's line, as text.
+    pub line: &'a str,
+    /// What the file's name says.
+    pub file: FileKind,
+}
+
+impl Context<'_> {
+    /// In a program's source a literal is quoted: an unquoted value is a name (a
+    /// variable, a constant, a type: `password: PasswordKind`) or comment text.
+    pub fn unquoted_in_program(&self) -> bool {
+        let quoted = self.start > 0 && matches!(self.data.get(self.start - 1), Some(b'"' | b'\'' | b'`'));
+        self.file.code && !quoted
+    }
+}
+
+/// Whether a rule's hit is not a secret: the filters every rule shares, then the rule's
+/// own exception.
+pub fn rejects(rule: &Rule, c: &Context) -> bool {
+    if is_placeholder(c.secret) || DOC_EXAMPLES.iter().any(|d| c.secret.contains(d)) {
+        return true;
+    }
+    // `XMPL` marks the made-up identifiers of AWS's documentation.
+    if ["example", "dummy", "sample", "xmpl"].iter().any(|w| c.lower.contains(w)) {
+        return true;
+    }
+    // Rules that ask for entropy are the ones whose prefix or name also starts
+    // identifiers (`fw_`, `re_`, `secret_access_key: SomeConfig.SecretAccessKey`): an
+    // identifier is not a key however it scores.
+    if rule.min_entropy > 0.0
+        && (entropy(c.secret.as_bytes()) < rule.min_entropy
+            || looks_like_a_name(c.secret)
+            || (c.unquoted_in_program() && is_reference(c.secret)))
+    {
+        return true;
+    }
+    rule.except.is_some_and(|except| except(c))
+}
+
+/// An identifier or a dotted path of them (`DEVICE_PASSWORD_ID`, `config.openaiKey2`).
+fn is_reference(v: &str) -> bool {
+    v.split('.').all(|part| {
+        let mut chars = part.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+    })
+}
+
+// --- each rule's own exception ----------------------------------------------------------
+
+/// `url-credentials`: a documentation password (`secret123`, `changeme`, `${DB_PASS}`)
+/// or a host reserved for documentation (`example.com`, `*.test`).
+pub fn url_is_not_a_credential(c: &Context) -> bool {
+    is_weak_password(c.secret) || is_documentation_host(c.data.get(c.end..).unwrap_or_default())
+}
+
+/// `kubeconfig-client-key`: base64 that does not decode to a private key (`REDACTED`).
+pub fn not_a_private_key(c: &Context) -> bool {
+    !base64::engine::general_purpose::STANDARD
+        .decode(c.secret.trim_end_matches(['\\', 'n']))
+        .is_ok_and(|d| memchr::memmem::find(&d, b"PRIVATE KEY").is_some())
+}
+
+/// `generic-secret`: a secret-like name proves little, so the value must look generated:
+/// not a name, code, a hash, a counting run or a value that says what it is.
+pub fn generic_caution(c: &Context) -> bool {
+    if c.unquoted_in_program() {
+        return true;
+    }
+    // What stands before the value on its line: the name it is assigned to.
+    let before = c.data.get(c.line_start..c.start).unwrap_or_default();
+    let before = String::from_utf8_lossy(before).to_ascii_lowercase();
+    let before = before.trim_end_matches(|c: char| c.is_whitespace() || "\"'`=:>?".contains(c));
+    let name = before.rsplit(|c: char| c.is_whitespace() || "{,;(".contains(c)).next();
+    if name.is_some_and(|n| n.contains("arn:") || PAGINATION.iter().any(|p| n.contains(p))) {
+        return true;
+    }
+    // A value that says what it is (`webdavgeneratedpassword1`, `import-token-x1`)
+    // was written by a person for an example.
+    if ["password", "passwd", "secret", "token"].iter().any(|w| c.lower.contains(w)) {
+        return true;
+    }
+    if c.file.lock
+        || c.line.len() > 1000
+        || looks_like_code_or_hash(c.secret)
+        || looks_like_a_name(c.secret)
+        || looks_like_counting(c.secret)
+    {
+        return true;
+    }
+    // Letters and digits both: prose and identifiers rarely have digits mixed in.
+    let has_digit = c.secret.chars().any(|c| c.is_ascii_digit());
+    let has_alpha = c.secret.chars().any(|c| c.is_ascii_alphabetic());
+    !(has_digit && has_alpha)
+}
+
+/// Passwords in URLs that are examples or references, not secrets.
+fn is_weak_password(p: &str) -> bool {
+    let lower = p.to_ascii_lowercase();
+    // A lowercase word with a few digits at most (`secret123`, `foobar`): a documentation
+    // password, not a generated one.
+    let letters = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    let wordish = p.len() <= 12
+        && lower == p
+        && !letters.is_empty()
+        && letters.chars().all(|c| c.is_ascii_lowercase())
+        && p.len() - letters.len() <= 4;
+    wordish
+        || p.starts_with('$')
+        || p.starts_with('<')
+        || p.starts_with('«')
+        || p.starts_with('[')
+        || p.starts_with('{')
+        || p.starts_with('%')
+        || [
+            "password", "pass", "passwd", "secret", "pwd", "changeme", "postgres", "root", "admin", "guest",
+            "test", "user",
+        ]
+        .contains(&lower.as_str())
+}
+
+/// Whether the URL host after a password (`rest` starts at its `@`) is reserved for
+/// documentation (RFC 2606 and RFC 6761: `example.com`, `*.example`, `*.test`,
+/// `*.invalid`).
+fn is_documentation_host(rest: &[u8]) -> bool {
+    let host: String = rest
+        .iter()
+        .skip(1)
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        .map(|&b| char::from(b).to_ascii_lowercase())
+        .collect();
+    let host = host.trim_end_matches('.');
+    ["example.com", "example.org", "example.net"]
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+        || [".example", ".test", ".invalid"].iter().any(|t| host.ends_with(t))
+        || ["example", "test", "invalid"].contains(&host)
+}
+
+/// Generic-rule values that are code, variable references, UUIDs or hashes.
+fn looks_like_code_or_hash(v: &str) -> bool {
+    let uuid = v.len() == 36
+        && v.bytes()
+            .enumerate()
+            .all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() });
+    uuid || v.contains("${")
+        || v.contains("{{")
+        || v.starts_with("process.env")
+        || v.starts_with("os.environ")
+        || v.starts_with("ENV[")
+        || v.starts_with("env.")
+        || v.starts_with("secrets.")
+        || v.starts_with("sha256-")
+        || v.starts_with("sha512-")
+        || v.starts_with("sha1-")
+        || v.contains("...")
+}
+
+/// Generic-rule values whose last part (after `_` or `-`, behind a prefix of at most 8
+/// characters) is a counting or repeated run of 8 or more characters, as documentation
+/// writes a key it does not mean: `re_123456789`, `1234567890abcdef`, `00000000`. In a
+/// random key a step of +1 comes once in 60 pairs; here four in five are. (Provider rules
+/// still report such values: a `ghp_` token is worth a look whatever its body.)
+fn looks_like_counting(v: &str) -> bool {
+    let body = v.rsplit(['_', '-']).next().unwrap_or(v).as_bytes();
+    // The run must be nearly the whole value: a prefix such as `re_` or `sk_test_` at most,
+    // so `Summer2024Pass-12345678` is still a password.
+    if body.len() < 8 || v.len() - body.len() > 8 || !body.iter().all(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    let pairs = body.len() - 1;
+    let same = body.windows(2).filter(|w| w[0] == w[1]).count();
+    let step = body
+        .windows(2)
+        .filter(|w| w[1] == w[0].wrapping_add(1) || (w[0] == b'9' && matches!(w[1], b'0' | b'a' | b'A')))
+        .count();
+    same == pairs || step * 5 >= pairs * 4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::rules::RULES;
+
+    /// The scanner applies exceptions without naming rules: every exception is named by
+    /// exactly the rule it was written for.
+    #[test]
+    fn exceptions_belong_to_their_rules() {
+        let with: Vec<&str> = RULES.iter().filter(|r| r.except.is_some()).map(|r| r.id).collect();
+        assert_eq!(with, ["url-credentials", "kubeconfig-client-key", "generic-secret"]);
+    }
+
+    #[test]
+    fn rule_exceptions() {
+        let ctx = |data: &'static str, secret: &'static str, file: &str| {
+            let start = data.find(secret).unwrap();
+            (data, start, secret, FileKind::of(file))
+        };
+        let judge = |(data, start, secret, file): (&str, usize, &str, FileKind), f: Exception| {
+            let lower = secret.to_ascii_lowercase();
+            f(&Context {
+                data: data.as_bytes(),
+                start,
+                end: start + secret.len(),
+                line_start: 0,
+                secret,
+                lower: &lower,
+                line: data,
+                file,
+            })
+        };
+        type Exception = crate::scan::rules::Exception;
+        assert!(judge(ctx("redis://u:secret123@cache", "secret123", "a.yml"), url_is_not_a_credential));
+        assert!(judge(
+            ctx("pg://u:Xr4bT9qLm2@db.example.org", "Xr4bT9qLm2", "a.yml"),
+            url_is_not_a_credential
+        ));
+        assert!(!judge(ctx("pg://u:Xr4bT9qLm2@db.corp", "Xr4bT9qLm2", "a.yml"), url_is_not_a_credential));
+        assert!(judge(ctx("client-key-data: REDACTEDREDACTED", "REDACTEDREDACTED", "k"), not_a_private_key));
+        assert!(judge(ctx("token = Xr4bT9qLm2Vz8", "Xr4bT9qLm2Vz8", "a.py"), generic_caution));
+        assert!(!judge(ctx("token = \"Xr4bT9qLm2Vz8\"", "Xr4bT9qLm2Vz8", "a.py"), generic_caution));
+        assert!(judge(ctx("token = \"Xr4bT9qLmVz\"", "Xr4bT9qLmVz", "yarn.lock"), generic_caution));
+    }
+}
