@@ -83,7 +83,7 @@ impl Config {
             Err(source) => return Err(Error::Io { doing: format!("reading {}", path.display()), source }),
         };
         Self::parse(&text).map_err(|(line, column, message)| {
-            Error::usage(
+            Error::config(
                 format!("{FILE_NAME}:{line}:{column}: {message}"),
                 Some("see the README's configuration section for the fields tkx reads".into()),
             )

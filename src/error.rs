@@ -33,6 +33,24 @@ pub enum Error {
         /// How to fix it.
         hint: Option<String>,
     },
+    /// tkx will not make this change: the file, key or value is not one it writes safely
+    /// (a symlink to nowhere, a value in argv, a key already elsewhere). Nothing was changed.
+    Refused {
+        /// What tkx refused and why.
+        message: String,
+        /// How to get what the user wanted.
+        hint: Option<String>,
+    },
+    /// A file tkx reads for its own settings or state (`.tkx.toml`, the scan baseline, an
+    /// agent's settings file) or a pattern in it is invalid.
+    Config {
+        /// Where and what: `.tkx.toml:3:7: expected a string`.
+        message: String,
+        /// How to fix it.
+        hint: Option<String>,
+    },
+    /// Git could not do what was asked: no repository, an unknown revision.
+    Git(crate::git::GitError),
     /// An env file that cannot be used.
     File {
         /// The file as the user named it.
@@ -85,11 +103,27 @@ impl Error {
         Error::Usage { message: message.into(), hint }
     }
 
+    /// Shorthand for a refusal.
+    pub fn refused(message: impl Into<String>, hint: Option<String>) -> Self {
+        Error::Refused { message: message.into(), hint }
+    }
+
+    /// Shorthand for an invalid settings or state file.
+    pub fn config(message: impl Into<String>, hint: Option<String>) -> Self {
+        Error::Config { message: message.into(), hint }
+    }
+
     /// The process exit code for this error (PRODUCT.md, "Exit codes").
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
-            Error::Usage { .. } | Error::File { .. } | Error::Io { .. } | Error::Output(_) => 2,
+            Error::Usage { .. }
+            | Error::Refused { .. }
+            | Error::Config { .. }
+            | Error::Git(_)
+            | Error::File { .. }
+            | Error::Io { .. }
+            | Error::Output(_) => 2,
             Error::MissingKeys { .. } | Error::ValueTooLong { .. } | Error::BeforeLaunch(_) => 125,
             Error::Launch { source, .. } if source.kind() == io::ErrorKind::NotFound => 127,
             Error::Launch { .. } => 126,
@@ -104,7 +138,7 @@ impl Error {
     /// How to fix it, where tkx knows.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Usage { hint, .. } => hint.clone(),
+            Error::Usage { hint, .. } | Error::Refused { hint, .. } | Error::Config { hint, .. } => hint.clone(),
             Error::File { problem: FileProblem::InvalidUtf8 { .. }, .. } => Some(
                 "tkx does not guess encodings: convert the file to UTF-8, e.g. `iconv -f latin1 -t utf-8`"
                     .to_owned(),
@@ -164,7 +198,10 @@ pub fn io_reason(e: &io::Error) -> String {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage { message, .. } => f.write_str(message),
+            Error::Usage { message, .. } | Error::Refused { message, .. } | Error::Config { message, .. } => {
+                f.write_str(message)
+            }
+            Error::Git(e) => e.fmt(f),
             Error::File { path, problem: p @ FileProblem::InvalidUtf8 { line, column } } => {
                 write!(f, "{path}:{line}:{column}: {p}")
             }
@@ -201,6 +238,12 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+impl From<crate::git::GitError> for Error {
+    fn from(e: crate::git::GitError) -> Self {
+        Error::Git(e)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,66 @@
 //! The only module that talks to git (through libgit2). Nothing else imports git2.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// What git could not do, as the user should hear it.
+#[derive(Debug)]
+pub enum GitError {
+    /// `dir` is not inside a work tree, and `asked_by` (e.g. `--staged`) needs one.
+    NoRepository {
+        /// The directory tkx looked from.
+        dir: PathBuf,
+        /// The flag or command that needs a repository.
+        asked_by: String,
+    },
+    /// A revision git does not know.
+    UnknownRevision {
+        /// The revision as given.
+        rev: String,
+        /// The range it is part of, when it came from `A...B`.
+        within: Option<String>,
+        /// libgit2's reason.
+        reason: String,
+    },
+    /// A range (`A..B`) git cannot walk.
+    BadRange {
+        /// The range as given.
+        range: String,
+        /// libgit2's reason.
+        reason: String,
+    },
+    /// Any other failure, in libgit2's words.
+    Failed(String),
+}
+
+impl From<git2::Error> for GitError {
+    fn from(e: git2::Error) -> Self {
+        GitError::Failed(e.message().to_owned())
+    }
+}
+
+impl fmt::Display for GitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GitError::NoRepository { dir, asked_by } => {
+                write!(f, "{asked_by} needs a git repository, and {} is not in one", dir.display())
+            }
+            GitError::UnknownRevision { rev, within: None, reason } => write!(f, "unknown revision {rev:?}: {reason}"),
+            GitError::UnknownRevision { rev, within: Some(range), reason } => {
+                write!(f, "unknown revision {rev:?} in {range:?}: {reason}")
+            }
+            GitError::BadRange { range, reason } => write!(f, "bad revision range {range:?}: {reason}"),
+            GitError::Failed(reason) => f.write_str(reason),
+        }
+    }
+}
+
+impl std::error::Error for GitError {}
+
+fn unknown(rev: &str, within: Option<&str>) -> impl FnOnce(git2::Error) -> GitError {
+    let (rev, within) = (rev.to_owned(), within.map(str::to_owned));
+    move |e| GitError::UnknownRevision { rev, within, reason: e.message().to_owned() }
+}
 
 /// A git work tree.
 pub struct Repo {
@@ -50,6 +110,12 @@ impl Repo {
             },
             _ => plain(),
         }
+    }
+
+    /// The work tree that contains `dir`, or the error naming who needed one.
+    pub fn open(dir: &Path, asked_by: &str) -> Result<Repo, GitError> {
+        Repo::discover(dir)
+            .ok_or_else(|| GitError::NoRepository { dir: dir.to_path_buf(), asked_by: asked_by.to_owned() })
     }
 
     /// The root of the work tree (canonical).
@@ -161,24 +227,19 @@ pub struct CommitInfo {
     pub date: String,
 }
 
-/// What went wrong talking to git, for messages.
-pub fn describe(e: &git2::Error) -> String {
-    e.message().to_owned()
-}
-
 impl Repo {
     /// The staged changes: every file the index adds or modifies against HEAD (all of
     /// it before the first commit), with its index content and added lines. Partial
     /// staging is respected because the index, not the work tree, is read.
-    pub fn staged(&self) -> Result<Vec<ChangedFile>, String> {
-        let index = self.repo.index().map_err(|e| describe(&e))?;
+    pub fn staged(&self) -> Result<Vec<ChangedFile>, GitError> {
+        let index = self.repo.index()?;
         let head = self.head_tree();
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
         let diff = self
             .repo
             .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))
-            .map_err(|e| describe(&e))?;
+            ?;
         self.changed_files(diff)
     }
 
@@ -191,10 +252,10 @@ impl Repo {
         hide: &[String],
         hide_remotes: bool,
         each: &mut dyn FnMut(CommitInfo, Vec<ChangedFile>),
-    ) -> Result<(), String> {
-        let mut walk = self.repo.revwalk().map_err(|e| describe(&e))?;
+    ) -> Result<(), GitError> {
+        let mut walk = self.repo.revwalk()?;
         if push.is_empty() {
-            walk.push_glob("*").map_err(|e| describe(&e))?;
+            walk.push_glob("*")?;
             let _ = walk.push_head();
         }
         for p in push {
@@ -204,8 +265,8 @@ impl Repo {
                     .repo
                     .revparse_single(one)
                     .and_then(|o| o.peel_to_commit())
-                    .map_err(|e| format!("unknown revision {p:?}: {}", describe(&e)))?;
-                walk.push(commit.id()).map_err(|e| describe(&e))?;
+                    .map_err(unknown(p, None))?;
+                walk.push(commit.id())?;
                 for parent in commit.parent_ids() {
                     let _ = walk.hide(parent); // missing at a shallow boundary: nothing to hide
                 }
@@ -218,32 +279,32 @@ impl Repo {
                         .revparse_single(r)
                         .and_then(|o| o.peel_to_commit())
                         .map(|c| c.id())
-                        .map_err(|e| format!("unknown revision {r:?} in {p:?}: {}", describe(&e)))
+                        .map_err(unknown(r, Some(p)))
                 };
                 let (a, b) = (commit(a)?, commit(b)?);
-                walk.push(a).map_err(|e| describe(&e))?;
-                walk.push(b).map_err(|e| describe(&e))?;
+                walk.push(a)?;
+                walk.push(b)?;
                 if let Ok(bases) = self.repo.merge_bases(a, b) {
                     for base in bases.iter() {
-                        walk.hide(*base).map_err(|e| describe(&e))?;
+                        walk.hide(*base)?;
                     }
                 }
             } else if p.contains("..") {
-                walk.push_range(p).map_err(|e| format!("bad revision range {p:?}: {}", describe(&e)))?;
+                walk.push_range(p).map_err(|e| GitError::BadRange { range: p.clone(), reason: e.message().to_owned() })?;
             } else {
                 let obj = self
                     .repo
                     .revparse_single(p)
-                    .map_err(|e| format!("unknown revision {p:?}: {}", describe(&e)))?;
-                walk.push(obj.id()).map_err(|e| describe(&e))?;
+                    .map_err(unknown(p, None))?;
+                walk.push(obj.id())?;
             }
         }
         for h in hide {
             let obj = self
                 .repo
                 .revparse_single(h)
-                .map_err(|e| format!("unknown revision {h:?}: {}", describe(&e)))?;
-            walk.hide(obj.id()).map_err(|e| describe(&e))?;
+                .map_err(unknown(h, None))?;
+            walk.hide(obj.id())?;
         }
         if hide_remotes {
             let _ = walk.hide_glob("remotes/*");
@@ -251,24 +312,24 @@ impl Repo {
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
         for oid in walk {
-            let oid = oid.map_err(|e| describe(&e))?;
-            let commit = self.repo.find_commit(oid).map_err(|e| describe(&e))?;
-            let tree = commit.tree().map_err(|e| describe(&e))?;
+            let oid = oid?;
+            let commit = self.repo.find_commit(oid)?;
+            let tree = commit.tree()?;
             // A parent missing here (the boundary of a shallow clone) counts as empty.
             let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
             let diff = self
                 .repo
                 .diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))
-                .map_err(|e| describe(&e))?;
+                ?;
             let mut files = self.changed_files(diff)?;
             // A merge adds only what no parent had (git's combined diff): what it brings
             // from a merged branch was added, and found, by that branch's own commits.
             for other in commit.parents().skip(1) {
-                let other = other.tree().map_err(|e| describe(&e))?;
+                let other = other.tree()?;
                 let diff = self
                     .repo
                     .diff_tree_to_tree(Some(&other), Some(&tree), Some(&mut opts))
-                    .map_err(|e| describe(&e))?;
+                    ?;
                 let against: std::collections::HashMap<String, Option<std::collections::BTreeSet<usize>>> =
                     self.changed_files(diff)?.into_iter().map(|f| (f.path, f.added)).collect();
                 files.retain_mut(|f| match against.get(&f.path) {
@@ -293,8 +354,8 @@ impl Repo {
     /// line diff at all; a changed file's added lines come from diffing its two blobs.
     /// (One diff over everything with a line callback costs several times the scan.)
     /// Renames are detected, as git does: a moved file adds only what its move changed.
-    fn changed_files(&self, mut diff: git2::Diff<'_>) -> Result<Vec<ChangedFile>, String> {
-        diff.find_similar(Some(git2::DiffFindOptions::new().renames(true))).map_err(|e| describe(&e))?;
+    fn changed_files(&self, mut diff: git2::Diff<'_>) -> Result<Vec<ChangedFile>, GitError> {
+        diff.find_similar(Some(git2::DiffFindOptions::new().renames(true)))?;
         let mut out = Vec::new();
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
@@ -310,12 +371,12 @@ impl Repo {
             let old_blob = if old.id().is_zero() { None } else { self.repo.find_blob(old.id()).ok() };
             let added = if let Some(old_blob) = old_blob {
                 let patch = git2::Patch::from_blobs(&old_blob, None, &blob, None, Some(&mut opts))
-                    .map_err(|e| describe(&e))?;
+                    ?;
                 let mut lines = std::collections::BTreeSet::new();
                 for h in 0..patch.num_hunks() {
-                    let count = patch.num_lines_in_hunk(h).map_err(|e| describe(&e))?;
+                    let count = patch.num_lines_in_hunk(h)?;
                     for l in 0..count {
-                        let line = patch.line_in_hunk(h, l).map_err(|e| describe(&e))?;
+                        let line = patch.line_in_hunk(h, l)?;
                         if let (Some(n), '+') = (line.new_lineno(), line.origin()) {
                             lines.insert(n as usize);
                         }

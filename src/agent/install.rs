@@ -373,7 +373,7 @@ fn merge_records(old: FileRecord, new: FileRecord, untouched: bool) -> FileRecor
 fn read(path: &Path) -> Result<Option<String>, Error> {
     match fs::read(path) {
         Ok(b) => String::from_utf8(b).map(Some).map_err(|_| {
-            Error::usage(format!("{}: not valid UTF-8; nothing was changed", path.display()), None)
+            Error::config(format!("{}: not valid UTF-8; nothing was changed", path.display()), None)
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(Error::Io { doing: format!("reading {}", path.display()), source }),
@@ -412,7 +412,7 @@ fn create_dirs(path: &Path) -> Result<Vec<PathBuf>, Error> {
 /// `file:line:column`.
 fn parse(text: &str, path: &Path) -> Result<CstRootNode, Error> {
     let refuse = |line: usize, col: usize, what: &str| {
-        Error::usage(
+        Error::config(
             format!("{}:{line}:{col}: {what}; nothing was changed", path.display()),
             Some("fix the file (it must be strict JSON: no comments, no trailing commas), then run the command again".into()),
         )
@@ -489,7 +489,7 @@ fn existing_array(obj: &CstObject, key: &str) -> Option<CstArray> {
 }
 
 fn shape_error(path: &Path, key: &str, want: &str) -> Error {
-    Error::usage(
+    Error::config(
         format!("{}: `{key}` is not {want}; nothing was changed", path.display()),
         Some("fix the file, then run the command again".into()),
     )

@@ -48,7 +48,7 @@ pub(crate) fn take_value(prompt: &mut dyn Prompt, key: &str, label: &str) -> Res
             }
         })?;
         let mut text = String::from_utf8(bytes).map_err(|_| {
-            Error::usage(
+            Error::refused(
                 format!("the value of {key} on stdin is not valid UTF-8: nothing was written"),
                 Some("env files are UTF-8 text; for binary data store it base64-encoded".into()),
             )
@@ -62,7 +62,7 @@ pub(crate) fn take_value(prompt: &mut dyn Prompt, key: &str, label: &str) -> Res
         text
     };
     if value.contains('\0') {
-        return Err(Error::usage(
+        return Err(Error::refused(
             format!(
                 "the value of {key} holds a NUL byte, which no environment variable can carry: nothing was written"
             ),
@@ -76,7 +76,7 @@ pub(crate) fn take_value(prompt: &mut dyn Prompt, key: &str, label: &str) -> Res
 }
 
 fn too_long(key: &str) -> Error {
-    Error::usage(
+    Error::refused(
         format!(
             "the value of {key} is over {} KiB, more than Linux can pass to a program: nothing was written",
             MAX_ENV_STRING / 1024
@@ -167,7 +167,7 @@ pub(crate) fn vet(
         (true, true) => prompt.confirm(question, true),
         (false, true) => prompt.confirm("Write it anyway?", false),
         (false, false) => {
-            return Err(Error::usage(
+            return Err(Error::refused(
                 format!(
                     "{key} was not written: its value looks wrong (see above) and there is no terminal to confirm"
                 ),
@@ -189,7 +189,7 @@ pub(crate) fn refuse_argv_value(cmd: &str, key: &str, value: &[String]) -> Resul
     }
     let k = key.split_once('=').map_or(key, |(k, _)| k);
     let k = if is_valid_key(k) && !looks_like_real_key(k) { k } else { "KEY" };
-    Err(Error::usage(
+    Err(Error::refused(
         format!(
             "tkx {cmd} does not take the value as an argument (it would stay in your shell history and show in `ps`): nothing was written"
         ),
@@ -207,13 +207,13 @@ fn history_hint(cmd: &str, key: &str) -> String {
 pub(crate) fn check_key(cmd: &str, raw: &str) -> Result<(), Error> {
     if let Some((k, _)) = raw.split_once('=') {
         let k = if is_valid_key(k) && !looks_like_real_key(k) { k } else { "KEY" };
-        return Err(Error::usage(
+        return Err(Error::refused(
             format!("tkx {cmd} takes the key alone, not KEY=VALUE: nothing was written"),
             Some(if cmd == "unset" { format!("run `tkx unset {k}`") } else { history_hint(cmd, k) }),
         ));
     }
     if looks_like_real_key(raw) {
-        return Err(Error::usage(
+        return Err(Error::refused(
             "that looks like a key's value, not its name: nothing was written",
             Some(format!(
                 "name the variable, e.g. `tkx {cmd} OPENAI_PAT`, and paste the value at the prompt. The value is in your shell history now: delete it there, and rotate the key if anyone else can read that history"
@@ -226,7 +226,7 @@ pub(crate) fn check_key(cmd: &str, raw: &str) -> Result<(), Error> {
             Some(_) => "a control character is not allowed in a key".to_owned(),
             None => "the key is empty".to_owned(),
         };
-        return Err(Error::usage(
+        return Err(Error::refused(
             format!("invalid key name: {what}"),
             Some("keys use letters, digits, `_`, `.` and `-`, e.g. OPENAI_PAT".into()),
         ));

@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::git::Repo;
 use crate::hook::{self, Hook, Mode, State};
 use crate::scan::setup;
-use crate::scan::sources::{self, Options, Source, git as git_source, push};
+use crate::scan::sources::{self, Options, Source, push};
 use std::io::BufRead;
 
 /// Runs `tkx hook …`.
@@ -29,9 +29,9 @@ pub fn run(ctx: &mut Context, cmd: &HookCommand) -> Result<u8, Error> {
     }
 }
 
-/// The git work tree, or the usage error naming the command that needs one.
+/// The git work tree, or the error naming the command that needs one.
 fn repo(ctx: &Context, what: &str) -> Result<Repo, Error> {
-    git_source::open(ctx.project.cwd(), what)
+    Ok(Repo::open(ctx.project.cwd(), what)?)
 }
 
 fn install(ctx: &mut Context, args: &HookInstallArgs) -> Result<u8, Error> {
@@ -126,7 +126,7 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
         HookKind::PreCommit => (Source::Staged, "the pre-commit hook"),
         HookKind::PrePush => {
             // Before waiting on stdin: outside a repository there is nothing to push.
-            git_source::open(&cwd, "the pre-push hook")?;
+            Repo::open(&cwd, "the pre-push hook")?;
             (
                 Source::Push { remote: args.push_args.first().cloned(), refs: push::parse(pushed_refs()?) },
                 "the pre-push hook",

@@ -34,7 +34,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &InitArgs, prompt: &mut dyn Prom
     let need: Vec<&str> =
         items.iter().filter(|i| matches!(i.plan, Plan::Need)).map(|i| i.decl.key.as_str()).collect();
     if !need.is_empty() && !args.from_env && !prompt.interactive() {
-        return Err(Error::usage(
+        return Err(Error::refused(
             format!(
                 "tkx init needs a terminal to ask for {} {}: {}",
                 need.len(),

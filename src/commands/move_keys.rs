@@ -34,7 +34,7 @@ pub fn run(ctx: &mut Context, args: &MoveArgs) -> Result<u8, Error> {
     let target = store::destination(&ctx.project, target)?;
     let src = Current::read(&source)?;
     if !src.exists {
-        return Err(Error::usage(
+        return Err(Error::refused(
             format!("there is no {} to move keys out of", source.display),
             Some("tkx set KEY --private stores a new key in the private store directly".into()),
         ));
@@ -105,7 +105,7 @@ fn named_keys(keys: &[String], parsed: &envfile::Parsed, source: &Dest) -> Resul
     let mut missing = Vec::new();
     for k in keys {
         if !is_valid_key(k) || looks_like_real_key(k) {
-            return Err(Error::usage(
+            return Err(Error::refused(
                 "tkx move takes key names (e.g. OPENAI_PAT), not values: nothing was changed",
                 None,
             ));
@@ -117,7 +117,7 @@ fn named_keys(keys: &[String], parsed: &envfile::Parsed, source: &Dest) -> Resul
         }
     }
     if !missing.is_empty() {
-        return Err(Error::usage(
+        return Err(Error::refused(
             format!("not in {}: {}; nothing was changed", source.display, missing.join(", ")),
             Some("`tkx env --explain KEY` shows where a key is set".into()),
         ));

@@ -29,7 +29,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &RotateArgs, prompt: &mut dyn Pr
     dialogue::check_key("rotate", &args.key)?;
     let key = args.key.as_str();
     let Some(tkx_dir) = ctx.project.tkx_dir().map(std::path::Path::to_path_buf) else {
-        return Err(Error::usage(
+        return Err(Error::refused(
             "tkx rotate records rotations in $TKX_DIR/rotations.json, but there is no $TKX_DIR",
             Some("set TKX_DIR (or HOME) to a directory tkx may write".into()),
         ));
@@ -52,7 +52,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &RotateArgs, prompt: &mut dyn Pr
         match res.definitions(key).find(|d| d.origin.layer != Layer::Process) {
             Some(d) => (Dest::behind(&res, &d.origin)?, d.value.clone()),
             None if res.in_process(key) => {
-                return Err(Error::usage(
+                return Err(Error::refused(
                     format!("{key} is set only in the process environment: tkx cannot rotate it there"),
                     Some(format!(
                         "change it where it is exported (a shell profile, CI settings), or store it in a file with `tkx set {key}`"
@@ -86,13 +86,13 @@ pub(crate) fn run_with(ctx: &mut Context, args: &RotateArgs, prompt: &mut dyn Pr
     let label = format!("New value of {key} for {} (input hidden): ", dest.display);
     let Some(value) = dialogue::take_value(prompt, key, &label)? else { return Ok(cancelled(ctx)) };
     if value.is_empty() {
-        return Err(Error::usage(
+        return Err(Error::refused(
             format!("the new value of {key} is empty: nothing was written"),
             Some(format!("to remove the key, use `tkx unset {key}`")),
         ));
     }
     if value == old {
-        return Err(Error::usage(
+        return Err(Error::refused(
             format!("the new value of {key} is the current one ({}): nothing was written", old_r.fingerprint),
             Some("create a new key at the provider first, then paste that one".into()),
         ));

@@ -31,7 +31,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &SetArgs, prompt: &mut dyn Promp
     let label = format!("Value of {key} for {} (input hidden): ", dest.display);
     let Some(value) = dialogue::take_value(prompt, key, &label)? else { return Ok(cancelled(ctx)) };
     if value.is_empty() && !args.allow_empty {
-        return Err(Error::usage(
+        return Err(Error::refused(
             format!("the value of {key} is empty: nothing was written"),
             Some("pass --allow-empty to store an empty value".into()),
         ));

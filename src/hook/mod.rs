@@ -91,7 +91,7 @@ fn io(doing: String) -> impl FnOnce(std::io::Error) -> Error {
 /// Why a plain install will not touch a foreign hook, and the two ways forward.
 pub fn refusal(dir: &Path, hook: Hook) -> Error {
     let name = hook.name();
-    Error::usage(
+    Error::refused(
         format!("{}: a {name} hook that is not tkx's is already there", path(dir, hook).display()),
         Some(format!(
             "`tkx hook install --chain` keeps it and runs it before tkx; `--force` replaces it (it is kept as {name}.tkx-backup)"
@@ -130,7 +130,7 @@ pub fn husky_runs_tkx(husky: &Path, hook: Hook) -> bool {
 /// hook moved aside by `--chain` would silently stop running), and `.husky/<name>` are the
 /// team's own committed scripts.
 pub fn husky_refusal(husky: &Path) -> Error {
-    Error::usage(
+    Error::refused(
         format!("core.hooksPath is husky's ({}); tkx does not write into it", husky.display()),
         Some(format!(
             "add the line `{}` to {}, and `{}` to {}",

@@ -46,7 +46,7 @@ impl Baseline {
             Err(source) => return Err(Error::Io { doing: format!("reading {FILE_NAME}"), source }),
         };
         let file: File = serde_json::from_str(&text).map_err(|e| {
-            Error::usage(
+            Error::config(
                 format!("{FILE_NAME}:{}:{}: {e}", e.line(), e.column()),
                 Some("regenerate it with `tkx scan --write-baseline`, or fix the JSON by hand".to_owned()),
             )

@@ -124,7 +124,7 @@ impl Scanner {
             .iter()
             .map(|a| {
                 regex::Regex::new(a).map_err(|e| {
-                    crate::Error::usage(format!(".tkx.toml: [scan] allow: invalid regex {a:?}: {e}"), None)
+                    crate::Error::config(format!(".tkx.toml: [scan] allow: invalid regex {a:?}: {e}"), None)
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;

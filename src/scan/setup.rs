@@ -104,8 +104,8 @@ fn globs(patterns: &[String]) -> Result<GlobSet, Error> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
         let glob = Glob::new(p)
-            .map_err(|e| Error::usage(format!(".tkx.toml: [scan] exclude: invalid glob {p:?}: {e}"), None))?;
+            .map_err(|e| Error::config(format!(".tkx.toml: [scan] exclude: invalid glob {p:?}: {e}"), None))?;
         b.add(glob);
     }
-    b.build().map_err(|e| Error::usage(format!(".tkx.toml: [scan] exclude: {e}"), None))
+    b.build().map_err(|e| Error::config(format!(".tkx.toml: [scan] exclude: {e}"), None))
 }

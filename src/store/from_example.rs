@@ -33,7 +33,7 @@ impl Example {
         let text = match envfile::read_text(&path) {
             Ok(text) => text,
             Err(FileProblem::NotFound) => {
-                return Err(Error::usage(
+                return Err(Error::refused(
                     format!("there is no .env.example in {}", project.dir().display()),
                     Some(
                         "tkx init creates .env from the keys .env.example declares: write one (`tkx diff --write-example` starts it from an existing .env), or store single keys with `tkx set KEY`"
@@ -45,7 +45,7 @@ impl Example {
         };
         let declared = example::declared(&text);
         if declared.is_empty() {
-            return Err(Error::usage(format!("{shown} declares no keys: there is nothing to set up"), None));
+            return Err(Error::refused(format!("{shown} declares no keys: there is nothing to set up"), None));
         }
         Ok(Example { text, shown, declared })
     }

@@ -60,7 +60,7 @@ pub fn plan(
         let already = match (in_target, dst_parsed.entries.iter().any(|e| &e.key == key)) {
             (Some(v), true) if Some(v) == value.as_ref() => true,
             (_, true) => {
-                return Err(Error::usage(
+                return Err(Error::refused(
                     format!(
                         "{key} is already in {} with a different value: nothing was changed",
                         target.display
@@ -75,7 +75,7 @@ pub fn plan(
         };
         if !already {
             target_text = edit::put_statement(&target_text, key, &stmt).map(|s| s.text).ok_or_else(|| {
-                Error::usage(
+                Error::refused(
                     format!(
                         "{key}: its statement in {} could not be copied exactly: nothing was changed",
                         source.display
@@ -228,7 +228,7 @@ fn refusal(changed: &[Change], moved: &[Moved], target: &Dest) -> Error {
         "a key defined elsewhere refers to a moved one in a way that changes its value; move them together"
             .to_owned()
     };
-    Error::usage(
+    Error::refused(
         format!("moving would change what tkx exec resolves for {}: nothing was changed", list.join(", ")),
         Some(hint),
     )

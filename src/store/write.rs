@@ -44,7 +44,7 @@ impl Current {
         let Some(is_link) = link else {
             let parent = dest.path.parent().unwrap_or(Path::new("/"));
             if matches!(dest.layer, Layer::Project | Layer::File) && !parent.is_dir() {
-                return Err(Error::usage(
+                return Err(Error::refused(
                     format!(
                         "cannot create {}: the directory {} does not exist",
                         dest.display,
@@ -67,7 +67,7 @@ impl Current {
                 Ok(real) => real,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {
                     let to = fs::read_link(&dest.path).map(|p| p.display().to_string()).unwrap_or_default();
-                    return Err(Error::usage(
+                    return Err(Error::refused(
                         format!(
                             "{} is a symlink to {to}, which does not exist: nothing was written",
                             dest.display
@@ -85,7 +85,7 @@ impl Current {
             return Err(Error::File { path: dest.display.clone(), problem: FileProblem::IsDirectory });
         }
         if !meta.is_file() {
-            return Err(Error::usage(
+            return Err(Error::refused(
                 format!("{} is not a regular file: tkx edits only files", dest.display),
                 None,
             ));
@@ -134,7 +134,7 @@ impl Current {
             if mode != 0o600 {
                 use std::os::unix::fs::PermissionsExt;
                 fs::set_permissions(&self.real, fs::Permissions::from_mode(0o600)).map_err(|e| {
-                    Error::usage(
+                    Error::refused(
                         format!("{}: cannot make it private (chmod 600): {}; nothing was written", dest.display, io_reason(&e)),
                         Some("it belongs to another user: ask them, or write your own file with --user or -f PATH".into()),
                     )
@@ -156,7 +156,7 @@ impl Current {
         crate::fsutil::write_atomic(&self.real, text.as_bytes(), 0o600).map_err(|e| {
             let dir = self.real.parent().map(|p| p.display().to_string()).unwrap_or_default();
             match e.kind() {
-                io::ErrorKind::PermissionDenied => Error::usage(
+                io::ErrorKind::PermissionDenied => Error::refused(
                     format!("writing {}: {}; nothing was changed", dest.display, io_reason(&e)),
                     Some(format!(
                         "tkx writes a temporary file in {dir} and renames it over the old one, so that directory must be writable"
@@ -196,9 +196,9 @@ impl Current {
     }
 }
 
-/// An edit that cannot be made, as the usage error the commands report.
+/// An edit that cannot be made, as the refusal the commands report.
 pub fn edit_error(e: edit::EditError) -> Error {
-    Error::usage(e.to_string(), None)
+    Error::refused(e.to_string(), None)
 }
 
 #[cfg(all(test, unix))]

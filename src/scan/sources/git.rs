@@ -1,21 +1,12 @@
 //! The index (staged changes) and history, through `crate::git`: the git sources' pieces
-//! that [`run`](super::run) puts together. Never prints; errors are git's, as text.
+//! that [`run`](super::run) puts together. Never prints; errors are git's.
 
 use super::push::Range;
-use crate::error::Error;
-use crate::git::{ChangedFile, Repo};
+use crate::git::{ChangedFile, GitError, Repo};
 use crate::report::{CommitRef, Finding};
 use crate::scan::setup::Setup;
 use crate::scan::{Scanner, is_binary};
 use globset::GlobSet;
-use std::path::Path;
-
-/// The git work tree `cwd` is in, or the usage error naming who needed one.
-pub fn open(cwd: &Path, asked_by: &str) -> Result<Repo, Error> {
-    Repo::discover(cwd).ok_or_else(|| {
-        Error::usage(format!("{asked_by} needs a git repository, and {} is not in one", cwd.display()), None)
-    })
-}
 
 /// Scans the staged changes: index content, added lines only. Also returns the staged
 /// text files left unread because they are over `max_size` bytes, so the caller can say
@@ -25,7 +16,7 @@ pub fn staged(
     repo: &Repo,
     exclude: &GlobSet,
     max_size: u64,
-) -> Result<(Vec<Finding>, Vec<String>), String> {
+) -> Result<(Vec<Finding>, Vec<String>), GitError> {
     Ok(scan_staged(scanner, repo.staged()?, exclude, max_size))
 }
 
@@ -51,7 +42,7 @@ pub fn history(
     repo: &Repo,
     walk: &Range,
     max_size: u64,
-) -> Result<(Vec<Finding>, usize), String> {
+) -> Result<(Vec<Finding>, usize), GitError> {
     let mut out = Vec::new();
     let mut commits = 0;
     repo.walk(&walk.push, &walk.hide, walk.hide_remotes, &mut |info, files| {

@@ -80,8 +80,7 @@ pub struct Scanned {
 /// Scans `source` with `setup`. Errors are the user's: no repository for a git source, a
 /// path that does not exist, a range git does not know.
 pub fn run(setup: &Setup, source: &Source, opts: &Options) -> Result<Scanned, Error> {
-    let usage = |e: String| Error::usage(e, None);
-    let open = || git::open(opts.cwd, opts.asked_by);
+    let open = || crate::git::Repo::open(opts.cwd, opts.asked_by);
     let mut out = Scanned::default();
     match source {
         Source::Paths { roots, no_ignore } => {
@@ -91,14 +90,14 @@ pub fn run(setup: &Setup, source: &Source, opts: &Options) -> Result<Scanned, Er
         }
         Source::Staged => {
             let (found, large) =
-                git::staged(&setup.scanner, &open()?, &setup.exclude, opts.max_size).map_err(usage)?;
+                git::staged(&setup.scanner, &open()?, &setup.exclude, opts.max_size)?;
             out.findings = found;
             out.unread(large, opts.max_size);
         }
         Source::History(range) => {
             let walk =
                 push::Range { push: range.iter().cloned().collect(), hide: Vec::new(), hide_remotes: false };
-            let (found, commits) = git::history(setup, &open()?, &walk, opts.max_size).map_err(usage)?;
+            let (found, commits) = git::history(setup, &open()?, &walk, opts.max_size)?;
             out.findings = found;
             out.commits = Some(commits);
         }
@@ -109,7 +108,7 @@ pub fn run(setup: &Setup, source: &Source, opts: &Options) -> Result<Scanned, Er
             for r in refs {
                 let tracking = || remote.as_deref().and_then(|name| repo.remote_heads(name));
                 let Some(walk) = push::range(r, |id| repo.has_commit(id), tracking) else { continue };
-                let (found, n) = git::history(setup, &repo, &walk, opts.max_size).map_err(usage)?;
+                let (found, n) = git::history(setup, &repo, &walk, opts.max_size)?;
                 out.findings.extend(found);
                 commits += n;
             }
@@ -135,8 +134,7 @@ fn hook_files(setup: &Setup, files: &[PathBuf], opts: &Options, out: &mut Scanne
         let rel = |p: &Path| repo.relative(p).map(|r| r.to_string_lossy().replace('\\', "/"));
         let wanted: HashSet<String> = roots.iter().filter_map(|p| rel(p)).collect();
         let staged: Vec<_> = repo
-            .staged()
-            .map_err(|e| Error::usage(e, None))?
+            .staged()?
             .into_iter()
             .filter(|f| wanted.contains(&f.path))
             .collect();
