@@ -32,10 +32,16 @@ pub mod store;
 
 use cli::{Cli, Command};
 pub use error::Error;
-use std::io::Write;
+use std::io::{Read, Write};
 
-/// The output handles `main` passes in, and whether each is a terminal.
+/// The process handles `main` passes in, and whether each output is a terminal. Tests
+/// pass buffers, so every command (`redact`, `agent check`, the pre-push hook) runs
+/// in-process.
 pub struct Io<'a> {
+    /// stdin, for the commands whose input it is (`redact`, `agent check`, the pre-push
+    /// hook); the one that reads it takes it with [`Io::take_input`]. Interactive
+    /// prompts go through [`prompt::Prompt`] instead.
+    pub input: Option<Box<dyn Read + Send>>,
     /// stdout: the product.
     pub out: &'a mut dyn Write,
     /// stderr: for people.
@@ -46,9 +52,21 @@ pub struct Io<'a> {
     pub err_is_tty: bool,
 }
 
-/// Runs one command and returns its exit code.
+impl Io<'_> {
+    /// stdin, taken by the command it belongs to (empty if already taken or not given).
+    pub fn take_input(&mut self) -> Box<dyn Read + Send> {
+        self.input.take().unwrap_or_else(|| Box::new(std::io::empty()))
+    }
+}
+
+/// Runs one command with this process's environment and returns its exit code.
 pub fn run(cli: Cli, io: &mut Io) -> Result<u8, Error> {
-    let process: Vec<_> = std::env::vars_os().collect();
+    run_with(cli, io, std::env::vars_os().collect())
+}
+
+/// [`run`] with a given process environment (what tkx reads as the process layer and
+/// its own settings), so a whole command runs in-process and hermetically.
+pub fn run_with(cli: Cli, io: &mut Io, process: Vec<(std::ffi::OsString, std::ffi::OsString)>) -> Result<u8, Error> {
     if let Command::Completions(args) = &cli.command {
         return commands::completions::run(io.out, args);
     }
@@ -86,5 +104,97 @@ pub fn report_error(err: &mut dyn Write, e: &Error) {
     let _ = writeln!(err, "tkx: {e}");
     if let Some(hint) = e.hint() {
         let _ = writeln!(err, "  hint: {hint}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Whole commands in-process: stdin, stdout and stderr are buffers.
+    use super::*;
+    use clap::Parser;
+    use std::path::Path;
+
+    /// Runs `tkx -C dir ARGS` with `stdin`; returns the exit code, stdout and stderr.
+    fn tkx(dir: &Path, args: &[&str], stdin: &str) -> (u8, String, String) {
+        let mut argv = vec!["tkx", "-C", dir.to_str().unwrap_or_default()];
+        argv.extend(args);
+        let cli = Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{e}"));
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(stdin.as_bytes().to_vec()));
+        let mut io = Io { input: Some(input), out: &mut out, err: &mut err, out_is_tty: false, err_is_tty: false };
+        let process = vec![("TKX_DIR".into(), dir.join("tkx-home").into_os_string())];
+        let code = match run_with(cli, &mut io, process) {
+            Ok(code) => code,
+            Err(e) => {
+                report_error(io.err, &e);
+                e.exit_code()
+            }
+        };
+        (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+    }
+
+    const KEY: &str = "sk-proj-Qm7vX2kLp9RtY4wZ8nB3cF6hJ1dG5sA0eU";
+
+    #[test]
+    fn redact_reads_its_input_from_the_given_stdin() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join(".env"), "MY_PASSWORD=hunter2-correct-horse\n").unwrap_or_else(|e| panic!("{e}"));
+        let input = format!("auth {KEY} pw=hunter2-correct-horse done\n");
+        let (code, out, err) = tkx(dir.path(), &["redact"], &input);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.starts_with("auth ") && out.ends_with(" done\n"), "{out}");
+        assert!(!out.contains(KEY) && !out.contains("hunter2-correct-horse"), "{out}");
+    }
+
+    #[test]
+    fn agent_check_reads_the_hook_payload_from_the_given_stdin() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join(".env"), format!("OPENAI_API_KEY={KEY}\n")).unwrap_or_else(|e| panic!("{e}"));
+        let call = |command: &str| {
+            let payload = serde_json::json!({
+                "hook_event_name": "PreToolUse", "tool_name": "Bash",
+                "tool_input": {"command": command}, "cwd": dir.path(),
+            });
+            tkx(dir.path(), &["agent", "check", "--host", "claude"], &payload.to_string())
+        };
+        let (code, out, err) = call("cat .env");
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains(r#""permissionDecision":"deny""#), "{out}");
+        assert!(!out.contains(KEY) && !err.contains(KEY));
+        let (code, out, err) = call("cargo build");
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(!out.contains("deny"), "{out}");
+    }
+
+    #[test]
+    fn pre_push_reads_the_pushed_refs_from_the_given_stdin() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let git = |args: &[&str]| {
+            let ok = std::process::Command::new("git")
+                .args(args)
+                .current_dir(dir.path())
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .output()
+                .is_ok_and(|o| o.status.success());
+            assert!(ok, "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        std::fs::write(dir.path().join("app.py"), format!("key = \"{KEY}\"\n")).unwrap_or_else(|e| panic!("{e}"));
+        git(&["add", "app.py"]);
+        git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x", "--no-verify"]);
+        let head = std::process::Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .current_dir(dir.path())
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default();
+        let zero = "0".repeat(40);
+        let line = format!("refs/heads/main {head} refs/heads/main {zero}\n");
+        let (code, out, err) = tkx(dir.path(), &["hook", "run", "--hook", "pre-push", "--push-args", "origin", "url"], &line);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(!out.contains(KEY) && !err.contains(KEY));
+        // Nothing on stdin: nothing is being pushed.
+        let (code, out, err) = tkx(dir.path(), &["hook", "run", "--hook", "pre-push", "--push-args", "origin", "url"], "");
+        assert_eq!(code, 0, "{out}{err}");
     }
 }

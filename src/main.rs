@@ -9,7 +9,8 @@ fn main() -> ExitCode {
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     let (out_is_tty, err_is_tty) = (stdout.is_terminal(), stderr.is_terminal());
     let (mut out, mut err) = (stdout.lock(), stderr.lock());
-    let mut io = tkx::Io { out: &mut out, err: &mut err, out_is_tty, err_is_tty };
+    let input: Box<dyn std::io::Read + Send> = Box::new(std::io::stdin());
+    let mut io = tkx::Io { input: Some(input), out: &mut out, err: &mut err, out_is_tty, err_is_tty };
     match tkx::run(cli, &mut io) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

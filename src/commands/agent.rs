@@ -153,7 +153,7 @@ fn check(ctx: &mut Context, args: &AgentCheckArgs) -> Result<u8, Error> {
         }
     };
     let mut payload = Vec::new();
-    let read = std::io::stdin().lock().take(MAX_PAYLOAD + 1).read_to_end(&mut payload);
+    let read = ctx.io.take_input().take(MAX_PAYLOAD + 1).read_to_end(&mut payload);
     if read.is_err() || payload.len() as u64 > MAX_PAYLOAD {
         payload = b"\0unreadable".to_vec();
     }

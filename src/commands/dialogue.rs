@@ -295,7 +295,7 @@ pub(crate) mod testing {
             argv.extend_from_slice(args);
             let cli = Cli::try_parse_from(argv).unwrap();
             let (mut out, mut err) = (Vec::new(), Vec::new());
-            let mut io = Io { out: &mut out, err: &mut err, out_is_tty: false, err_is_tty: false };
+            let mut io = Io { input: None, out: &mut out, err: &mut err, out_is_tty: false, err_is_tty: false };
             let process = vec![("TKX_DIR".into(), self.root.join("tkx").into_os_string())];
             let code = {
                 let mut ctx = crate::commands::Context::new(&cli, &mut io, process).unwrap();

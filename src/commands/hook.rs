@@ -128,7 +128,7 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
             // Before waiting on stdin: outside a repository there is nothing to push.
             Repo::open(&cwd, "the pre-push hook")?;
             (
-                Source::Push { remote: args.push_args.first().cloned(), refs: push::parse(pushed_refs()?) },
+                Source::Push { remote: args.push_args.first().cloned(), refs: push::parse(pushed_refs(ctx.io.take_input())?) },
                 "the pre-push hook",
             )
         }
@@ -161,9 +161,8 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
 
 /// The lines git writes to a pre-push hook's stdin, one per ref pushed. Reading stdin
 /// here is the hook protocol; tkx has no other use for it.
-fn pushed_refs() -> Result<Vec<String>, Error> {
-    std::io::stdin()
-        .lock()
+fn pushed_refs(input: Box<dyn std::io::Read + Send>) -> Result<Vec<String>, Error> {
+    std::io::BufReader::new(input)
         .lines()
         .collect::<Result<_, _>>()
         .map_err(|source| Error::Io { doing: "reading the refs git is pushing".into(), source })

@@ -31,7 +31,7 @@ pub fn run(ctx: &mut Context, args: &RedactArgs) -> Result<u8, Error> {
     let res = ctx.load()?;
     let engine = engine(&res, args.style);
     // stdin is this command's input by definition; it is read on the pump's thread.
-    let stdin: Box<dyn std::io::Read + Send> = Box::new(std::io::stdin());
+    let stdin = ctx.io.take_input();
     crate::redact::pump(&engine, vec![stdin], &mut [&mut *ctx.io.out]).map_err(Error::Output)?;
     Ok(0)
 }
