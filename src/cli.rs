@@ -279,6 +279,17 @@ pub enum Format {
     Github,
 }
 
+impl From<Format> for crate::report::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Text => Self::Text,
+            Format::Json => Self::Json,
+            Format::Sarif => Self::Sarif,
+            Format::Github => Self::Github,
+        }
+    }
+}
+
 /// `tkx doctor`.
 #[derive(Debug, Args)]
 pub struct DoctorArgs {

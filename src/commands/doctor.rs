@@ -7,7 +7,7 @@ use super::Context;
 use crate::cli::{DoctorArgs, Format};
 use crate::doctor;
 use crate::error::Error;
-use crate::report::{self, Summary};
+use crate::report::{self, FailOn};
 
 /// Runs `tkx doctor`.
 pub fn run(ctx: &mut Context, args: &DoctorArgs) -> Result<u8, Error> {
@@ -37,14 +37,6 @@ pub fn report(ctx: &mut Context, format: Format, strict: bool) -> Result<u8, Err
         findings.extend(res.shadow_warnings());
         report::sort(&mut findings);
     }
-    let out = &mut *ctx.io.out;
-    match format {
-        Format::Text => report::write_text(out, &findings, ctx.out_paint),
-        Format::Json => report::write_json(out, &findings),
-        Format::Sarif => report::write_sarif(out, &findings),
-        Format::Github => report::write_github(out, &findings),
-    }
-    .map_err(Error::Output)?;
-    let summary = Summary::of(&findings);
-    Ok(u8::from(summary.errors > 0 || (strict && summary.warnings > 0)))
+    report::write(&mut *ctx.io.out, &findings, format.into(), ctx.out_paint).map_err(Error::Output)?;
+    Ok(if strict { FailOn::Warnings } else { FailOn::Errors }.exit_code(&findings))
 }

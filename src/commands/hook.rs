@@ -4,9 +4,10 @@
 
 use super::Context;
 use super::scan::render;
-use crate::cli::{Format, HookCommand, HookInstallArgs, HookKind, HookRunArgs};
+use crate::cli::{HookCommand, HookInstallArgs, HookKind, HookRunArgs};
 use crate::error::Error;
 use crate::git::Repo;
+use crate::report::{self, FailOn};
 use crate::hook::{self, Hook, Mode, State};
 use crate::scan::setup;
 use crate::scan::sources::{self, Options, Source, push};
@@ -146,7 +147,7 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
     let what = if pushing { "this push" } else { "this commit" };
     let err = &mut *ctx.io.err;
     let _ = writeln!(err, "tkx: {what} carries secrets; it was stopped.\n");
-    let _ = render::findings(err, &findings, Format::Text, ctx.err_paint);
+    let _ = report::write(err, &findings, report::Format::Text, ctx.err_paint);
     let _ = writeln!(
         err,
         "\nWays out:\n  1. remove the secret (edit the file and `git add` it again; for a push, rewrite the commit), \
@@ -156,7 +157,7 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
         if pushing { "--history REMOTE/BRANCH..HEAD" } else { "--staged" },
         if pushing { "push" } else { "commit" }
     );
-    Ok(1)
+    Ok(FailOn::Any.exit_code(&findings))
 }
 
 /// The lines git writes to a pre-push hook's stdin, one per ref pushed. Reading stdin

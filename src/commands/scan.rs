@@ -1,10 +1,11 @@
 //! `tkx scan`: its flags become a [`Source`] and a [`Setup`], the library scans, and the
-//! result is rendered here. [`render`] is the one rendering of a scan's findings and
-//! notes, shared with the hooks.
+//! result is rendered here. [`render`] is the one rendering of a scan's notes, shared
+//! with the hooks.
 
 use super::Context;
 use crate::cli::ScanArgs;
 use crate::error::Error;
+use crate::report::{self, FailOn};
 use crate::scan::baseline;
 use crate::scan::setup::{self, Setup};
 use crate::scan::sources::{self, Options, Source};
@@ -50,9 +51,8 @@ pub fn run(ctx: &mut Context, args: &ScanArgs) -> Result<u8, Error> {
         }
         return Ok(0);
     }
-    let paint = ctx.out_paint;
-    render::findings(&mut *ctx.io.out, &findings, args.format, paint).map_err(Error::Output)?;
-    Ok(u8::from(!findings.is_empty()))
+    report::write(&mut *ctx.io.out, &findings, args.format.into(), ctx.out_paint).map_err(Error::Output)?;
+    Ok(FailOn::Any.exit_code(&findings))
 }
 
 /// `--value-of KEY`: look for one resolved value, and nothing else.
@@ -65,28 +65,12 @@ fn value_of_setup(ctx: &mut Context, key: &str) -> Result<Setup, Error> {
     Setup::only(ctx.project.dir().to_path_buf(), config, value, origin)
 }
 
-/// The one rendering of a scan, for `tkx scan` and the hooks alike: the findings in a
-/// format, and the notes (on stderr, for people).
+/// The one rendering of a scan's notes (on stderr, for people), for `tkx scan` and the
+/// hooks alike.
 pub mod render {
     use super::Context;
-    use crate::cli::Format;
-    use crate::report::{self, Finding};
+    use crate::report;
     use crate::scan::Note;
-
-    /// Writes findings in a format.
-    pub fn findings(
-        out: &mut dyn std::io::Write,
-        findings: &[Finding],
-        format: Format,
-        paint: report::Painter,
-    ) -> std::io::Result<()> {
-        match format {
-            Format::Text => report::write_text(out, findings, paint),
-            Format::Json => report::write_json(out, findings),
-            Format::Sarif => report::write_sarif(out, findings),
-            Format::Github => report::write_github(out, findings),
-        }
-    }
 
     /// Writes the notes on stderr, unless `--quiet`.
     pub fn notes(ctx: &mut Context, notes: &[Note]) {

@@ -179,7 +179,73 @@ impl Summary {
     }
 }
 
+/// The formats findings are rendered in (`--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// For people: `path:line: severity[rule]: message`, painted when `Painter` says so.
+    Text,
+    /// One JSON object: `{"findings":[…],"summary":{…}}`.
+    Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`).
+    Github,
+}
+
+/// Writes `findings` in `format`: the one choice of reporter, for doctor, init, scan and
+/// the hooks.
+pub fn write(w: &mut dyn std::io::Write, findings: &[Finding], format: Format, paint: Painter) -> std::io::Result<()> {
+    match format {
+        Format::Text => write_text(w, findings, paint),
+        Format::Json => write_json(w, findings),
+        Format::Sarif => write_sarif(w, findings),
+        Format::Github => write_github(w, findings),
+    }
+}
+
+/// Which findings fail a run (exit code 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// Any finding at all: a scan or a hook, where every finding is a key.
+    Any,
+    /// Errors: `doctor` and `init`.
+    Errors,
+    /// Errors and warnings: `doctor --strict`.
+    Warnings,
+}
+
+impl FailOn {
+    /// The exit code for a run that reported `findings`: 1 when one of them fails it, else 0.
+    pub fn exit_code(self, findings: &[Finding]) -> u8 {
+        let s = Summary::of(findings);
+        let fails = match self {
+            FailOn::Any => !findings.is_empty(),
+            FailOn::Errors => s.errors > 0,
+            FailOn::Warnings => s.errors + s.warnings > 0,
+        };
+        u8::from(fails)
+    }
+}
+
 /// Sorts findings deterministically: by path, line, column, rule.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| (&a.location, &a.rule, &a.message).cmp(&(&b.location, &b.rule, &b.message)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_exit_rule() {
+        let warning = [Finding::warning("a/b", "w")];
+        let note = [Finding::note("a/b", "n")];
+        let error = [Finding::error("a/b", "e"), Finding::note("a/b", "n")];
+        assert_eq!(FailOn::Any.exit_code(&[]), 0);
+        assert_eq!(FailOn::Any.exit_code(&note), 1);
+        assert_eq!(FailOn::Errors.exit_code(&warning), 0);
+        assert_eq!(FailOn::Errors.exit_code(&error), 1);
+        assert_eq!(FailOn::Warnings.exit_code(&warning), 1);
+        assert_eq!(FailOn::Warnings.exit_code(&note), 0);
+    }
 }
