@@ -45,7 +45,9 @@ impl fmt::Display for GitError {
             GitError::NoRepository { dir, asked_by } => {
                 write!(f, "{asked_by} needs a git repository, and {} is not in one", dir.display())
             }
-            GitError::UnknownRevision { rev, within: None, reason } => write!(f, "unknown revision {rev:?}: {reason}"),
+            GitError::UnknownRevision { rev, within: None, reason } => {
+                write!(f, "unknown revision {rev:?}: {reason}")
+            }
             GitError::UnknownRevision { rev, within: Some(range), reason } => {
                 write!(f, "unknown revision {rev:?} in {range:?}: {reason}")
             }
@@ -236,10 +238,7 @@ impl Repo {
         let head = self.head_tree();
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
-        let diff = self
-            .repo
-            .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))
-            ?;
+        let diff = self.repo.diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))?;
         self.changed_files(diff)
     }
 
@@ -290,20 +289,15 @@ impl Repo {
                     }
                 }
             } else if p.contains("..") {
-                walk.push_range(p).map_err(|e| GitError::BadRange { range: p.clone(), reason: e.message().to_owned() })?;
+                walk.push_range(p)
+                    .map_err(|e| GitError::BadRange { range: p.clone(), reason: e.message().to_owned() })?;
             } else {
-                let obj = self
-                    .repo
-                    .revparse_single(p)
-                    .map_err(unknown(p, None))?;
+                let obj = self.repo.revparse_single(p).map_err(unknown(p, None))?;
                 walk.push(obj.id())?;
             }
         }
         for h in hide {
-            let obj = self
-                .repo
-                .revparse_single(h)
-                .map_err(unknown(h, None))?;
+            let obj = self.repo.revparse_single(h).map_err(unknown(h, None))?;
             walk.hide(obj.id())?;
         }
         if hide_remotes {
@@ -317,19 +311,13 @@ impl Repo {
             let tree = commit.tree()?;
             // A parent missing here (the boundary of a shallow clone) counts as empty.
             let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
-            let diff = self
-                .repo
-                .diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))
-                ?;
+            let diff = self.repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))?;
             let mut files = self.changed_files(diff)?;
             // A merge adds only what no parent had (git's combined diff): what it brings
             // from a merged branch was added, and found, by that branch's own commits.
             for other in commit.parents().skip(1) {
                 let other = other.tree()?;
-                let diff = self
-                    .repo
-                    .diff_tree_to_tree(Some(&other), Some(&tree), Some(&mut opts))
-                    ?;
+                let diff = self.repo.diff_tree_to_tree(Some(&other), Some(&tree), Some(&mut opts))?;
                 let against: std::collections::HashMap<String, Option<std::collections::BTreeSet<usize>>> =
                     self.changed_files(diff)?.into_iter().map(|f| (f.path, f.added)).collect();
                 files.retain_mut(|f| match against.get(&f.path) {
@@ -370,8 +358,7 @@ impl Repo {
             let old = delta.old_file();
             let old_blob = if old.id().is_zero() { None } else { self.repo.find_blob(old.id()).ok() };
             let added = if let Some(old_blob) = old_blob {
-                let patch = git2::Patch::from_blobs(&old_blob, None, &blob, None, Some(&mut opts))
-                    ?;
+                let patch = git2::Patch::from_blobs(&old_blob, None, &blob, None, Some(&mut opts))?;
                 let mut lines = std::collections::BTreeSet::new();
                 for h in 0..patch.num_hunks() {
                     let count = patch.num_lines_in_hunk(h)?;

@@ -66,7 +66,11 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<u8, Error> {
 
 /// [`run`] with a given process environment (what tkx reads as the process layer and
 /// its own settings), so a whole command runs in-process and hermetically.
-pub fn run_with(cli: Cli, io: &mut Io, process: Vec<(std::ffi::OsString, std::ffi::OsString)>) -> Result<u8, Error> {
+pub fn run_with(
+    cli: Cli,
+    io: &mut Io,
+    process: Vec<(std::ffi::OsString, std::ffi::OsString)>,
+) -> Result<u8, Error> {
     if let Command::Completions(args) = &cli.command {
         return commands::completions::run(io.out, args);
     }
@@ -121,7 +125,8 @@ mod tests {
         let cli = Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{e}"));
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(stdin.as_bytes().to_vec()));
-        let mut io = Io { input: Some(input), out: &mut out, err: &mut err, out_is_tty: false, err_is_tty: false };
+        let mut io =
+            Io { input: Some(input), out: &mut out, err: &mut err, out_is_tty: false, err_is_tty: false };
         let process = vec![("TKX_DIR".into(), dir.join("tkx-home").into_os_string())];
         let code = match run_with(cli, &mut io, process) {
             Ok(code) => code,
@@ -138,7 +143,8 @@ mod tests {
     #[test]
     fn redact_reads_its_input_from_the_given_stdin() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(dir.path().join(".env"), "MY_PASSWORD=hunter2-correct-horse\n").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join(".env"), "MY_PASSWORD=hunter2-correct-horse\n")
+            .unwrap_or_else(|e| panic!("{e}"));
         let input = format!("auth {KEY} pw=hunter2-correct-horse done\n");
         let (code, out, err) = tkx(dir.path(), &["redact"], &input);
         assert_eq!(code, 0, "{err}");
@@ -149,7 +155,8 @@ mod tests {
     #[test]
     fn agent_check_reads_the_hook_payload_from_the_given_stdin() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(dir.path().join(".env"), format!("OPENAI_API_KEY={KEY}\n")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join(".env"), format!("OPENAI_API_KEY={KEY}\n"))
+            .unwrap_or_else(|e| panic!("{e}"));
         let call = |command: &str| {
             let payload = serde_json::json!({
                 "hook_event_name": "PreToolUse", "tool_name": "Bash",
@@ -179,7 +186,8 @@ mod tests {
             assert!(ok, "git {args:?}");
         };
         git(&["init", "-q"]);
-        std::fs::write(dir.path().join("app.py"), format!("key = \"{KEY}\"\n")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join("app.py"), format!("key = \"{KEY}\"\n"))
+            .unwrap_or_else(|e| panic!("{e}"));
         git(&["add", "app.py"]);
         git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x", "--no-verify"]);
         let head = std::process::Command::new("git")
@@ -190,11 +198,13 @@ mod tests {
             .unwrap_or_default();
         let zero = "0".repeat(40);
         let line = format!("refs/heads/main {head} refs/heads/main {zero}\n");
-        let (code, out, err) = tkx(dir.path(), &["hook", "run", "--hook", "pre-push", "--push-args", "origin", "url"], &line);
+        let (code, out, err) =
+            tkx(dir.path(), &["hook", "run", "--hook", "pre-push", "--push-args", "origin", "url"], &line);
         assert_eq!(code, 1, "{out}{err}");
         assert!(!out.contains(KEY) && !err.contains(KEY));
         // Nothing on stdin: nothing is being pushed.
-        let (code, out, err) = tkx(dir.path(), &["hook", "run", "--hook", "pre-push", "--push-args", "origin", "url"], "");
+        let (code, out, err) =
+            tkx(dir.path(), &["hook", "run", "--hook", "pre-push", "--push-args", "origin", "url"], "");
         assert_eq!(code, 0, "{out}{err}");
     }
 }

@@ -11,10 +11,10 @@ use crate::cli;
 use crate::envfile::is_valid_key;
 use crate::error::{Error, MAX_ENV_STRING};
 use crate::prompt::Prompt;
-use crate::report::{Finding, Severity, write_finding};
+use crate::report::{Finding, write_finding};
 use crate::secret::providers::{looks_like_real_key, provider_for_key, provider_for_value};
 use crate::secret::{Secret, is_placeholder};
-use crate::store::{self, finding};
+use crate::store;
 use std::io;
 
 /// The store's name for the file `--user` / `--private` choose.
@@ -95,7 +95,7 @@ pub(crate) fn is_end(e: &io::Error) -> bool {
 pub(crate) fn concerns(key: &str, value: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut add = |rule: &'static str, message: String, hint: &str| {
-        out.push(finding(rule, Severity::Warning, None, message, Some(hint.to_owned())));
+        out.push(Finding::warning(rule, message).hint(hint.to_owned()));
     };
     if value.is_empty() {
         return out;
@@ -295,7 +295,8 @@ pub(crate) mod testing {
             argv.extend_from_slice(args);
             let cli = Cli::try_parse_from(argv).unwrap();
             let (mut out, mut err) = (Vec::new(), Vec::new());
-            let mut io = Io { input: None, out: &mut out, err: &mut err, out_is_tty: false, err_is_tty: false };
+            let mut io =
+                Io { input: None, out: &mut out, err: &mut err, out_is_tty: false, err_is_tty: false };
             let process = vec![("TKX_DIR".into(), self.root.join("tkx").into_os_string())];
             let code = {
                 let mut ctx = crate::commands::Context::new(&cli, &mut io, process).unwrap();

@@ -7,8 +7,8 @@ use super::scan::render;
 use crate::cli::{HookCommand, HookInstallArgs, HookKind, HookRunArgs};
 use crate::error::Error;
 use crate::git::Repo;
-use crate::report::{self, FailOn};
 use crate::hook::{self, Hook, Mode, State};
+use crate::report::{self, FailOn};
 use crate::scan::setup;
 use crate::scan::sources::{self, Options, Source, push};
 use std::io::BufRead;
@@ -129,7 +129,10 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
             // Before waiting on stdin: outside a repository there is nothing to push.
             Repo::open(&cwd, "the pre-push hook")?;
             (
-                Source::Push { remote: args.push_args.first().cloned(), refs: push::parse(pushed_refs(ctx.io.take_input())?) },
+                Source::Push {
+                    remote: args.push_args.first().cloned(),
+                    refs: push::parse(pushed_refs(ctx.io.take_input())?),
+                },
                 "the pre-push hook",
             )
         }

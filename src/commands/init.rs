@@ -11,11 +11,12 @@ use super::dialogue::{self, cancelled, is_end, say, warn_all};
 use crate::cli::{Format, InitArgs};
 use crate::error::{Error, MAX_ENV_STRING};
 use crate::prompt::{Prompt, Terminal};
-use crate::report::{Location, Severity, write_finding};
+use crate::report::{Finding, write_finding};
 use crate::rotation;
-use crate::secret::{Secret, is_secret_name};
+use crate::secret::Secret;
+use crate::secret::classify::hide_at_prompt;
 use crate::store::from_example::{self, Answer, Default, Example, Item, Plan};
-use crate::store::{self, Current, finding};
+use crate::store::{self, Current};
 
 /// Runs `tkx init`.
 pub fn run(ctx: &mut Context, args: &InitArgs) -> Result<u8, Error> {
@@ -50,17 +51,11 @@ pub(crate) fn run_with(ctx: &mut Context, args: &InitArgs, prompt: &mut dyn Prom
     if cur.exists && args.force {
         let old_keys = example.undeclared(&cur.text);
         if !old_keys.is_empty() {
-            ctx.warn(&finding(
-                "init/dropped",
-                Severity::Warning,
-                Some(Location { path: dest.display.clone(), line: 0, column: 0 }),
-                format!(
+            ctx.warn(&Finding::warning("init/dropped", format!(
                     "--force replaces this file: {} {} not in .env.example and will not be in the new file",
                     old_keys.join(", "),
                     if old_keys.len() == 1 { "is" } else { "are" }
-                ),
-                Some("declare them in .env.example first, or keep them with `tkx set` afterwards".into()),
-            ));
+                )).at(dest.display.clone(), 0, 0).hint("declare them in .env.example first, or keep them with `tkx set` afterwards"));
         }
         if prompt.interactive() && !args.from_env {
             let q = format!(
@@ -166,24 +161,24 @@ fn summarize(ctx: &mut Context, items: &[Item], shown: &str, changed: bool, upda
         say(ctx, &format!("set in another layer, so not written here: {}", elsewhere.join(", ")));
     }
     if !unset_required.is_empty() {
-        ctx.warn(&finding(
-            "init/missing",
-            Severity::Warning,
-            None,
-            format!("required by .env.example but still unset: {}", unset_required.join(", ")),
-            Some(if from_env {
-                "export them before `tkx init --from-env`, or set them with `tkx set KEY`".into()
+        ctx.warn(
+            &Finding::warning(
+                "init/missing",
+                format!("required by .env.example but still unset: {}", unset_required.join(", ")),
+            )
+            .hint(if from_env {
+                "export them before `tkx init --from-env`, or set them with `tkx set KEY`"
             } else {
-                "set them with `tkx set KEY` when you have them".into()
+                "set them with `tkx set KEY` when you have them"
             }),
-        ));
+        );
     }
 }
 
 /// Asks for one key. `None` when the person gave up (Ctrl-D).
 fn ask(ctx: &mut Context, prompt: &mut dyn Prompt, item: &Item) -> Result<Option<Answer>, Error> {
     let d = item.decl;
-    let hidden = is_secret_name(&d.key);
+    let hidden = hide_at_prompt(&d.key);
     let _ = writeln!(ctx.io.err);
     let _ = writeln!(ctx.io.err, "{} ({})", d.key, if d.required { "required" } else { "optional" });
     for line in d.comment.iter().filter(|l| !l.is_empty()) {

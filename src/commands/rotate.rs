@@ -12,10 +12,10 @@ use crate::envfile::edit;
 use crate::error::{Error, io_reason};
 use crate::layers::Layer;
 use crate::prompt::{Prompt, Terminal};
-use crate::report::Severity;
+use crate::report::Finding;
 use crate::rotation::{self, Ledger, Rotation};
 use crate::secret::providers::{provider_for_key, provider_for_value};
-use crate::store::{self, Current, Dest, finding};
+use crate::store::{self, Current, Dest};
 use std::io;
 
 /// Runs `tkx rotate`.
@@ -144,16 +144,13 @@ pub(crate) fn run_with(ctx: &mut Context, args: &RotateArgs, prompt: &mut dyn Pr
     .map_err(Error::Output)?;
     match recorded {
         Ok(()) => say(ctx, &format!("recorded the rotation in {}", rotation::path(&tkx_dir).display())),
-        Err(e) => ctx.warn(&finding(
+        Err(e) => ctx.warn(&Finding::warning(
             "rotate/ledger",
-            Severity::Warning,
-            None,
             format!(
                 "{key} was replaced, but the rotation could not be recorded in {}: {}",
                 rotation::path(&tkx_dir).display(),
                 io_reason(&e)
             ),
-            None,
         )),
     }
     warn_all(ctx, &notes);

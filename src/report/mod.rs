@@ -194,7 +194,12 @@ pub enum Format {
 
 /// Writes `findings` in `format`: the one choice of reporter, for doctor, init, scan and
 /// the hooks.
-pub fn write(w: &mut dyn std::io::Write, findings: &[Finding], format: Format, paint: Painter) -> std::io::Result<()> {
+pub fn write(
+    w: &mut dyn std::io::Write,
+    findings: &[Finding],
+    format: Format,
+    paint: Painter,
+) -> std::io::Result<()> {
     match format {
         Format::Text => write_text(w, findings, paint),
         Format::Json => write_json(w, findings),

@@ -103,8 +103,9 @@ pub fn value_of(res: &Resolution, key: &str) -> Option<(Secret, KnownOrigin)> {
 fn globs(patterns: &[String]) -> Result<GlobSet, Error> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
-        let glob = Glob::new(p)
-            .map_err(|e| Error::config(format!(".tkx.toml: [scan] exclude: invalid glob {p:?}: {e}"), None))?;
+        let glob = Glob::new(p).map_err(|e| {
+            Error::config(format!(".tkx.toml: [scan] exclude: invalid glob {p:?}: {e}"), None)
+        })?;
         b.add(glob);
     }
     b.build().map_err(|e| Error::config(format!(".tkx.toml: [scan] exclude: {e}"), None))

@@ -6,11 +6,11 @@
 //! that already happened, so the layers are resolved quietly and a problem loading
 //! them means "nothing to say".
 
-use super::{Dest, finding, lines_word};
+use super::{Dest, lines_word};
 use crate::envfile::edit;
 use crate::git::Repo;
 use crate::layers::{Layer, Resolution};
-use crate::report::{Finding, Location, Severity};
+use crate::report::{Finding, Location};
 use crate::secret::Secret;
 
 /// A warning when git would commit the file: not ignored, or already tracked. `key`
@@ -22,25 +22,20 @@ pub fn git_exposure(dest: &Dest, key: Option<&str>) -> Vec<Finding> {
     let at = Some(Location { path: dest.display.clone(), line: 0, column: 0 });
     let what = key.map_or_else(|| "its keys".to_owned(), |k| k.to_owned());
     if repo.is_tracked(&rel) {
-        return vec![finding(
-            "set/tracked",
-            Severity::Error,
-            at,
-            format!("git tracks this file: the next commit that includes it publishes {what}"),
-            Some(format!(
+        return vec![Finding::error("set/tracked", format!("git tracks this file: the next commit that includes it publishes {what}")).located(at).hint(format!(
                 "git rm --cached {}, commit, then rotate every key it ever held (`tkx rotate KEY`): its history keeps them",
                 rel.display()
-            )),
-        )];
+            ))];
     }
     if !repo.is_ignored(&dest.path) {
-        return vec![finding(
-            "set/gitignore",
-            Severity::Warning,
-            at,
-            format!("git does not ignore this file: `git add .` would commit {what}"),
-            Some("run `tkx doctor --fix` to add .env, .env.* and !.env.example to .gitignore".into()),
-        )];
+        return vec![
+            Finding::warning(
+                "set/gitignore",
+                format!("git does not ignore this file: `git add .` would commit {what}"),
+            )
+            .located(at)
+            .hint("run `tkx doctor --fix` to add .env, .env.* and !.env.example to .gitignore"),
+        ];
     }
     Vec::new()
 }
@@ -61,17 +56,11 @@ pub fn shadowing(res: &Resolution, dest: &Dest, key: &str, value: &Secret) -> Ve
             "remove it there with `tkx unset {key}` and the right --user/--private/-f, if this file should win"
         )
     };
-    vec![finding(
-        "set/shadowed",
-        Severity::Warning,
-        None,
-        format!(
+    vec![Finding::warning("set/shadowed", format!(
             "{key} is also set in {}, which takes precedence over {}: tkx exec and tkx get still see that value",
             w.origin.describe(),
             dest.display
-        ),
-        Some(hint),
-    )]
+        )).hint(hint)]
 }
 
 /// A note when the edit removed duplicate statements of `key`.
@@ -84,17 +73,17 @@ pub fn duplicates(dest: &Dest, key: &str, edited: &edit::Set) -> Vec<Finding> {
         | edit::Change::Unchanged { line }
         | edit::Change::Appended { line } => line,
     };
-    vec![finding(
-        "set/duplicates",
-        Severity::Note,
-        Some(Location { path: dest.display.clone(), line, column: 0 }),
-        format!(
-            "{key} was defined {} times; kept line {line} and removed {}",
-            edited.removed_duplicates.len() + 1,
-            lines_word(&edited.removed_duplicates)
-        ),
-        None,
-    )]
+    vec![
+        Finding::note(
+            "set/duplicates",
+            format!(
+                "{key} was defined {} times; kept line {line} and removed {}",
+                edited.removed_duplicates.len() + 1,
+                lines_word(&edited.removed_duplicates)
+            ),
+        )
+        .at(dest.display.clone(), line, 0),
+    ]
 }
 
 /// A warning per malformed statement of `key` the edit left alone, at its line.
@@ -102,13 +91,12 @@ pub fn malformed(dest: &Dest, key: &str, lines: &[usize]) -> Vec<Finding> {
     lines
         .iter()
         .map(|&line| {
-            finding(
+            Finding::warning(
                 "set/malformed",
-                Severity::Warning,
-                Some(Location { path: dest.display.clone(), line, column: 0 }),
                 format!("a malformed statement of {key} was left as it is (tkx ignores it when loading)"),
-                Some("fix it or remove it; `tkx doctor` explains what is wrong with it".into()),
             )
+            .at(dest.display.clone(), line, 0)
+            .hint("fix it or remove it; `tkx doctor` explains what is wrong with it")
         })
         .collect()
 }
@@ -121,13 +109,18 @@ pub fn old_value_left(res: &Resolution, dest: &Dest, key: &str, old: &Secret) ->
     for var in res.vars.values() {
         for d in var.definitions() {
             if &d.value == old && !(var.key == key && dest.holds(&d.origin)) {
-                out.push(finding(
-                    "rotate/old-value",
-                    Severity::Warning,
-                    crate::doctor::location_of(&d.origin),
-                    format!("{} still holds the old value of {key} (from {})", var.key, d.origin.describe()),
-                    Some(format!("replace it too: `tkx set {}` in that file", var.key)),
-                ));
+                out.push(
+                    Finding::warning(
+                        "rotate/old-value",
+                        format!(
+                            "{} still holds the old value of {key} (from {})",
+                            var.key,
+                            d.origin.describe()
+                        ),
+                    )
+                    .located(crate::doctor::location_of(&d.origin))
+                    .hint(format!("replace it too: `tkx set {}` in that file", var.key)),
+                );
             }
         }
     }

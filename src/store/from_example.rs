@@ -12,7 +12,8 @@ use crate::error::{Error, FileProblem};
 use crate::example::{self, Declared};
 use crate::layers::{Layer, Resolution};
 use crate::project::Project;
-use crate::secret::{Secret, is_placeholder, is_secret_name, is_unfilled};
+use crate::secret::classify::hide_at_prompt;
+use crate::secret::{Secret, is_placeholder, is_unfilled};
 
 /// The project's `.env.example`, read and understood.
 pub struct Example {
@@ -45,7 +46,10 @@ impl Example {
         };
         let declared = example::declared(&text);
         if declared.is_empty() {
-            return Err(Error::refused(format!("{shown} declares no keys: there is nothing to set up"), None));
+            return Err(Error::refused(
+                format!("{shown} declares no keys: there is nothing to set up"),
+                None,
+            ));
         }
         Ok(Example { text, shown, declared })
     }
@@ -137,7 +141,7 @@ pub fn plan<'a>(
             .map(|s| s.trim_end_matches(['\r', '\n']).to_owned())
             .unwrap_or_default();
         let default = match entry.map(|e| &e.value) {
-            _ if is_secret_name(&d.key) => None,
+            _ if hide_at_prompt(&d.key) => None,
             Some(envfile::RawValue::Literal(v)) if !v.is_empty() && !is_placeholder(v) => {
                 Some(Default::Literal(v.clone()))
             }

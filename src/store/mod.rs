@@ -21,19 +21,6 @@ pub use checks::{duplicates, git_exposure, malformed, old_value_left, shadowing}
 pub use dest::{Dest, Target, destination};
 pub use write::Current;
 
-use crate::report::{Finding, Location, Severity};
-
-/// A finding with no secret and no commit: what every store check and refusal note is.
-pub(crate) fn finding(
-    rule: &'static str,
-    severity: Severity,
-    location: Option<Location>,
-    message: String,
-    hint: Option<String>,
-) -> Finding {
-    Finding { rule: rule.into(), severity, location, message, secret: None, hint, commit: None }
-}
-
 /// `line 3` or `lines 3, 7`, for messages.
 pub(crate) fn lines_word(lines: &[usize]) -> String {
     let list: Vec<String> = lines.iter().map(ToString::to_string).collect();

@@ -5,11 +5,11 @@
 //! nobody pastes a key only to be told the file cannot be written. This module never
 //! prints: what is worth telling comes back as [`Finding`]s.
 
-use super::{Dest, finding};
+use super::Dest;
 use crate::envfile::{self, edit};
 use crate::error::{Error, FileProblem, io_reason};
 use crate::layers::Layer;
-use crate::report::{Finding, Location, Severity};
+use crate::report::{Finding, Location};
 use crate::rotation;
 use crate::secret::Secret;
 use std::fs;
@@ -141,13 +141,7 @@ impl Current {
                 })?;
             }
             if mode & 0o077 != 0 {
-                notes.push(finding(
-                    "set/permissions",
-                    Severity::Warning,
-                    at(),
-                    format!("the file had mode {mode:04o}, readable or writable by others; it is 0600 now"),
-                    Some("anyone who could read it may have copied its keys: consider `tkx rotate KEY` for each".into()),
-                ));
+                notes.push(Finding::warning("set/permissions", format!("the file had mode {mode:04o}, readable or writable by others; it is 0600 now")).located(at()).hint("anyone who could read it may have copied its keys: consider `tkx rotate KEY` for each"));
             }
         }
         if self.exists && text == self.text {
@@ -173,24 +167,25 @@ impl Current {
                 if (now.uid(), now.gid()) != (uid, gid)
                     && std::os::unix::fs::chown(&self.real, Some(uid), Some(gid)).is_err()
                 {
-                    notes.push(finding(
-                        "set/owner",
-                        Severity::Warning,
-                        at(),
-                        format!("the file belonged to uid {uid}; it now belongs to tkx's user"),
-                        Some(format!("chown {uid}:{gid} {}", self.real.display())),
-                    ));
+                    notes.push(
+                        Finding::warning(
+                            "set/owner",
+                            format!("the file belonged to uid {uid}; it now belongs to tkx's user"),
+                        )
+                        .located(at())
+                        .hint(format!("chown {uid}:{gid} {}", self.real.display())),
+                    );
                 }
             }
         }
         if self.via_link {
-            notes.push(finding(
-                "set/symlink",
-                Severity::Note,
-                at(),
-                format!("a symlink: wrote through to {} and kept the link", self.real.display()),
-                None,
-            ));
+            notes.push(
+                Finding::note(
+                    "set/symlink",
+                    format!("a symlink: wrote through to {} and kept the link", self.real.display()),
+                )
+                .located(at()),
+            );
         }
         Ok(notes)
     }

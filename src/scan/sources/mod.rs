@@ -89,8 +89,7 @@ pub fn run(setup: &Setup, source: &Source, opts: &Options) -> Result<Scanned, Er
             out.walked = Some(stats);
         }
         Source::Staged => {
-            let (found, large) =
-                git::staged(&setup.scanner, &open()?, &setup.exclude, opts.max_size)?;
+            let (found, large) = git::staged(&setup.scanner, &open()?, &setup.exclude, opts.max_size)?;
             out.findings = found;
             out.unread(large, opts.max_size);
         }
@@ -133,11 +132,7 @@ fn hook_files(setup: &Setup, files: &[PathBuf], opts: &Options, out: &mut Scanne
     if let Some(repo) = crate::git::Repo::discover(opts.cwd) {
         let rel = |p: &Path| repo.relative(p).map(|r| r.to_string_lossy().replace('\\', "/"));
         let wanted: HashSet<String> = roots.iter().filter_map(|p| rel(p)).collect();
-        let staged: Vec<_> = repo
-            .staged()?
-            .into_iter()
-            .filter(|f| wanted.contains(&f.path))
-            .collect();
+        let staged: Vec<_> = repo.staged()?.into_iter().filter(|f| wanted.contains(&f.path)).collect();
         let done: HashSet<String> = staged.iter().map(|f| f.path.clone()).collect();
         let (found, large) = git::scan_staged(&setup.scanner, staged, &setup.exclude, opts.max_size);
         out.findings = found;
