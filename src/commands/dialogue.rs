@@ -254,12 +254,6 @@ pub(crate) fn cancelled(ctx: &mut Context) -> u8 {
     1
 }
 
-/// `empty`, or the value's mask and fingerprint: how a written value is reported.
-pub(crate) fn shown(value: &Secret) -> String {
-    let r = value.redacted();
-    if r.masked.is_empty() { "empty".to_owned() } else { format!("{} {}", r.masked, r.fingerprint) }
-}
-
 /// What the unit tests of `set`, `rotate` and `init` share: a project in a temporary
 /// directory and a way to run a command in it with a scripted prompt.
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! 0700, every other byte kept), and only then are the statements removed from `.env`.
 
 use super::Context;
-use super::dialogue::{self, say};
+use super::dialogue::say;
 use crate::cli::MoveArgs;
 use crate::envfile::{self, is_valid_key};
 use crate::error::Error;
@@ -66,7 +66,7 @@ pub fn run(ctx: &mut Context, args: &MoveArgs) -> Result<u8, Error> {
         }
     }
     for m in &plan.moved {
-        let shown = m.value.as_ref().map_or_else(|| "unset".into(), dialogue::shown);
+        let shown = m.value.as_ref().map_or_else(|| "unset".into(), |v| v.redacted().to_string());
         let lines: Vec<String> = m.lines.iter().map(ToString::to_string).collect();
         let what = if m.already { "it was already there" } else { "written" };
         say(

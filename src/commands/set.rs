@@ -48,7 +48,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &SetArgs, prompt: &mut dyn Promp
             format!("{key} in {}:{line} already had this value", dest.display)
         }
     };
-    say(ctx, &format!("{what} ({})", dialogue::shown(&value)));
+    say(ctx, &format!("{what} ({})", value.redacted()));
     warn_all(ctx, &notes);
     warn_all(ctx, &store::duplicates(&dest, key, &edited));
     warn_all(ctx, &store::malformed(&dest, key, &edited.malformed));

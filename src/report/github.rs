@@ -35,7 +35,7 @@ pub fn write_github(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
         props.push(format!("title={}", escape_property(&format!("tkx {}", f.rule))));
         let mut message = f.message.clone();
         if let Some(s) = &f.secret {
-            message.push_str(&format!(" ({} {})", s.masked, s.fingerprint));
+            message.push_str(&format!(" ({s})"));
         }
         if let Some(h) = &f.hint {
             message.push_str(&format!("\nhint: {h}"));

@@ -89,7 +89,7 @@ pub fn write_finding(w: &mut dyn Write, f: &Finding, painter: Painter) -> io::Re
     }
     write!(w, "{}[{}]: {}", painter.severity(f.severity), f.rule, f.message)?;
     if let Some(secret) = &f.secret {
-        write!(w, " {}", painter.dim(&format!("({} {})", secret.masked, secret.fingerprint)))?;
+        write!(w, " {}", painter.dim(&format!("({secret})")))?;
     }
     if let Some(c) = &f.commit {
         let short = c.id.get(..12).unwrap_or(&c.id);
