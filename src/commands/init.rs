@@ -241,7 +241,7 @@ fn ask(ctx: &mut Context, prompt: &mut dyn Prompt, item: &Item) -> Result<Option
 
 #[cfg(test)]
 mod tests {
-    use crate::commands::dialogue::testing::{Fixture, KEY};
+    use crate::commands::testing::{Fixture, KEY};
     use crate::prompt::Scripted;
     use std::fs;
 

@@ -16,6 +16,8 @@ pub mod redact;
 pub mod rotate;
 pub mod scan;
 pub mod set;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod unset;
 
 use crate::Io;

@@ -21,9 +21,7 @@ pub fn run(ctx: &mut Context, args: &SetArgs) -> Result<u8, Error> {
 
 /// `tkx set` with the given prompt (a script in tests).
 pub(crate) fn run_with(ctx: &mut Context, args: &SetArgs, prompt: &mut dyn Prompt) -> Result<u8, Error> {
-    dialogue::refuse_argv_value("set", &args.key, &args.value)?;
-    dialogue::check_key("set", &args.key)?;
-    let key = args.key.as_str();
+    let key = dialogue::key_to_write("set", &args.key, &args.value)?;
     let dest = store::destination(&ctx.project, dialogue::target(&args.target))?;
     // Every check that can fail without the value runs before the prompt, so nobody
     // pastes a key only to be told the file cannot be written.
@@ -64,7 +62,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &SetArgs, prompt: &mut dyn Promp
 
 #[cfg(test)]
 mod tests {
-    use crate::commands::dialogue::testing::{Fixture, KEY};
+    use crate::commands::testing::{Fixture, KEY};
     use crate::envfile;
     use crate::prompt::Scripted;
 
