@@ -84,7 +84,7 @@ impl Config {
         };
         Self::parse(&text).map_err(|(line, column, message)| {
             Error::config(
-                format!("{FILE_NAME}:{line}:{column}: {message}"),
+                format!("{FILE_NAME}:{line}:{column}: {}", without_values(&message)),
                 Some("see the README's configuration section for the fields tkx reads".into()),
             )
         })
@@ -102,6 +102,48 @@ impl Config {
             (line, column, e.message().to_owned())
         })
     }
+}
+
+/// An entry of a pattern list (`[scan] allow`, `[scan] exclude`) that does not compile,
+/// named by its position: the pattern itself is not repeated, since people paste the
+/// value they want to allow.
+pub fn invalid_pattern(field: &str, index: usize, kind: &str, reason: &str) -> Error {
+    Error::config(
+        format!("{FILE_NAME}: {field}: entry {} is not a valid {kind}: {reason}", index + 1),
+        Some(format!("fix or remove that entry of {field} in {FILE_NAME}")),
+    )
+}
+
+/// The reason in a regex syntax error, without the pattern the error quotes.
+pub fn regex_reason(e: &regex::Error) -> String {
+    let text = e.to_string();
+    match text.lines().rev().find_map(|l| l.strip_prefix("error: ")) {
+        Some(reason) => reason.to_owned(),
+        None => "it is too large or too complex".to_owned(),
+    }
+}
+
+/// A TOML parser message with the values it quotes masked: a `"string"` is always a
+/// value, and a `` `name` `` is shown only when it is a plain key name
+/// ([`crate::secret::shown_name`]). The message names the line and column anyway.
+fn without_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(['"', '`']) {
+        let quote = &rest[i..=i];
+        let Some(len) = rest[i + 1..].find(quote) else { break };
+        let inner = &rest[i + 1..i + 1 + len];
+        out.push_str(&rest[..=i]);
+        if quote == "`" {
+            out.push_str(&crate::secret::shown_name(inner, |_| false));
+        } else {
+            out.push_str(&crate::secret::mask(inner));
+        }
+        out.push_str(quote);
+        rest = &rest[i + len + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -122,5 +164,21 @@ mod tests {
         let (line, column, message) = Config::parse("[scan]\nexclud = []\n").unwrap_err();
         assert_eq!((line, column), (2, 1));
         assert!(message.contains("unknown field"), "{message}");
+    }
+
+    #[test]
+    fn errors_do_not_repeat_values() {
+        let key = "sk-proj-Qm7vX2kLp9RtY4wZ8nB3cF6hJ1dG5sA0eU";
+        for text in [
+            format!("[scan]\nmax_file_size = \"{key}\"\n"),
+            format!("[scan]\n{key} = 1\n"),
+            format!("[exec]\nredact = \"{key}\"\n"),
+        ] {
+            let (_, _, message) = Config::parse(&text).unwrap_err();
+            let shown = without_values(&message);
+            assert!(!shown.contains(&key[..12]) && !shown.contains(&key[20..]), "{shown}");
+        }
+        let (_, _, message) = Config::parse("[scan]\nexclud = []\n").unwrap_err();
+        assert!(without_values(&message).contains("`exclud`"), "{message}");
     }
 }

@@ -12,8 +12,9 @@ use crate::envfile::is_valid_key;
 use crate::error::{Error, MAX_ENV_STRING};
 use crate::prompt::Prompt;
 use crate::report::{Finding, write_finding};
-use crate::secret::providers::{looks_like_real_key, provider_for_key, provider_for_value};
-use crate::secret::{Secret, is_placeholder};
+use crate::secret::classify::name_looks_secret;
+use crate::secret::providers::{provider_for_key, provider_for_value};
+use crate::secret::{Secret, is_placeholder, is_plain_name};
 use crate::store;
 use std::io;
 
@@ -184,9 +185,14 @@ pub(crate) fn vet(
 
 /// The key `set` and `rotate` are to write: refuses a value given in argv, `KEY=VALUE`,
 /// a pasted value and an invalid name, never repeating a value.
-pub(crate) fn key_to_write<'k>(cmd: &str, key: &'k str, value: &[String]) -> Result<&'k str, Error> {
+pub(crate) fn key_to_write<'k>(
+    ctx: &Context,
+    cmd: &str,
+    key: &'k str,
+    value: &[String],
+) -> Result<&'k str, Error> {
     refuse_argv_value(cmd, key, value)?;
-    check_key(cmd, key)?;
+    check_key(ctx, cmd, key)?;
     Ok(key)
 }
 
@@ -196,7 +202,7 @@ fn refuse_argv_value(cmd: &str, key: &str, value: &[String]) -> Result<(), Error
         return Ok(());
     }
     let k = key.split_once('=').map_or(key, |(k, _)| k);
-    let k = if is_valid_key(k) && !looks_like_real_key(k) { k } else { "KEY" };
+    let k = if is_plain_name(k, |_| false) { k } else { "KEY" };
     Err(Error::refused(
         format!(
             "tkx {cmd} does not take the value as an argument (it would stay in your shell history and show in `ps`): nothing was written"
@@ -211,16 +217,19 @@ fn history_hint(cmd: &str, key: &str) -> String {
     )
 }
 
-/// Refuses `KEY=VALUE`, a pasted value and an invalid name, never repeating a value.
-pub(crate) fn check_key(cmd: &str, raw: &str) -> Result<(), Error> {
+/// Refuses `KEY=VALUE`, a pasted value (a provider's format, long and random, or a
+/// value the layers hold) and an invalid name, never repeating a value. The layers are
+/// resolved quietly: a problem loading them is not this check's to report.
+pub(crate) fn check_key(ctx: &Context, cmd: &str, raw: &str) -> Result<(), Error> {
     if let Some((k, _)) = raw.split_once('=') {
-        let k = if is_valid_key(k) && !looks_like_real_key(k) { k } else { "KEY" };
+        let k = if is_plain_name(k, |_| false) { k } else { "KEY" };
         return Err(Error::refused(
             format!("tkx {cmd} takes the key alone, not KEY=VALUE: nothing was written"),
             Some(if cmd == "unset" { format!("run `tkx unset {k}`") } else { history_hint(cmd, k) }),
         ));
     }
-    if looks_like_real_key(raw) {
+    let loaded = ctx.project.resolution().is_ok_and(|res| res.holds_value(raw));
+    if name_looks_secret(raw) || loaded {
         return Err(Error::refused(
             "that looks like a key's value, not its name: nothing was written",
             Some(format!(

@@ -62,11 +62,9 @@ pub fn run(ctx: &mut Context, args: &EnvArgs) -> Result<u8, Error> {
         for row in &rows {
             if !is_shell_name(&row.key) {
                 if !ctx.quiet {
-                    let _ = writeln!(
-                        ctx.io.err,
-                        "tkx: {} is not a valid shell variable name; not exported",
-                        row.key
-                    );
+                    let key = ctx.shown_name(&row.key);
+                    let _ =
+                        writeln!(ctx.io.err, "tkx: {key} is not a valid shell variable name; not exported");
                 }
                 continue;
             }
@@ -224,16 +222,12 @@ fn explain(ctx: &mut Context, res: &Resolution, key: &str, reveal: bool) -> Resu
         }
         res.vars.keys().cloned().collect()
     } else {
-        vec![key.to_owned()]
+        vec![ctx.key_arg("--explain", key)?.to_owned()]
     };
     let mut missing = false;
     for key in keys {
         let var = res.vars.get(&key);
-        let process_value = res
-            .process
-            .iter()
-            .find(|(k, _)| k.to_str() == Some(key.as_str()))
-            .map(|(_, v)| Secret::new(v.to_string_lossy()));
+        let process_value = res.process.get(&key).map(|v| Secret::new(v.to_string_lossy()));
         let mut defs: Vec<(&Definition, bool)> = Vec::new();
         let process_def;
         if let Some(v) = var {

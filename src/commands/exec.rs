@@ -39,6 +39,12 @@ fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<(Launch, Option<crate::
     for w in res.shadow_warnings() {
         ctx.warn(&w);
     }
+    for key in args.require.iter() {
+        ctx.key_arg("--require", key)?;
+    }
+    for key in args.only.iter() {
+        ctx.key_arg("--only", key)?;
+    }
     check_required(&res, &args.require, "--require")?;
     if args.strict {
         let path = res.project_dir.join(".env.example");

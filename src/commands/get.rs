@@ -7,7 +7,8 @@ use crate::error::Error;
 /// Prints the value followed by a newline, like `printenv`; exit 1 when unset.
 pub fn run(ctx: &mut Context, args: &GetArgs) -> Result<u8, Error> {
     let res = ctx.load()?;
-    match res.get(&args.key) {
+    let key = ctx.key_arg("tkx get", &args.key)?;
+    match res.get(key) {
         Some(value) => {
             writeln!(ctx.io.out, "{}", value.expose()).map_err(Error::Output)?;
             Ok(0)
@@ -16,8 +17,7 @@ pub fn run(ctx: &mut Context, args: &GetArgs) -> Result<u8, Error> {
             if !ctx.quiet {
                 let _ = writeln!(
                     ctx.io.err,
-                    "tkx: {} is not set in any layer (`tkx env --explain {}` shows where tkx looked)",
-                    args.key, args.key
+                    "tkx: {key} is not set in any layer (`tkx env --explain {key}` shows where tkx looked)"
                 );
             }
             Ok(1)

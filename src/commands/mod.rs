@@ -118,6 +118,37 @@ impl<'a, 'io> Context<'a, 'io> {
         }
     }
 
+    /// How `name`, taken from where a key name goes, may appear in a message: itself, or
+    /// masked when it is no valid key name, looks like a secret value or is a loaded value
+    /// ([`crate::secret::shown_name`]; loaded values count once the layers are loaded).
+    pub fn shown_name<'n>(&self, name: &'n str) -> std::borrow::Cow<'n, str> {
+        let res = if self.project.is_resolved() { self.project.resolution().ok() } else { None };
+        crate::secret::shown_name(name, |t| res.as_ref().is_some_and(|r| r.holds_value(t)))
+    }
+
+    /// Refuses text given to `flag` as a key name when it is no valid key name or looks
+    /// like a secret value, without repeating it: `tkx get`, `env --explain`,
+    /// `exec --require/--only` and `scan --value-of` look keys up by name.
+    pub fn key_arg<'n>(&self, flag: &str, name: &'n str) -> Result<&'n str, Error> {
+        let shown = self.shown_name(name);
+        if shown == name {
+            return Ok(name);
+        }
+        if crate::envfile::is_valid_key(name) {
+            return Err(Error::usage(
+                format!("{flag}: that looks like a secret value, not a key name ({shown})"),
+                Some(
+                    "name the variable, e.g. OPENAI_API_KEY. A value typed on the command line stays in your shell history: delete it there, and rotate the key if anyone else can read that history"
+                        .into(),
+                ),
+            ));
+        }
+        Err(Error::usage(
+            format!("{flag}: not a valid key name ({shown})"),
+            Some("keys use letters, digits, `_`, `.` and `-`, e.g. OPENAI_API_KEY".into()),
+        ))
+    }
+
     /// A line of `-v` output on stderr.
     pub fn debug(&mut self, line: &str) {
         if self.verbose {

@@ -25,7 +25,7 @@ pub fn run(ctx: &mut Context, args: &RotateArgs) -> Result<u8, Error> {
 
 /// `tkx rotate` with the given prompt (a script in tests).
 pub(crate) fn run_with(ctx: &mut Context, args: &RotateArgs, prompt: &mut dyn Prompt) -> Result<u8, Error> {
-    let key = dialogue::key_to_write("rotate", &args.key, &args.value)?;
+    let key = dialogue::key_to_write(ctx, "rotate", &args.key, &args.value)?;
     let Some(tkx_dir) = ctx.project.tkx_dir().map(std::path::Path::to_path_buf) else {
         return Err(Error::refused(
             "tkx rotate records rotations in $TKX_DIR/rotations.json, but there is no $TKX_DIR",

@@ -58,6 +58,7 @@ pub fn run(ctx: &mut Context, args: &ScanArgs) -> Result<u8, Error> {
 /// `--value-of KEY`: look for one resolved value, and nothing else.
 fn value_of_setup(ctx: &mut Context, key: &str) -> Result<Setup, Error> {
     let res = ctx.project.resolution()?;
+    let key = ctx.key_arg("--value-of", key)?;
     let Some((value, origin)) = setup::value_of(&res, key) else {
         return Err(Error::usage(format!("--value-of {key}: {key} is not set in any layer"), None));
     };

@@ -21,7 +21,7 @@ pub fn run(ctx: &mut Context, args: &SetArgs) -> Result<u8, Error> {
 
 /// `tkx set` with the given prompt (a script in tests).
 pub(crate) fn run_with(ctx: &mut Context, args: &SetArgs, prompt: &mut dyn Prompt) -> Result<u8, Error> {
-    let key = dialogue::key_to_write("set", &args.key, &args.value)?;
+    let key = dialogue::key_to_write(ctx, "set", &args.key, &args.value)?;
     let dest = store::destination(&ctx.project, dialogue::target(&args.target))?;
     // Every check that can fail without the value runs before the prompt, so nobody
     // pastes a key only to be told the file cannot be written.

@@ -12,7 +12,7 @@ use crate::store::{self, Current, lines_word};
 
 /// Runs `tkx unset`.
 pub fn run(ctx: &mut Context, args: &UnsetArgs) -> Result<u8, Error> {
-    dialogue::check_key("unset", &args.key)?;
+    dialogue::check_key(ctx, "unset", &args.key)?;
     let key = args.key.as_str();
     let dest = store::destination(&ctx.project, dialogue::target(&args.target))?;
     let cur = Current::read(&dest)?;

@@ -192,6 +192,13 @@ impl Resolution {
         self.process.get(key).map(|v| Secret::new(v.to_string_lossy()))
     }
 
+    /// Whether `text` is the value of some definition loaded from a file (empty never is).
+    /// Messages use it to avoid repeating a value typed where a name goes.
+    pub fn holds_value(&self, text: &str) -> bool {
+        !text.is_empty()
+            && self.vars.values().flat_map(Variable::definitions).any(|d| d.value.expose() == text)
+    }
+
     /// Whether the process environment defines `key`.
     pub fn in_process(&self, key: &str) -> bool {
         self.process.contains(key)

@@ -122,9 +122,15 @@ impl Scanner {
         let values: Vec<Vec<u8>> = known.iter().map(|(v, _)| v.expose().as_bytes().to_vec()).collect();
         let allow = allow
             .iter()
-            .map(|a| {
+            .enumerate()
+            .map(|(i, a)| {
                 regex::Regex::new(a).map_err(|e| {
-                    crate::Error::config(format!(".tkx.toml: [scan] allow: invalid regex {a:?}: {e}"), None)
+                    crate::config::invalid_pattern(
+                        "[scan] allow",
+                        i,
+                        "regular expression",
+                        &crate::config::regex_reason(&e),
+                    )
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -102,11 +102,12 @@ pub fn value_of(res: &Resolution, key: &str) -> Option<(Secret, KnownOrigin)> {
 
 fn globs(patterns: &[String]) -> Result<GlobSet, Error> {
     let mut b = GlobSetBuilder::new();
-    for p in patterns {
+    for (i, p) in patterns.iter().enumerate() {
         let glob = Glob::new(p).map_err(|e| {
-            Error::config(format!(".tkx.toml: [scan] exclude: invalid glob {p:?}: {e}"), None)
+            crate::config::invalid_pattern("[scan] exclude", i, "glob", &e.kind().to_string())
         })?;
         b.add(glob);
     }
-    b.build().map_err(|e| Error::config(format!(".tkx.toml: [scan] exclude: {e}"), None))
+    b.build()
+        .map_err(|_| Error::config(".tkx.toml: [scan] exclude: the globs are too many or too complex", None))
 }

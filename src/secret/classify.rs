@@ -18,6 +18,7 @@
 //! (`PORT=8080`, `LOG_LEVEL=debug`, `DEFAULT_MODEL=gpt-4o-mini`,
 //! `OPENAI_BASE_URL=https://api.openai.com/v1`).
 
+use super::names::camel_words;
 use super::providers::looks_like_real_key;
 use super::{is_placeholder, is_secret_name, looks_like_a_name};
 use crate::envfile::RawValue;
@@ -126,6 +127,15 @@ pub fn track_for_rotation(key: &str, value: &str) -> bool {
 /// name decides.
 pub fn hide_at_prompt(key: &str) -> bool {
     is_secret_name(key)
+}
+
+/// Whether text found where a key name was expected (an argument, the key position of a
+/// file's line) looks like a secret value instead: a provider's format, or long and
+/// random and not built from words (`OPENAI_API_KEY_2024`, `ReadConfigurationRegister`
+/// are names). Such text is never repeated in a message; see [`super::shown_name`].
+pub fn name_looks_secret(name: &str) -> bool {
+    let camel = name.chars().all(|c| c.is_ascii_alphabetic()) && camel_words(name);
+    looks_like_real_key(name) || (is_random(name) && !is_name_like(name) && !camel)
 }
 
 /// Shannon entropy in bits per byte.

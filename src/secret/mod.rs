@@ -15,7 +15,21 @@ pub use mask::mask;
 pub use names::{is_secret_name, looks_like_a_name};
 pub use placeholder::{is_placeholder, is_unfilled};
 
+use std::borrow::Cow;
 use std::fmt;
+
+/// Text from where a key name was expected (an argument, a key in a file), as a message
+/// may show it: itself when it is a valid key name that does not look like a secret
+/// value and is no loaded value (`is_loaded`), else its mask. This is the rule every
+/// message that repeats a name follows.
+pub fn shown_name<'a>(name: &'a str, is_loaded: impl Fn(&str) -> bool) -> Cow<'a, str> {
+    if is_plain_name(name, is_loaded) { Cow::Borrowed(name) } else { Cow::Owned(mask(name)) }
+}
+
+/// Whether [`shown_name`] shows `name` as it is.
+pub fn is_plain_name(name: &str, is_loaded: impl Fn(&str) -> bool) -> bool {
+    crate::envfile::is_valid_key(name) && !classify::name_looks_secret(name) && !is_loaded(name)
+}
 
 /// A value that may be a secret. It has no `Display` and no `Serialize`;
 /// [`Secret::expose`] is the only way to the bytes and is meant to be easy to grep.
@@ -79,6 +93,27 @@ impl fmt::Display for Redacted {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_that_look_like_values_are_masked() {
+        let none = |_: &str| false;
+        for plain in
+            ["OPENAI_API_KEY", "DB_PASSWORD", "AZURE_OPENAI_ENDPOINT_2024", "ReadConfigurationRegister", "A"]
+        {
+            assert_eq!(shown_name(plain, none), plain);
+        }
+        for value in [
+            "sk-proj-Qm7vX2kLp9RtY4wZ8nB3cF6hJ1dG5sA0eU",
+            "ghp_R8x2Lq9Zt4Wv7Yb3Nc6Md1Kf5Hj0Gp2Sa4Ue",
+            "Xk29fjQ8vLm3Rt7Wz1Pb5Nc8",
+            "a b",
+            "",
+        ] {
+            let shown = shown_name(value, none);
+            assert!(value.is_empty() || !shown.contains(value), "{shown}");
+        }
+        assert_ne!(shown_name("hunter2hunter2", |v| v == "hunter2hunter2"), "hunter2hunter2");
+    }
 
     #[test]
     fn redacted_display_is_mask_and_fingerprint_or_empty() {
