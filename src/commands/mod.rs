@@ -22,7 +22,6 @@ pub mod unset;
 
 use crate::Io;
 use crate::cli::{Cli, ColorChoice};
-use crate::envfile::is_valid_key;
 use crate::error::Error;
 use crate::layers::{self, Resolution, Status};
 use crate::project::Project;
@@ -77,9 +76,9 @@ impl<'a, 'io> Context<'a, 'io> {
         }
         let profile = cli.profile.clone().filter(|p| !p.is_empty());
         if let Some(p) = &profile {
-            if !is_valid_key(p) {
+            if !crate::secret::is_plain_name(p, |_| false) {
                 return Err(Error::usage(
-                    format!("invalid profile name {p:?}"),
+                    format!("invalid profile name {:?}", crate::secret::shown_name(p, |_| false)),
                     Some(
                         "a profile names the file .env.<profile>: use letters, digits, `_`, `.` or `-`"
                             .into(),

@@ -9,10 +9,9 @@
 use super::Context;
 use super::dialogue::say;
 use crate::cli::MoveArgs;
-use crate::envfile::{self, is_valid_key};
+use crate::envfile;
 use crate::error::Error;
 use crate::report::Severity;
-use crate::secret::providers::looks_like_real_key;
 use crate::store::{self, Current, Dest, relocate};
 
 /// Runs `tkx move`.
@@ -104,7 +103,9 @@ fn named_keys(keys: &[String], parsed: &envfile::Parsed, source: &Dest) -> Resul
     let mut out: Vec<String> = Vec::new();
     let mut missing = Vec::new();
     for k in keys {
-        if !is_valid_key(k) || looks_like_real_key(k) {
+        if !crate::secret::is_plain_name(k, |v| {
+            parsed.entries.iter().any(|e| matches!(&e.value, envfile::RawValue::Literal(l) if l == v))
+        }) {
             return Err(Error::refused(
                 "tkx move takes key names (e.g. OPENAI_PAT), not values: nothing was changed",
                 None,

@@ -28,6 +28,9 @@ pub enum Lint {
         /// The first character that is not allowed; `None` for an empty key.
         bad: Option<char>,
     },
+    /// A key that looks like a secret value (a provider's format, or long and random): a
+    /// key pasted where the name goes. Not quoted, and the line is ignored.
+    ValueAsKey,
     /// `KEY: value` (YAML style).
     ColonSeparator {
         /// The key as written.
@@ -79,6 +82,7 @@ impl Lint {
             Lint::SpacesAroundEquals { .. } => "envfile/spaces-around-equals",
             Lint::MissingEquals { .. } => "envfile/missing-equals",
             Lint::InvalidKey { .. } => "envfile/invalid-key",
+            Lint::ValueAsKey => "envfile/value-as-key",
             Lint::ColonSeparator { .. } => "envfile/colon-separator",
             Lint::UnterminatedQuote { .. } => "envfile/unterminated-quote",
             Lint::TextAfterQuote { .. } => "envfile/text-after-quote",
@@ -97,6 +101,7 @@ impl Lint {
             Lint::SpacesAroundEquals { .. }
                 | Lint::MissingEquals { .. }
                 | Lint::InvalidKey { .. }
+                | Lint::ValueAsKey
                 | Lint::ColonSeparator { .. }
                 | Lint::UnterminatedQuote { .. }
                 | Lint::TextAfterQuote { .. }
@@ -133,6 +138,10 @@ impl Lint {
             Lint::InvalidKey { bad: Some(c) } => format!(
                 "invalid character {c:?} in a key: keys may hold only A-Z, a-z, 0-9, `_`, `.` and `-`; the line is ignored"
             ),
+            Lint::ValueAsKey => {
+                "the key of this statement looks like a secret value, not a name; the line is ignored"
+                    .to_owned()
+            }
             Lint::ColonSeparator { key } => {
                 format!("`{key}:` uses a colon instead of `=`; the line is ignored")
             }
@@ -164,6 +173,10 @@ impl Lint {
             }
             Lint::MissingEquals { .. } => "write KEY=value, or comment the line out with `#`".to_owned(),
             Lint::InvalidKey { .. } => "rename the key, e.g. to UPPER_SNAKE_CASE".to_owned(),
+            Lint::ValueAsKey => {
+                "a pasted key goes after `=`: write NAME=value; rotate it if this file was ever shared"
+                    .to_owned()
+            }
             Lint::ColonSeparator { key } => format!("write `{key}=value`"),
             Lint::UnterminatedQuote { quote, .. } => {
                 format!("close the {} quote, or use single quotes for a literal value", quote.name())

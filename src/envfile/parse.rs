@@ -237,6 +237,9 @@ impl Parser<'_> {
             let at = key_start + key.find(c).unwrap_or(0);
             return Step::Skip(Lint::InvalidKey { bad: Some(c) }, self.column(start, start + at));
         }
+        if crate::secret::classify::name_looks_secret(key) {
+            return Step::Skip(Lint::ValueAsKey, key_col);
+        }
         let named = key.to_owned();
         match b.get(i) {
             None => return Step::Skip(Lint::MissingEquals { exported }, key_col),
@@ -666,6 +669,24 @@ mod tests {
         );
         let keys: Vec<_> = kv(text).into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["A", "C", "E"]);
+    }
+
+    #[test]
+    fn a_value_in_the_key_position_is_skipped_unquoted() {
+        let key = "sk-proj-Yt6Re4Wq2Po0Iu8Ly7Tk5Rj3Eh1Gf9Ds";
+        for text in
+            [format!("{key}=1\n"), format!("{key} = 1\n"), format!("{key}: 1\n"), format!("export {key}=1\n")]
+        {
+            assert_eq!(skipped(&text), vec![(1, "envfile/value-as-key")], "{text}");
+            let p = parse(&text);
+            assert!(p.entries.is_empty());
+            let message = p.issues[0].lint.message() + &p.issues[0].lint.hint().unwrap_or_default();
+            assert!(!message.contains(&key[..12]), "{message}");
+        }
+        let text =
+            "Xk29fjQ8vLm3Rt7Wz1Pb5Nc8=1\nREAD_CONFIGURATION_REGISTER_2024=1\nReadConfigurationRegister=1\n";
+        assert_eq!(skipped(text), vec![(1, "envfile/value-as-key")]);
+        assert_eq!(kv(text).len(), 2);
     }
 
     #[test]

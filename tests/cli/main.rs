@@ -15,6 +15,7 @@ mod git_workflows;
 mod hook;
 mod init;
 mod layers;
+mod leaks;
 mod move_keys;
 mod redact;
 mod rotate;
