@@ -1,27 +1,103 @@
-//! Writing files so that a crash leaves either the old or the new version.
+//! Writing files so that a crash leaves either the old or the new version, and two tkx
+//! runs editing the same file one after the other instead of over each other.
+//!
+//! Every read-modify-write of a file tkx edits holds [`lock_for`] the file from the read
+//! to the rename: an advisory lock (`flock`) on the file's directory, so no lock file is
+//! left beside the target, and a crashed run releases its lock with its process.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long tkx waits for another tkx that is writing in the same directory.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// An exclusive advisory lock on a directory; released when dropped.
+#[must_use = "the lock is released when this is dropped"]
+pub struct DirLock {
+    _dir: nix::fcntl::Flock<fs::File>,
+}
+
+/// Locks the directory that holds `path`'s bytes (through a symlink, the target's),
+/// waiting up to [`LOCK_WAIT`] for another tkx; then the error is `TimedOut`. The
+/// directory must exist.
+pub fn lock_for(path: &Path) -> io::Result<DirLock> {
+    lock_dir(&real_dir(&real_path(path)?))
+}
+
+/// The directory [`lock_for`] locks for `path`: to order several locks, and to take
+/// each once.
+pub fn lock_key(path: &Path) -> PathBuf {
+    real_path(path).map(|p| real_dir(&p)).unwrap_or_else(|_| real_dir(path))
+}
+
+/// Locks `dir` (see [`lock_for`]).
+pub fn lock_dir(dir: &Path) -> io::Result<DirLock> {
+    use nix::errno::Errno;
+    use nix::fcntl::{Flock, FlockArg};
+    let mut file = fs::File::open(dir)?;
+    let start = Instant::now();
+    loop {
+        match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+            Ok(lock) => return Ok(DirLock { _dir: lock }),
+            Err((f, Errno::EWOULDBLOCK | Errno::EINTR)) if start.elapsed() < LOCK_WAIT => {
+                file = f;
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err((_, Errno::EWOULDBLOCK)) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!(
+                        "another tkx has been writing in {} for {} s",
+                        dir.display(),
+                        LOCK_WAIT.as_secs()
+                    ),
+                ));
+            }
+            Err((_, errno)) => return Err(io::Error::from(errno)),
+        }
+    }
+}
+
+/// Where `path`'s bytes live: the symlink's target, or `path` itself when it does not
+/// exist yet.
+fn real_path(path: &Path) -> io::Result<PathBuf> {
+    match fs::canonicalize(path) {
+        Ok(real) => Ok(real),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(path.to_path_buf()),
+        Err(e) => Err(e),
+    }
+}
+
+fn real_dir(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The prefix of `target`'s temporary files: its own name, so the ignore patterns that
+/// cover the target (`.env*`, `.env.*`) cover them too.
+fn temp_prefix(target: &Path) -> String {
+    format!("{}.tkx-", target.file_name().map(|n| n.to_string_lossy()).unwrap_or_default())
+}
 
 /// Replaces `path` with `bytes` atomically: a temporary file in the same directory,
 /// fsync, rename. An existing file keeps its permissions; a new one gets `new_mode`
-/// (Unix). A symlink is written through: its target changes and the link stays.
+/// (Unix). A symlink is written through: its target changes and the link stays. The
+/// caller holds [`lock_for`] `path`, so temporary files of `path` left by a killed run
+/// are stale and are removed.
 pub fn write_atomic(path: &Path, bytes: &[u8], new_mode: u32) -> io::Result<()> {
-    let target = match fs::canonicalize(path) {
-        Ok(real) => real,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => path.to_path_buf(),
-        Err(e) => return Err(e),
-    };
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let target = real_path(path)?;
+    let dir = real_dir(&target);
     let perms = match fs::metadata(&target) {
         Ok(meta) => Some(meta.permissions()),
         Err(_) => new_permissions(new_mode),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".tkx-").suffix(".tmp").tempfile_in(&dir)?;
+    let prefix = temp_prefix(&target);
+    remove_stale(&dir, &prefix);
+    let mut tmp = tempfile::Builder::new().prefix(&prefix).suffix(".tmp").tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
     if let Some(perms) = perms {
         tmp.as_file().set_permissions(perms)?;
@@ -29,6 +105,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8], new_mode: u32) -> io::Result<()> 
     tmp.as_file().sync_all()?;
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Removes `dir`'s files named `<prefix>….tmp`: a killed tkx's temporary copies of a
+/// file, which may hold every key of it.
+fn remove_stale(dir: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(prefix) && name.ends_with(".tmp") && entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a file name is one of tkx's temporary files (`.env.tkx-a1B2c3.tmp`), which a
+/// killed run can leave behind.
+pub fn is_temp_name(name: &str) -> bool {
+    name.ends_with(".tmp") && (name.contains(".tkx-") || name.starts_with(".tkx-"))
 }
 
 #[cfg(unix)]
@@ -59,6 +155,39 @@ mod tests {
         assert_eq!(fs::read_to_string(&p).unwrap(), "A=\nB=\n");
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, [std::ffi::OsString::from(".env.example")]);
+    }
+
+    #[test]
+    fn stale_temporary_copies_are_removed_and_named_after_the_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(".env");
+        fs::write(dir.path().join(".env.tkx-AbC123.tmp"), "OLD=1\n").unwrap();
+        fs::write(dir.path().join(".other.tkx-AbC123.tmp"), "keep").unwrap();
+        let _lock = lock_for(&p).unwrap();
+        write_atomic(&p, b"A=1\n", 0o600).unwrap();
+        let mut names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".env", ".other.tkx-AbC123.tmp"]);
+        assert_eq!(temp_prefix(&p), ".env.tkx-");
+        assert!(is_temp_name(".env.tkx-AbC123.tmp") && !is_temp_name(".env.local"));
+    }
+
+    #[test]
+    fn a_second_lock_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = lock_dir(dir.path()).unwrap();
+        let path = dir.path().to_path_buf();
+        let waiter = std::thread::spawn(move || {
+            let start = Instant::now();
+            let _second = lock_dir(&path).unwrap();
+            start.elapsed()
+        });
+        std::thread::sleep(Duration::from_millis(100));
+        drop(first);
+        assert!(waiter.join().unwrap() >= Duration::from_millis(90));
     }
 
     #[test]

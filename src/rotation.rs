@@ -106,6 +106,18 @@ impl Ledger {
         crate::fsutil::write_atomic(&file, &json, 0o600)
     }
 
+    /// Loads the ledger, changes it with `change` and saves it, under the lock of
+    /// `$TKX_DIR` (created 0700 if needed), so concurrent runs add to it instead of
+    /// over each other.
+    pub fn update<T>(tkx_dir: &Path, change: impl FnOnce(&mut Ledger) -> T) -> io::Result<T> {
+        create_private_dir(tkx_dir)?;
+        let _lock = crate::fsutil::lock_dir(tkx_dir)?;
+        let mut ledger = Ledger::load(tkx_dir)?;
+        let out = change(&mut ledger);
+        ledger.save(tkx_dir)?;
+        Ok(out)
+    }
+
     /// Records that a value with `fingerprint` was seen on `date`, unless it was seen
     /// before; whether that was news.
     pub fn see(&mut self, fingerprint: &str, date: Date) -> bool {
@@ -169,15 +181,16 @@ pub fn record_fingerprints(tkx_dir: Option<&Path>, fingerprints: impl IntoIterat
             return;
         }
     }
-    let Ok(mut ledger) = Ledger::load(dir) else { return };
+    let Ok(ledger) = Ledger::load(dir) else { return };
     let date = today();
-    let mut news = false;
-    for fp in fingerprints {
-        news |= ledger.see(&fp, date);
+    if fingerprints.iter().all(|fp| ledger.first_seen.contains_key(fp)) {
+        return;
     }
-    if news {
-        let _ = ledger.save(dir);
-    }
+    let _ = Ledger::update(dir, |ledger| {
+        for fp in &fingerprints {
+            ledger.see(fp, date);
+        }
+    });
 }
 
 /// Creates `dir` and its missing parents with mode 0700.

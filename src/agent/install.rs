@@ -192,8 +192,18 @@ impl Plan {
         names
     }
 
+    /// The lock every install and uninstall holds from reading the settings files and
+    /// the install record to writing them: `$TKX_DIR`'s (see [`crate::fsutil`]).
+    fn lock(&self) -> Result<Option<crate::fsutil::DirLock>, Error> {
+        let Some(dir) = self.tkx_dir.as_deref() else { return Ok(None) };
+        let io = |source| Error::Io { doing: format!("locking {}", dir.display()), source };
+        crate::rotation::create_private_dir(dir).map_err(io)?;
+        crate::fsutil::lock_dir(dir).map(Some).map_err(io)
+    }
+
     /// Installs; nothing is written unless every file can be edited.
     pub fn install(&self) -> Result<Vec<Done>, Error> {
+        let _lock = self.lock()?;
         let mut state = State::load(self.tkx_dir.as_deref());
         let mut edits = Vec::new();
         for t in self.targets() {
@@ -242,6 +252,7 @@ impl Plan {
 
     /// Removes exactly what `install` added.
     pub fn uninstall(&self) -> Result<Vec<Done>, Error> {
+        let _lock = self.lock()?;
         let mut state = State::load(self.tkx_dir.as_deref());
         let mut edits = Vec::new();
         for t in self.targets() {

@@ -31,6 +31,15 @@ pub fn run(ctx: &mut Context, args: &DiffArgs) -> Result<u8, Error> {
             (p, shown)
         }
     };
+    // `--write-example` edits the example: locked from this read to its write.
+    let _lock = if args.write_example {
+        Some(
+            crate::fsutil::lock_for(&path)
+                .map_err(|source| Error::Io { doing: format!("locking {display}"), source })?,
+        )
+    } else {
+        None
+    };
     let text = match envfile::read_text(&path) {
         Ok(text) => Some(text),
         Err(FileProblem::NotFound) => None,

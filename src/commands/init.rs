@@ -99,7 +99,15 @@ pub(crate) fn run_with(ctx: &mut Context, args: &InitArgs, prompt: &mut dyn Prom
     let text = from_example::compose(&example, &cur.text, fresh, &items)?;
     let changed = fresh || text != cur.text;
     if changed {
-        let notes = cur.write(&dest, &text)?;
+        // The answers took a while: the file must be as it was when they started.
+        let lock = store::lock(&dest)?;
+        if Current::read(&dest)?.text != cur.text {
+            return Err(Error::refused(
+                format!("{} changed while tkx init was asking: nothing was written", dest.display),
+                Some("run tkx init again".into()),
+            ));
+        }
+        let notes = cur.write(&lock, &dest, &text)?;
         warn_all(ctx, &notes);
     }
     summarize(ctx, &items, &dest.display, changed, cur.exists && !args.force, args.from_env);

@@ -31,6 +31,9 @@ pub fn run(ctx: &mut Context, args: &MoveArgs) -> Result<u8, Error> {
     let source = store::destination(&ctx.project, store::Target::Project)?;
     let target = if args.user { store::Target::User } else { store::Target::Private };
     let target = store::destination(&ctx.project, target)?;
+    // Both files stay locked from their reads to their writes: a `tkx set` meanwhile
+    // waits, instead of being lost or undone.
+    let locks = store::lock_all(&[&source, &target])?;
     let src = Current::read(&source)?;
     if !src.exists {
         return Err(Error::refused(
@@ -52,8 +55,9 @@ pub fn run(ctx: &mut Context, args: &MoveArgs) -> Result<u8, Error> {
     relocate::check_unchanged(ctx.project.options(), &source, &target, &plan)?;
 
     // Target first: a crash in between leaves the key in both places, with one value.
-    let mut notes = dst.write(&target, &plan.target_text)?;
-    match src.write(&source, &plan.source_text) {
+    let proof = &locks[0];
+    let mut notes = dst.write(proof, &target, &plan.target_text)?;
+    match src.write(proof, &source, &plan.source_text) {
         Ok(n) => notes.extend(n),
         Err(e) => {
             let _ = writeln!(

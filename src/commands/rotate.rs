@@ -68,10 +68,10 @@ pub(crate) fn run_with(ctx: &mut Context, args: &RotateArgs, prompt: &mut dyn Pr
             }
         }
     };
-    let cur = Current::read(&dest)?;
+    let mut cur = Current::read(&dest)?;
     // Read the ledger before anything changes: a damaged one stops the rotation here,
     // instead of after the key was replaced.
-    let mut ledger = Ledger::load(&tkx_dir).map_err(|source| Error::Io {
+    Ledger::load(&tkx_dir).map_err(|source| Error::Io {
         doing: format!("reading {}", rotation::path(&tkx_dir).display()),
         source,
     })?;
@@ -102,15 +102,16 @@ pub(crate) fn run_with(ctx: &mut Context, args: &RotateArgs, prompt: &mut dyn Pr
     let (edited, notes) = cur.set(&dest, key, &value)?;
     let new_r = value.redacted();
     let date = rotation::today();
-    ledger.rotations.push(Rotation {
-        key: key.to_owned(),
-        old: old_r.fingerprint.clone(),
-        new: new_r.fingerprint.clone(),
-        date: date.to_string(),
-        file: Some(cur.real.display().to_string()),
+    let recorded = Ledger::update(&tkx_dir, |l| {
+        l.rotations.push(Rotation {
+            key: key.to_owned(),
+            old: old_r.fingerprint.clone(),
+            new: new_r.fingerprint.clone(),
+            date: date.to_string(),
+            file: Some(cur.real.display().to_string()),
+        });
+        l.see(&new_r.fingerprint, date);
     });
-    ledger.see(&new_r.fingerprint, date);
-    let recorded = ledger.save(&tkx_dir);
 
     let line = match edited.change {
         edit::Change::Replaced { line }

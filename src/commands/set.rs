@@ -25,7 +25,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &SetArgs, prompt: &mut dyn Promp
     let dest = store::destination(&ctx.project, dialogue::target(&args.target))?;
     // Every check that can fail without the value runs before the prompt, so nobody
     // pastes a key only to be told the file cannot be written.
-    let cur = Current::read(&dest)?;
+    let mut cur = Current::read(&dest)?;
     let label = format!("Value of {key} for {} (input hidden): ", dest.display);
     let Some(value) = dialogue::take_value(prompt, key, &label)? else { return Ok(cancelled(ctx)) };
     if value.is_empty() && !args.allow_empty {

@@ -15,6 +15,8 @@ pub fn run(ctx: &mut Context, args: &UnsetArgs) -> Result<u8, Error> {
     dialogue::check_key(ctx, "unset", &args.key)?;
     let key = args.key.as_str();
     let dest = store::destination(&ctx.project, dialogue::target(&args.target))?;
+    // No prompt here: the lock is held from the read to the write.
+    let lock = store::lock(&dest)?;
     let cur = Current::read(&dest)?;
     let removed = edit::remove(&cur.text, key);
     // Resolved quietly: a problem loading the layers must not fail an unset.
@@ -33,7 +35,7 @@ pub fn run(ctx: &mut Context, args: &UnsetArgs) -> Result<u8, Error> {
         }
         return Ok(1);
     }
-    let notes = cur.write(&dest, &removed.text)?;
+    let notes = cur.write(&lock, &dest, &removed.text)?;
     say(ctx, &format!("removed {key} from {} ({})", dest.display, lines_word(&removed.lines)));
     warn_all(ctx, &notes);
     warn_all(ctx, &store::malformed(&dest, key, &removed.malformed));

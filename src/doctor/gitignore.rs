@@ -45,6 +45,8 @@ impl Check for Gitignore {
             return Ok(Vec::new());
         };
         let path = repo.workdir().join(".gitignore");
+        let _lock = crate::fsutil::lock_for(&path)
+            .map_err(|source| Error::Io { doing: format!("locking {}", path.display()), source })?;
         let old = match std::fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),

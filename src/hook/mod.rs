@@ -145,6 +145,7 @@ pub fn husky_refusal(husky: &Path) -> Error {
 /// Installs `hook` into `dir` (created if missing) and says what it did.
 pub fn install(dir: &Path, hook: Hook, mode: Mode) -> Result<String, Error> {
     fs::create_dir_all(dir).map_err(io(format!("creating {}", dir.display())))?;
+    let _lock = crate::fsutil::lock_dir(dir).map_err(io(format!("locking {}", dir.display())))?;
     let target = path(dir, hook);
     let name = hook.name();
     let said = match (state(dir, hook), mode) {

@@ -65,6 +65,16 @@ pub fn private_store(tkx_dir: &Path, project_dir: &Path) -> PathBuf {
     tkx_dir.join("projects").join(project_id(project_dir)).join(".env")
 }
 
+/// The `$TKX_DIR` a user file (`$TKX_DIR/.env`) or a private store
+/// ([`private_store`]) lives in.
+pub fn store_root(store: &Path, layer: super::Layer) -> Option<&Path> {
+    match layer {
+        super::Layer::User => store.parent(),
+        super::Layer::Private => store.parent()?.parent()?.parent(),
+        _ => None,
+    }
+}
+
 /// How to show `path` to a user working in `cwd` inside `project`: relative to `cwd`
 /// when it is under the project (with `..` when the project is above `cwd`), else absolute.
 pub fn display_path(path: &Path, cwd: &Path, project: &Path) -> String {

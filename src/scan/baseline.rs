@@ -94,13 +94,15 @@ impl Baseline {
 /// (`--write-baseline`). Returns how many findings it accepts now and how many of those
 /// are new.
 pub fn accept(dir: &Path, findings: &[Finding]) -> Result<(usize, usize), Error> {
+    let path = dir.join(FILE_NAME);
+    let _lock = crate::fsutil::lock_for(&path)
+        .map_err(|source| Error::Io { doing: format!("locking {}", path.display()), source })?;
     let mut baseline = Baseline::load(dir)?;
     let before = baseline.len();
     baseline.extend(findings.iter().filter_map(|f| {
         let secret = f.secret.as_ref()?;
         Some(Accepted { rule: f.rule.to_string(), fingerprint: secret.fingerprint.clone() })
     }));
-    let path = dir.join(FILE_NAME);
     crate::fsutil::write_atomic(&path, baseline.render().as_bytes(), 0o644)
         .map_err(|source| Error::Io { doing: format!("writing {}", path.display()), source })?;
     Ok((baseline.len(), baseline.len() - before))

@@ -19,7 +19,7 @@ pub mod write;
 
 pub use checks::{duplicates, git_exposure, malformed, old_value_left, shadowing};
 pub use dest::{Dest, Target, destination};
-pub use write::Current;
+pub use write::{Current, lock, lock_all};
 
 /// `line 3` or `lines 3, 7`, for messages.
 pub(crate) fn lines_word(lines: &[usize]) -> String {

@@ -2,13 +2,17 @@
 //! replace it atomically with mode 0600 (through a symlink, keeping its owner).
 //!
 //! Every refusal happens in [`Current::read`], before a command asks for a value, so
-//! nobody pastes a key only to be told the file cannot be written. This module never
-//! prints: what is worth telling comes back as [`Finding`]s.
+//! nobody pastes a key only to be told the file cannot be written. Writing needs the
+//! file's [`lock`], held from a fresh read to the rename, so two tkx runs editing one
+//! file never lose each other's change: [`Current::set`] takes it, reads the file again
+//! and applies the edit to what is there now. This module never prints: what is worth
+//! telling comes back as [`Finding`]s.
 
 use super::Dest;
 use crate::envfile::{self, edit};
 use crate::error::{Error, FileProblem, io_reason};
-use crate::layers::Layer;
+use crate::fsutil::DirLock;
+use crate::layers::{Layer, discover};
 use crate::report::{Finding, Location};
 use crate::rotation;
 use crate::secret::Secret;
@@ -105,17 +109,26 @@ impl Current {
         })
     }
 
-    /// Sets `key` to `value` in the file (every other byte kept) and writes it: the
-    /// edit, and the notes [`Current::write`] returns.
-    pub fn set(&self, dest: &Dest, key: &str, value: &Secret) -> Result<(edit::Set, Vec<Finding>), Error> {
+    /// Sets `key` to `value` in the file (every other byte kept) and writes it, under
+    /// the file's lock and on the file as it is now (another tkx may have written it
+    /// since [`Current::read`]): the edit, and the notes [`Current::write`] returns.
+    pub fn set(
+        &mut self,
+        dest: &Dest,
+        key: &str,
+        value: &Secret,
+    ) -> Result<(edit::Set, Vec<Finding>), Error> {
+        let lock = lock(dest)?;
+        *self = Current::read(dest)?;
         let edited = edit::set(&self.text, key, value.expose()).map_err(edit_error)?;
-        let notes = self.write(dest, &edited.text)?;
+        let notes = self.write(&lock, dest, &edited.text)?;
         Ok((edited, notes))
     }
 
     /// Writes `text` atomically with mode 0600 and returns the notes worth telling: a
-    /// looser mode it had, the symlink written through, an owner kept.
-    pub fn write(&self, dest: &Dest, text: &str) -> Result<Vec<Finding>, Error> {
+    /// looser mode it had, the symlink written through, an owner kept. `_lock` is the
+    /// proof that the caller holds the file's [`lock`] since it read `self`.
+    pub fn write(&self, _lock: &DirLock, dest: &Dest, text: &str) -> Result<Vec<Finding>, Error> {
         let mut notes = Vec::new();
         let at = || Some(Location { path: dest.display.clone(), line: 0, column: 0 });
         if !self.exists && matches!(dest.layer, Layer::User | Layer::Private) {
@@ -191,6 +204,42 @@ impl Current {
     }
 }
 
+/// Takes the lock that guards `dest`'s file: `$TKX_DIR`'s for the user file and the
+/// private stores (created 0700 if needed; their own directories may not exist yet),
+/// the file's directory's for the rest (see [`crate::fsutil::lock_for`]). Another tkx
+/// holding it for [`crate::fsutil::LOCK_WAIT`] is a refusal.
+pub fn lock(dest: &Dest) -> Result<DirLock, Error> {
+    let root = discover::store_root(&dest.path, dest.layer);
+    if let Some(root) = root {
+        rotation::create_private_dir(root)
+            .map_err(|source| Error::Io { doing: format!("creating {}", root.display()), source })?;
+    }
+    let locked = match root {
+        Some(root) => crate::fsutil::lock_dir(root),
+        None => crate::fsutil::lock_for(&dest.path),
+    };
+    locked.map_err(|e| match e.kind() {
+        io::ErrorKind::TimedOut => Error::refused(
+            format!("{}: {}; nothing was changed", dest.display, e),
+            Some("wait for it to finish and run the command again; `pgrep -a tkx` shows it".into()),
+        ),
+        _ => Error::Io { doing: format!("locking {} for writing", dest.display), source: e },
+    })
+}
+
+/// Locks the files of several destinations at once, each lock once and in one order,
+/// so two runs locking the same pair cannot wait on each other for ever.
+pub fn lock_all(dests: &[&Dest]) -> Result<Vec<DirLock>, Error> {
+    let key = |d: &Dest| match discover::store_root(&d.path, d.layer) {
+        Some(root) => root.to_path_buf(),
+        None => crate::fsutil::lock_key(&d.path),
+    };
+    let mut sorted: Vec<&Dest> = dests.to_vec();
+    sorted.sort_by_key(|d| key(d));
+    sorted.dedup_by_key(|d| key(d));
+    sorted.into_iter().map(lock).collect()
+}
+
 /// An edit that cannot be made, as the refusal the commands report.
 pub fn edit_error(e: edit::EditError) -> Error {
     Error::refused(e.to_string(), None)
@@ -213,7 +262,7 @@ mod tests {
     fn a_new_file_is_created_private() {
         let t = tempfile::tempdir().unwrap();
         let d = dest(t.path().join(".env"));
-        let cur = Current::read(&d).unwrap();
+        let mut cur = Current::read(&d).unwrap();
         assert!(!cur.exists && cur.text.is_empty());
         let (edited, notes) = cur.set(&d, "K", &Secret::new("v")).unwrap();
         assert_eq!(edited.change, edit::Change::Appended { line: 1 });
@@ -228,7 +277,8 @@ mod tests {
         let d = dest(t.path().join(".env"));
         fs::write(&d.path, "A=1\n").unwrap();
         fs::set_permissions(&d.path, fs::Permissions::from_mode(0o644)).unwrap();
-        let notes = Current::read(&d).unwrap().write(&d, "A=2\n").unwrap();
+        let lock = lock(&d).unwrap();
+        let notes = Current::read(&d).unwrap().write(&lock, &d, "A=2\n").unwrap();
         assert_eq!(rules(&notes), ["set/permissions"]);
         assert_eq!(fs::metadata(&d.path).unwrap().permissions().mode() & 0o777, 0o600);
         assert_eq!(fs::read_to_string(&d.path).unwrap(), "A=2\n");
@@ -242,7 +292,8 @@ mod tests {
         fs::set_permissions(&real, fs::Permissions::from_mode(0o600)).unwrap();
         let d = dest(t.path().join(".env"));
         std::os::unix::fs::symlink(&real, &d.path).unwrap();
-        let notes = Current::read(&d).unwrap().write(&d, "A=2\n").unwrap();
+        let lock = lock(&d).unwrap();
+        let notes = Current::read(&d).unwrap().write(&lock, &d, "A=2\n").unwrap();
         assert_eq!(rules(&notes), ["set/symlink"]);
         assert!(fs::symlink_metadata(&d.path).unwrap().file_type().is_symlink());
         assert_eq!(fs::read_to_string(&real).unwrap(), "A=2\n");

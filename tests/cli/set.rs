@@ -644,3 +644,81 @@ proptest! {
         }
     }
 }
+
+/// 2×50 `tkx set`s of different keys at once, into the project's `.env` and the user
+/// file: every key is there afterwards, and no temporary file is left.
+#[test]
+fn concurrent_sets_lose_nothing() {
+    let env = TestEnv::new();
+    env.write(".env", "FIRST=1\n");
+    let mut children = Vec::new();
+    for i in 0..50 {
+        for target in ["", "--user"] {
+            let mut cmd = env.process(assert_cmd::cargo::cargo_bin!("tkx"));
+            cmd.args(["set", &format!("KEY_{i}")]);
+            if !target.is_empty() {
+                cmd.arg(target);
+            }
+            let mut child = cmd
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn tkx");
+            use std::io::Write;
+            child.stdin.take().expect("stdin").write_all(format!("value-{i}").as_bytes()).expect("write");
+            children.push(child);
+        }
+    }
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    for file in [env.project().join(".env"), env.tkx_dir().join(".env")] {
+        let text = std::fs::read_to_string(&file).expect("read");
+        for i in 0..50 {
+            assert!(
+                text.contains(&format!("KEY_{i}=value-{i}\n")),
+                "KEY_{i} lost from {}:\n{text}",
+                file.display()
+            );
+        }
+        assert_eq!(env.mode(&file), 0o600);
+    }
+    assert!(std::fs::read_to_string(env.project().join(".env")).expect("read").starts_with("FIRST=1\n"));
+    for dir in [env.project(), env.tkx_dir()] {
+        let names = crate::support::names_in(&dir);
+        assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+    }
+}
+
+/// `tkx set` racing `tkx move`: the set key is never lost and a moved key never comes back.
+#[test]
+fn set_racing_move_keeps_both() {
+    for round in 0..5 {
+        let env = TestEnv::new();
+        env.write(".env", "OPENAI_API_KEY=sk-proj-Lk4wQz8RmT2vXn6Yb1Jc9Hd3Fs7Gp5Ae0Uo\nPORT=8080\n");
+        let mut set = env.process(assert_cmd::cargo::cargo_bin!("tkx"));
+        let mut set = set
+            .args(["set", "NEW_KEY"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut mv = env.process(assert_cmd::cargo::cargo_bin!("tkx"));
+        let mv = mv
+            .args(["move", "--private", "OPENAI_API_KEY"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        use std::io::Write;
+        set.stdin.take().expect("stdin").write_all(b"fresh-value").expect("write");
+        let (s, m) = (set.wait_with_output().expect("wait"), mv.wait_with_output().expect("wait"));
+        assert!(s.status.success(), "round {round}: {}", String::from_utf8_lossy(&s.stderr));
+        assert!(m.status.success(), "round {round}: {}", String::from_utf8_lossy(&m.stderr));
+        let dotenv = std::fs::read_to_string(env.project().join(".env")).expect("read");
+        assert!(dotenv.contains("NEW_KEY=fresh-value\n"), "round {round}: {dotenv}");
+        assert!(!dotenv.contains("OPENAI_API_KEY"), "round {round}: the moved key came back: {dotenv}");
+    }
+}
