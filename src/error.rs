@@ -23,6 +23,17 @@ pub enum FileProblem {
     },
 }
 
+/// What a required key lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lack {
+    /// No layer sets it.
+    Unset,
+    /// It is set to the empty string.
+    Empty,
+    /// Its value is a placeholder (`your-key-here`); where it is set (`.env:3`).
+    Placeholder(String),
+}
+
 /// Everything that can stop a command.
 #[derive(Debug)]
 pub enum Error {
@@ -65,10 +76,10 @@ pub enum Error {
         /// The cause.
         source: io::Error,
     },
-    /// Keys that `exec --require` or `--strict` needs are missing or empty.
+    /// Keys that `exec --require` or `--strict` needs are missing, empty or placeholders.
     MissingKeys {
-        /// The keys and whether each is set but empty.
-        keys: Vec<(String, bool)>,
+        /// The keys and what each lacks.
+        keys: Vec<(String, Lack)>,
         /// Why they are needed (`--require`, `.env.example`).
         required_by: String,
         /// The layers that were searched, in order.
@@ -210,7 +221,11 @@ impl fmt::Display for Error {
             Error::MissingKeys { keys, required_by, searched } => {
                 let list: Vec<String> = keys
                     .iter()
-                    .map(|(k, empty)| if *empty { format!("{k} (set but empty)") } else { k.clone() })
+                    .map(|(k, lack)| match lack {
+                        Lack::Unset => k.clone(),
+                        Lack::Empty => format!("{k} (set but empty)"),
+                        Lack::Placeholder(at) => format!("{k} (a placeholder, at {at})"),
+                    })
                     .collect();
                 write!(
                     f,

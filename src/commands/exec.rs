@@ -2,10 +2,11 @@
 
 use super::Context;
 use crate::cli::ExecArgs;
-use crate::error::Error;
+use crate::error::{Error, Lack};
 use crate::example;
 use crate::exec::{self, Launch};
 use crate::layers::{Resolution, Status};
+use crate::secret::is_placeholder;
 
 /// Runs `tkx exec`. Every failure before the child starts exits 125.
 pub fn run(ctx: &mut Context, args: &ExecArgs) -> Result<u8, Error> {
@@ -39,13 +40,15 @@ fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<(Launch, Option<crate::
     for w in res.shadow_warnings() {
         ctx.warn(&w);
     }
-    for key in args.require.iter() {
-        ctx.key_arg("--require", key)?;
+    let require = names(ctx, "--require", &args.require)?;
+    let only = names(ctx, "--only", &args.only)?;
+    check_required(&res, &require, "--require")?;
+    if let (true, Some(p)) = (args.strict, res.missing_profile()) {
+        return Err(Error::usage(
+            format!("--strict: there is no {} for this profile", p.display),
+            Some("check the name given to -p (or TKX_PROFILE), or create the file".into()),
+        ));
     }
-    for key in args.only.iter() {
-        ctx.key_arg("--only", key)?;
-    }
-    check_required(&res, &args.require, "--require")?;
     if args.strict {
         let path = res.project_dir.join(".env.example");
         match crate::envfile::read_text(&path) {
@@ -63,13 +66,16 @@ fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<(Launch, Option<crate::
             Err(problem) => return Err(Error::File { path: ".env.example".into(), problem }),
         }
     }
-    for key in &args.only {
-        if !res.vars.contains_key(key) {
-            ctx.debug(&format!("--only {key}: no file defines it"));
+    for key in &only {
+        if !res.vars.contains_key(key) && !ctx.quiet {
+            let _ = writeln!(
+                ctx.io.err,
+                "tkx: warning: --only {key}: no file defines it; the command does not get it"
+            );
         }
     }
 
-    let env = crate::layers::child_env(&res, crate::layers::ChildPlan { pure: args.pure, only: &args.only })?;
+    let env = crate::layers::child_env(&res, crate::layers::ChildPlan { pure: args.pure, only: &only })?;
     let mut command = args.command.iter().cloned();
     let program = command.next().ok_or_else(|| Error::usage("no command given", None))?;
     // `-C DIR` means "as if started in DIR", for the child too (like `git -C`, `make -C`).
@@ -78,13 +84,27 @@ fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<(Launch, Option<crate::
     Ok((Launch { program, args: command.collect(), env, dir }, engine))
 }
 
-/// Refuses when any of `keys` is unset or empty.
-fn check_required(res: &Resolution, keys: &[String], required_by: &str) -> Result<(), Error> {
-    let missing: Vec<(String, bool)> = keys
+/// The key names given to `flag` (`--require A,B` or `--require "A, B"`): trimmed, blanks
+/// dropped, each a plain key name ([`Context::key_arg`]).
+fn names(ctx: &Context, flag: &str, given: &[String]) -> Result<Vec<String>, Error> {
+    given
         .iter()
-        .filter_map(|k| match res.get(k) {
-            None => Some((k.clone(), false)),
-            Some(v) if v.is_empty() => Some((k.clone(), true)),
+        .map(|k| k.trim())
+        .filter(|k| !k.is_empty())
+        .map(|k| ctx.key_arg(flag, k).map(str::to_owned))
+        .collect()
+}
+
+/// Refuses when any of `keys` is unset, empty or a placeholder.
+fn check_required(res: &Resolution, keys: &[String], required_by: &str) -> Result<(), Error> {
+    let missing: Vec<(String, Lack)> = keys
+        .iter()
+        .filter_map(|k| match res.winner(k) {
+            None => Some((k.clone(), Lack::Unset)),
+            Some(d) if d.value.is_empty() => Some((k.clone(), Lack::Empty)),
+            Some(d) if is_placeholder(d.value.expose()) => {
+                Some((k.clone(), Lack::Placeholder(d.origin.to_string())))
+            }
             Some(_) => None,
         })
         .collect();

@@ -180,6 +180,15 @@ impl<'a, 'io> Context<'a, 'io> {
                 self.warn(&f.finding);
             }
         }
+        if let Some(p) = res.missing_profile() {
+            if !self.quiet {
+                let _ = writeln!(
+                    self.io.err,
+                    "tkx: warning: there is no {} for this profile: only the other layers are loaded",
+                    p.display
+                );
+            }
+        }
         Ok(res)
     }
 }

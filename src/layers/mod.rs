@@ -199,6 +199,11 @@ impl Resolution {
             && self.vars.values().flat_map(Variable::definitions).any(|d| d.value.expose() == text)
     }
 
+    /// The profile's file when `-p NAME` named one that does not exist.
+    pub fn missing_profile(&self) -> Option<&Source> {
+        self.sources.iter().find(|s| s.layer == Layer::Profile && s.status == Status::Absent)
+    }
+
     /// Whether the process environment defines `key`.
     pub fn in_process(&self, key: &str) -> bool {
         self.process.contains(key)

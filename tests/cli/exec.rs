@@ -231,3 +231,52 @@ fn the_shadowing_warning_names_both_origins() {
         .stdout(format!("{KEY}\n"))
         .stderr("");
 }
+
+#[test]
+fn a_placeholder_counts_as_missing_for_require_and_strict() {
+    let env = project();
+    env.write(".env", format!("OPENAI_PAT={KEY}\nANTHROPIC_API_KEY=your-key-here\nHF_TOKEN=sk-...\n"));
+    env.write(".env.example", "OPENAI_PAT=\nHF_TOKEN=\n");
+    let out = env.tkx(["exec", "--require", "OPENAI_PAT, ANTHROPIC_API_KEY", "--", "true"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(125), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("missing key required by --require: ANTHROPIC_API_KEY (a placeholder, at .env:2)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("your-key-here"));
+    let out = env.tkx(["exec", "--strict", "--", "true"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(125), "{}", stderr(&out));
+    assert!(stderr(&out).contains("HF_TOKEN (a placeholder, at .env:3)"), "{}", stderr(&out));
+    assert_no_leak(&out, KEY);
+}
+
+#[test]
+fn comma_lists_are_trimmed_and_unknown_only_keys_are_warned_about() {
+    let env = project();
+    let out = env.tkx(["exec", "--require", "OPENAI_PAT, PORT ,", "--", "true"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = env
+        .tkx(["exec", "--only", " PORT, OPENAI_PTA", "--", "sh", "-c", "echo \"$PORT\""])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "8080\n");
+    assert!(stderr(&out).contains("--only OPENAI_PTA: no file defines it"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_profile_without_a_file_is_a_warning_and_an_error_under_strict() {
+    let env = project();
+    env.write(".env.dev", "PORT=9090\n");
+    let out = env.tkx(["-p", "devv", "exec", "--", "sh", "-c", "echo \"$PORT\""]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "8080\n");
+    assert!(stderr(&out).contains("there is no .env.devv for this profile"), "{}", stderr(&out));
+    let out = env.tkx(["-p", "devv", "exec", "--strict", "--", "true"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(125), "{}", stderr(&out));
+    let out = env.tkx(["-p", "dev", "exec", "--", "sh", "-c", "echo \"$PORT\""]).output().unwrap();
+    assert_eq!(stdout(&out), "9090\n");
+    assert!(!stderr(&out).contains("for this profile"), "{}", stderr(&out));
+}
