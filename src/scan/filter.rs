@@ -101,7 +101,10 @@ impl Context<'_> {
     /// In a program's source a literal is quoted: an unquoted value is a name (a
     /// variable, a constant, a type: `password: PasswordKind`) or comment text.
     pub fn unquoted_in_program(&self) -> bool {
-        let quoted = self.start > 0 && matches!(self.data.get(self.start - 1), Some(b'"' | b'\'' | b'`'));
+        let before = self.data.get(..self.start).unwrap_or_default();
+        // After an escape (`"x\nKEY"`, `"\x1b[32mKEY"`) the hit is inside a literal too.
+        let quoted =
+            matches!(before.last(), Some(b'"' | b'\'' | b'`')) || super::rules::ends_with_escape(before);
         self.file.code && !quoted
     }
 }

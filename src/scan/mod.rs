@@ -346,6 +346,91 @@ mod tests {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
+    /// Every provider rule whose key starts at a word boundary, with the secret of each
+    /// of its positives (as the matcher cuts it out of the positive's line).
+    fn keys_of_boundary_rules() -> Vec<(&'static str, String)> {
+        let m = Matcher::new(&[], RuleSet::All);
+        let mut out = Vec::new();
+        for rule in RULES.iter().filter(|r| r.regex.starts_with(r"(?:\b|") && r.files.is_empty()) {
+            for (a, b) in rule.positives {
+                let line = format!("{a}{b}");
+                let hit = m
+                    .find(line.as_bytes(), "config.txt")
+                    .into_iter()
+                    .find(|h| h.source == Source::Rule(RULES.iter().position(|r| r.id == rule.id).unwrap()))
+                    .unwrap_or_else(|| panic!("{}: no hit in its own positive", rule.id));
+                let key = line[hit.start..hit.end].to_owned();
+                // A key that needs words around it (Notion's legacy `secret_` form) is not
+                // a key by its look alone.
+                if m.find(format!(" {key}\n").as_bytes(), "config.txt").iter().any(|h| h.source == hit.source)
+                {
+                    out.push((rule.id, key));
+                }
+            }
+        }
+        out
+    }
+
+    /// Issue #13: a key right after an ANSI colour, a backslash escape or a percent-encoded
+    /// byte is found, for every provider whose key starts at a word boundary.
+    #[test]
+    fn keys_after_escapes_are_found_for_every_provider() {
+        let s = scanner();
+        let keys = keys_of_boundary_rules();
+        assert!(keys.len() > 50, "{}", keys.len());
+        let contexts: &[(&str, &str)] = &[
+            ("\x1b[32m", "\x1b[0m"),
+            ("log: \x1b[0;1;32m", "\x1b[0m done"),
+            ("echo -e \"\\e[32m", "\\e[0m\""),
+            ("printf(\"\\x1b[31m", "\\x1b[0m\");"),
+            ("\"msg\": \"\\u001b[32m", "\\u001b[0m\""),
+            ("console.log(\"\\033[1m", "\\033[0m\")"),
+            ("{\"text\": \"line one\\n", "\\nline three\"}"),
+            ("\"a\\t", "\\t\""),
+            ("s = \"\\x20", "\""),
+            ("s = \"\\u0020", "\""),
+            ("curl -H Authorization:Bearer%20", "%26x=1"),
+            ("https://api.example.com/?token%3D", "&page=2"),
+            ("https://api.example.com/?t=%22", "%22"),
+        ];
+        let mut failures = Vec::new();
+        for (id, key) in &keys {
+            for (before, after) in contexts {
+                let line = format!("{before}{key}{after}\n");
+                for file in ["out.log", "app.js"] {
+                    let findings = s.scan(line.as_bytes(), file, &None, None);
+                    let hit = findings.iter().find(|f| f.rule == format!("scan/{id}"));
+                    match hit {
+                        Some(f)
+                            if f.secret.as_ref().unwrap().fingerprint
+                                == Secret::new(key.as_str()).redacted().fingerprint => {}
+                        _ => failures.push(format!("{id} in {file}: {before:?} KEY {after:?}")),
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{} misses:\n{}", failures.len(), failures.join("\n"));
+    }
+
+    /// Escapes widen the left boundary only where an escape ends: a key glued to a word
+    /// or inside an identifier stays a non-match, as before.
+    #[test]
+    fn escape_aware_boundaries_add_no_matches_inside_words() {
+        let s = scanner();
+        let keys = keys_of_boundary_rules();
+        let mut failures = Vec::new();
+        for (id, key) in &keys {
+            for before in ["token_", "x", "Bearer20", "my", "n", "e[32m", "x1b[32m", "%2"] {
+                let line = format!("v = {before}{key}\n");
+                let found = rules_found(&s, &line, "out.log");
+                if found.contains(&format!("scan/{id}")) {
+                    failures.push(format!("{id} after {before:?}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
     #[test]
     fn every_rule_compiles() {
         for r in RULES {
