@@ -248,7 +248,10 @@ fn looks_like_code_or_hash(v: &str) -> bool {
         || v.starts_with("sha256-")
         || v.starts_with("sha512-")
         || v.starts_with("sha1-")
-        || v.contains("...")
+        // Spread syntax or a value cut short for show (`...rest`, `abc123...`); a value
+        // that merely holds `...` somewhere is still judged.
+        || v.starts_with("...")
+        || v.ends_with("...")
 }
 
 /// Generic-rule values whose last part (after `_` or `-`, behind a prefix of at most 8

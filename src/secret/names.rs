@@ -61,7 +61,7 @@ pub fn looks_like_a_name(v: &str) -> bool {
 
 /// Whether letters read as camel-case words of three letters or more: `validationPattern`,
 /// `ReadConfigurationRegister`. A random string of letters almost never does.
-fn camel_words(p: &str) -> bool {
+pub(super) fn camel_words(p: &str) -> bool {
     let b = p.as_bytes();
     let mut start = 0;
     for i in 1..=b.len() {
