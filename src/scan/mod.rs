@@ -1,7 +1,7 @@
 //! The secret scanner as a library: rules (what to look for, each with its own
 //! exception), matcher (their compiled form), filter (the chain every hit passes), setup
-//! (known values, excludes, allow rules, baseline) and sources (where the bytes come
-//! from: paths, the index, history, a push). Adding a source never touches the rules.
+//! (known values, excludes, allow rules, baseline), text (which bytes are text, UTF-16
+//! decoded) and sources (where the bytes come from: paths, the index, history, a push). Adding a source never touches the rules.
 //! This module turns matches into [`Finding`]s. Nothing here sees clap types, prints or
 //! exits: what people should hear besides the findings is a [`Note`].
 
@@ -11,6 +11,7 @@ pub mod matcher;
 pub mod rules;
 pub mod setup;
 pub mod sources;
+pub mod text;
 
 use crate::report::{CommitRef, Finding, Location, Severity};
 use crate::secret::Secret;
@@ -305,10 +306,7 @@ fn dedupe(mut hits: Vec<Hit>) -> Vec<Hit> {
 
 pub use crate::secret::classify::entropy;
 
-/// Whether the bytes look binary (a NUL in the first 8 KiB, as git and ripgrep judge).
-pub fn is_binary(data: &[u8]) -> bool {
-    memchr::memchr(0, &data[..data.len().min(8192)]).is_some()
-}
+pub use text::{is_binary, text_of};
 
 #[cfg(test)]
 mod tests {
