@@ -256,29 +256,56 @@ impl Matcher {
         hits
     }
 
+    /// The rules' matches in `data[range]` alone, as if it were the whole text: its edges
+    /// count as the start and end of the text (`\b`, `^`, `$`). Offsets are in `data`.
+    /// Redaction asks this of the text beside a known value, so that a key glued to one
+    /// (`…value` + `sk-proj-…`) is found although no word boundary separates them.
+    pub fn find_rules_in(&self, data: &[u8], range: std::ops::Range<usize>) -> Vec<Hit> {
+        let Some(part) = data.get(range.clone()) else { return Vec::new() };
+        let mut hits = self.find_rules(part, "");
+        for h in &mut hits {
+            h.start += range.start;
+            h.end += range.start;
+        }
+        hits
+    }
+
+    /// Every occurrence of a known value, overlapping ones included: after a match the
+    /// search goes on from the byte after its start, so a value whose start overlaps the
+    /// end of another (`…1234` and `1234…`) is found too. Matches are rare, so the
+    /// restarts cost nothing on ordinary text.
     fn find_known(&self, data: &[u8]) -> Vec<Hit> {
         let mut hits = Vec::new();
         match &self.known {
             Known::None => {}
             Known::Automaton(ac) => {
-                for m in ac.find_iter(data) {
+                let mut at = 0;
+                while let Some(m) = ac.find(aho_corasick::Input::new(data).range(at..)) {
                     hits.push(Hit {
                         source: Source::Known(m.pattern().as_usize()),
                         start: m.start(),
                         end: m.end(),
                     });
+                    at = m.start() + 1;
                 }
             }
             Known::Packed(searchers) => {
                 for (searcher, base) in searchers {
-                    for m in searcher.find_iter(data) {
+                    let mut at = 0;
+                    while let Some(m) = searcher.find_in(data, aho_corasick::Span::from(at..data.len())) {
                         let source = Source::Known(base + m.pattern().as_usize());
                         hits.push(Hit { source, start: m.start(), end: m.end() });
+                        at = m.start() + 1;
                     }
                 }
             }
         }
         hits
+    }
+
+    /// Whether any known values are searched for.
+    pub fn has_known(&self) -> bool {
+        !matches!(self.known, Known::None)
     }
 
     fn run_rule(&self, rule: usize, data: &[u8], line_start: usize, hits: &mut Vec<Hit>) {
@@ -287,9 +314,12 @@ impl Matcher {
         let end =
             if compiled.rule.multiline { data.len().min(line_start + MULTILINE_WINDOW) } else { line_end };
         let hay = &data[line_start..end];
-        for caps in compiled.regex().captures_iter(hay) {
+        let regex = compiled.regex();
+        let mut pos = 0;
+        while pos <= hay.len() {
+            let Some(caps) = regex.captures_at(hay, pos) else { break };
             let Some(m) = caps.name("secret").or_else(|| caps.name("s2")).or_else(|| caps.get(0)) else {
-                continue;
+                break;
             };
             // A multi-line match must start on this line; later lines are their own candidates.
             if line_start + m.start() > line_end {
@@ -300,6 +330,9 @@ impl Matcher {
                 start: line_start + m.start(),
                 end: line_start + m.end(),
             });
+            // Search on from the secret's end, not the match's: the byte a right boundary
+            // took (`[^A-Za-z0-9_-]`) may begin the next key's left one (an escape's ESC).
+            pos = m.end().max(pos + 1);
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The secret scanner as a library: rules (what to look for, each with its own
 //! exception), matcher (their compiled form), filter (the chain every hit passes), setup
 //! (known values, excludes, allow rules, baseline), text (which bytes are text, UTF-16
-//! decoded) and sources (where the bytes come from: paths, the index, history, a push). Adding a source never touches the rules.
+//! decoded) and sources (where the bytes come from: paths, the index, history, a push).
+//! Adding a source never touches the rules.
 //! This module turns matches into [`Finding`]s. Nothing here sees clap types, prints or
 //! exits: what people should hear besides the findings is a [`Note`].
 
@@ -101,16 +102,48 @@ impl Scanner {
         }
     }
 
-    /// Every secret in `data` worth masking, as byte spans with what matched, sorted and
-    /// not overlapping. Used by the redaction engine.
-    pub fn spans(&self, data: &[u8]) -> Vec<Hit> {
-        dedupe(
-            self.matcher
-                .find(data, "")
+    /// Every secret in `data` worth masking, as groups of matches to mask as one, sorted
+    /// and apart from each other. Used by the redaction engine, which must never release
+    /// part of a secret, whatever it is glued to:
+    /// - a provider's key glued to a known value (`…value` + `sk-proj-…`, or a key followed
+    ///   by a value that starts with a letter) has no word boundary at that edge, so the
+    ///   rules also run on the text on each side of every known value, up to its edge;
+    /// - a key's match ends where its format ends, so the key characters glued to its end
+    ///   (`ghp_…` + `sk-proj-…` reads as `ghp_…sk` then `-proj-…`) are masked with it;
+    /// - matches that overlap or abut form one [`Group`], masked as a whole: masking one
+    ///   and skipping the other would release the other's tail.
+    pub fn spans(&self, data: &[u8]) -> Vec<Group> {
+        let keep = |h: &Hit| self.keep(h, data, FileKind::default());
+        let mut hits: Vec<Hit> = self.matcher.find(data, "").into_iter().filter(keep).collect();
+        let mut known: Vec<(usize, usize)> =
+            hits.iter().filter(|h| matches!(h.source, Source::Known(_))).map(|h| (h.start, h.end)).collect();
+        known.sort_unstable();
+        for &(start, end) in &known {
+            // The text between this value and its neighbours on the line: a key glued
+            // between two values touches both.
+            let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
+            let prev_end = known.iter().map(|k| k.1).filter(|e| *e <= start).max().unwrap_or(0);
+            let next_start = known.iter().map(|k| k.0).filter(|s| *s >= end).min().unwrap_or(data.len());
+            let before = line_start.max(start.saturating_sub(MAX_KEY)).max(prev_end)..start;
+            let after = end..line_end.min(end + MAX_KEY).min(next_start);
+            let glued = self
+                .matcher
+                .find_rules_in(data, before)
                 .into_iter()
-                .filter(|h| self.keep(h, data, FileKind::default()))
-                .collect(),
-        )
+                .filter(|h| h.end == start)
+                .chain(self.matcher.find_rules_in(data, after).into_iter().filter(|h| h.start == end));
+            hits.extend(glued.filter(keep).collect::<Vec<_>>());
+        }
+        for h in &mut hits {
+            if let Source::Rule(_) = h.source {
+                let glued = data[h.end..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+                h.end += glued.count();
+            }
+        }
+        group(hits)
     }
 
     fn build(
@@ -285,16 +318,54 @@ impl Scanner {
     }
 }
 
+/// The longest key a rule matches next to a known value, in bytes.
+const MAX_KEY: usize = 1024;
+
+/// Matches that overlap or abut, masked as one by redaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Where the first match starts.
+    pub start: usize,
+    /// Where the last match ends.
+    pub end: usize,
+    /// The matches, by start; at the same start rules come first, then the longest
+    /// known value.
+    pub hits: Vec<Hit>,
+}
+
+/// Sorts matches and joins those that overlap or abut into groups.
+fn group(mut hits: Vec<Hit>) -> Vec<Group> {
+    hits.sort_by_key(order);
+    hits.dedup();
+    let mut groups: Vec<Group> = Vec::new();
+    for h in hits {
+        match groups.last_mut() {
+            Some(g) if h.start <= g.end => {
+                g.end = g.end.max(h.end);
+                g.hits.push(h);
+            }
+            _ => groups.push(Group { start: h.start, end: h.end, hits: vec![h] }),
+        }
+    }
+    groups
+}
+
+/// The order of matches: by start; at the same start rules (specific before general),
+/// then known values, longest first.
+fn order(h: &Hit) -> (usize, usize, usize) {
+    match h.source {
+        Source::Rule(i) => (h.start, 0, i),
+        Source::Known(_) => (h.start, 1, usize::MAX - (h.end - h.start)),
+    }
+}
+
 /// Overlapping matches become one: the earliest start wins, and at the same start the
 /// most specific rule (rules come before known values, specific rules before general)
 /// or the longest known value.
 fn dedupe(mut hits: Vec<Hit>) -> Vec<Hit> {
     // Among known values at the same start, the longest: the values may sit in several
     // searchers, and a shorter one that is a prefix of another must not leave a tail.
-    hits.sort_by_key(|h| match h.source {
-        Source::Rule(i) => (h.start, 0, i),
-        Source::Known(_) => (h.start, 1, usize::MAX - (h.end - h.start)),
-    });
+    hits.sort_by_key(order);
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     for h in hits {
         if kept.last().is_none_or(|k| h.start >= k.end) {
