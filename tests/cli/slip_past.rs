@@ -241,7 +241,7 @@ fn lookalikes() -> [String; 3] {
 fn values_that_merely_contain_placeholder_fragments_are_found_and_masked() {
     let env = TestEnv::new();
     let [dots, xs, yours] = lookalikes();
-    let key = format!("{}{}", "sk-proj-Zr4bT9qLm2Vz8xxxxKp1Wn6Yc3Hd7J", "s5Fg0Ue2Ra9Ti4Ol8Mk1Nb6");
+    let key = format!("{}{}", "sk-proj-Zr4bT9qLm2Vz8xx", "xxKp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6");
     env.write(".env", format!("DOTS_TOKEN={dots}\nXS_TOKEN={xs}\nYOUR_TOKEN={yours}\n"));
     env.write(
         "app/config.yml",
