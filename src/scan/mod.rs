@@ -504,6 +504,10 @@ mod tests {
     fn every_rule_compiles() {
         for r in RULES {
             assert!(regex::bytes::RegexBuilder::new(r.regex).unicode(false).build().is_ok(), "{}", r.id);
+            // And without its escape alternatives, as lines without an escape run it.
+            let plain = rules::without_escapes(r.regex);
+            assert!(!plain.contains(rules::ESCAPE_END), "{}", r.id);
+            assert!(regex::bytes::RegexBuilder::new(&plain).unicode(false).build().is_ok(), "{}", r.id);
         }
     }
 
