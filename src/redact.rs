@@ -606,6 +606,24 @@ mod tests {
         assert_eq!(out, format!("t={} ok\n", mask_joined("", &mask_ends(&key).1)));
     }
 
+    #[test]
+    fn values_that_overlap_are_both_found_and_masked_as_one() {
+        let (a, b) = ("Qm7vKc2xLp9W1234", "1234Zt8nRb5yHd3J");
+        let e = Engine::new(&[Secret::new(a), Secret::new(b)], Style::Mask);
+        // The text holds `a` and, overlapping its end, `b`.
+        let out = e.redact_all(b"x Qm7vKc2xLp9W1234Zt8nRb5yHd3J y\n");
+        assert_eq!(String::from_utf8(out).unwrap(), "x ******** y\n");
+    }
+
+    #[test]
+    fn glued_secrets_as_fingerprints_name_each_one() {
+        let value = "Lm2Vz8&Kp1Wn6Yc3Hd7";
+        let e = Engine::new(&[Secret::new(value)], Style::Fingerprint);
+        let key = gh();
+        let out = String::from_utf8(e.redact_all(format!("{value}{key}\n").as_bytes())).unwrap();
+        assert_eq!(out, format!("[tkx:{}][tkx:{}]\n", fingerprint(value), fingerprint(&key)));
+    }
+
     proptest! {
         /// Issue #13: whatever secrets are glued to (each other, escapes, text) and however
         /// the stream is cut, no secret and no 12-character run of one survives.
