@@ -5,12 +5,22 @@
 
 use super::parse::{Piece, RawValue};
 
+/// A reference to a name that `lookup` did not know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Undefined {
+    /// The name. It is text from the value (in `Ab9$xK2m` the name is `xK2m`, the rest
+    /// of a password): never put it in a message.
+    pub name: String,
+    /// Byte offset of its `$` in the parsed text: what messages point at instead.
+    pub at: usize,
+}
+
 /// Expands `value`. Names that `lookup` does not know expand to empty and are
-/// appended to `undefined` (only those without a default).
+/// appended to `undefined` (only those without a default, each name once).
 pub fn expand(
     value: &RawValue,
     lookup: &mut dyn FnMut(&str) -> Option<String>,
-    undefined: &mut Vec<String>,
+    undefined: &mut Vec<Undefined>,
 ) -> String {
     match value {
         RawValue::Literal(s) => s.clone(),
@@ -25,13 +35,13 @@ pub fn expand(
 fn expand_into(
     pieces: &[Piece],
     lookup: &mut dyn FnMut(&str) -> Option<String>,
-    undefined: &mut Vec<String>,
+    undefined: &mut Vec<Undefined>,
     out: &mut String,
 ) {
     for piece in pieces {
         match piece {
             Piece::Lit(s) => out.push_str(s),
-            Piece::Var { name, default } => {
+            Piece::Var { name, default, at } => {
                 let found = lookup(name);
                 match (found, default) {
                     (Some(v), Some(d)) if d.if_empty && v.is_empty() => {
@@ -40,8 +50,8 @@ fn expand_into(
                     (Some(v), _) => out.push_str(&v),
                     (None, Some(d)) => expand_into(&d.pieces, lookup, undefined, out),
                     (None, None) => {
-                        if !undefined.contains(name) {
-                            undefined.push(name.clone());
+                        if !undefined.iter().any(|u| u.name == *name) {
+                            undefined.push(Undefined { name: name.clone(), at: *at });
                         }
                     }
                 }
@@ -62,7 +72,7 @@ mod tests {
         let mut undefined = Vec::new();
         let mut lookup = |n: &str| map.get(n).map(|v| v.to_string());
         let v = expand(&parsed.entries[0].value, &mut lookup, &mut undefined);
-        (v, undefined)
+        (v, undefined.into_iter().map(|u| u.name).collect())
     }
 
     #[test]
@@ -82,6 +92,19 @@ mod tests {
         assert_eq!(run("A=pa$$word", &[]), ("pa$".to_owned(), vec!["word".to_owned()]));
         assert_eq!(run("A=$X$X", &[]), (String::new(), vec!["X".to_owned()]));
         assert_eq!(run("A=${X:-d}", &[]).1, Vec::<String>::new());
+    }
+
+    #[test]
+    fn undefined_references_point_at_their_dollar() {
+        let at = |text: &str| {
+            let mut undefined = Vec::new();
+            expand(&parse(text).entries[0].value, &mut |_| None, &mut undefined);
+            undefined.iter().map(|u| u.at).collect::<Vec<_>>()
+        };
+        assert_eq!(at("PW=Ab9$xK2m"), [6]);
+        assert_eq!(at("  PW =x\nPW=a$B${C}"), [12, 14]);
+        assert_eq!(at("PW=\"a\r\nb\r\n$X ${Y:-$Z}\""), [10, 18]);
+        assert_eq!(at("PW='$X'"), Vec::<usize>::new());
     }
 
     #[test]

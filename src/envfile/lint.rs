@@ -2,7 +2,8 @@
 //!
 //! The parser reports the malformed statements it skips; [`file_lints`] adds the
 //! rules that look at a whole parsed file (duplicates, BOM, mixed line endings);
-//! expansion reports undefined names. Messages name keys, never values.
+//! expansion reports undefined names. Messages name keys and point at positions; they
+//! never quote values, nor names taken from values (`$xK2m` in a password).
 
 use super::parse::{Parsed, Quote};
 use crate::report::{Finding, Location, Severity};
@@ -66,12 +67,12 @@ pub enum Lint {
         /// Lines ending in LF.
         lf: usize,
     },
-    /// `$NAME` or `${NAME}` where NAME is defined nowhere: it expands to empty.
+    /// `$NAME` or `${NAME}` where NAME is defined nowhere: it expands to empty. The
+    /// name is not kept: it is text from the value, and in a generated password
+    /// (`Ab9$xK2m…`) it is the rest of the password. The lint's position is the `$`.
     UndefinedVariable {
         /// The key whose value refers to the name.
         key: String,
-        /// The undefined name.
-        name: String,
     },
 }
 
@@ -159,9 +160,9 @@ impl Lint {
             Lint::MixedLineEndings { crlf, lf } => {
                 format!("mixed line endings: {crlf} lines end in CRLF, {lf} in LF")
             }
-            Lint::UndefinedVariable { key, name } => {
-                format!("the value of {key} refers to `{name}`, which is not defined; it expands to empty")
-            }
+            Lint::UndefinedVariable { key } => format!(
+                "the `$` here in the value of {key} refers to a variable that is not defined; it expands to empty"
+            ),
         }
     }
 
@@ -188,9 +189,10 @@ impl Lint {
             Lint::DuplicateKey { .. } => "remove one of the two definitions".to_owned(),
             Lint::Bom => "save the file as UTF-8 without BOM".to_owned(),
             Lint::MixedLineEndings { .. } => "use one line ending throughout the file".to_owned(),
-            Lint::UndefinedVariable { name, .. } => format!(
-                "define {name}, write `${{{name}:-default}}`, or single-quote the value if `$` is meant literally"
-            ),
+            Lint::UndefinedVariable { .. } => {
+                "define the variable, give it a default (`${NAME:-default}`), or single-quote the value if `$` is meant literally"
+                    .to_owned()
+            }
         })
     }
 }
@@ -290,5 +292,17 @@ mod tests {
             assert!(!lint.lint.message().contains("s3cr3t"), "{}", lint.lint.message());
             assert!(!lint.lint.hint().unwrap_or_default().contains("s3cr3t"));
         }
+    }
+
+    #[test]
+    fn undefined_variable_names_the_key_not_the_text_after_the_dollar() {
+        let lint = Lint::UndefinedVariable { key: "DB_PASSWORD".into() };
+        let f = LintAt { lint, line: 3, column: 16 }.to_finding(".env");
+        assert_eq!(
+            f.message,
+            "the `$` here in the value of DB_PASSWORD refers to a variable that is not defined; it expands to empty"
+        );
+        let loc = f.location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column), (3, 16));
     }
 }

@@ -11,7 +11,7 @@ pub mod parse;
 pub mod quote;
 
 pub use lint::{Lint, LintAt, file_lints};
-pub use parse::{Entry, Parsed, Quote, RawValue, is_valid_key, parse};
+pub use parse::{Entry, Parsed, Quote, RawValue, is_valid_key, line_and_column, parse};
 
 use crate::error::FileProblem;
 use std::fs;

@@ -66,6 +66,9 @@ pub enum Piece {
         name: String,
         /// The default, if any.
         default: Option<Fallback>,
+        /// Byte offset of the `$` in the parsed text: warnings point at it instead of
+        /// quoting the name, which may be the rest of a password (`Ab9$xK2m…`).
+        at: usize,
     },
 }
 
@@ -168,6 +171,17 @@ pub fn parse(text: &str) -> Parsed {
         }
     }
     parsed
+}
+
+/// The 1-based line and column (in characters) of byte offset `at` of `text`, as the
+/// parser counts them (a BOM is not a column).
+pub fn line_and_column(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let before = text.as_bytes().get(..at).unwrap_or_default();
+    let line = 1 + memchr::memchr_iter(b'\n', before).count();
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let column = text.get(line_start..at).map_or(1, |s| s.trim_start_matches('\u{feff}').chars().count() + 1);
+    (line, column)
 }
 
 /// The end of the line's content (before `\r\n` or `\n`) and the start of the next line.
@@ -283,7 +297,7 @@ impl Parser<'_> {
         };
         let (_, next_line) = line_bounds(text, line_end.min(text.len()));
         let Some(quote) = b.get(v).and_then(|c| Quote::from_byte(*c)) else {
-            entry.value = unquoted(&line[v..]);
+            entry.value = unquoted(&line[v..], start + v);
             entry.span = start..next_line;
             return Step::Entry(entry, next_line, 1);
         };
@@ -311,9 +325,24 @@ impl Parser<'_> {
         if raw.contains('\0') {
             return Step::Skip(Lint::NulByte, self.column(start, start + v));
         }
-        let raw = if raw.contains("\r\n") { raw.replace("\r\n", "\n") } else { raw.to_owned() };
+        let crlf = raw.contains("\r\n");
+        let original = raw;
+        let raw = if crlf { raw.replace("\r\n", "\n") } else { raw.to_owned() };
         entry.value = match quote {
-            Quote::Double => template(&raw, Context::Double, 0),
+            Quote::Double => {
+                let mut value = template(&raw, Context::Double, content_start);
+                if crlf {
+                    // Offsets were taken in the text with CRLF read as LF: add back one
+                    // byte for every `\r` removed before each reference.
+                    if let RawValue::Template(pieces) = &mut value {
+                        relocate(pieces, &|at| {
+                            let normalized = at - content_start;
+                            content_start + normalized + original_crlfs_before(original, normalized)
+                        });
+                    }
+                }
+                value
+            }
             Quote::Single => RawValue::Literal(raw.replace("\\'", "'")),
             Quote::Backtick => RawValue::Literal(raw.replace("\\`", "`")),
             Quote::None => RawValue::Literal(raw),
@@ -354,14 +383,41 @@ impl Parser<'_> {
     }
 }
 
-/// An unquoted value: the rest of the line after `=`.
-fn unquoted(rest: &str) -> RawValue {
+/// Moves every reference's offset through `f`.
+fn relocate(pieces: &mut [Piece], f: &dyn Fn(usize) -> usize) {
+    for piece in pieces {
+        if let Piece::Var { at, default, .. } = piece {
+            *at = f(*at);
+            if let Some(d) = default {
+                relocate(&mut d.pieces, f);
+            }
+        }
+    }
+}
+
+/// How many `\r\n` pairs of `original` lie before offset `normalized` of the same text
+/// with each pair read as `\n`.
+fn original_crlfs_before(original: &str, normalized: usize) -> usize {
+    let mut removed = 0;
+    for i in memchr::memmem::find_iter(original.as_bytes(), b"\r\n") {
+        // The pair's `\n` sits at `i - removed` in the normalized text.
+        if i - removed >= normalized {
+            break;
+        }
+        removed += 1;
+    }
+    removed
+}
+
+/// An unquoted value: the rest of the line after `=`, which starts at offset `at`.
+fn unquoted(rest: &str, at: usize) -> RawValue {
     // Only a `#` after a blank starts a comment; `#` right after `=` is part of the value
     // (`COLOR=#ff6600`). `KEY= #c` never gets here with text: it is an empty value.
     let b = rest.as_bytes();
     let end = memchr::memchr2_iter(b' ', b'\t', b).find(|&i| b.get(i + 1) == Some(&b'#')).unwrap_or(b.len());
     let value = rest[..end].trim_matches([' ', '\t']);
-    template(value, Context::Unquoted, 0)
+    let lead = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    template(value, Context::Unquoted, at + lead)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -370,9 +426,10 @@ enum Context {
     Double,
 }
 
-/// Splits text into literal pieces and variable references, applying the context's escapes.
-fn template(s: &str, ctx: Context, depth: usize) -> RawValue {
-    let mut pieces = pieces(s, ctx, depth);
+/// Splits text into literal pieces and variable references, applying the context's
+/// escapes; `s` starts at offset `base` of the parsed text.
+fn template(s: &str, ctx: Context, base: usize) -> RawValue {
+    let mut pieces = pieces(s, ctx, 0, base);
     match pieces.as_mut_slice() {
         [] => RawValue::Literal(String::new()),
         [Piece::Lit(l)] => RawValue::Literal(std::mem::take(l)),
@@ -380,7 +437,7 @@ fn template(s: &str, ctx: Context, depth: usize) -> RawValue {
     }
 }
 
-fn pieces(s: &str, ctx: Context, depth: usize) -> Vec<Piece> {
+fn pieces(s: &str, ctx: Context, depth: usize, base: usize) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut lit = String::new();
     let mut i = 0;
@@ -421,7 +478,7 @@ fn pieces(s: &str, ctx: Context, depth: usize) -> Vec<Piece> {
                 }
             }
         } else if rest.starts_with('$') {
-            match expansion(rest, ctx, depth) {
+            match expansion(rest, ctx, depth, base + i) {
                 Some((piece, used)) => {
                     if !lit.is_empty() {
                         out.push(Piece::Lit(std::mem::take(&mut lit)));
@@ -450,12 +507,13 @@ fn name_len(s: &str) -> usize {
     b.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count()
 }
 
-/// Parses `$NAME` or `${…}` at the start of `s`; `None` means the `$` is literal.
-fn expansion(s: &str, ctx: Context, depth: usize) -> Option<(Piece, usize)> {
+/// Parses `$NAME` or `${…}` at the start of `s`, which is at offset `at` of the parsed
+/// text; `None` means the `$` is literal.
+fn expansion(s: &str, ctx: Context, depth: usize, at: usize) -> Option<(Piece, usize)> {
     let after = &s[1..];
     if !after.starts_with('{') {
         let n = name_len(after);
-        return (n > 0).then(|| (Piece::Var { name: after[..n].to_owned(), default: None }, 1 + n));
+        return (n > 0).then(|| (Piece::Var { name: after[..n].to_owned(), default: None, at }, 1 + n));
     }
     let inner = &after[1..];
     let n = name_len(inner);
@@ -465,7 +523,7 @@ fn expansion(s: &str, ctx: Context, depth: usize) -> Option<(Piece, usize)> {
     let name = inner[..n].to_owned();
     let rest = &inner[n..];
     if rest.starts_with('}') {
-        return Some((Piece::Var { name, default: None }, 2 + n + 1));
+        return Some((Piece::Var { name, default: None, at }, 2 + n + 1));
     }
     let (if_empty, op) = if rest.starts_with(":-") {
         (true, 2)
@@ -479,8 +537,8 @@ fn expansion(s: &str, ctx: Context, depth: usize) -> Option<(Piece, usize)> {
     }
     let body = &rest[op..];
     let close = matching_brace(body)?;
-    let default = Fallback { if_empty, pieces: pieces(&body[..close], ctx, depth + 1) };
-    Some((Piece::Var { name, default: Some(default) }, 2 + n + op + close + 1))
+    let default = Fallback { if_empty, pieces: pieces(&body[..close], ctx, depth + 1, at + 2 + n + op) };
+    Some((Piece::Var { name, default: Some(default), at }, 2 + n + op + close + 1))
 }
 
 /// The offset of the `}` that closes a `${` whose body starts at `s`.
@@ -524,8 +582,8 @@ mod tests {
         p.iter()
             .map(|p| match p {
                 Piece::Lit(s) => s.clone(),
-                Piece::Var { name, default: None } => format!("<{name}>"),
-                Piece::Var { name, default: Some(d) } => {
+                Piece::Var { name, default: None, .. } => format!("<{name}>"),
+                Piece::Var { name, default: Some(d), .. } => {
                     format!("<{name}{}{}>", if d.if_empty { ":-" } else { "-" }, show_pieces(&d.pieces))
                 }
             })

@@ -384,12 +384,10 @@ pub fn resolve_in(opts: &Options, project_dir: &Path) -> Result<Resolution, Erro
                     expand(&template, &mut lookup, &mut undefined)
                 }
             };
-            for name in undefined {
-                lints.push(LintAt {
-                    lint: Lint::UndefinedVariable { key: entry.key.clone(), name },
-                    line: entry.line,
-                    column: entry.column,
-                });
+            for u in undefined {
+                // The `$`'s position, never the name: it is text from the value.
+                let (line, column) = envfile::line_and_column(&text, u.at);
+                lints.push(LintAt { lint: Lint::UndefinedVariable { key: entry.key.clone() }, line, column });
             }
             if expands {
                 local.insert(entry.key.clone(), file_defs.len());
@@ -620,5 +618,8 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].finding.rule, "envfile/undefined-variable");
         assert_eq!(w[0].finding.location.as_ref().unwrap().line, 1);
+        assert_eq!(w[0].finding.location.as_ref().unwrap().column, 7);
+        assert!(!w[0].finding.message.contains("word"), "{}", w[0].finding.message);
+        assert!(!w[0].finding.hint.as_deref().unwrap_or_default().contains("word"));
     }
 }

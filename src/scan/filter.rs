@@ -101,7 +101,10 @@ impl Context<'_> {
     /// In a program's source a literal is quoted: an unquoted value is a name (a
     /// variable, a constant, a type: `password: PasswordKind`) or comment text.
     pub fn unquoted_in_program(&self) -> bool {
-        let quoted = self.start > 0 && matches!(self.data.get(self.start - 1), Some(b'"' | b'\'' | b'`'));
+        let before = self.data.get(..self.start).unwrap_or_default();
+        // After an escape (`"x\nKEY"`, `"\x1b[32mKEY"`) the hit is inside a literal too.
+        let quoted =
+            matches!(before.last(), Some(b'"' | b'\'' | b'`')) || super::rules::ends_with_escape(before);
         self.file.code && !quoted
     }
 }
@@ -245,7 +248,10 @@ fn looks_like_code_or_hash(v: &str) -> bool {
         || v.starts_with("sha256-")
         || v.starts_with("sha512-")
         || v.starts_with("sha1-")
-        || v.contains("...")
+        // Spread syntax or a value cut short for show (`...rest`, `abc123...`); a value
+        // that merely holds `...` somewhere is still judged.
+        || v.starts_with("...")
+        || v.ends_with("...")
 }
 
 /// Generic-rule values whose last part (after `_` or `-`, behind a prefix of at most 8

@@ -35,17 +35,32 @@ struct Compiled {
     /// Compiled on first use: most files give most rules no candidate line, and
     /// compiling every rule up front would dominate a small scan (a commit hook).
     regex: OnceLock<Regex>,
+    /// The pattern without its escape alternatives ([`super::rules::without_escapes`]),
+    /// for lines without an escape: most lines, and it finds the same there, faster.
+    /// `None` when the pattern has none.
+    plain: OnceLock<Option<Regex>>,
+}
+
+/// Compiles a built-in pattern. ASCII semantics: keys are ASCII, `\b` must not depend on
+/// the bytes before a chunk boundary, and it compiles several times faster.
+fn compile(pattern: &str) -> Regex {
+    // The rules are constants tested in this crate; a bad pattern is a bug, not input.
+    #[allow(clippy::expect_used)]
+    RegexBuilder::new(pattern).unicode(false).build().expect("the built-in rules compile")
 }
 
 impl Compiled {
-    fn regex(&self) -> &Regex {
-        self.regex.get_or_init(|| {
-            // ASCII semantics: keys are ASCII, `\b` must not depend on the bytes before a
-            // chunk boundary, and it compiles several times faster.
-            // The rules are constants tested in this crate; a bad pattern is a bug, not input.
-            #[allow(clippy::expect_used)]
-            RegexBuilder::new(self.rule.regex).unicode(false).build().expect("the built-in rules compile")
-        })
+    /// The pattern to run on `hay`: the whole one where an escape may end right before a
+    /// key (an ESC, `\` or `%` byte on the line), the plain one elsewhere.
+    fn regex(&self, hay: &[u8]) -> &Regex {
+        let plain = self.plain.get_or_init(|| {
+            let plain = super::rules::without_escapes(self.rule.regex);
+            (plain != self.rule.regex).then(|| compile(&plain))
+        });
+        match plain {
+            Some(plain) if memchr::memchr3(0x1b, b'\\', b'%', hay).is_none() => plain,
+            _ => self.regex.get_or_init(|| compile(self.rule.regex)),
+        }
     }
 }
 
@@ -113,7 +128,7 @@ impl Matcher {
             };
             // Indices stay aligned with RULES; a rule that is not wanted gets no keywords
             // and so never runs.
-            rules.push(Compiled { rule, regex: OnceLock::new() });
+            rules.push(Compiled { rule, regex: OnceLock::new(), plain: OnceLock::new() });
             if !wanted {
                 continue;
             }
@@ -256,29 +271,56 @@ impl Matcher {
         hits
     }
 
+    /// The rules' matches in `data[range]` alone, as if it were the whole text: its edges
+    /// count as the start and end of the text (`\b`, `^`, `$`). Offsets are in `data`.
+    /// Redaction asks this of the text beside a known value, so that a key glued to one
+    /// (`…value` + `sk-proj-…`) is found although no word boundary separates them.
+    pub fn find_rules_in(&self, data: &[u8], range: std::ops::Range<usize>) -> Vec<Hit> {
+        let Some(part) = data.get(range.clone()) else { return Vec::new() };
+        let mut hits = self.find_rules(part, "");
+        for h in &mut hits {
+            h.start += range.start;
+            h.end += range.start;
+        }
+        hits
+    }
+
+    /// Every occurrence of a known value, overlapping ones included: after a match the
+    /// search goes on from the byte after its start, so a value whose start overlaps the
+    /// end of another (`…1234` and `1234…`) is found too. Matches are rare, so the
+    /// restarts cost nothing on ordinary text.
     fn find_known(&self, data: &[u8]) -> Vec<Hit> {
         let mut hits = Vec::new();
         match &self.known {
             Known::None => {}
             Known::Automaton(ac) => {
-                for m in ac.find_iter(data) {
+                let mut at = 0;
+                while let Some(m) = ac.find(aho_corasick::Input::new(data).range(at..)) {
                     hits.push(Hit {
                         source: Source::Known(m.pattern().as_usize()),
                         start: m.start(),
                         end: m.end(),
                     });
+                    at = m.start() + 1;
                 }
             }
             Known::Packed(searchers) => {
                 for (searcher, base) in searchers {
-                    for m in searcher.find_iter(data) {
+                    let mut at = 0;
+                    while let Some(m) = searcher.find_in(data, aho_corasick::Span::from(at..data.len())) {
                         let source = Source::Known(base + m.pattern().as_usize());
                         hits.push(Hit { source, start: m.start(), end: m.end() });
+                        at = m.start() + 1;
                     }
                 }
             }
         }
         hits
+    }
+
+    /// Whether any known values are searched for.
+    pub fn has_known(&self) -> bool {
+        !matches!(self.known, Known::None)
     }
 
     fn run_rule(&self, rule: usize, data: &[u8], line_start: usize, hits: &mut Vec<Hit>) {
@@ -287,9 +329,12 @@ impl Matcher {
         let end =
             if compiled.rule.multiline { data.len().min(line_start + MULTILINE_WINDOW) } else { line_end };
         let hay = &data[line_start..end];
-        for caps in compiled.regex().captures_iter(hay) {
+        let regex = compiled.regex(hay);
+        let mut pos = 0;
+        while pos <= hay.len() {
+            let Some(caps) = regex.captures_at(hay, pos) else { break };
             let Some(m) = caps.name("secret").or_else(|| caps.name("s2")).or_else(|| caps.get(0)) else {
-                continue;
+                break;
             };
             // A multi-line match must start on this line; later lines are their own candidates.
             if line_start + m.start() > line_end {
@@ -300,6 +345,9 @@ impl Matcher {
                 start: line_start + m.start(),
                 end: line_start + m.end(),
             });
+            // Search on from the secret's end, not the match's: the byte a right boundary
+            // took (`[^A-Za-z0-9_-]`) may begin the next key's left one (an escape's ESC).
+            pos = m.end().max(pos + 1);
         }
     }
 }

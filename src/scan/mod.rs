@@ -1,7 +1,8 @@
 //! The secret scanner as a library: rules (what to look for, each with its own
 //! exception), matcher (their compiled form), filter (the chain every hit passes), setup
-//! (known values, excludes, allow rules, baseline) and sources (where the bytes come
-//! from: paths, the index, history, a push). Adding a source never touches the rules.
+//! (known values, excludes, allow rules, baseline), text (which bytes are text, UTF-16
+//! decoded) and sources (where the bytes come from: paths, the index, history, a push).
+//! Adding a source never touches the rules.
 //! This module turns matches into [`Finding`]s. Nothing here sees clap types, prints or
 //! exits: what people should hear besides the findings is a [`Note`].
 
@@ -11,6 +12,7 @@ pub mod matcher;
 pub mod rules;
 pub mod setup;
 pub mod sources;
+pub mod text;
 
 use crate::report::{CommitRef, Finding, Location, Severity};
 use crate::secret::Secret;
@@ -100,16 +102,48 @@ impl Scanner {
         }
     }
 
-    /// Every secret in `data` worth masking, as byte spans with what matched, sorted and
-    /// not overlapping. Used by the redaction engine.
-    pub fn spans(&self, data: &[u8]) -> Vec<Hit> {
-        dedupe(
-            self.matcher
-                .find(data, "")
+    /// Every secret in `data` worth masking, as groups of matches to mask as one, sorted
+    /// and apart from each other. Used by the redaction engine, which must never release
+    /// part of a secret, whatever it is glued to:
+    /// - a provider's key glued to a known value (`…value` + `sk-proj-…`, or a key followed
+    ///   by a value that starts with a letter) has no word boundary at that edge, so the
+    ///   rules also run on the text on each side of every known value, up to its edge;
+    /// - a key's match ends where its format ends, so the key characters glued to its end
+    ///   (`ghp_…` + `sk-proj-…` reads as `ghp_…sk` then `-proj-…`) are masked with it;
+    /// - matches that overlap or abut form one [`Group`], masked as a whole: masking one
+    ///   and skipping the other would release the other's tail.
+    pub fn spans(&self, data: &[u8]) -> Vec<Group> {
+        let keep = |h: &Hit| self.keep(h, data, FileKind::default());
+        let mut hits: Vec<Hit> = self.matcher.find(data, "").into_iter().filter(keep).collect();
+        let mut known: Vec<(usize, usize)> =
+            hits.iter().filter(|h| matches!(h.source, Source::Known(_))).map(|h| (h.start, h.end)).collect();
+        known.sort_unstable();
+        for &(start, end) in &known {
+            // The text between this value and its neighbours on the line: a key glued
+            // between two values touches both.
+            let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
+            let prev_end = known.iter().map(|k| k.1).filter(|e| *e <= start).max().unwrap_or(0);
+            let next_start = known.iter().map(|k| k.0).filter(|s| *s >= end).min().unwrap_or(data.len());
+            let before = line_start.max(start.saturating_sub(MAX_KEY)).max(prev_end)..start;
+            let after = end..line_end.min(end + MAX_KEY).min(next_start);
+            let glued = self
+                .matcher
+                .find_rules_in(data, before)
                 .into_iter()
-                .filter(|h| self.keep(h, data, FileKind::default()))
-                .collect(),
-        )
+                .filter(|h| h.end == start)
+                .chain(self.matcher.find_rules_in(data, after).into_iter().filter(|h| h.start == end));
+            hits.extend(glued.filter(keep).collect::<Vec<_>>());
+        }
+        for h in &mut hits {
+            if let Source::Rule(_) = h.source {
+                let glued = data[h.end..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+                h.end += glued.count();
+            }
+        }
+        group(hits)
     }
 
     fn build(
@@ -290,16 +324,54 @@ impl Scanner {
     }
 }
 
+/// The longest key a rule matches next to a known value, in bytes.
+const MAX_KEY: usize = 1024;
+
+/// Matches that overlap or abut, masked as one by redaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Where the first match starts.
+    pub start: usize,
+    /// Where the last match ends.
+    pub end: usize,
+    /// The matches, by start; at the same start rules come first, then the longest
+    /// known value.
+    pub hits: Vec<Hit>,
+}
+
+/// Sorts matches and joins those that overlap or abut into groups.
+fn group(mut hits: Vec<Hit>) -> Vec<Group> {
+    hits.sort_by_key(order);
+    hits.dedup();
+    let mut groups: Vec<Group> = Vec::new();
+    for h in hits {
+        match groups.last_mut() {
+            Some(g) if h.start <= g.end => {
+                g.end = g.end.max(h.end);
+                g.hits.push(h);
+            }
+            _ => groups.push(Group { start: h.start, end: h.end, hits: vec![h] }),
+        }
+    }
+    groups
+}
+
+/// The order of matches: by start; at the same start rules (specific before general),
+/// then known values, longest first.
+fn order(h: &Hit) -> (usize, usize, usize) {
+    match h.source {
+        Source::Rule(i) => (h.start, 0, i),
+        Source::Known(_) => (h.start, 1, usize::MAX - (h.end - h.start)),
+    }
+}
+
 /// Overlapping matches become one: the earliest start wins, and at the same start the
 /// most specific rule (rules come before known values, specific rules before general)
 /// or the longest known value.
 fn dedupe(mut hits: Vec<Hit>) -> Vec<Hit> {
     // Among known values at the same start, the longest: the values may sit in several
     // searchers, and a shorter one that is a prefix of another must not leave a tail.
-    hits.sort_by_key(|h| match h.source {
-        Source::Rule(i) => (h.start, 0, i),
-        Source::Known(_) => (h.start, 1, usize::MAX - (h.end - h.start)),
-    });
+    hits.sort_by_key(order);
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     for h in hits {
         if kept.last().is_none_or(|k| h.start >= k.end) {
@@ -311,10 +383,7 @@ fn dedupe(mut hits: Vec<Hit>) -> Vec<Hit> {
 
 pub use crate::secret::classify::entropy;
 
-/// Whether the bytes look binary (a NUL in the first 8 KiB, as git and ripgrep judge).
-pub fn is_binary(data: &[u8]) -> bool {
-    memchr::memchr(0, &data[..data.len().min(8192)]).is_some()
-}
+pub use text::{is_binary, text_of};
 
 #[cfg(test)]
 mod tests {
@@ -352,10 +421,99 @@ mod tests {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
+    /// Every provider rule whose key starts at a word boundary, with the secret of each
+    /// of its positives (as the matcher cuts it out of the positive's line).
+    fn keys_of_boundary_rules() -> Vec<(&'static str, String)> {
+        let m = Matcher::new(&[], RuleSet::All);
+        let mut out = Vec::new();
+        for rule in RULES.iter().filter(|r| r.regex.starts_with(r"(?:\b|") && r.files.is_empty()) {
+            for (a, b) in rule.positives {
+                let line = format!("{a}{b}");
+                let hit = m
+                    .find(line.as_bytes(), "config.txt")
+                    .into_iter()
+                    .find(|h| h.source == Source::Rule(RULES.iter().position(|r| r.id == rule.id).unwrap()))
+                    .unwrap_or_else(|| panic!("{}: no hit in its own positive", rule.id));
+                let key = line[hit.start..hit.end].to_owned();
+                // A key that needs words around it (Notion's legacy `secret_` form) is not
+                // a key by its look alone.
+                if m.find(format!(" {key}\n").as_bytes(), "config.txt").iter().any(|h| h.source == hit.source)
+                {
+                    out.push((rule.id, key));
+                }
+            }
+        }
+        out
+    }
+
+    /// Issue #13: a key right after an ANSI colour, a backslash escape or a percent-encoded
+    /// byte is found, for every provider whose key starts at a word boundary.
+    #[test]
+    fn keys_after_escapes_are_found_for_every_provider() {
+        let s = scanner();
+        let keys = keys_of_boundary_rules();
+        assert!(keys.len() > 50, "{}", keys.len());
+        let contexts: &[(&str, &str)] = &[
+            ("\x1b[32m", "\x1b[0m"),
+            ("log: \x1b[0;1;32m", "\x1b[0m done"),
+            ("echo -e \"\\e[32m", "\\e[0m\""),
+            ("printf(\"\\x1b[31m", "\\x1b[0m\");"),
+            ("\"msg\": \"\\u001b[32m", "\\u001b[0m\""),
+            ("console.log(\"\\033[1m", "\\033[0m\")"),
+            ("{\"text\": \"line one\\n", "\\nline three\"}"),
+            ("\"a\\t", "\\t\""),
+            ("s = \"\\x20", "\""),
+            ("s = \"\\u0020", "\""),
+            ("curl -H Authorization:Bearer%20", "%26x=1"),
+            ("https://api.example.com/?token%3D", "&page=2"),
+            ("https://api.example.com/?t=%22", "%22"),
+        ];
+        let mut failures = Vec::new();
+        for (id, key) in &keys {
+            for (before, after) in contexts {
+                let line = format!("{before}{key}{after}\n");
+                for file in ["out.log", "app.js"] {
+                    let findings = s.scan(line.as_bytes(), file, &None, None);
+                    let hit = findings.iter().find(|f| f.rule == format!("scan/{id}"));
+                    match hit {
+                        Some(f)
+                            if f.secret.as_ref().unwrap().fingerprint
+                                == Secret::new(key.as_str()).redacted().fingerprint => {}
+                        _ => failures.push(format!("{id} in {file}: {before:?} KEY {after:?}")),
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{} misses:\n{}", failures.len(), failures.join("\n"));
+    }
+
+    /// Escapes widen the left boundary only where an escape ends: a key glued to a word
+    /// or inside an identifier stays a non-match, as before.
+    #[test]
+    fn escape_aware_boundaries_add_no_matches_inside_words() {
+        let s = scanner();
+        let keys = keys_of_boundary_rules();
+        let mut failures = Vec::new();
+        for (id, key) in &keys {
+            for before in ["token_", "x", "Bearer20", "my", "n", "e[32m", "x1b[32m", "%2"] {
+                let line = format!("v = {before}{key}\n");
+                let found = rules_found(&s, &line, "out.log");
+                if found.contains(&format!("scan/{id}")) {
+                    failures.push(format!("{id} after {before:?}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
     #[test]
     fn every_rule_compiles() {
         for r in RULES {
             assert!(regex::bytes::RegexBuilder::new(r.regex).unicode(false).build().is_ok(), "{}", r.id);
+            // And without its escape alternatives, as lines without an escape run it.
+            let plain = rules::without_escapes(r.regex);
+            assert!(!plain.contains(rules::ESCAPE_END), "{}", r.id);
+            assert!(regex::bytes::RegexBuilder::new(&plain).unicode(false).build().is_ok(), "{}", r.id);
         }
     }
 

@@ -72,13 +72,62 @@ const fn provider(
     }
 }
 
+/// What may stand glued before a provider's key where a word boundary does not: the end
+/// of an ANSI escape sequence (`ESC[32m`, and as source code writes it: `\e[`, `\x1b[`,
+/// `\033[`, `\u001b[`), a backslash escape inside a string (`\n`, `\t`, `\x20`,
+/// `\u0020`), or a percent-encoded byte (`Bearer%20…`, `%3D`). Each ends in a letter or
+/// digit, which hides the key's start from `\b`; none is a word, so `token_sk-…` inside
+/// an identifier stays a non-match.
+macro_rules! escape_end {
+    () => {
+        r"(?:\x1b\[[0-9;?]*[A-Za-z]|\\(?:e|x1[bB]|033|u001[bB])\[[0-9;?]*[A-Za-z]|\\(?:[abefnrtv0]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4})|%[0-9A-Fa-f]{2})"
+    };
+}
+
+/// The left edge of a provider's key: a word boundary or the end of an escape
+/// (`escape_end!`). Scan, the hooks and `redact` share it through the rules.
+macro_rules! key_start {
+    () => {
+        concat!(r"(?:\b|", escape_end!(), ")")
+    };
+}
+
+/// The escape alternatives of [`KEY_START`], as they appear in the rules' patterns.
+pub const ESCAPE_END: &str = escape_end!();
+
+/// The left edge of a provider's key as it appears in the rules' patterns.
+pub const KEY_START: &str = key_start!();
+
+/// A rule's pattern without the escape alternatives: what it matches on a line that holds
+/// no escape (no ESC, `\` or `%` byte). The matcher runs it there; it is faster, because
+/// the key's own literal start is then the pattern's literal start.
+pub fn without_escapes(regex: &str) -> String {
+    regex.replace(KEY_START, r"\b").replace(&format!("|{ESCAPE_END}"), "")
+}
+
+/// Whether `before` (the bytes before a hit) ends with an escape (`escape_end!`): the hit
+/// then sits inside a string, a log line or a URL, not in code as a name.
+pub fn ends_with_escape(before: &[u8]) -> bool {
+    static END: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
+    // A constant pattern: a failure to compile is a bug, caught by the tests.
+    #[allow(clippy::expect_used)]
+    let end = END.get_or_init(|| {
+        regex::bytes::RegexBuilder::new(concat!(escape_end!(), "$"))
+            .unicode(false)
+            .build()
+            .expect("the escape pattern compiles")
+    });
+    // The longest escape is `\u001b[` with a few parameters: 16 bytes tell.
+    end.is_match(&before[before.len().saturating_sub(16)..])
+}
+
 /// Every rule, most specific first: when two rules match the same text, the earlier wins.
 pub const RULES: &[Rule] = &[
     provider(
         "anthropic-api-key",
         "Anthropic API key",
         &["sk-"],
-        r"\b(?P<secret>sk-ant-api\d\d-[A-Za-z0-9_-]{80,120})",
+        concat!(key_start!(), r"(?P<secret>sk-ant-api\d\d-[A-Za-z0-9_-]{80,120})"),
         &[(
             "ANTHROPIC_API_KEY=sk-ant-",
             "api03-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3Xz7Qw5Ep2Ry9Ut4Io8Pa1Sd6Fg3Hj7Kl0Zx5Cv2Bn9Mq-AAAA",
@@ -89,7 +138,7 @@ pub const RULES: &[Rule] = &[
         "anthropic-admin-key",
         "Anthropic admin key",
         &["sk-"],
-        r"\b(?P<secret>sk-ant-admin\d\d-[A-Za-z0-9_-]{80,120})",
+        concat!(key_start!(), r"(?P<secret>sk-ant-admin\d\d-[A-Za-z0-9_-]{80,120})"),
         &[(
             "key: sk-ant-",
             "admin01-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3Xz7Qw5Ep2Ry9Ut4Io8Pa1Sd6Fg3Hj7Kl0Zx5Cv2Bn9Mq-AAAA",
@@ -100,7 +149,7 @@ pub const RULES: &[Rule] = &[
         "anthropic-oauth-token",
         "Anthropic OAuth token (Claude Code `setup-token`, CLAUDE_CODE_OAUTH_TOKEN)",
         &["sk-"],
-        r"\b(?P<secret>sk-ant-o[ar]t\d\d-[A-Za-z0-9_-]{60,200})",
+        concat!(key_start!(), r"(?P<secret>sk-ant-o[ar]t\d\d-[A-Za-z0-9_-]{60,200})"),
         &[(
             "CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-eKJyJ4MBm4PzLgeVudubh1MlH2zj3jmrsA4WbHprx",
             "hbjUi-PeHeWp1Ovc3QgiD86eXr48vHZwvi8tam4v77QF1p6dEOeYAA",
@@ -111,7 +160,7 @@ pub const RULES: &[Rule] = &[
         "openrouter-api-key",
         "OpenRouter API key",
         &["sk-"],
-        r"\b(?P<secret>sk-or-v1-[a-f0-9]{64})\b",
+        concat!(key_start!(), r"(?P<secret>sk-or-v1-[a-f0-9]{64})\b"),
         &[(
             "OPENROUTER_API_KEY=sk-or-",
             "v1-3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a0c1e3f5a7b9d2c4e6f8a0b1c",
@@ -122,7 +171,7 @@ pub const RULES: &[Rule] = &[
         "openai-project-key",
         "OpenAI project API key",
         &["sk-"],
-        r"\b(?P<secret>sk-proj-[A-Za-z0-9_-]{40,})",
+        concat!(key_start!(), r"(?P<secret>sk-proj-[A-Za-z0-9_-]{40,})"),
         &[(
             "OPENAI_API_KEY=sk-",
             "proj-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6T3BlbkFJVc3Xz7Qw5Ep2Ry9Ut4Io8Pa1",
@@ -138,7 +187,7 @@ pub const RULES: &[Rule] = &[
         "openai-service-account-key",
         "OpenAI service account key",
         &["sk-"],
-        r"\b(?P<secret>sk-svcacct-[A-Za-z0-9_-]{40,})",
+        concat!(key_start!(), r"(?P<secret>sk-svcacct-[A-Za-z0-9_-]{40,})"),
         &[("key = \"sk-", "svcacct-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6T3BlbkFJVc3Xz7Qw5Ep2\"")],
         &["sk-svcacct-..."],
     ),
@@ -146,7 +195,7 @@ pub const RULES: &[Rule] = &[
         "openai-admin-key",
         "OpenAI admin key",
         &["sk-"],
-        r"\b(?P<secret>sk-admin-[A-Za-z0-9_-]{40,})",
+        concat!(key_start!(), r"(?P<secret>sk-admin-[A-Za-z0-9_-]{40,})"),
         &[("sk-", "admin-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6T3BlbkFJVc3Xz7Qw5Ep2")],
         &["sk-admin-..."],
     ),
@@ -154,7 +203,7 @@ pub const RULES: &[Rule] = &[
         "openai-legacy-key",
         "OpenAI API key (legacy format)",
         &["T3BlbkFJ"],
-        r"\b(?P<secret>sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})\b",
+        concat!(key_start!(), r"(?P<secret>sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})\b"),
         &[("openai.api_key = 'sk-Xr4bT9qLm2Vz8Kp1Wn6Y", "T3BlbkFJc3Hd7Js5Fg0Ue2Ra9Ti4'")],
         &["sk-XXXXXXXXXXXXXXXXXXXXT3BlbkFJXXXXXXXXXXXXXXXXXXXX"],
     ),
@@ -162,7 +211,10 @@ pub const RULES: &[Rule] = &[
         "langfuse-secret-key",
         "Langfuse secret key",
         &["sk-"],
-        r"\b(?P<secret>sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b",
+        concat!(
+            key_start!(),
+            r"(?P<secret>sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"
+        ),
         &[("LANGFUSE_SECRET_KEY=sk-lf-abf9211e-fb8e-", "889a-8853-6e8482f7803b")],
         &["LANGFUSE_SECRET_KEY=sk-lf-...", "LANGFUSE_PUBLIC_KEY=pk-lf-abf9211e-fb8e-889a-8853-6e8482f7803b"],
     ),
@@ -171,7 +223,7 @@ pub const RULES: &[Rule] = &[
         description: "Cerebras API key",
         // `csk-` holds `sk-`: the shared keyword costs the pre-filter nothing.
         keywords: &["sk-"],
-        regex: r"\b(?P<secret>csk-[A-Za-z0-9]{40,64})\b",
+        regex: concat!(key_start!(), r"(?P<secret>csk-[A-Za-z0-9]{40,64})\b"),
         min_entropy: 3.5,
         files: &[],
         kind: Kind::Provider,
@@ -184,7 +236,7 @@ pub const RULES: &[Rule] = &[
         "sk-style-key",
         "API key in the `sk-` style (OpenAI, DeepSeek, Moonshot and others)",
         &["sk-"],
-        r"(?:^|[^A-Za-z0-9_-])(?P<secret>sk-[A-Za-z0-9][A-Za-z0-9_-]{31,})",
+        concat!(r"(?:^|", escape_end!(), r"|[^A-Za-z0-9_-])(?P<secret>sk-[A-Za-z0-9][A-Za-z0-9_-]{31,})"),
         &[
             ("DEEPSEEK_API_KEY=sk-", "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e"),
             ("token: sk-", "None-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9"),
@@ -199,7 +251,7 @@ pub const RULES: &[Rule] = &[
         "aws-access-key-id",
         "AWS access key id",
         &["AKIA", "ASIA", "ABIA", "ACCA"],
-        r"\b(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b",
+        concat!(key_start!(), r"(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b"),
         &[("aws_access_key_id = AKIA", "Z7QW5EP2RY4UT6IO")],
         &["AKIAIOSFODNN7EXAMPLE", "AKIAXXXXXXXXXXXXXXXX"],
     ),
@@ -222,7 +274,7 @@ pub const RULES: &[Rule] = &[
         "github-token",
         "GitHub token",
         &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
-        r"\b(?P<secret>gh[pousr]_[A-Za-z0-9]{36,255})\b",
+        concat!(key_start!(), r"(?P<secret>gh[pousr]_[A-Za-z0-9]{36,255})\b"),
         &[
             ("GITHUB_TOKEN=ghp_", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra"),
             ("gho_", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra"),
@@ -233,7 +285,7 @@ pub const RULES: &[Rule] = &[
         "github-fine-grained-token",
         "GitHub fine-grained personal access token",
         &["github_pat_"],
-        r"\b(?P<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b",
+        concat!(key_start!(), r"(?P<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b"),
         &[(
             "github_pat_",
             "11ABCDEFG0Xr4bT9qLm2Vz_8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3Xz7Qw5Ep2Ry9Ut4Io8P",
@@ -247,7 +299,10 @@ pub const RULES: &[Rule] = &[
             "glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "glsoat-", "gloas-", "glimt-", "glffct-",
             "glft-", "glagent-",
         ],
-        r"\b(?P<secret>gl(?:pat|ptt|dt|rt|cbt|soat|oas|imt|ffct|ft|agent)-[A-Za-z0-9_-]{20,})",
+        concat!(
+            key_start!(),
+            r"(?P<secret>gl(?:pat|ptt|dt|rt|cbt|soat|oas|imt|ffct|ft|agent)-[A-Za-z0-9_-]{20,})"
+        ),
         &[
             ("CI_TOKEN=glpat-", "Xr4bT9qLm2Vz8Kp1Wn6Y"),
             ("glagent-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5", "Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3Xz7"),
@@ -258,7 +313,7 @@ pub const RULES: &[Rule] = &[
         "slack-token",
         "Slack token",
         &["xox"],
-        r"\b(?P<secret>xox[abeprs]-(?:\d+-)+[A-Za-z0-9-]{10,})",
+        concat!(key_start!(), r"(?P<secret>xox[abeprs]-(?:\d+-)+[A-Za-z0-9-]{10,})"),
         &[("SLACK_BOT_TOKEN=xoxb-", "1234567890123-1234567890123-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd")],
         &["xoxb-your-token", "xoxb-XXXXXXXXXXXX"],
     ),
@@ -266,7 +321,7 @@ pub const RULES: &[Rule] = &[
         "slack-app-token",
         "Slack app-level token",
         &["xapp-"],
-        r"\b(?P<secret>xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,})",
+        concat!(key_start!(), r"(?P<secret>xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,})"),
         &[(
             "xapp-",
             "1-A0123BCDEF4-1234567890123-3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a0c1e3f5a7b9d2c4e6f8a0b1c",
@@ -285,7 +340,7 @@ pub const RULES: &[Rule] = &[
         "stripe-secret-key",
         "Stripe secret or restricted key (Clerk secret keys share the format)",
         &["k_live_", "k_test_", "k_prod_"],
-        r"\b(?P<secret>[rs]k_(?:live|test|prod)_[A-Za-z0-9]{20,})\b",
+        concat!(key_start!(), r"(?P<secret>[rs]k_(?:live|test|prod)_[A-Za-z0-9]{20,})\b"),
         &[("STRIPE_SECRET_KEY=sk_live_", "51Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra")],
         &["sk_test_4eC39HqLyjWDarjtT1zdp7dc", "pk_live_51Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5"],
     ),
@@ -293,7 +348,7 @@ pub const RULES: &[Rule] = &[
         "stripe-webhook-secret",
         "Stripe webhook signing secret",
         &["whsec_"],
-        r"\b(?P<secret>whsec_[A-Za-z0-9]{32,})\b",
+        concat!(key_start!(), r"(?P<secret>whsec_[A-Za-z0-9]{32,})\b"),
         &[("whsec_", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue")],
         &["whsec_..."],
     ),
@@ -301,7 +356,7 @@ pub const RULES: &[Rule] = &[
         "google-api-key",
         "Google API key (Gemini, Maps, Firebase)",
         &["AIza"],
-        r"\b(?P<secret>AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)",
+        concat!(key_start!(), r"(?P<secret>AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)"),
         &[("GEMINI_API_KEY=AIza", "SyXr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue")],
         &["AIzaXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"],
     ),
@@ -339,7 +394,7 @@ pub const RULES: &[Rule] = &[
         "huggingface-token",
         "Hugging Face token",
         &["hf_", "api_org_"],
-        r"\b(?P<secret>(?:hf_|api_org_)[A-Za-z0-9]{34})\b",
+        concat!(key_start!(), r"(?P<secret>(?:hf_|api_org_)[A-Za-z0-9]{34})\b"),
         &[
             ("HF_TOKEN=hf_", "XrbTqLmVzKpWnYcHdJsFgUeRaTiOlMkNbV"),
             ("hf_Xr4bT9qLm2Vz8Kp1", "Wn6Yc3Hd7Js5Fg0Ue2"),
@@ -350,7 +405,7 @@ pub const RULES: &[Rule] = &[
         "replicate-token",
         "Replicate API token",
         &["r8_"],
-        r"\b(?P<secret>r8_[A-Za-z0-9_-]{37})(?:[^A-Za-z0-9_-]|$)",
+        concat!(key_start!(), r"(?P<secret>r8_[A-Za-z0-9_-]{37})(?:[^A-Za-z0-9_-]|$)"),
         &[("REPLICATE_API_TOKEN=r8_", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9")],
         &["r8_xxx"],
     ),
@@ -358,7 +413,7 @@ pub const RULES: &[Rule] = &[
         "groq-api-key",
         "Groq API key",
         &["gsk_"],
-        r"\b(?P<secret>gsk_[A-Za-z0-9]{52})\b",
+        concat!(key_start!(), r"(?P<secret>gsk_[A-Za-z0-9]{52})\b"),
         &[("GROQ_API_KEY=gsk_", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3")],
         &["gsk_..."],
     ),
@@ -366,7 +421,7 @@ pub const RULES: &[Rule] = &[
         "xai-api-key",
         "xAI API key",
         &["xai-"],
-        r"\b(?P<secret>xai-[A-Za-z0-9_]{70,90})\b",
+        concat!(key_start!(), r"(?P<secret>xai-[A-Za-z0-9_]{70,90})\b"),
         &[
             (
                 "XAI_API_KEY=xai-",
@@ -383,7 +438,7 @@ pub const RULES: &[Rule] = &[
         "perplexity-api-key",
         "Perplexity API key",
         &["pplx-"],
-        r"\b(?P<secret>pplx-[A-Za-z0-9]{48})\b",
+        concat!(key_start!(), r"(?P<secret>pplx-[A-Za-z0-9]{48})\b"),
         &[("PERPLEXITY_API_KEY=pplx-", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb")],
         &["pplx-xxxxxxxx"],
     ),
@@ -444,7 +499,7 @@ pub const RULES: &[Rule] = &[
         "sendgrid-api-key",
         "SendGrid API key",
         &["SG."],
-        r"\b(?P<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})\b",
+        concat!(key_start!(), r"(?P<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})\b"),
         &[("SENDGRID_API_KEY=SG.", "Xr4bT9qLm2Vz8Kp1Wn6Yc3.Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3Xz7Qw5Ep2Ry9U")],
         &["SG.xxxxx"],
     ),
@@ -452,7 +507,11 @@ pub const RULES: &[Rule] = &[
         id: "mailgun-api-key",
         description: "Mailgun API key",
         keywords: &["key-", "mailgun"],
-        regex: r#"(?i)(?:\b(?P<secret>key-[0-9a-f]{32})\b|mailgun[\w.-]{0,20}?key[\w.-]*["']?\s*[:=]\s*["']?(?P<s2>[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})\b)"#,
+        regex: concat!(
+            r"(?i)(?:",
+            key_start!(),
+            r#"(?P<secret>key-[0-9a-f]{32})\b|mailgun[\w.-]{0,20}?key[\w.-]*["']?\s*[:=]\s*["']?(?P<s2>[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})\b)"#
+        ),
         min_entropy: 3.0,
         files: &[],
         kind: Kind::Provider,
@@ -465,7 +524,7 @@ pub const RULES: &[Rule] = &[
         "npm-token",
         "npm access token",
         &["npm_"],
-        r"\b(?P<secret>npm_[A-Za-z0-9]{36})\b",
+        concat!(key_start!(), r"(?P<secret>npm_[A-Za-z0-9]{36})\b"),
         &[("//registry.npmjs.org/:_authToken=npm_", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra")],
         &["npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
     ),
@@ -473,7 +532,7 @@ pub const RULES: &[Rule] = &[
         "pypi-token",
         "PyPI upload token",
         &["pypi-AgE"],
-        r"\b(?P<secret>pypi-AgE[A-Za-z0-9_-]{50,})",
+        concat!(key_start!(), r"(?P<secret>pypi-AgE[A-Za-z0-9_-]{50,})"),
         &[(
             "password = pypi-AgEIcHlwaS5vcmc",
             "CJDNlYzY0ZjItNTFkNC00YjM5LWFkMjgtZjIzYzU0NTE2ZWQ3AAIqWzMsImY",
@@ -484,7 +543,7 @@ pub const RULES: &[Rule] = &[
         "dockerhub-token",
         "Docker Hub personal or organization access token",
         &["dckr_"],
-        r"\b(?P<secret>dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})",
+        concat!(key_start!(), r"(?P<secret>dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})"),
         &[
             ("dckr_pat_", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js"),
             ("DOCKER_TOKEN=dckr_oat_uopHo8bgDCzN", "1lRerZLeqH8zkSCfN2MN"),
@@ -495,7 +554,7 @@ pub const RULES: &[Rule] = &[
         "digitalocean-token",
         "DigitalOcean token",
         &["_v1_"],
-        r"\b(?P<secret>do[opr]_v1_[a-f0-9]{64})\b",
+        concat!(key_start!(), r"(?P<secret>do[opr]_v1_[a-f0-9]{64})\b"),
         &[("DIGITALOCEAN_TOKEN=dop_v1_", "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a0c1e3f5a7b9d2c4e6f8a0b1c")],
         &["dop_v1_xxx"],
     ),
@@ -503,7 +562,7 @@ pub const RULES: &[Rule] = &[
         "shopify-token",
         "Shopify access token",
         &["shp"],
-        r"\b(?P<secret>shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b",
+        concat!(key_start!(), r"(?P<secret>shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b"),
         &[("shpat_", "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e")],
         &["shpat_xxxx"],
     ),
@@ -578,7 +637,7 @@ pub const RULES: &[Rule] = &[
         "sentry-auth-token",
         "Sentry auth token",
         &["sntry"],
-        r"\b(?P<secret>sntry[su]_[A-Za-z0-9+/=_]{50,})",
+        concat!(key_start!(), r"(?P<secret>sntry[su]_[A-Za-z0-9+/=_]{50,})"),
         &[("SENTRY_AUTH_TOKEN=sntryu_", "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a0c1e3f5a7b9d2c4e6f8a0b1c")],
         &["sntryu_..."],
     ),
@@ -586,7 +645,7 @@ pub const RULES: &[Rule] = &[
         "langsmith-api-key",
         "LangSmith API key",
         &["lsv2_"],
-        r"\b(?P<secret>lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})\b",
+        concat!(key_start!(), r"(?P<secret>lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})\b"),
         &[("LANGSMITH_API_KEY=lsv2_pt_", "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e_1a2b3c4d5e")],
         &["lsv2_pt_..."],
     ),
@@ -594,7 +653,7 @@ pub const RULES: &[Rule] = &[
         "tavily-api-key",
         "Tavily API key",
         &["tvly-"],
-        r"\b(?P<secret>tvly-(?:[a-z]{3,4}-)?[A-Za-z0-9]{32})\b",
+        concat!(key_start!(), r"(?P<secret>tvly-(?:[a-z]{3,4}-)?[A-Za-z0-9]{32})\b"),
         &[
             ("TAVILY_API_KEY=tvly-", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0U"),
             ("TAVILY_API_KEY=tvly-dev-Xr4bT9qLm2", "Vz8Kp1Wn6Yc3Hd7Js5Fg0U"),
@@ -605,7 +664,7 @@ pub const RULES: &[Rule] = &[
         "google-oauth-client-secret",
         "Google OAuth client secret",
         &["GOCSPX-"],
-        r"\b(?P<secret>GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)",
+        concat!(key_start!(), r"(?P<secret>GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)"),
         &[("GOOGLE_CLIENT_SECRET=GOCSPX-9ILuLFQOwsUaFs", "q6dLTncGOukXcd")],
         &["GOOGLE_CLIENT_SECRET=GOCSPX-...", "GOCSPX-xxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
     ),
@@ -628,7 +687,7 @@ pub const RULES: &[Rule] = &[
         "elevenlabs-api-key",
         "ElevenLabs API key",
         &["sk_"],
-        r"\b(?P<secret>sk_[a-f0-9]{48})\b",
+        concat!(key_start!(), r"(?P<secret>sk_[a-f0-9]{48})\b"),
         &[("ELEVENLABS_API_KEY=sk_579ebaed36c168589b1f", "838d586a3c82a5592716b0ce525c")],
         &["ELEVENLABS_API_KEY=sk_...", "sk_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
     ),
@@ -636,7 +695,7 @@ pub const RULES: &[Rule] = &[
         "pinecone-api-key",
         "Pinecone API key",
         &["pcsk_"],
-        r"\b(?P<secret>pcsk_[A-Za-z0-9]{5,6}_[A-Za-z0-9]{60,70})\b",
+        concat!(key_start!(), r"(?P<secret>pcsk_[A-Za-z0-9]{5,6}_[A-Za-z0-9]{60,70})\b"),
         &[(
             "PINECONE_API_KEY=pcsk_nXDGHN_lofPyDqJK3l7xCJ7mum9l",
             "agc3si3OMjNE0mYbIpXKuSZrRQInIl7o2Qt2ZGKqp2",
@@ -647,7 +706,7 @@ pub const RULES: &[Rule] = &[
         "firecrawl-api-key",
         "Firecrawl API key",
         &["fc-"],
-        r"\b(?P<secret>fc-[a-f0-9]{32})\b",
+        concat!(key_start!(), r"(?P<secret>fc-[a-f0-9]{32})\b"),
         &[("FIRECRAWL_API_KEY=fc-0540e780be15d391", "de47b60d2621e381")],
         &["FIRECRAWL_API_KEY=fc-YOUR_API_KEY", "fc-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
     ),
@@ -655,7 +714,7 @@ pub const RULES: &[Rule] = &[
         "jina-api-key",
         "Jina AI API key",
         &["jina_"],
-        r"\b(?P<secret>jina_[A-Za-z0-9]{40,80})\b",
+        concat!(key_start!(), r"(?P<secret>jina_[A-Za-z0-9]{40,80})\b"),
         &[("JINA_API_KEY=jina_ZnaDLb5yOxctPMPXmnCYeYUEyT", "ZCWy8CQP2rGYq5AAnJpBKcC7bIFvg0DHxM")],
         &["JINA_API_KEY=jina_...", "jina_embeddings_v3_base_multilingual_model"],
     ),
@@ -663,7 +722,7 @@ pub const RULES: &[Rule] = &[
         id: "fireworks-api-key",
         description: "Fireworks AI API key",
         keywords: &["fw_"],
-        regex: r"\b(?P<secret>fw_[A-Za-z0-9]{24,48})\b",
+        regex: concat!(key_start!(), r"(?P<secret>fw_[A-Za-z0-9]{24,48})\b"),
         // A camel-case identifier after `fw_` is letters with repeats; a key is random.
         min_entropy: 4.0,
         files: &[],
@@ -683,7 +742,7 @@ pub const RULES: &[Rule] = &[
         "Together AI API key",
         // `tgp_v1_` holds `_v1_`, a keyword already: the pre-filter pays nothing more.
         &["_v1_"],
-        r"\b(?P<secret>tgp_v1_[A-Za-z0-9_-]{40,64})(?:[^A-Za-z0-9_-]|$)",
+        concat!(key_start!(), r"(?P<secret>tgp_v1_[A-Za-z0-9_-]{40,64})(?:[^A-Za-z0-9_-]|$)"),
         &[("TOGETHER_API_KEY=tgp_v1_MNiXB2uCAroGnrzf", "EoLzo4DCwFYoHyB-8A8rhxRmtr4")],
         &["TOGETHER_API_KEY=tgp_v1_..."],
     ),
@@ -691,7 +750,7 @@ pub const RULES: &[Rule] = &[
         "nvidia-api-key",
         "NVIDIA API key (build.nvidia.com, NIM)",
         &["nvapi-"],
-        r"\b(?P<secret>nvapi-[A-Za-z0-9_-]{64})(?:[^A-Za-z0-9_-]|$)",
+        concat!(key_start!(), r"(?P<secret>nvapi-[A-Za-z0-9_-]{64})(?:[^A-Za-z0-9_-]|$)"),
         &[("NVIDIA_API_KEY=nvapi-zdsIK-rPYS7EMlbLY6cbdupSa1drtRpP", "z9lLf-88x2iU-ju0plKKY7K41V7vDLa1")],
         &["NVIDIA_API_KEY=nvapi-..."],
     ),
@@ -699,7 +758,7 @@ pub const RULES: &[Rule] = &[
         id: "resend-api-key",
         description: "Resend API key",
         keywords: &["re_"],
-        regex: r"\b(?P<secret>re_[A-Za-z0-9]{8}_[A-Za-z0-9]{20,32})\b",
+        regex: concat!(key_start!(), r"(?P<secret>re_[A-Za-z0-9]{8}_[A-Za-z0-9]{20,32})\b"),
         min_entropy: 3.5,
         files: &[],
         kind: Kind::Provider,
@@ -717,7 +776,10 @@ pub const RULES: &[Rule] = &[
         "Notion integration token",
         // The legacy `secret_` form is only taken next to the word Notion.
         &["ntn_", "secret"],
-        r"\b(?P<secret>ntn_\d{11}[A-Za-z0-9]{35})\b|(?i:notion)[^\n]{0,60}?\b(?P<s2>secret_[A-Za-z0-9]{43})\b",
+        concat!(
+            key_start!(),
+            r"(?P<secret>ntn_\d{11}[A-Za-z0-9]{35})\b|(?i:notion)[^\n]{0,60}?\b(?P<s2>secret_[A-Za-z0-9]{43})\b"
+        ),
         &[
             ("NOTION_TOKEN=ntn_09386685058xlRLKej0rN", "042fSzQ1zY0BPsJz49BfqiSrr"),
             ("NOTION_API_KEY=secret_qYCIdFwosnt1QIyC2U2", "HKWyvT15wU6IX6Um7Jme8Fv9"),
@@ -728,7 +790,7 @@ pub const RULES: &[Rule] = &[
         "linear-api-key",
         "Linear API key",
         &["lin_api_"],
-        r"\b(?P<secret>lin_api_[A-Za-z0-9]{40})\b",
+        concat!(key_start!(), r"(?P<secret>lin_api_[A-Za-z0-9]{40})\b"),
         &[("LINEAR_API_KEY=lin_api_CSEV63mJi5WuZLJLG7zt", "uCSbeZABD6E4oly0EBBB")],
         &["LINEAR_API_KEY=lin_api_..."],
     ),
@@ -736,7 +798,7 @@ pub const RULES: &[Rule] = &[
         "supabase-secret-key",
         "Supabase secret key or access token",
         &["sbp_", "sb_secret_"],
-        r"\b(?P<secret>sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{24,})",
+        concat!(key_start!(), r"(?P<secret>sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{24,})"),
         &[
             ("SUPABASE_ACCESS_TOKEN=sbp_bc8335ed6febb889b17b", "2e6626c654ceebdfd243"),
             ("SUPABASE_SECRET_KEY=sb_secret_ZLJBo8MHKdUQ", "otzl7Kx6m9_uqTD4btt"),
@@ -747,7 +809,7 @@ pub const RULES: &[Rule] = &[
         "databricks-token",
         "Databricks personal access token",
         &["dapi"],
-        r"\b(?P<secret>dapi[a-f0-9]{32}(?:-\d)?)\b",
+        concat!(key_start!(), r"(?P<secret>dapi[a-f0-9]{32}(?:-\d)?)\b"),
         &[("DATABRICKS_TOKEN=dapi0559c121604c5dc7", "c1158ade60b349c9")],
         &["DATABRICKS_TOKEN=dapi...", "dapixxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
     ),
@@ -755,7 +817,7 @@ pub const RULES: &[Rule] = &[
         "cloudflare-api-token",
         "Cloudflare API token or global key (scannable format)",
         &["cfut_", "cfat_", "cfk_"],
-        r"\b(?P<secret>cf(?:ut|at|k)_[A-Za-z0-9]{48})\b",
+        concat!(key_start!(), r"(?P<secret>cf(?:ut|at|k)_[A-Za-z0-9]{48})\b"),
         &[("CLOUDFLARE_API_TOKEN=cfut_uShfB9jWiPaMF4Cpakyh1j", "JxHEirlLvRAHUzQKOJabbcb8a7")],
         &["CLOUDFLARE_API_TOKEN=cfut_..."],
     ),
@@ -763,7 +825,10 @@ pub const RULES: &[Rule] = &[
         "doppler-token",
         "Doppler token",
         &["dp."],
-        r"\b(?P<secret>dp\.(?:pt|st|ct|sa|scim|audit)(?:\.[a-z0-9_-]{2,35})?\.[A-Za-z0-9]{40,44})\b",
+        concat!(
+            key_start!(),
+            r"(?P<secret>dp\.(?:pt|st|ct|sa|scim|audit)(?:\.[a-z0-9_-]{2,35})?\.[A-Za-z0-9]{40,44})\b"
+        ),
         &[("DOPPLER_TOKEN=dp.pt.S0KxkPZYV46liWUtKE5pn", "jhmU25D0O3OP9U8ChppMpk")],
         &["DOPPLER_TOKEN=dp.st.prd.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
     ),
@@ -771,7 +836,7 @@ pub const RULES: &[Rule] = &[
         "1password-service-account-token",
         "1Password service account token",
         &["ops_eyJ"],
-        r"\b(?P<secret>ops_eyJ[A-Za-z0-9+/]{200,}={0,3})",
+        concat!(key_start!(), r"(?P<secret>ops_eyJ[A-Za-z0-9+/]{200,}={0,3})"),
         &[(
             "OP_SERVICE_ACCOUNT_TOKEN=ops_eyJUbyDG1TdVYkaGbWXsd9D+6Y993Cm6gjM0SCe1857rzO1V4z9belX9KXssd9QgGJVxx0gRMfEI3vXoePweqqA3ZCBnad4Me9bUHkMrXc6ZMPbsEm6z4",
             "fOAwCN7QtT3LUov/b9WSO5RZLi3B2TQhwC7605R8U3claDNn+zwM67enyslh45Jh3Bx9LExIuprHl/KB6GGy5AYvfmKVhDE4X3RLV0L+TSQmmzloQe7vdTS+5kf8WsJHVJ6dGvQtaxeo2Ivd1",
@@ -782,7 +847,10 @@ pub const RULES: &[Rule] = &[
         "1password-secret-key",
         "1Password account secret key",
         &["A3-"],
-        r"\b(?P<secret>A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})\b",
+        concat!(
+            key_start!(),
+            r"(?P<secret>A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})\b"
+        ),
         &[("A3-W0LQ0Q-N4K4FW", "L9I0L-7QK2M-P8ZR4-XH3TB")],
         &["A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX"],
     ),
@@ -790,7 +858,10 @@ pub const RULES: &[Rule] = &[
         "vault-token",
         "HashiCorp Vault service or batch token",
         &["hvs.", "hvb."],
-        r"\b(?P<secret>hvs\.[A-Za-z0-9_-]{90,120}|hvb\.[A-Za-z0-9_-]{138,300})(?:[^A-Za-z0-9_-]|$)",
+        concat!(
+            key_start!(),
+            r"(?P<secret>hvs\.[A-Za-z0-9_-]{90,120}|hvb\.[A-Za-z0-9_-]{138,300})(?:[^A-Za-z0-9_-]|$)"
+        ),
         &[(
             "VAULT_TOKEN=hvs.dBNhQcAMlQXxCYWt8twt3R9leYHcs9p6YBisRfOUXNqbW_z4Va",
             "ka3oci1p6PZmAhqcxIyCPnVYYGRA5fTvrFs6ozfxy",
@@ -801,7 +872,10 @@ pub const RULES: &[Rule] = &[
         "terraform-cloud-token",
         "HCP Terraform (Terraform Cloud) or Vagrant Cloud API token",
         &[".atlasv1."],
-        r"\b(?P<secret>[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})(?:[^A-Za-z0-9_=-]|$)",
+        concat!(
+            key_start!(),
+            r"(?P<secret>[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})(?:[^A-Za-z0-9_=-]|$)"
+        ),
         &[(
             "TF_TOKEN_app_terraform_io=BhYgqLRuetjg8G.atlasv1.gOemgRrv9WwLU",
             "vObMN1EpZ9kp1F0SJFoOGCCJ69DfoUsxK0qr7oSglJOQdJAls0myjx",
@@ -812,7 +886,10 @@ pub const RULES: &[Rule] = &[
         "grafana-token",
         "Grafana Cloud access policy or service account token",
         &["glc_eyJ", "glsa_"],
-        r"\b(?P<secret>glc_eyJ[A-Za-z0-9+/]{60,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?:[^A-Za-z0-9+/=_]|$)",
+        concat!(
+            key_start!(),
+            r"(?P<secret>glc_eyJ[A-Za-z0-9+/]{60,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?:[^A-Za-z0-9+/=_]|$)"
+        ),
         &[
             ("GRAFANA_TOKEN=glsa_6A6fzMdOCK34Khi3UmtM", "6L2jCDKwbXRR_1c0e5dcc"),
             (
@@ -826,7 +903,7 @@ pub const RULES: &[Rule] = &[
         "new-relic-user-key",
         "New Relic user API key",
         &["NRAK-"],
-        r"\b(?P<secret>NRAK-[A-Z0-9]{27})\b",
+        concat!(key_start!(), r"(?P<secret>NRAK-[A-Z0-9]{27})\b"),
         &[("NEW_RELIC_API_KEY=NRAK-U2KI2AL9IYEA", "CW4TZ1FZL57XITB")],
         &["NEW_RELIC_API_KEY=NRAK-XXXXXXXXXXXXXXXXXXXXXXXXXXX"],
     ),
@@ -834,7 +911,7 @@ pub const RULES: &[Rule] = &[
         "planetscale-token",
         "PlanetScale service token, OAuth token or password",
         &["pscale_"],
-        r"\b(?P<secret>pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.=-]{32,64})",
+        concat!(key_start!(), r"(?P<secret>pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.=-]{32,64})"),
         &[("DATABASE_PASSWORD=pscale_pw_fPQvuO3W6Jv9fg_", "SuxSGT6NGEIU75faojtRYqlljtbF")],
         &["DATABASE_PASSWORD=pscale_pw_..."],
     ),
@@ -842,7 +919,7 @@ pub const RULES: &[Rule] = &[
         "atlassian-api-token",
         "Atlassian (Jira, Confluence) API token",
         &["ATATT3", "ATCTT3"],
-        r"\b(?P<secret>AT[AC]TT3[A-Za-z0-9_=-]{150,300})",
+        concat!(key_start!(), r"(?P<secret>AT[AC]TT3[A-Za-z0-9_=-]{150,300})"),
         &[(
             "JIRA_API_TOKEN=ATATT3SkA8qncfCv0a2Vs2IACJ2kDRbeBZYyPcPihLOqZFANjf6gQU4f6-s6fXFCv02wVsB7JiepyoIfSA9",
             "xtbO1u8gIhHH0GDUqqrJNOmK_ZIGiX6YjqTFDa_OBOsXh2o1jKl6dJ5fABlIYb30n7ug1SSL6ka7d13l2FK_d3LZREmJEGsCmg5ZD3D=AD47AC2D",
@@ -853,7 +930,7 @@ pub const RULES: &[Rule] = &[
         "figma-token",
         "Figma personal access token",
         &["figd_"],
-        r"\b(?P<secret>figd_[A-Za-z0-9_-]{40,})",
+        concat!(key_start!(), r"(?P<secret>figd_[A-Za-z0-9_-]{40,})"),
         &[("FIGMA_TOKEN=figd_eTWP4QIAA3Vg4iPcZbI", "hLOc_6SERRiyzfxxmtjRp")],
         &["FIGMA_TOKEN=figd_..."],
     ),
@@ -861,7 +938,7 @@ pub const RULES: &[Rule] = &[
         "heroku-api-key",
         "Heroku API key",
         &["HRKU-"],
-        r"\b(?P<secret>HRKU-AA[A-Za-z0-9_-]{58})(?:[^A-Za-z0-9_-]|$)",
+        concat!(key_start!(), r"(?P<secret>HRKU-AA[A-Za-z0-9_-]{58})(?:[^A-Za-z0-9_-]|$)"),
         &[("HEROKU_API_KEY=HRKU-AA2yZ_8dWKccC0bbDNxk8sVo5V", "vftl4Az30t9sav3aXG7lG6YiJfYF8vJhFz")],
         &["HEROKU_API_KEY=HRKU-..."],
     ),
@@ -904,7 +981,10 @@ pub const RULES: &[Rule] = &[
         "jwt",
         "JSON Web Token",
         &["eyJ"],
-        r"\b(?P<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,})",
+        concat!(
+            key_start!(),
+            r"(?P<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,})"
+        ),
         &[(
             "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTQyIiwiZXhwIjoxOTk5OTk5OTk5fQ",
             ".Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti",

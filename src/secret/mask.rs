@@ -13,23 +13,40 @@ const SHORT_MASK: &str = "********";
 /// characters (fewer when that would reveal more than a third of the value) around
 /// ten `*`; shorter values show as `********`; an empty value stays empty.
 pub fn mask(value: &str) -> String {
-    let len = value.chars().count();
-    if len == 0 {
+    if value.is_empty() {
         return String::new();
     }
+    let (head, tail) = mask_ends(value);
+    mask_joined(&head, &tail)
+}
+
+/// The characters [`mask`] shows at the start and at the end of `value`: empty for a
+/// value shorter than 20 characters.
+pub fn mask_ends(value: &str) -> (String, String) {
+    let len = value.chars().count();
     if len < REVEAL_FROM {
-        return SHORT_MASK.to_owned();
+        return (String::new(), String::new());
     }
     // Never more than a third of the value in total: 2 * each <= len / 3.
     let each = REVEAL_EACH_END.min(len / 6);
     let head: String = value.chars().take(each).collect();
     let tail: String = value.chars().skip(len - each).collect();
+    (head, tail)
+}
+
+/// A mask around the ends given: `head`, the stars, `tail`; `********` when both are
+/// empty. Secrets that touch are masked as one with the first one's head and the last
+/// one's tail (each from [`mask_ends`]), which shows nothing their own masks would not.
+pub fn mask_joined(head: &str, tail: &str) -> String {
+    if head.is_empty() && tail.is_empty() {
+        return SHORT_MASK.to_owned();
+    }
     format!("{head}{}{tail}", "*".repeat(STARS))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::mask;
+    use super::{mask, mask_ends, mask_joined};
 
     #[test]
     fn long_values_show_four_at_each_end() {
@@ -40,6 +57,15 @@ mod tests {
     fn short_values_are_fully_hidden() {
         assert_eq!(mask("hunter2"), "********");
         assert_eq!(mask("1234567890123456789"), "********");
+    }
+
+    #[test]
+    fn joined_masks_show_the_outer_ends_only() {
+        let (head, _) = mask_ends("sk-proj-0123456789abcdefghij25xx");
+        let (_, tail) = mask_ends("corp-internal-7Hq2-Zk9wYYq");
+        assert_eq!(mask_joined(&head, &tail), "sk-p**********wYYq");
+        assert_eq!(mask_ends("short-value"), (String::new(), String::new()));
+        assert_eq!(mask_joined("", ""), "********");
     }
 
     #[test]

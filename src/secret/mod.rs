@@ -11,7 +11,7 @@ mod placeholder;
 pub mod providers;
 
 pub use fingerprint::fingerprint;
-pub use mask::mask;
+pub use mask::{mask, mask_ends, mask_joined};
 pub use names::{is_secret_name, looks_like_a_name};
 pub use placeholder::{is_placeholder, is_unfilled};
 

@@ -1,56 +1,186 @@
 //! Recognising placeholder values: what `.env.example` holds instead of a key.
+//!
+//! A placeholder is judged as a whole value, never by a fragment: `sk-proj-...` and
+//! `your-key-here` are placeholders, but a generated key that happens to contain `...`,
+//! `xxxx` or to start with `your` is a key. Doctor, diff, scan, redact and the agent
+//! guard all ask [`is_placeholder`] (through the classifier), so they agree.
 
-/// Whether `value` is obviously a placeholder: `your-…-here`, `changeme`, `xxx`, `<…>`,
-/// `sk-...`, `****`, `TODO`. Empty is not a placeholder (it is empty).
+/// Characters that stand in for a key's body: `sk-xxxxxxxx`, `AKIA0000…`, `sk-...`, `****`.
+fn is_filler(c: char) -> bool {
+    matches!(c, 'x' | 'X' | '0' | '*' | '.' | '…')
+}
+
+fn is_separator(c: char) -> bool {
+    matches!(c, '-' | '_' | '.')
+}
+
+/// Words that are placeholders on their own, or (the longer ones) inside a value made
+/// of words (`replace-me-with-a-key`).
+const WORDS: &[&str] = &[
+    "changeme",
+    "change-me",
+    "change_me",
+    "replaceme",
+    "replace-me",
+    "replace_me",
+    "placeholder",
+    "insert-key",
+    "insert_key",
+    "todo",
+    "tbd",
+    "fixme",
+    "dummy",
+    "redacted",
+    "secret-here",
+    "key-here",
+    "token-here",
+];
+
+/// Whether `value`, as a whole, is a placeholder: a known word (`changeme`, `TODO`) or
+/// words that say what to put there (`your-key-here`, `sk-your-key-here`); an `<ANGLE>`,
+/// `${VAR}` or `{{ var }}` form; only `x`, `*`, `.` and separators (`xxx`, `****`); a
+/// key's prefix followed only by `x`, `X`, `0`, `*`, `.` or one character over and over
+/// (`sk-proj-...`, `AKIAXXXXXXXXXXXXXXXX`, `sk-aaaaaaaaaaaa`); or a mask (`sk-p****`).
+/// Empty is not a placeholder (it is empty).
 pub fn is_placeholder(value: &str) -> bool {
     let v = value.trim();
     if v.is_empty() {
         return false;
     }
-    let lower = v.to_ascii_lowercase();
-    if v.starts_with('<') && v.ends_with('>') {
-        return true;
+    is_template(v)
+        || (v.chars().count() >= 3 && v.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '…' | '-' | '_')))
+        || is_repeated(v)
+        || is_prefix_and_filler(&v.replace("T3BlbkFJ", ""))
+        || is_mask(v)
+        || is_words(v)
+        || url_password(v).is_some_and(is_placeholder)
+}
+
+/// The password of `scheme://user:password@host…`, if the value is such a URL:
+/// `postgres://app:changeme@db/app` is a placeholder as a whole.
+fn url_password(v: &str) -> Option<&str> {
+    let (scheme, rest) = v.split_once("://")?;
+    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return None;
     }
-    if v.contains("...") || v.contains('…') {
-        return true;
-    }
-    if v.len() >= 3 && v.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '-' | '_')) {
-        return true;
-    }
-    // One character over and over, between separators: `00000000-0000-0000-0000-000000000000`.
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let (info, _) = authority.rsplit_once('@')?;
+    let (_, password) = info.split_once(':')?;
+    (!password.is_empty()).then_some(password)
+}
+
+/// `<your key>`, `${OPENAI_API_KEY}`, `$OPENAI_API_KEY`, `{{ openai_key }}`.
+fn is_template(v: &str) -> bool {
+    let name = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (v.starts_with('<') && v.ends_with('>'))
+        || (v.starts_with("${") && v.ends_with('}'))
+        || v.strip_prefix('$').is_some_and(name)
+        || (v.starts_with("{{") && v.ends_with("}}"))
+}
+
+/// One character over and over, between separators: `00000000-0000-0000-0000-000000000000`,
+/// `aaaaaaaaaaaa`.
+fn is_repeated(v: &str) -> bool {
     let mut body = v.chars().filter(char::is_ascii_alphanumeric);
-    if let Some(first) = body.next() {
-        let rest: Vec<char> = body.collect();
-        if rest.len() >= 7 && rest.iter().all(|c| *c == first) {
+    let Some(first) = body.next() else { return false };
+    let rest: Vec<char> = body.collect();
+    rest.len() >= 7
+        && rest.iter().all(|c| *c == first)
+        && v.chars().all(|c| c.is_ascii_alphanumeric() || is_separator(c))
+}
+
+/// A key's prefix followed only by filler or by one character over and over:
+/// `sk-proj-xxxxxxxx`, `sk-ant-api03-...`, `AKIAXXXXXXXXXXXXXXXX`, `SKxxxx…`,
+/// `A3-XXXXXX-XXXXXX-…`, `sk-aaaaaaaaaaaa`. The prefix must look like one (short parts
+/// between separators, with a letter), so a random value that merely ends in `000` or
+/// `...` is not taken for a placeholder.
+fn is_prefix_and_filler(v: &str) -> bool {
+    let chars: Vec<char> = v.chars().collect();
+    // The filler: the longest tail of filler characters and separators, holding at least
+    // three filler characters; or the longest tail of one repeated letter or digit.
+    let filler_start = chars.iter().rposition(|c| !(is_filler(*c) || is_separator(*c))).map_or(0, |i| i + 1);
+    // `…` stands for three.
+    let fillers: usize =
+        chars[filler_start..].iter().map(|c| if *c == '…' { 3 } else { usize::from(is_filler(*c)) }).sum();
+    if fillers >= 3 && prefix_shaped(&chars[..filler_start], &chars[filler_start..]) {
+        return true;
+    }
+    let Some(&last) = chars.last() else { return false };
+    let run_start = chars.iter().rposition(|c| *c != last).map_or(0, |i| i + 1);
+    last.is_ascii_alphanumeric()
+        && chars.len() - run_start >= 6
+        && prefix_shaped(&chars[..run_start], &chars[run_start..])
+}
+
+/// Whether `p` reads as a key's prefix in front of `tail`: empty, or at most 20
+/// characters in at most three short letter-and-digit parts between separators (`sk-`,
+/// `sk-ant-api03-`, `dp.st.prd.`; not words such as `not-an-openai-key`), with a letter, ending
+/// at a separator (`sk-proj-`) or in a short part (`AKIA`, `sk-p`), or in a part no longer
+/// than the tail.
+fn prefix_shaped(p: &[char], tail: &[char]) -> bool {
+    if p.is_empty() {
+        return true;
+    }
+    let text: String = p.iter().collect();
+    let parts: Vec<&str> = text.split(is_separator).collect();
+    let last = parts.last().map_or(0, |l| l.chars().count());
+    p.len() <= 20
+        && parts.iter().filter(|part| !part.is_empty()).count() <= 3
+        && p.iter().any(char::is_ascii_alphabetic)
+        && parts.iter().all(|part| part.len() <= 12 && part.chars().all(|c| c.is_ascii_alphanumeric()))
+        && (last == 0 || last <= 4 || tail.first().is_some_and(|c| is_separator(*c)) || last <= tail.len())
+}
+
+/// A masked value: a run of four or more `*` with at most eight other characters
+/// (`sk-p****`, `sk-p**********25xx`).
+fn is_mask(v: &str) -> bool {
+    v.contains("****") && v.chars().filter(|c| *c != '*').count() <= 8
+}
+
+/// Words that say what belongs there: `your-key-here`, `YOUR_API_KEY`,
+/// `sk-your-key-here`, `your token`, `replace-me-with-a-key`, or a known placeholder word.
+/// Every part is a word (one case, or camel case), perhaps after a key's prefix; a
+/// generated value has random parts and is never words.
+fn is_words(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    // A placeholder word, perhaps numbered: `changeme`, `changeme123456`, `TODO-1`.
+    let numbered = |w: &&str| {
+        lower.strip_prefix(*w).is_some_and(|r| r.chars().all(|c| c.is_ascii_digit() || is_separator(c)))
+    };
+    if WORDS.iter().any(numbered) {
+        return true;
+    }
+    // After a prefix (`sk-`, `sk-ant-api03-`, `ghp_`), or the whole value.
+    let starts = std::iter::once(0)
+        .chain(v.char_indices().filter(|(i, c)| *i < 20 && is_separator(*c)).map(|(i, c)| i + c.len_utf8()));
+    for start in starts {
+        let rest = &v[start..];
+        if !is_wordy(rest) {
+            continue;
+        }
+        let rest_lower = rest.to_ascii_lowercase();
+        let parts: Vec<&str> = rest_lower.split(|c: char| is_separator(c) || c == ' ').collect();
+        let yours = parts.first().is_some_and(|p| p.starts_with("your")) || parts.contains(&"your");
+        if yours || WORDS.iter().any(|w| w.len() >= 7 && rest_lower.contains(w)) {
             return true;
         }
     }
-    if lower.contains("xxxx") || lower.contains("****") {
-        return true;
-    }
-    if lower.starts_with("your") || lower.contains("-your-") || lower.contains("_your_") {
-        return true;
-    }
-    const WORDS: &[&str] = &[
-        "changeme",
-        "change-me",
-        "change_me",
-        "replaceme",
-        "replace-me",
-        "replace_me",
-        "placeholder",
-        "insert-key",
-        "insert_key",
-        "todo",
-        "tbd",
-        "fixme",
-        "dummy",
-        "redacted",
-        "secret-here",
-        "key-here",
-        "token-here",
-    ];
-    WORDS.iter().any(|w| lower == *w || lower.contains(w) && w.len() >= 7)
+    false
+}
+
+/// Whether every part of `s` between separators and blanks is a word (letters of one
+/// case, or camel-case words) or a number of at most four digits.
+fn is_wordy(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(|c: char| is_separator(c) || c == ' ').filter(|p| !p.is_empty()).collect();
+    !parts.is_empty()
+        && parts.iter().all(|p| {
+            let alpha = p.chars().all(|c| c.is_ascii_alphabetic());
+            let one_case =
+                p.chars().all(|c| !c.is_ascii_uppercase()) || p.chars().all(|c| !c.is_ascii_lowercase());
+            (alpha && (one_case || super::names::camel_words(p)))
+                || (p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
+        })
 }
 
 /// Whether `key`'s value was never filled in: an obvious placeholder, or — for a key
@@ -92,11 +222,57 @@ mod tests {
         }
     }
 
+    /// Issue #13: every placeholder form is a placeholder as a whole value.
+    #[test]
+    fn every_whole_value_form() {
+        for v in [
+            // Words.
+            "your token",
+            "YourApiKey",
+            "ENTER_YOUR_KEY",
+            "ghp_your_token_here",
+            "sk-ant-api03-your-key-here",
+            "xoxb-your-token",
+            "sk-your-openai-key-goes-here-please",
+            "REDACTED",
+            "changeme123456",
+            // Templates.
+            "${OPENAI_API_KEY}",
+            "$OPENAI_API_KEY",
+            "{{ openai_api_key }}",
+            "<cohere key>",
+            // A prefix and filler.
+            "sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "sk-ant-admin01-...",
+            "sk-ant-api03-xxxxxxxx",
+            "AKIAXXXXXXXXXXXXXXXX",
+            "AKIA0000000000000000",
+            "AIzaXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+            "SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX",
+            "dp.st.prd.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "sk-XXXXXXXXXXXXXXXXXXXXT3BlbkFJXXXXXXXXXXXXXXXXXXXX",
+            "sk-proj-****************",
+            "ghp_…",
+            "sk-aaaaaaaaaaaaaaaa",
+            "hvs....",
+            // Masks.
+            "sk-p**********25xx",
+            "********",
+            // A URL whose password is one.
+            "postgres://app:changeme@db/app",
+            "redis://:<password>@cache:6379",
+        ] {
+            assert!(is_placeholder(v), "{v}");
+        }
+    }
+
     #[test]
     fn real_values_are_not_placeholders() {
         for v in [
             "",
             "8080",
+            "100000",
             "gpt-4o-mini",
             "sk-proj-Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z",
             "https://api.example.com/v1",
@@ -105,6 +281,29 @@ mod tests {
             "true",
             "0",
             "todolist-app",
+        ] {
+            assert!(!is_placeholder(v), "{v}");
+        }
+    }
+
+    /// Issue #13: a random value that merely contains `...` or `xxxx`, or starts with
+    /// `your`, is not a placeholder.
+    #[test]
+    fn fragments_do_not_make_a_placeholder() {
+        for v in [
+            "Xr4bT9qLm2...Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9",
+            "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9...",
+            // Halves joined at build time: no whole fake key in the source for a scanner.
+            concat!("sk-proj-Xr4bT9qLm2Vz8xx", "xxKp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8"),
+            "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2xxxx",
+            "yourXr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6",
+            "your-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1",
+            "Kx9Qz8Lm000",
+            "not-an-openai-key-000000000",
+            "ab****cdXr4bT9qLm2Vz8Kp1",
+            "Xr4bT9changemeLm2Vz8Kp1Wn6",
+            "Ab9$xK2mQ7z****Lp0",
+            concat!("postgres://app:Xr4bT9", "qLm2...Vz8Kp1@db/app"),
         ] {
             assert!(!is_placeholder(v), "{v}");
         }

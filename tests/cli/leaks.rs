@@ -93,7 +93,8 @@ fn no_subcommand_prints_a_planted_secret() {
         "tool_input": {"command": "cat .env"}, "cwd": env.project(),
     })
     .to_string();
-    let stream = format!("log {OPENAI} {PASSWORD} {HF} {STORE} {ANTHROPIC}\n");
+    // PASSWORD is not here: unquoted, its `$xK2m…` expands, so tkx loads only `Ab9`.
+    let stream = format!("log {OPENAI} {HF} {STORE} {ANTHROPIC}\n");
     let table: Vec<(Vec<&str>, &str)> = vec![
         (vec!["env"], ""),
         (vec!["env", "--json"], ""),

@@ -21,3 +21,4 @@ mod redact;
 mod rotate;
 mod scan;
 mod set;
+mod slip_past;

@@ -5,7 +5,8 @@ use super::push::Range;
 use crate::git::{ChangedFile, GitError, Repo};
 use crate::report::{CommitRef, Finding};
 use crate::scan::setup::Setup;
-use crate::scan::{Scanner, is_binary};
+use crate::scan::text::{self, Encoding};
+use crate::scan::{Scanner, is_binary, text_of};
 use globset::GlobSet;
 
 /// Scans the staged changes: index content, added lines only. Also returns the staged
@@ -70,7 +71,7 @@ fn scan_files(
     let mut out: Vec<Finding> =
         skipped.iter().flat_map(|f| scanner.scan(b"", &f.path, &f.added, commit)).collect();
     if files.len() < 8 {
-        out.extend(files.iter().flat_map(|f| scanner.scan(&f.content, &f.path, &f.added, commit)));
+        out.extend(files.iter().flat_map(|f| scan_one(scanner, f, commit)));
         return out;
     }
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -79,15 +80,21 @@ fn scan_files(
         let handles: Vec<_> = files
             .chunks(per)
             .map(|chunk| {
-                s.spawn(move || {
-                    chunk
-                        .iter()
-                        .flat_map(|f| scanner.scan(&f.content, &f.path, &f.added, commit))
-                        .collect::<Vec<_>>()
-                })
+                s.spawn(move || chunk.iter().flat_map(|f| scan_one(scanner, f, commit)).collect::<Vec<_>>())
             })
             .collect();
         out.extend(handles.into_iter().flat_map(|h| h.join().unwrap_or_default()));
         out
     })
+}
+
+/// Scans one changed text file: its added lines, or all of it when git could not tell
+/// which lines were added. git diffs UTF-16 as binary (no lines at all), so a UTF-16
+/// file is scanned whole, decoded, unless git did give lines.
+fn scan_one(scanner: &Scanner, f: &ChangedFile, commit: Option<&CommitRef>) -> Vec<Finding> {
+    let Some(text) = text_of(&f.content) else { return Vec::new() };
+    let whole =
+        text::encoding(&f.content) != Encoding::Utf8 && f.added.as_ref().is_some_and(|a| a.is_empty());
+    let lines = if whole { &None } else { &f.added };
+    scanner.scan(&text, &f.path, lines, commit)
 }

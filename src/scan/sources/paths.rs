@@ -5,7 +5,7 @@ use super::Options;
 use crate::error::Error;
 use crate::report::Finding;
 use crate::scan::setup::Setup;
-use crate::scan::{Scanner, is_binary};
+use crate::scan::{Scanner, text_of};
 use globset::GlobSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -102,14 +102,15 @@ pub fn scan(scanner: &Scanner, walk: &Walk) -> (Vec<Finding>, Stats) {
             }
             let too_big = entry.metadata().map_or(true, |m| m.len() > walk.max_size);
             let data = if too_big { None } else { std::fs::read(path).ok() };
-            let Some(data) = data.filter(|d| !is_binary(d)) else {
+            // UTF-16 is decoded: line numbers are those of the text, not of its bytes.
+            let Some((text, data)) = data.as_deref().and_then(|d| Some((text_of(d)?, d))) else {
                 if let Ok(mut s) = stats.lock() {
                     s.skipped += 1;
                 }
                 return ignore::WalkState::Continue;
             };
             let display = display(path.strip_prefix(walk.base).unwrap_or(path));
-            let found = scanner.scan(&data, &display, &None, None);
+            let found = scanner.scan(&text, &display, &None, None);
             if let Ok(mut s) = stats.lock() {
                 s.files += 1;
                 s.bytes += data.len() as u64;
