@@ -358,6 +358,12 @@ impl Repo {
             let old = delta.old_file();
             let old_blob = if old.id().is_zero() { None } else { self.repo.find_blob(old.id()).ok() };
             let added = if let Some(old_blob) = old_blob {
+                // libgit2 takes UTF-16 for binary and would report no added line; its
+                // lines end in a 0x0A byte too, so a byte diff numbers them as decoded.
+                let utf16 = [blob.content(), old_blob.content()]
+                    .iter()
+                    .any(|b| b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF]));
+                opts.force_text(utf16);
                 let patch = git2::Patch::from_blobs(&old_blob, None, &blob, None, Some(&mut opts))?;
                 let mut lines = std::collections::BTreeSet::new();
                 for h in 0..patch.num_hunks() {

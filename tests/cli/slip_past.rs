@@ -228,6 +228,35 @@ fn a_key_added_to_a_committed_utf16_file_is_found_when_staged() {
     assert!(stdout(&out).contains("setup.ps1:3:"), "{}", stdout(&out));
 }
 
+#[test]
+fn a_key_already_committed_in_a_utf16_file_is_not_reported_again() {
+    for big_endian in [false, true] {
+        let env = TestEnv::git_repo();
+        let (data, key, _) = powershell(big_endian);
+        env.write("setup.ps1", &data);
+        env.git(&["add", "setup.ps1"]);
+        env.git(&["commit", "-qm", "with a key", "--no-verify"]);
+        let mut text = String::from_utf16_lossy(
+            &data[2..]
+                .chunks(2)
+                .map(|c| {
+                    if big_endian {
+                        u16::from_be_bytes([c[0], c[1]])
+                    } else {
+                        u16::from_le_bytes([c[0], c[1]])
+                    }
+                })
+                .collect::<Vec<_>>(),
+        );
+        text.push_str("Write-Host \"done\"\r\n");
+        env.write("setup.ps1", utf16(&text, big_endian));
+        env.git(&["add", "setup.ps1"]);
+        let out = env.tkx(["scan", "--staged"]).output().unwrap();
+        assert_nothing_of(&out, &key);
+        assert_eq!(out.status.code(), Some(0), "only a clean line was added: {}", stdout(&out));
+    }
+}
+
 /// Random-looking values that merely contain `...` or `xxxx`, or start with `your`.
 fn lookalikes() -> [String; 3] {
     [
