@@ -25,8 +25,9 @@ pub fn declared(text: &str) -> Vec<Declared> {
     let parsed = envfile::parse(text);
     let lines: Vec<&str> = text.lines().collect();
     let mut out: Vec<Declared> = Vec::new();
+    let mut seen = std::collections::HashSet::with_capacity(parsed.entries.len());
     for e in &parsed.entries {
-        if out.iter().any(|d| d.key == e.key) {
+        if !seen.insert(e.key.as_str()) {
             continue;
         }
         let own = text.get(e.span.clone()).unwrap_or("");
@@ -34,13 +35,12 @@ pub fn declared(text: &str) -> Vec<Declared> {
         let mut n = e.line.saturating_sub(1);
         while n > 0 {
             match lines.get(n - 1).map(|l| l.trim_start()) {
-                Some(l) if l.starts_with('#') => {
-                    comment.insert(0, l.trim_start_matches('#').trim().to_owned())
-                }
+                Some(l) if l.starts_with('#') => comment.push(l.trim_start_matches('#').trim().to_owned()),
                 _ => break,
             }
             n -= 1;
         }
+        comment.reverse();
         let above = comment.last().map(String::as_str).unwrap_or("");
         let optional = |s: &str| s.to_ascii_lowercase().contains("optional");
         let placeholder = match &e.value {

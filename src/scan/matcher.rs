@@ -86,6 +86,9 @@ struct Prefilter {
     owners: Vec<Vec<usize>>,
 }
 
+/// Most known values searched by SIMD searchers (64 each); more go into one automaton.
+const MAX_PACKED: usize = 4 * 64;
+
 /// The known values' searchers. Up to 64 patterns per SIMD (Teddy) searcher, which
 /// skips ordinary text many times faster than an automaton stepping through every byte
 /// (values tend to start with common letters); an automaton where SIMD is not available.
@@ -187,6 +190,14 @@ impl Matcher {
     fn known_searcher(values: &[KnownValue]) -> Known {
         if values.is_empty() {
             return Known::None;
+        }
+        if values.len() > MAX_PACKED {
+            // Each SIMD searcher reads the whole text: past a few, one automaton is
+            // faster, and the cost stays linear in the number of values.
+            return AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(values)
+                .map_or(Known::None, Known::Automaton);
         }
         let mut packed = Vec::new();
         for (n, chunk) in values.chunks(64).enumerate() {
