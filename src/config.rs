@@ -77,9 +77,9 @@ impl Config {
     /// a malformed one is an error naming the file, line and column.
     pub fn load(project_dir: &Path) -> Result<Config, Error> {
         let path = project_dir.join(FILE_NAME);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        let text = match crate::fsutil::read_settings(&path) {
+            Ok(Some(text)) => text,
+            Ok(None) => return Ok(Config::default()),
             Err(source) => return Err(Error::Io { doing: format!("reading {}", path.display()), source }),
         };
         Self::parse(&text).map_err(|(line, column, message)| {

@@ -10,6 +10,8 @@ pub enum FileProblem {
     NotFound,
     /// It is a directory.
     IsDirectory,
+    /// It is a FIFO, socket or device (what it is, for the message).
+    NotRegular(String),
     /// It is larger than [`crate::envfile::MAX_FILE_SIZE`].
     TooLarge,
     /// Reading it failed.
@@ -181,6 +183,7 @@ impl fmt::Display for FileProblem {
         match self {
             FileProblem::NotFound => f.write_str("no such file"),
             FileProblem::IsDirectory => f.write_str("is a directory, not an env file"),
+            FileProblem::NotRegular(what) => write!(f, "{what}: tkx reads only regular files"),
             FileProblem::TooLarge => write!(
                 f,
                 "larger than {} MiB, the limit for env files",

@@ -107,6 +107,62 @@ pub fn write_atomic(path: &Path, bytes: &[u8], new_mode: u32) -> io::Result<()> 
     Ok(())
 }
 
+/// Reads at most `limit + 1` bytes of `path` (a caller sees `limit` was passed), but
+/// only if it is a regular file: it is opened without blocking and checked after the
+/// open, so a FIFO, socket or device named like an env file is refused (an
+/// `InvalidInput` error saying what it is) instead of hanging tkx, and nothing can swap
+/// it in between the check and the read.
+pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file =
+        fs::OpenOptions::new().read(true).custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits()).open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("not a regular file but {}", kind(&meta)),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(limit)).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// A settings or state file's text (`.tkx.toml`, the baseline): `None` when it does not
+/// exist; an error when it is not a regular file, over 16 MiB or not UTF-8.
+pub fn read_settings(path: &Path) -> io::Result<Option<String>> {
+    const LIMIT: u64 = 16 * 1024 * 1024;
+    let bytes = match read_regular(path, LIMIT) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if bytes.len() as u64 > LIMIT {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "larger than 16 MiB"));
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not valid UTF-8"))
+}
+
+/// What a file that is not a regular file is, for messages.
+pub fn kind(meta: &fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    }
+}
+
 /// Removes `dir`'s files named `<prefix>….tmp`: a killed tkx's temporary copies of a
 /// file, which may hold every key of it.
 fn remove_stale(dir: &Path, prefix: &str) {
@@ -188,6 +244,20 @@ mod tests {
         std::thread::sleep(Duration::from_millis(100));
         drop(first);
         assert!(waiter.join().unwrap() >= Duration::from_millis(90));
+    }
+
+    #[test]
+    fn only_regular_files_are_read_and_a_fifo_does_not_block() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join(".env");
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+        let e = read_regular(&fifo, 10).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("FIFO"), "{e}");
+        let file = dir.path().join("a");
+        fs::write(&file, "0123456789abc").unwrap();
+        assert_eq!(read_regular(&file, 100).unwrap(), b"0123456789abc");
+        assert_eq!(read_regular(&file, 4).unwrap().len(), 5);
     }
 
     #[test]

@@ -140,9 +140,18 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
     let max_size = setup.config.scan.max_file_size;
     let scanned = sources::run(&setup, &source, &Options { cwd: &cwd, max_size, asked_by })?;
     render::notes(ctx, &scanned.notes);
+    let incomplete = scanned.incomplete();
     let mut findings = scanned.findings;
     // Several refs of one push can carry the same commit.
     findings.dedup();
+    if findings.is_empty() && incomplete {
+        // Fail closed: a file that could not be read could hold a key.
+        let _ = writeln!(
+            ctx.io.err,
+            "tkx: stopped: the files above could not be read, so they were not checked for keys"
+        );
+        return Ok(2);
+    }
     if findings.is_empty() {
         return Ok(0);
     }

@@ -30,7 +30,7 @@ pub fn run(ctx: &mut Context, args: &ScanArgs) -> Result<u8, Error> {
     let max_size = ctx.project.max_file_size(args.max_size)?;
     let scanned = sources::run(&setup, &source, &Options { cwd: &cwd, max_size, asked_by })?;
     render::notes(ctx, &scanned.notes);
-    if let Some(stats) = scanned.walked {
+    if let Some(stats) = &scanned.walked {
         ctx.debug(&format!(
             "scanned {} files ({} bytes), skipped {} binary or large",
             stats.files, stats.bytes, stats.skipped
@@ -39,6 +39,7 @@ pub fn run(ctx: &mut Context, args: &ScanArgs) -> Result<u8, Error> {
     if let (Source::History(_), Some(commits)) = (&source, scanned.commits) {
         ctx.debug(&format!("scanned {commits} commits"));
     }
+    let incomplete = scanned.incomplete();
     let findings = scanned.findings;
     if args.write_baseline {
         let (total, new) = baseline::accept(&setup.project_dir, &findings)?;
@@ -52,7 +53,8 @@ pub fn run(ctx: &mut Context, args: &ScanArgs) -> Result<u8, Error> {
         return Ok(0);
     }
     report::write(&mut *ctx.io.out, &findings, args.format.into(), ctx.out_paint).map_err(Error::Output)?;
-    Ok(FailOn::Any.exit_code(&findings))
+    // A file left unread could hold a key: not an all-clear (as ripgrep, exit 2).
+    Ok(if incomplete { 2 } else { FailOn::Any.exit_code(&findings) })
 }
 
 /// `--value-of KEY`: look for one resolved value, and nothing else.
@@ -73,13 +75,23 @@ pub mod render {
     use crate::report;
     use crate::scan::Note;
 
-    /// Writes the notes on stderr, unless `--quiet`.
+    /// Writes the notes on stderr: files that could not be read always, the rest
+    /// unless `--quiet`.
     pub fn notes(ctx: &mut Context, notes: &[Note]) {
+        for note in notes {
+            if let Note::Unreadable(paths) = note {
+                for (path, why) in paths {
+                    let path = report::quote_path(path);
+                    let _ = writeln!(ctx.io.err, "tkx: error: {path}: {why}; not scanned");
+                }
+            }
+        }
         if ctx.quiet {
             return;
         }
         for note in notes {
             let _ = match note {
+                Note::Unreadable(_) => Ok(()),
                 Note::Unresolved(e) => {
                     writeln!(ctx.io.err, "tkx: warning: {e}; your own values are not looked for")
                 }

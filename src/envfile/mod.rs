@@ -15,25 +15,44 @@ pub use parse::{Entry, Parsed, Quote, RawValue, is_valid_key, line_and_column, p
 
 use crate::error::FileProblem;
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
 
 /// Env files larger than this are refused: they hold keys, not data, and a bound keeps
 /// memory bounded when `--file` points at something endless.
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
-/// Reads an env file as UTF-8 text, refusing directories, oversized files and invalid UTF-8.
+/// Reads an env file tkx found (the project's, a profile, the user file, a store, one
+/// of the tree) as UTF-8 text, refusing directories, FIFOs and other files that are not
+/// regular (they could block tkx for ever), oversized files and invalid UTF-8.
 pub fn read_text(path: &Path) -> Result<String, FileProblem> {
-    let meta = fs::metadata(path).map_err(problem)?;
-    if meta.is_dir() {
+    let bytes = crate::fsutil::read_regular(path, MAX_FILE_SIZE).map_err(|e| match e.kind() {
+        io::ErrorKind::InvalidInput if fs::metadata(path).is_ok_and(|m| m.is_dir()) => {
+            FileProblem::IsDirectory
+        }
+        io::ErrorKind::InvalidInput => FileProblem::NotRegular(e.to_string()),
+        _ => problem(e),
+    })?;
+    decode(bytes)
+}
+
+/// Reads a file the user named (`--file PATH`): like [`read_text`], but a pipe is
+/// read too (`-f <(op inject -i .env.tpl)`, `-f /dev/stdin`), up to the size limit.
+pub fn read_given(path: &Path) -> Result<String, FileProblem> {
+    use std::io::Read;
+    if fs::metadata(path).map_err(problem)?.is_dir() {
         return Err(FileProblem::IsDirectory);
     }
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(FileProblem::TooLarge);
-    }
-    let file = fs::File::open(path).map_err(problem)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes).map_err(problem)?;
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .map_err(problem)?
+        .take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(problem)?;
+    decode(bytes)
+}
+
+fn decode(bytes: Vec<u8>) -> Result<String, FileProblem> {
     if bytes.len() as u64 > MAX_FILE_SIZE {
         return Err(FileProblem::TooLarge);
     }

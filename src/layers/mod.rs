@@ -332,7 +332,8 @@ pub fn resolve_in(opts: &Options, project_dir: &Path) -> Result<Resolution, Erro
     let mut defs: HashMap<String, Defs> = HashMap::new();
 
     for (layer, path, display) in planned {
-        let text = match envfile::read_text(&path) {
+        let read = if layer == Layer::File { envfile::read_given(&path) } else { envfile::read_text(&path) };
+        let text = match read {
             Ok(text) => text,
             Err(FileProblem::NotFound) if layer != Layer::File => {
                 sources.push(Source { layer, path, display, status: Status::Absent });

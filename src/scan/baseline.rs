@@ -40,9 +40,9 @@ impl Baseline {
     /// Reads the baseline in `dir`; none is an empty baseline, a malformed one an error.
     pub fn load(dir: &Path) -> Result<Baseline, Error> {
         let path = dir.join(FILE_NAME);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Baseline::default()),
+        let text = match crate::fsutil::read_settings(&path) {
+            Ok(Some(t)) => t,
+            Ok(None) => return Ok(Baseline::default()),
             Err(source) => return Err(Error::Io { doing: format!("reading {FILE_NAME}"), source }),
         };
         let file: File = serde_json::from_str(&text).map_err(|e| {

@@ -59,6 +59,9 @@ pub enum Note {
         /// The limit they are over.
         max_size: u64,
     },
+    /// Files or directories that could not be read, each with why. The scan fails
+    /// (exit 2) like ripgrep's, and the hooks fail closed.
+    Unreadable(Vec<(String, String)>),
 }
 
 /// The rules, the user's known values and the allow-lists, ready to scan.

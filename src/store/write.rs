@@ -90,7 +90,11 @@ impl Current {
         }
         if !meta.is_file() {
             return Err(Error::refused(
-                format!("{} is not a regular file: tkx edits only files", dest.display),
+                format!(
+                    "{} is {}, not a regular file: tkx edits only regular files",
+                    dest.display,
+                    crate::fsutil::kind(&meta)
+                ),
                 None,
             ));
         }
@@ -314,7 +318,7 @@ mod tests {
         ));
         assert_eq!(
             refuse(PathBuf::from("/dev/null")),
-            "shown.env is not a regular file: tkx edits only files"
+            "shown.env is a device, not a regular file: tkx edits only regular files"
         );
         assert!(refuse(t.path().join("no/such/dir/.env")).contains("does not exist"));
     }

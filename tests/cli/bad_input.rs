@@ -112,3 +112,63 @@ fn an_unterminated_quote_does_not_swallow_the_file() {
             ".env:1:3: warning[envfile/unterminated-quote]: unterminated double quote in the value of A",
         ));
 }
+
+/// A FIFO named `.env` (or `.tkx.toml`) never makes tkx wait for a writer: every
+/// command says what it is and stops or skips it, in well under the timeout.
+#[test]
+fn a_fifo_named_like_an_env_file_never_blocks() {
+    let env = TestEnv::git_repo();
+    nix::unistd::mkfifo(&env.project().join(".env"), nix::sys::stat::Mode::S_IRWXU).unwrap();
+    env.write("app.py", "print(1)\n");
+    env.git(&["add", "app.py"]);
+    // `scan` and the hook go on with their rules and say the user's own values were not
+    // looked for.
+    let tables: [(&[&str], &str, bool); 10] = [
+        (&["env"], "", true),
+        (&["get", "A"], "", true),
+        (&["doctor"], "", true),
+        (&["diff"], "", true),
+        (&["scan"], "", false),
+        (&["exec", "--", "true"], "", true),
+        (&["rotate", "A"], "", true),
+        (&["hook", "run"], "", false),
+        (&["redact"], "x\n", true),
+        (&["set", "A"], "v", true),
+    ];
+    for (args, stdin, stops) in tables {
+        let out =
+            env.tkx(args).write_stdin(stdin).timeout(std::time::Duration::from_secs(20)).output().unwrap();
+        let err = stderr(&out) + &String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.code().is_some_and(|c| (c != 0) == stops), "`tkx {}`: {err}", args.join(" "));
+        assert!(err.contains("FIFO"), "`tkx {}` does not say what .env is: {err}", args.join(" "));
+    }
+    // Named explicitly, a pipe is read: `-f <(op inject …)` is how people feed tkx.
+    let out = env
+        .process("bash")
+        .args(["-c", &format!("{} -f <(printf 'A=piped\\n') get A", crate::support::tkx_path().display())])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "piped\n", "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_scan_that_cannot_read_a_file_says_so_and_fails() {
+    let env = TestEnv::new();
+    env.write("ok.py", "print(1)\n");
+    nix::unistd::mkfifo(&env.project().join("pipe"), nix::sys::stat::Mode::S_IRWXU).unwrap();
+    // A FIFO met in a walk is not a file to scan; named, it is refused aloud.
+    env.tkx(["scan"]).timeout(std::time::Duration::from_secs(20)).assert().code(0);
+    env.tkx(["scan", "pipe"]).timeout(std::time::Duration::from_secs(20)).assert().code(2).stderr(
+        predicate::str::contains("tkx: error: pipe: a FIFO (named pipe), not a regular file; not scanned"),
+    );
+    let secret = env.write("secret.py", "key = 1\n");
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&secret).is_ok() {
+        eprintln!("skipping the permission half: running as a user who can read mode-000 files (root)");
+        return;
+    }
+    env.tkx(["scan", "ok.py", "secret.py"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("tkx: error: secret.py: permission denied; not scanned"));
+}

@@ -84,8 +84,9 @@ pub fn run(setup: &Setup, source: &Source, opts: &Options) -> Result<Scanned, Er
     let mut out = Scanned::default();
     match source {
         Source::Paths { roots, no_ignore } => {
-            let (found, stats) = paths::scan_given(setup, roots, *no_ignore, opts)?;
+            let (found, mut stats) = paths::scan_given(setup, roots, *no_ignore, opts)?;
             out.findings = found;
+            out.unreadable(std::mem::take(&mut stats.unreadable));
             out.walked = Some(stats);
         }
         Source::Staged => {
@@ -119,6 +120,18 @@ pub fn run(setup: &Setup, source: &Source, opts: &Options) -> Result<Scanned, Er
 }
 
 impl Scanned {
+    /// Whether some file could not be read (the scan is then incomplete: exit 2).
+    pub fn incomplete(&self) -> bool {
+        self.notes.iter().any(|n| matches!(n, Note::Unreadable(_)))
+    }
+
+    fn unreadable(&mut self, mut paths: Vec<(String, String)>) {
+        if !paths.is_empty() {
+            paths.sort();
+            self.notes.push(Note::Unreadable(paths));
+        }
+    }
+
     fn unread(&mut self, paths: Vec<String>, max_size: u64) {
         if !paths.is_empty() {
             self.notes.push(Note::Unread { paths, max_size });
@@ -148,7 +161,9 @@ fn hook_files(setup: &Setup, files: &[PathBuf], opts: &Options, out: &mut Scanne
             project_dir: &setup.project_dir,
             base: opts.cwd,
         };
-        out.findings.extend(paths::scan(&setup.scanner, &walk).0);
+        let (found, stats) = paths::scan(&setup.scanner, &walk);
+        out.findings.extend(found);
+        out.unreadable(stats.unreadable);
     }
     Ok(())
 }

@@ -26,8 +26,8 @@ pub struct Walk<'a> {
     pub base: &'a Path,
 }
 
-/// Counts for the summary.
-#[derive(Debug, Default, Clone, Copy)]
+/// Counts for the summary, and what could not be read.
+#[derive(Debug, Default, Clone)]
 pub struct Stats {
     /// Files scanned.
     pub files: usize,
@@ -35,6 +35,10 @@ pub struct Stats {
     pub bytes: u64,
     /// Files skipped as binary or too large.
     pub skipped: usize,
+    /// Files and directories that could not be read (permissions, a FIFO given by
+    /// name), with why: a key in one would pass unseen, so a scan never keeps quiet
+    /// about them.
+    pub unreadable: Vec<(String, String)>,
 }
 
 /// [`Source::Paths`](super::Source::Paths): the given paths, relative to the working
@@ -89,9 +93,27 @@ pub fn scan(scanner: &Scanner, walk: &Walk) -> (Vec<Finding>, Stats) {
     builder.build_parallel().run(|| {
         let findings = &findings;
         let stats = &stats;
+        let unreadable = |path: &Path, why: String| {
+            if let Ok(mut s) = stats.lock() {
+                s.unreadable.push((display(path.strip_prefix(walk.base).unwrap_or(path)), why));
+            }
+        };
         Box::new(move |entry| {
-            let Ok(entry) = entry else { return ignore::WalkState::Continue };
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let (path, why) = walk_error(&e);
+                    unreadable(&path, why);
+                    return ignore::WalkState::Continue;
+                }
+            };
             if !entry.file_type().is_some_and(|t| t.is_file()) {
+                // A FIFO, socket or device named on the command line is refused aloud;
+                // met in a walk, it is not a file to scan (as for ripgrep).
+                if entry.depth() == 0 && !entry.file_type().is_some_and(|t| t.is_dir()) {
+                    let what = entry.metadata().map_or("not a regular file", |m| crate::fsutil::kind(&m));
+                    unreadable(entry.path(), format!("{what}, not a regular file"));
+                }
                 return ignore::WalkState::Continue;
             }
             let path = entry.path();
@@ -101,7 +123,17 @@ pub fn scan(scanner: &Scanner, walk: &Walk) -> (Vec<Finding>, Stats) {
                 return ignore::WalkState::Continue;
             }
             let too_big = entry.metadata().map_or(true, |m| m.len() > walk.max_size);
-            let data = if too_big { None } else { std::fs::read(path).ok() };
+            let data = if too_big {
+                None
+            } else {
+                match crate::fsutil::read_regular(path, walk.max_size) {
+                    Ok(data) => Some(data),
+                    Err(e) => {
+                        unreadable(path, crate::error::io_reason(&e));
+                        return ignore::WalkState::Continue;
+                    }
+                }
+            };
             // UTF-16 is decoded: line numbers are those of the text, not of its bytes.
             let Some((text, data)) = data.as_deref().and_then(|d| Some((text_of(d)?, d))) else {
                 if let Ok(mut s) = stats.lock() {
@@ -126,6 +158,16 @@ pub fn scan(scanner: &Scanner, walk: &Walk) -> (Vec<Finding>, Stats) {
     let findings = findings.into_inner().unwrap_or_default();
     let stats = stats.into_inner().unwrap_or_default();
     (findings, stats)
+}
+
+/// The path and reason of a walk error (a directory that cannot be listed).
+fn walk_error(e: &ignore::Error) -> (PathBuf, String) {
+    match e {
+        ignore::Error::WithPath { path, err } => (path.clone(), walk_error(err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error(err),
+        ignore::Error::Io(io) => (PathBuf::new(), crate::error::io_reason(io)),
+        other => (PathBuf::new(), other.to_string()),
+    }
 }
 
 /// A walked path as reported: as the walk produced it, without a leading `./`, with `/`.
