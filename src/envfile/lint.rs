@@ -6,7 +6,7 @@
 //! never quote values, nor names taken from values (`$xK2m` in a password).
 
 use super::parse::{Parsed, Quote};
-use crate::report::{Finding, Location, Severity};
+use crate::report::{Finding, Severity};
 use std::collections::HashMap;
 
 /// One problem in an env file.
@@ -211,14 +211,14 @@ pub struct LintAt {
 impl LintAt {
     /// The lint as a finding about `path` (as the user should read it).
     pub fn to_finding(&self, path: &str) -> Finding {
-        Finding {
-            rule: self.lint.rule().into(),
-            severity: self.lint.severity(),
-            location: Some(Location { path: path.to_owned(), line: self.line, column: self.column }),
-            message: self.lint.message(),
-            secret: None,
-            commit: None,
-            hint: self.lint.hint(),
+        let f = Finding::new(self.lint.rule(), self.lint.severity(), self.lint.message()).at(
+            path,
+            self.line,
+            self.column,
+        );
+        match self.lint.hint() {
+            Some(hint) => f.hint(hint),
+            None => f,
         }
     }
 }

@@ -126,9 +126,9 @@ impl Finding {
         self
     }
 
-    /// Adds the commit it was found in.
-    pub fn commit(mut self, commit: CommitRef) -> Finding {
-        self.commit = Some(commit);
+    /// Adds the commit it was found in (`None`: the work tree or the index).
+    pub fn commit(mut self, commit: impl Into<Option<CommitRef>>) -> Finding {
+        self.commit = commit.into();
         self
     }
 }

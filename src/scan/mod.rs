@@ -14,7 +14,7 @@ pub mod setup;
 pub mod sources;
 pub mod text;
 
-use crate::report::{CommitRef, Finding, Location, Severity};
+use crate::report::{CommitRef, Finding, Location};
 use crate::secret::Secret;
 use base64::Engine;
 use filter::FileKind;
@@ -192,17 +192,15 @@ impl Scanner {
         let file_name = display.rsplit('/').next().unwrap_or(display);
         let mut findings = Vec::new();
         if self.with_rules && crate::envfile::names::is_env_name(file_name) {
-            findings.push(Finding {
-                rule: "scan/env-file".into(),
-                severity: Severity::Error,
-                location: Some(Location { path: display.to_owned(), line: 0, column: 0 }),
-                message: "an env file: it holds secrets and belongs in .gitignore, not in git".into(),
-                secret: None,
-                hint: Some(format!(
-                    "git rm --cached {display}, and add it to .gitignore (`tkx doctor --fix`)"
-                )),
-                commit: commit.cloned(),
-            });
+            findings.push(
+                Finding::error(
+                    "scan/env-file",
+                    "an env file: it holds secrets and belongs in .gitignore, not in git",
+                )
+                .at(display, 0, 0)
+                .hint(format!("git rm --cached {display}, and add it to .gitignore (`tkx doctor --fix`)"))
+                .commit(commit.cloned()),
+            );
         }
         let kind = FileKind::of(file_name);
         let kept = dedupe(
@@ -225,19 +223,16 @@ impl Scanner {
             if self.baseline.accepts(&rule, &redacted.fingerprint) {
                 continue;
             }
-            findings.push(Finding {
-                rule: rule.into(),
-                severity: Severity::Error,
-                location: Some(Location { path: display.to_owned(), line, column }),
-                message,
-                secret: Some(redacted),
-                hint: Some(
-                    "remove it and rotate the key; load it with tkx instead (`tkx set`, `tkx exec`). \
-                     Not a secret? add `tkx:allow` on the line or accept it with `tkx scan --write-baseline`"
-                        .into(),
-                ),
-                commit: commit.cloned(),
-            });
+            findings.push(
+                Finding::error(rule, message)
+                    .at(display, line, column)
+                    .secret(redacted)
+                    .hint(
+                        "remove it and rotate the key; load it with tkx instead (`tkx set`, `tkx exec`). \
+                         Not a secret? add `tkx:allow` on the line or accept it with `tkx scan --write-baseline`",
+                    )
+                    .commit(commit.cloned()),
+            );
         }
         findings
     }
