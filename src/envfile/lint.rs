@@ -67,6 +67,13 @@ pub enum Lint {
         /// Lines ending in LF.
         lf: usize,
     },
+    /// A value whose expansion would pass [`crate::error::MAX_ENV_STRING`] (what a child
+    /// can receive), or the file's [`crate::layers::EXPANSION_BUDGET`]: the statement
+    /// is ignored.
+    ExpansionTooLong {
+        /// The key.
+        key: String,
+    },
     /// `$NAME` or `${NAME}` where NAME is defined nowhere: it expands to empty. The
     /// name is not kept: it is text from the value, and in a generated password
     /// (`Ab9$xK2m…`) it is the rest of the password. The lint's position is the `$`.
@@ -91,6 +98,7 @@ impl Lint {
             Lint::DuplicateKey { .. } => "envfile/duplicate-key",
             Lint::Bom => "envfile/bom",
             Lint::MixedLineEndings { .. } => "envfile/mixed-line-endings",
+            Lint::ExpansionTooLong { .. } => "envfile/expansion-too-long",
             Lint::UndefinedVariable { .. } => "envfile/undefined-variable",
         }
     }
@@ -107,6 +115,7 @@ impl Lint {
                 | Lint::UnterminatedQuote { .. }
                 | Lint::TextAfterQuote { .. }
                 | Lint::NulByte
+                | Lint::ExpansionTooLong { .. }
         )
     }
 
@@ -114,6 +123,7 @@ impl Lint {
     pub fn severity(&self) -> Severity {
         match self {
             Lint::Bom => Severity::Note,
+            Lint::ExpansionTooLong { .. } => Severity::Error,
             _ => Severity::Warning,
         }
     }
@@ -157,6 +167,11 @@ impl Lint {
                 format!("{key} is already set on line {first_line}; this later value wins")
             }
             Lint::Bom => "the file starts with a UTF-8 byte order mark (ignored)".to_owned(),
+            Lint::ExpansionTooLong { key } => format!(
+                "the value of {key} expands to more than {} KiB (or this file's expansions to more than {} MiB); the line is ignored",
+                crate::error::MAX_ENV_STRING / 1024,
+                crate::layers::EXPANSION_BUDGET / (1024 * 1024)
+            ),
             Lint::MixedLineEndings { crlf, lf } => {
                 format!("mixed line endings: {crlf} lines end in CRLF, {lf} in LF")
             }
@@ -189,6 +204,9 @@ impl Lint {
             Lint::DuplicateKey { .. } => "remove one of the two definitions".to_owned(),
             Lint::Bom => "save the file as UTF-8 without BOM".to_owned(),
             Lint::MixedLineEndings { .. } => "use one line ending throughout the file".to_owned(),
+            Lint::ExpansionTooLong { .. } => {
+                "no program can receive a variable that large: keep large data in a file and pass its path".to_owned()
+            }
             Lint::UndefinedVariable { .. } => {
                 "define the variable, give it a default (`${NAME:-default}`), or single-quote the value if `$` is meant literally"
                     .to_owned()

@@ -6,6 +6,7 @@
 //! files, expands variables against an environment, or prints.
 
 use super::lint::{Lint, LintAt};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// Deepest `${A:-${B:-…}}` nesting that is expanded; deeper text stays literal,
@@ -429,7 +430,8 @@ enum Context {
 /// Splits text into literal pieces and variable references, applying the context's
 /// escapes; `s` starts at offset `base` of the parsed text.
 fn template(s: &str, ctx: Context, base: usize) -> RawValue {
-    let mut pieces = pieces(s, ctx, 0, base);
+    let braces = Braces::of(s);
+    let mut pieces = pieces(s, ctx, Nest { depth: 0, off: 0, braces: &braces }, base);
     match pieces.as_mut_slice() {
         [] => RawValue::Literal(String::new()),
         [Piece::Lit(l)] => RawValue::Literal(std::mem::take(l)),
@@ -437,7 +439,49 @@ fn template(s: &str, ctx: Context, base: usize) -> RawValue {
     }
 }
 
-fn pieces(s: &str, ctx: Context, depth: usize, base: usize) -> Vec<Piece> {
+/// Where a `pieces` call stands: its nesting depth, the offset of its text in the
+/// value, and the value's matched braces.
+#[derive(Clone, Copy)]
+struct Nest<'a> {
+    depth: usize,
+    off: usize,
+    braces: &'a Braces,
+}
+
+/// The `}` that closes each `${` of a value, found in one pass: looking for it again
+/// from every `${` would be quadratic in a value of many unclosed `${X:-`.
+struct Braces(HashMap<usize, usize>);
+
+impl Braces {
+    /// Pairs each `${` with its `}` as [`matching_brace`] would (a `\` skips the next
+    /// byte), innermost first.
+    fn of(s: &str) -> Braces {
+        let b = s.as_bytes();
+        let mut open = Vec::new();
+        let mut pairs = HashMap::new();
+        let mut i = 0;
+        while let Some(off) = b.get(i..).and_then(|rest| memchr::memchr3(b'\\', b'$', b'}', rest)) {
+            i += off;
+            match b[i] {
+                b'\\' => i += 1,
+                b'$' if b.get(i + 1) == Some(&b'{') => {
+                    open.push(i);
+                    i += 1;
+                }
+                b'}' => {
+                    if let Some(o) = open.pop() {
+                        pairs.insert(o, i);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        Braces(pairs)
+    }
+}
+
+fn pieces(s: &str, ctx: Context, nest: Nest, base: usize) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut lit = String::new();
     let mut i = 0;
@@ -478,7 +522,7 @@ fn pieces(s: &str, ctx: Context, depth: usize, base: usize) -> Vec<Piece> {
                 }
             }
         } else if rest.starts_with('$') {
-            match expansion(rest, ctx, depth, base + i) {
+            match expansion(rest, ctx, Nest { off: nest.off + i, ..nest }, base + i) {
                 Some((piece, used)) => {
                     if !lit.is_empty() {
                         out.push(Piece::Lit(std::mem::take(&mut lit)));
@@ -509,7 +553,7 @@ fn name_len(s: &str) -> usize {
 
 /// Parses `$NAME` or `${…}` at the start of `s`, which is at offset `at` of the parsed
 /// text; `None` means the `$` is literal.
-fn expansion(s: &str, ctx: Context, depth: usize, at: usize) -> Option<(Piece, usize)> {
+fn expansion(s: &str, ctx: Context, nest: Nest, at: usize) -> Option<(Piece, usize)> {
     let after = &s[1..];
     if !after.starts_with('{') {
         let n = name_len(after);
@@ -532,16 +576,21 @@ fn expansion(s: &str, ctx: Context, depth: usize, at: usize) -> Option<(Piece, u
     } else {
         return None;
     };
-    if depth >= MAX_NESTING {
+    if nest.depth >= MAX_NESTING {
         return None;
     }
     let body = &rest[op..];
-    let close = matching_brace(body)?;
-    let default = Fallback { if_empty, pieces: pieces(&body[..close], ctx, depth + 1, at + 2 + n + op) };
+    // The body starts 2 + n + op bytes after the `$`; its `}` was paired in one pass.
+    let body_at = 2 + n + op;
+    let close = nest.braces.0.get(&nest.off)?.checked_sub(nest.off + body_at)?;
+    let inner = Nest { depth: nest.depth + 1, off: nest.off + body_at, braces: nest.braces };
+    let default = Fallback { if_empty, pieces: pieces(&body[..close], ctx, inner, at + body_at) };
     Some((Piece::Var { name, default: Some(default), at }, 2 + n + op + close + 1))
 }
 
-/// The offset of the `}` that closes a `${` whose body starts at `s`.
+/// The offset of the `}` that closes a `${` whose body starts at `s`, searched from
+/// there: what [`Braces`] finds for every `${` at once (the test compares them).
+#[cfg(test)]
 fn matching_brace(s: &str) -> Option<usize> {
     let b = s.as_bytes();
     let mut depth = 0usize;
@@ -727,6 +776,30 @@ mod tests {
         );
         let keys: Vec<_> = kv(text).into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["A", "C", "E"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn braces_pair_as_a_search_from_each_opening_would(s in "[ab$\\\\{}:-]{0,40}") {
+            let braces = Braces::of(&s);
+            for (i, _) in s.match_indices("${") {
+                let from_here = matching_brace(&s[i + 2..]).map(|c| c + i + 2);
+                // A search from this opening finds the pair unless an escape before it
+                // hid the opening from the one pass (then pieces() never asks).
+                if braces.0.contains_key(&i) || from_here.is_none() {
+                    proptest::prop_assert_eq!(braces.0.get(&i).copied(), from_here, "{:?} at {}", s, i);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unclosed_openings_are_literal_text() {
+        // One pass pairs the braces: 200,000 unclosed `${X:-` no longer take minutes.
+        let text = format!("A={}\n", "${X:-".repeat(200_000));
+        let p = parse(&text);
+        assert_eq!(kv(&text), [("A".to_owned(), "${X:-".repeat(200_000))]);
+        assert!(p.issues.is_empty());
     }
 
     #[test]

@@ -47,7 +47,7 @@ mod tests {
             return None;
         }
         let mut lookup = |_: &str| Some("EXPANDED".to_owned());
-        Some(expand(&parsed.entries[0].value, &mut lookup, &mut Vec::new()))
+        expand(&parsed.entries[0].value, &mut lookup, &mut Vec::new(), usize::MAX).ok()
     }
 
     #[test]

@@ -11,8 +11,9 @@ pub mod process;
 pub use child::{ChildPlan, child_env};
 pub use process::ProcessEnv;
 
-use crate::envfile::{self, expand::expand, lint::Lint, lint::LintAt};
-use crate::error::{Error, FileProblem};
+use crate::envfile::expand::{TooLong, expand};
+use crate::envfile::{self, lint::Lint, lint::LintAt};
+use crate::error::{Error, FileProblem, MAX_ENV_STRING};
 use crate::report::Finding;
 use crate::secret::Secret;
 use std::collections::hash_map::Entry;
@@ -20,6 +21,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// How many bytes the expansions of one file may produce in all. Each value is held to
+/// [`MAX_ENV_STRING`] (what a child can receive); this bounds a file of many small
+/// references to one large value, so no file makes tkx allocate more than this.
+pub const EXPANSION_BUDGET: usize = 4 * crate::envfile::MAX_FILE_SIZE as usize;
 
 /// A layer, in precedence order (highest first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -364,6 +370,8 @@ pub fn resolve_in(opts: &Options, project_dir: &Path) -> Result<Resolution, Erro
         let expands = parsed.entries.iter().any(|e| matches!(e.value, envfile::RawValue::Template(_)));
         let mut local: HashMap<String, usize> = HashMap::with_capacity(if expands { statements } else { 0 });
         let shared: Arc<str> = Arc::from(display.as_str());
+        // What this file's expansions may still produce in all (see EXPANSION_BUDGET).
+        let mut budget = EXPANSION_BUDGET;
         for entry in parsed.entries {
             let mut undefined = Vec::new();
             let value = match entry.value {
@@ -382,7 +390,18 @@ pub fn resolve_in(opts: &Options, project_dir: &Path) -> Result<Resolution, Erro
                             .map(|v| v.expose().to_owned())
                             .or_else(|| if opts.override_env { process.get(name).cloned() } else { None })
                     };
-                    expand(&template, &mut lookup, &mut undefined)
+                    let limit = MAX_ENV_STRING.min(budget);
+                    match expand(&template, &mut lookup, &mut undefined, limit) {
+                        Ok(value) => {
+                            budget -= value.len();
+                            value
+                        }
+                        Err(TooLong) => {
+                            let lint = Lint::ExpansionTooLong { key: entry.key.clone() };
+                            lints.push(LintAt { lint, line: entry.line, column: entry.column });
+                            continue;
+                        }
+                    }
                 }
             };
             for u in undefined {

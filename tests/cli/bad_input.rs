@@ -172,3 +172,37 @@ fn a_scan_that_cannot_read_a_file_says_so_and_fails() {
         .code(2)
         .stderr(predicate::str::contains("tkx: error: secret.py: permission denied; not scanned"));
 }
+
+/// Hostile expansion: doubling references (30 lines, under 1 KB, would expand to
+/// gigabytes) and 60,000 unclosed `${X:-`. Loading stays bounded (run under a 1 GiB
+/// address-space limit) and says which key was too long.
+#[test]
+fn hostile_expansion_is_bounded() {
+    let env = TestEnv::new();
+    let mut text = String::from("K0=0123456789abcdef\n");
+    for i in 1..30 {
+        text.push_str(&format!("K{i}=${{K{}}}${{K{}}}\n", i - 1, i - 1));
+    }
+    text.push_str(&format!("OPEN={}\n", "${X:-".repeat(60_000)));
+    text.push_str("AFTER=still-loaded\n");
+    env.write(".env", &text);
+    let tkx = crate::support::tkx_path();
+    let out = env
+        .process("bash")
+        .args(["-c", &format!("ulimit -v 1048576 && {} env --json", tkx.display())])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // 16 bytes doubled 13 times is 128 KiB, the most a child can receive: K14 is too long.
+    assert!(
+        err.contains(
+            ".env:15:1: error[envfile/expansion-too-long]: the value of K14 expands to more than 128 KiB"
+        ),
+        "{err}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&str> =
+        json["variables"].as_array().unwrap().iter().filter_map(|v| v["key"].as_str()).collect();
+    assert!(keys.contains(&"K13") && !keys.contains(&"K14") && keys.contains(&"AFTER"), "{keys:?}");
+}

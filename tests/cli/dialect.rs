@@ -25,7 +25,7 @@ fn tkx_value(text: &str) -> Option<String> {
     let parsed = tkx::envfile::parse(text);
     let entry = parsed.entries.last()?;
     let mut lookup = |_: &str| None;
-    Some(tkx::envfile::expand::expand(&entry.value, &mut lookup, &mut Vec::new()))
+    tkx::envfile::expand::expand(&entry.value, &mut lookup, &mut Vec::new(), usize::MAX).ok()
 }
 
 #[test]
