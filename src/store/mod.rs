@@ -4,7 +4,7 @@
 //! the user file `$TKX_DIR/.env`, the project's private store); [`mod@write`] reads that
 //! file, refusing what tkx must not edit, and replaces it atomically with mode 0600;
 //! [`checks`] says what is worth knowing afterwards (git would commit the file,
-//! another layer wins, duplicates or malformed lines were left), as [`Finding`]s.
+//! another layer wins, duplicates or malformed lines were left), as [`Finding`](crate::report::Finding)s.
 //! [`from_example`] builds an env file from `.env.example` and [`relocate`] proves a
 //! `tkx move` keeps the resolved environment unchanged.
 //!
