@@ -19,7 +19,7 @@
 //! `OPENAI_BASE_URL=https://api.openai.com/v1`).
 
 use super::names::camel_words;
-use super::providers::looks_like_real_key;
+use super::providers::{in_key_format, looks_like_real_key};
 use super::{is_placeholder, is_secret_name, looks_like_a_name};
 use crate::envfile::RawValue;
 
@@ -64,7 +64,7 @@ pub fn classify(key: &str, value: &str) -> Class {
     if is_placeholder(value) {
         return Class::Placeholder;
     }
-    if looks_like_real_key(value) {
+    if in_key_format(value) {
         return Class::Secret(Why::Format);
     }
     let url = Url::parse(value);

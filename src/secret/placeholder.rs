@@ -50,10 +50,19 @@ pub fn is_placeholder(value: &str) -> bool {
     is_template(v)
         || (v.chars().count() >= 3 && v.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '…' | '-' | '_')))
         || is_repeated(v)
-        || is_prefix_and_filler(&v.replace("T3BlbkFJ", ""))
+        || is_prefix_and_filler(&strip_openai_marker(v))
         || is_mask(v)
         || is_words(v)
         || url_password(v).is_some_and(is_placeholder)
+}
+
+/// `v` without OpenAI's `T3BlbkFJ` marker (`sk-proj-xxxxT3BlbkFJxxxx` is filler around it).
+fn strip_openai_marker(v: &str) -> std::borrow::Cow<'_, str> {
+    if v.contains("T3BlbkFJ") {
+        std::borrow::Cow::Owned(v.replace("T3BlbkFJ", ""))
+    } else {
+        std::borrow::Cow::Borrowed(v)
+    }
 }
 
 /// The password of `scheme://user:password@host…`, if the value is such a URL:
@@ -84,10 +93,14 @@ fn is_template(v: &str) -> bool {
 fn is_repeated(v: &str) -> bool {
     let mut body = v.chars().filter(char::is_ascii_alphanumeric);
     let Some(first) = body.next() else { return false };
-    let rest: Vec<char> = body.collect();
-    rest.len() >= 7
-        && rest.iter().all(|c| *c == first)
-        && v.chars().all(|c| c.is_ascii_alphanumeric() || is_separator(c))
+    let mut rest = 0;
+    for c in body {
+        if c != first {
+            return false;
+        }
+        rest += 1;
+    }
+    rest >= 7 && v.chars().all(|c| c.is_ascii_alphanumeric() || is_separator(c))
 }
 
 /// A key's prefix followed only by filler or by one character over and over:
@@ -96,6 +109,11 @@ fn is_repeated(v: &str) -> bool {
 /// between separators, with a letter), so a random value that merely ends in `000` or
 /// `...` is not taken for a placeholder.
 fn is_prefix_and_filler(v: &str) -> bool {
+    // Cheap refusal first (most values): the tail is neither filler nor a run of six.
+    let Some(end) = v.chars().next_back() else { return false };
+    if !(is_filler(end) || is_separator(end)) && !v.chars().rev().take(6).all(|c| c == end) {
+        return false;
+    }
     let chars: Vec<char> = v.chars().collect();
     // The filler: the longest tail of filler characters and separators, holding at least
     // three filler characters; or the longest tail of one repeated letter or digit.
@@ -143,10 +161,10 @@ fn is_mask(v: &str) -> bool {
 /// Every part is a word (one case, or camel case), perhaps after a key's prefix; a
 /// generated value has random parts and is never words.
 fn is_words(v: &str) -> bool {
-    let lower = v.to_ascii_lowercase();
     // A placeholder word, perhaps numbered: `changeme`, `changeme123456`, `TODO-1`.
     let numbered = |w: &&str| {
-        lower.strip_prefix(*w).is_some_and(|r| r.chars().all(|c| c.is_ascii_digit() || is_separator(c)))
+        v.get(..w.len()).is_some_and(|head| head.eq_ignore_ascii_case(w))
+            && v[w.len()..].chars().all(|c| c.is_ascii_digit() || is_separator(c))
     };
     if WORDS.iter().any(numbered) {
         return true;

@@ -128,10 +128,14 @@ pub fn provider_for_value(value: &str) -> Option<&'static Provider> {
 /// enough, not a placeholder, and not a name built from words (some prefixes are words
 /// too: `secret_for_local_development_only`, `dp.postgres.internal`).
 pub fn looks_like_real_key(value: &str) -> bool {
+    in_key_format(value) && !super::is_placeholder(value)
+}
+
+/// [`looks_like_real_key`] for a value already known not to be a placeholder.
+pub(crate) fn in_key_format(value: &str) -> bool {
     value.len() >= 20
         && !value.contains(char::is_whitespace)
         && provider_for_value(value).is_some()
-        && !super::is_placeholder(value)
         && !super::looks_like_a_name(value)
 }
 
