@@ -111,7 +111,7 @@ fn is_repeated(v: &str) -> bool {
 fn is_prefix_and_filler(v: &str) -> bool {
     // Cheap refusal first (most values): the tail is neither filler nor a run of six.
     let Some(end) = v.chars().next_back() else { return false };
-    if !(is_filler(end) || is_separator(end)) && !v.chars().rev().take(6).all(|c| c == end) {
+    if !(is_filler(end) || is_separator(end) || v.chars().rev().take(6).all(|c| c == end)) {
         return false;
     }
     let chars: Vec<char> = v.chars().collect();
