@@ -5,6 +5,8 @@
 #    `cargo bench --bench parse` (skipped with TKX_BIN; the whole-process `tkx get` time is
 #    reported too, start-up and teardown included).
 # 3. doctor: `tkx doctor` on a git repository of 5,000 files and 50 env files; target < 300 ms.
+# 4. many keys: env, doctor, diff and scan on a 100,000-key project, exec with 40,000 keys;
+#    target < 1 s each (linear in the number of keys). 5. `tkx set` with its lock.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -92,6 +94,17 @@ for i in range(10000):
     if i in (5000, 5001, 5002):
         open(f"{tmp}/expect/KEY_{i}", "w").write(val)
 open(f"{tmp}/big.env", "w").write("\n".join(out) + "\n")
+
+# Benchmark 4: a project of 100,000 keys (half declared in its example), one of 40,000.
+import os
+for n in (100000, 40000):
+    d = f"{tmp}/keys{n}"
+    os.makedirs(d)
+    with open(f"{d}/.env", "w") as f:
+        f.writelines(f"KEY_{i}=v{tok(f'k{i}', 24)}\n" for i in range(n))
+    with open(f"{d}/.env.example", "w") as f:
+        f.writelines(f"KEY_{i}=\n" for i in range(0, n, 2))
+    os.chmod(f"{d}/.env", 0o600)
 PY
 
 # Benchmark 3's repository: 5,000 ordinary files in ~100 directories (1,000 of them in an
@@ -230,6 +243,17 @@ echo "== Benchmark 2: parse a $(wc -c <"$big") byte, 10,000-key file =="
 echo "== Benchmark 3: doctor on a repository of 5,000 files and 50 env files =="
 "${dclean[@]}" hyperfine -N -i --warmup 3 --style basic --export-json "$tmp/b3.json" \
   -n "tkx doctor" "$(q "$bin") -C $(q "$repo") doctor"
+echo "== Benchmark 4: 100,000 keys; exec with 40,000 =="
+k100="$tmp/keys100000" k40="$tmp/keys40000"
+"${clean[@]}" hyperfine -N -i --warmup 1 --runs 5 --style basic --export-json "$tmp/b4.json" \
+  -n "env" "$(q "$bin") -C $(q "$k100") --no-user env" \
+  -n "doctor" "$(q "$bin") -C $(q "$k100") --no-user doctor" \
+  -n "diff" "$(q "$bin") -C $(q "$k100") --no-user diff" \
+  -n "scan .env" "$(q "$bin") -C $(q "$k100") --no-user scan .env" \
+  -n "exec -- true (40,000 keys)" "$(q "$bin") -C $(q "$k40") --no-user exec -- true"
+echo "== Benchmark 5: tkx set (read, lock, write, checks) =="
+"${clean[@]}" hyperfine -N --warmup 5 --style basic --export-json "$tmp/b5.json" \
+  -n "tkx set" "$(q "$bin") -C $(q "$proj") set BENCH_KEY --allow-empty"
 if [[ "$inproc" -eq 1 ]]; then
   echo "== In-process parse benchmark: cargo bench --bench parse =="
   (cd "$root" && cargo bench --bench parse --quiet) | tee "$tmp/parse.txt"
@@ -247,6 +271,7 @@ import json, re, sys
 tmp, ncpu, cpu, tkxv, hfv, size, inproc, drc, dsummary, cmd = sys.argv[1:]
 load = lambda n: json.load(open(f"{tmp}/b{n}.json"))["results"]
 (tkx, env, nouser), (bigr, tiny), (doctor,) = load(1), load(2), load(3)
+many, (tset,) = load(4), load(5)
 ms = lambda r: f"{r['mean'] * 1e3:.2f} ± {r['stddev'] * 1e3:.2f} ms"
 verdict = lambda ok: "**pass**" if ok else "**FAIL**"
 limit = 2 * env["mean"] + 1e-3
@@ -257,6 +282,9 @@ for line in open(f"{tmp}/parse.txt"):
     m = re.match(r"(parse|resolve)\s+(.*): mean ([\d.]+) ms, best ([\d.]+) ms \((\d+) runs\)", line)
     if m:
         inp[m[1]] = (m[2], float(m[3]), float(m[4]), m[5])
+    m = re.match(r"lock\s+(.*): mean ([\d.]+) us, best ([\d.]+) us \((\d+) runs\)", line)
+    if m:
+        inp["lock"] = (m[1], float(m[2]), float(m[3]), m[4])
 print(f"\n## Benchmark results\n\nMachine: {ncpu} × {cpu}, Linux; {tkxv}; {hfv}; "
       "hyperfine -N (no shell), means over all runs; in-process rows from `cargo bench --bench parse`.\n")
 print("| benchmark | mean | target | result |\n|---|---|---|---|")
@@ -281,5 +309,11 @@ if inp:
 else:
     print(f"| 2. difference of the two `tkx get` rows (whole-process estimate, in place of the in-process rows) | {diff * 1e3:.2f} ms | < 20 ms | {verdict(diff < 20e-3)} |")
 print(f"| 3. `tkx -C repo doctor`, 5,000 files (1,000 in an ignored `node_modules/`), 50 env files; exit {drc}, \"{dsummary}\" | {ms(doctor)} | < 300 ms | {verdict(doctor['mean'] < 0.3)} |")
+for r in many:
+    print(f"| 4. `tkx {r['command']}`, {'40,000' if '40,000' in r['command'] else '100,000'} keys | {ms(r)} | < 1 s | {verdict(r['mean'] < 1)} |")
+print(f"| 5. `tkx set KEY --allow-empty` (stdin: /dev/null) into the 50-key `.env`, whole process | {ms(tset)} | | |")
+if "lock" in inp:
+    _, mean, best, runs = inp["lock"]
+    print(f"| 5. the lock every write takes, in-process | {mean:.2f} µs (best {best:.2f} µs, {runs} runs) | < 1 ms | {verdict(mean < 1000)} |")
 print(f"\nProduced by `{cmd}`.")
 PY

@@ -86,14 +86,79 @@ struct Prefilter {
     owners: Vec<Vec<usize>>,
 }
 
-/// Most known values searched by SIMD searchers (64 each); more go into one automaton.
+/// Most known values searched by SIMD searchers (64 each); more go into one table (or,
+/// when some are shorter than [`PREFIX`], one automaton).
 const MAX_PACKED: usize = 4 * 64;
+
+/// How many leading bytes of a known value [`Prefixed`] looks it up by.
+const PREFIX: usize = 8;
+
+/// Known values by their first [`PREFIX`] bytes.
+struct Prefixed {
+    /// Value indexes by prefix, longest value first.
+    by_prefix: std::collections::HashMap<u64, Vec<u32>, std::hash::BuildHasherDefault<PrefixHasher>>,
+    values: Vec<Vec<u8>>,
+}
+
+impl Prefixed {
+    fn new(values: &[KnownValue]) -> Prefixed {
+        let values: Vec<Vec<u8>> = values.to_vec();
+        let mut by_prefix: std::collections::HashMap<u64, Vec<u32>, _> = Default::default();
+        for (i, v) in values.iter().enumerate() {
+            by_prefix.entry(prefix(v)).or_insert_with(Vec::new).push(i as u32);
+        }
+        for ids in by_prefix.values_mut() {
+            ids.sort_by_key(|i| std::cmp::Reverse(values[*i as usize].len()));
+        }
+        Prefixed { by_prefix, values }
+    }
+
+    /// At every position, the longest value that starts there (what the automaton
+    /// search restarted after each match start finds).
+    fn find_all(&self, data: &[u8], hits: &mut Vec<Hit>) {
+        for start in 0..data.len().saturating_sub(PREFIX - 1) {
+            let Some(ids) = self.by_prefix.get(&prefix(&data[start..])) else { continue };
+            if let Some(&id) = ids.iter().find(|i| data[start..].starts_with(&self.values[**i as usize])) {
+                let end = start + self.values[id as usize].len();
+                hits.push(Hit { source: Source::Known(id as usize), start, end });
+            }
+        }
+    }
+}
+
+/// The first [`PREFIX`] bytes of `b` (which has at least that many) as a number.
+fn prefix(b: &[u8]) -> u64 {
+    let mut word = [0u8; PREFIX];
+    word.copy_from_slice(&b[..PREFIX]);
+    u64::from_le_bytes(word)
+}
+
+/// A hasher for [`prefix`] numbers: one multiplication spreads their bytes.
+#[derive(Default)]
+struct PrefixHasher(u64);
+
+impl std::hash::Hasher for PrefixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
 
 /// The known values' searchers. Up to 64 patterns per SIMD (Teddy) searcher, which
 /// skips ordinary text many times faster than an automaton stepping through every byte
 /// (values tend to start with common letters); an automaton where SIMD is not available.
 enum Known {
     None,
+    /// Many values, all of at least [`PREFIX`] bytes: looked up by their first bytes at
+    /// every position, which stays linear to build and to search however many there are.
+    Hashed(Prefixed),
     Packed(Vec<(aho_corasick::packed::Searcher, usize)>),
     Automaton(AhoCorasick),
 }
@@ -190,6 +255,11 @@ impl Matcher {
     fn known_searcher(values: &[KnownValue]) -> Known {
         if values.is_empty() {
             return Known::None;
+        }
+        if values.len() > MAX_PACKED && values.iter().all(|v| v.len() >= PREFIX) {
+            // Each SIMD searcher reads the whole text, and an automaton of 100,000 values
+            // takes a second to build: a table of their first bytes costs neither.
+            return Known::Hashed(Prefixed::new(values));
         }
         if values.len() > MAX_PACKED {
             // Each SIMD searcher reads the whole text: past a few, one automaton is
@@ -315,6 +385,7 @@ impl Matcher {
                     at = m.start() + 1;
                 }
             }
+            Known::Hashed(table) => table.find_all(data, &mut hits),
             Known::Packed(searchers) => {
                 for (searcher, base) in searchers {
                     let mut at = 0;
@@ -360,5 +431,50 @@ impl Matcher {
             // took (`[^A-Za-z0-9_-]`) may begin the next key's left one (an escape's ESC).
             pos = m.end().max(pos + 1);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table finds what the automaton finds: at every position, the longest value
+    /// starting there, overlapping values and shared prefixes included.
+    #[test]
+    fn the_prefix_table_finds_what_the_automaton_finds() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let alphabet = b"abc";
+        let mut values: Vec<Vec<u8>> = Vec::new();
+        for _ in 0..400 {
+            let len = 8 + next(6) as usize;
+            values.push((0..len).map(|_| alphabet[next(3) as usize]).collect());
+        }
+        values.sort();
+        values.dedup();
+        let data: Vec<u8> = (0..20_000).map(|_| alphabet[next(3) as usize]).collect();
+        let find = |known: Known| {
+            let m = Matcher { rules: Vec::new(), prefilters: Vec::new(), file_rules: Vec::new(), known };
+            let mut hits: Vec<(usize, usize, usize)> = m
+                .find_known(&data)
+                .into_iter()
+                .map(|h| match h.source {
+                    Source::Known(i) => (h.start, h.end, i),
+                    Source::Rule(_) => unreachable!(),
+                })
+                .collect();
+            hits.sort();
+            hits
+        };
+        let automaton =
+            AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&values).unwrap();
+        let expected = find(Known::Automaton(automaton));
+        assert!(expected.len() > 100, "the fixture should hold many matches");
+        assert_eq!(find(Known::Hashed(Prefixed::new(&values))), expected);
     }
 }
