@@ -55,6 +55,10 @@ pub fn run(ctx: &mut Context, args: &EnvArgs) -> Result<u8, Error> {
     if let Some(key) = &args.explain {
         return explain(ctx, &res, key, args.reveal);
     }
+    if res.vars.is_empty() && !ctx.quiet {
+        let looked: Vec<&str> = res.sources.iter().map(|s| s.display.as_str()).collect();
+        let _ = writeln!(ctx.io.err, "tkx: no env file defines anything; looked in {}", looked.join(", "));
+    }
     let out = &mut *ctx.io.out;
     if args.json {
         write_json(out, &res, &rows, args.reveal)?;

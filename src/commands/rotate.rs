@@ -158,6 +158,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &RotateArgs, prompt: &mut dyn Pr
     // The old value elsewhere keeps working until it is revoked: say where it still is.
     if let Ok(res) = ctx.project.reload() {
         warn_all(ctx, &store::old_value_left(&res, &dest, key, &old));
+        warn_all(ctx, &store::old_value_in_tree(ctx.project.env_files(), &res, key, &old));
         warn_all(ctx, &store::shadowing(&res, &dest, key, &value));
     }
     Ok(0)

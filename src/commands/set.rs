@@ -53,6 +53,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &SetArgs, prompt: &mut dyn Promp
     warn_all(ctx, &store::git_exposure(&dest, Some(key)));
     if let Ok(res) = ctx.project.reload() {
         warn_all(ctx, &store::shadowing(&res, &dest, key, &value));
+        warn_all(ctx, &store::hiding(&res, &dest, key, &value));
     }
     if rotation::tracked(key, value.expose()) {
         rotation::record_fingerprints(ctx.project.tkx_dir(), [value.redacted().fingerprint]);

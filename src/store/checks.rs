@@ -63,6 +63,31 @@ pub fn shadowing(res: &Resolution, dest: &Dest, key: &str, value: &Secret) -> Ve
         )).hint(hint)]
 }
 
+/// A warning when the value just written wins over another layer's different value of
+/// `key` (`set --private` over the project's `.env`): that value stops counting, quietly.
+/// `res` is the resolution loaded after the write.
+pub fn hiding(res: &Resolution, dest: &Dest, key: &str, value: &Secret) -> Vec<Finding> {
+    let Some(w) = res.winner(key) else { return Vec::new() };
+    if !dest.holds(&w.origin) {
+        return Vec::new();
+    }
+    res.definitions(key)
+        .filter(|d| !dest.holds(&d.origin) && d.origin.layer != Layer::Process && &d.value != value)
+        .take(1)
+        .map(|d| {
+            Finding::warning(
+                "set/hides",
+                format!(
+                    "{} now takes precedence over the different value of {key} in {}, which tkx exec no longer sees",
+                    dest.display,
+                    d.origin.describe()
+                ),
+            )
+            .hint(format!("if that value is stale, remove it: `tkx unset {key}` with the flags that name that file"))
+        })
+        .collect()
+}
+
 /// A note when the edit removed duplicate statements of `key`.
 pub fn duplicates(dest: &Dest, key: &str, edited: &edit::Set) -> Vec<Finding> {
     if edited.removed_duplicates.is_empty() {
@@ -120,6 +145,38 @@ pub fn old_value_left(res: &Resolution, dest: &Dest, key: &str, old: &Secret) ->
                     )
                     .located(crate::doctor::location_of(&d.origin))
                     .hint(format!("replace it too: `tkx set {}` in that file", var.key)),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A warning for every statement in the project's other env files (those tkx did not
+/// load in this run: other profiles, other directories of the tree) whose literal value is
+/// still `old`, by position and fingerprint.
+pub fn old_value_in_tree(
+    files: &[crate::project::EnvFile],
+    res: &Resolution,
+    key: &str,
+    old: &Secret,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let fingerprint = old.redacted().fingerprint;
+    for f in files {
+        if res.sources.iter().any(|s| s.path == f.path) {
+            continue;
+        }
+        let Ok(text) = crate::envfile::read_text(&f.path) else { continue };
+        for e in crate::envfile::parse(&text).entries {
+            if matches!(&e.value, crate::envfile::RawValue::Literal(v) if v == old.expose()) {
+                out.push(
+                    Finding::warning(
+                        "rotate/old-value",
+                        format!("{} still holds the old value of {key} ({fingerprint})", e.key),
+                    )
+                    .at(f.display.clone(), e.line, e.column)
+                    .hint(format!("replace it too: `tkx -f {} set {}`", f.display, e.key)),
                 );
             }
         }

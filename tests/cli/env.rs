@@ -267,3 +267,16 @@ fn no_color_and_color_never_print_no_escapes() {
     env.tkx(["--color", "never", "env"]).assert().stdout(predicate::str::contains("\u{1b}[").not());
     env.tkx(["env"]).env("NO_COLOR", "1").assert().stdout(predicate::str::contains("\u{1b}[").not());
 }
+
+#[test]
+fn nothing_loaded_says_where_tkx_looked() {
+    let env = TestEnv::new();
+    let out = env.tkx(["env"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("tkx: no env file defines anything; looked in "), "{err}");
+    assert!(err.contains(".env") && err.lines().count() == 1, "{err}");
+    env.write(".env", "A=1\n");
+    assert!(env.tkx(["env"]).output().unwrap().stderr.is_empty());
+}

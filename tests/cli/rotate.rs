@@ -182,3 +182,29 @@ fn doctor_warns_about_keys_older_than_the_limit() {
     // The ledger kept the old entry's date.
     assert_eq!(ledger(&env)["first_seen"][fingerprint(OLD)], "2020-01-01");
 }
+
+#[test]
+fn rotate_names_the_other_env_files_of_the_tree_that_still_hold_the_old_value() {
+    let env = TestEnv::new();
+    env.write(".env", format!("OPENAI_PAT={OLD}\n"));
+    env.write(".env.staging", format!("PORT=1\nOPENAI_PAT={OLD}\n"));
+    env.write("services/api/.env", format!("# api\nLLM_KEY={OLD}\nOTHER=x\n"));
+    let out = rotate(&env, &["OPENAI_PAT"], NEW);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    let fp = fingerprint(OLD);
+    assert!(
+        err.contains(&format!(".env.staging:2:1: warning[rotate/old-value]: OPENAI_PAT still holds the old value of OPENAI_PAT ({fp})")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("services/api/.env:2:1: warning[rotate/old-value]: LLM_KEY still holds the old value of OPENAI_PAT ({fp})")),
+        "{err}"
+    );
+    assert!(err.contains("replace it too: `tkx -f services/api/.env set LLM_KEY`"), "{err}");
+    // Only the rotated file changed.
+    assert_eq!(
+        fs::read_to_string(env.project().join("services/api/.env")).unwrap(),
+        format!("# api\nLLM_KEY={OLD}\nOTHER=x\n")
+    );
+}

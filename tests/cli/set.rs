@@ -722,3 +722,25 @@ fn set_racing_move_keeps_both() {
         assert!(!dotenv.contains("OPENAI_API_KEY"), "round {round}: the moved key came back: {dotenv}");
     }
 }
+
+#[test]
+fn a_value_that_now_hides_another_layers_is_warned_about() {
+    let env = TestEnv::new();
+    env.write(".env", format!("OPENAI_PAT={KEY}\nPORT=8080\n"));
+    let out = env
+        .tkx(["set", "OPENAI_PAT", "--private"])
+        .write_stdin("sk-proj-PRIVATEvalue0123456789abcdefghijk")
+        .output()
+        .unwrap();
+    assert_no_leak(&out, KEY);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning[set/hides]: ")
+            && stderr(&out).contains("different value of OPENAI_PAT in .env:1"),
+        "{}",
+        stderr(&out)
+    );
+    // The same value hides nothing worth a word.
+    let out = env.tkx(["set", "PORT", "--user"]).write_stdin("8080").output().unwrap();
+    assert!(!stderr(&out).contains("set/hides"), "{}", stderr(&out));
+}
