@@ -342,6 +342,12 @@ pub enum DiffFormat {
 
 /// `tkx diff`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+A key .env.example declares is required unless its line, or the comment line right above \
+it, says `optional` (`PORT=8080 # optional`, or `# optional: tracing` above the key).
+
+Exit codes: 0 every required key is set; 1 a required key is missing, empty or a placeholder; \
+2 no example to compare with, or a file tkx cannot read.")]
 pub struct DiffArgs {
     /// The example file to compare against (default: the project's .env.example).
     #[arg(long, value_name = "PATH")]
@@ -510,6 +516,9 @@ credentials, with the example's comment as help. Enter keeps a non-secret defaul
 optional key, and asks a required key once more before leaving it unset. An existing .env \
 only gains the missing keys; --force starts over from the example. Ends with what \
 `tkx doctor` says.
+
+A key .env.example declares is required unless its line, or the comment line right above \
+it, says `optional` (`PORT=8080 # optional`, or `# optional: tracing` above the key).
 
 Exit codes: 0 written and doctor finds no errors; 1 doctor errors (a required key left \
 unset, an env file git would commit) or declined; 2 no .env.example, no terminal without \

@@ -31,8 +31,22 @@ fn committed_completions_are_current() {
 }
 
 #[test]
-fn committed_man_page_is_current() {
-    check("man/tkx.1", &tkx::commands::completions::man_page());
+fn committed_man_pages_are_current_and_every_reference_has_its_page() {
+    let pages = tkx::commands::completions::man_pages();
+    let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    for (name, page) in &pages {
+        check(&format!("man/{name}"), page);
+        // Every `tkx-…(1)` a page refers to is one of the pages.
+        let text = String::from_utf8_lossy(page).replace("\\-", "-");
+        for reference in text.split_whitespace().filter_map(|w| w.strip_suffix("(1)")) {
+            let reference = reference.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+            assert!(
+                names.contains(&format!("{reference}.1").as_str()),
+                "{name} refers to {reference}(1), which has no page"
+            );
+        }
+    }
+    assert!(names.contains(&"tkx-exec.1") && names.contains(&"tkx-hook-install.1"), "{names:?}");
 }
 
 #[test]
