@@ -327,6 +327,7 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcomman
 always\t'Always'
 never\t'Never'"
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l user -d 'Write the user-level settings (e.g. ~/.claude/settings.json) instead of the project\'s'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l shared -d 'Claude Code: write the project\'s shared settings (.claude/settings.json, committed with the project) instead of your personal .claude/settings.local.json. Teammates without tkx are then told to install it, and their tool calls wait for it'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l all -d 'Also write every agent ignore file (.geminiignore, .aiexclude, .aiderignore, …), not only those of agents the project shows signs of using'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l override -d 'Let values from files win over the process environment for this run'
@@ -343,6 +344,7 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcomman
 always\t'Always'
 never\t'Never'"
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -l user -d 'Write the user-level settings (e.g. ~/.claude/settings.json) instead of the project\'s'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -l shared -d 'Claude Code: write the project\'s shared settings (.claude/settings.json, committed with the project) instead of your personal .claude/settings.local.json. Teammates without tkx are then told to install it, and their tool calls wait for it'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -l all -d 'Also write every agent ignore file (.geminiignore, .aiexclude, .aiderignore, …), not only those of agents the project shows signs of using'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -l override -d 'Let values from files win over the process environment for this run'
@@ -359,6 +361,7 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcomman
 always\t'Always'
 never\t'Never'"
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -l user -d 'Write the user-level settings (e.g. ~/.claude/settings.json) instead of the project\'s'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -l shared -d 'Claude Code: write the project\'s shared settings (.claude/settings.json, committed with the project) instead of your personal .claude/settings.local.json. Teammates without tkx are then told to install it, and their tool calls wait for it'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -l all -d 'Also write every agent ignore file (.geminiignore, .aiexclude, .aiderignore, …), not only those of agents the project shows signs of using'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -l override -d 'Let values from files win over the process environment for this run'

@@ -228,6 +228,12 @@ pub struct AgentArgs {
     #[arg(long)]
     pub user: bool,
 
+    /// Claude Code: write the project's shared settings (.claude/settings.json, committed
+    /// with the project) instead of your personal .claude/settings.local.json. Teammates
+    /// without tkx are then told to install it, and their tool calls wait for it.
+    #[arg(long, conflicts_with = "user")]
+    pub shared: bool,
+
     /// Also write every agent ignore file (.geminiignore, .aiexclude, .aiderignore, …), not
     /// only those of agents the project shows signs of using.
     #[arg(long)]

@@ -31,6 +31,11 @@ pub const MATCHER: &str = "^(Read|Grep|Glob|LS|NotebookRead|Bash|Edit|MultiEdit|
 /// The hook's command.
 pub const COMMAND: &str = "tkx agent check --host claude || exit 2";
 
+/// The hook's command in the project's shared settings (`agent install --shared`): a
+/// teammate without tkx is told what the project needs, instead of a bare failure.
+/// Their tool calls stay stopped (exit 2) until tkx is there: the team chose the guard.
+pub const SHARED_COMMAND: &str = "command -v tkx >/dev/null 2>&1 || { echo 'This project keeps API keys out of the agent with tkx, which is not installed: install tkx (the README of this project says how), or ask whoever ran `tkx agent install --shared`. Until then every tool call is stopped.' >&2; exit 2; }; tkx agent check --host claude || exit 2";
+
 /// What the handler answers: stdout, stderr and the exit code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {

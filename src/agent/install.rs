@@ -25,6 +25,9 @@ pub struct Plan {
     pub hosts: Vec<Host>,
     /// The user's settings (`~/.claude`, `~/.cursor`) instead of the project's.
     pub user: bool,
+    /// The project's shared Claude Code settings (`.claude/settings.json`, committed with
+    /// the project) instead of the personal `.claude/settings.local.json`.
+    pub shared: bool,
     /// Every ignore file, not only those of agents the project shows signs of.
     pub all_ignore_files: bool,
     /// The project directory.
@@ -51,7 +54,7 @@ pub struct Target {
 /// The kinds of file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
-    /// `.claude/settings.json`.
+    /// `.claude/settings.local.json`, `.claude/settings.json` or `~/.claude/settings.json`.
     ClaudeSettings,
     /// `.cursor/hooks.json`.
     CursorHooks,
@@ -100,7 +103,9 @@ impl Plan {
             match h {
                 Host::Claude => out.push(Target {
                     part: Part::ClaudeSettings,
-                    path: base.join(".claude/settings.json"),
+                    // Personal by default: a teammate without tkx must not find every tool
+                    // call stopped by a hook someone else committed.
+                    path: base.join(if self.user || self.shared { CLAUDE_SHARED } else { CLAUDE_PERSONAL }),
                     why: None,
                 }),
                 Host::Cursor => {
@@ -210,7 +215,12 @@ impl Plan {
             let before = read(&t.path)?;
             let old = state.files.get(&key(&t.path)).cloned();
             let (after, mut record) = match t.part {
-                Part::ClaudeSettings => claude_install(before.as_deref(), &self.claude_rules(), &t.path)?,
+                Part::ClaudeSettings => claude_install(
+                    before.as_deref(),
+                    &self.claude_rules(),
+                    &t.path,
+                    self.shared && !self.user,
+                )?,
                 Part::CursorHooks => cursor_install(before.as_deref(), &t.path)?,
                 Part::Ignore(f) => {
                     let block = ignore_files::block(&f, &self.env_names());
@@ -527,22 +537,34 @@ fn is_empty_settings(text: &str) -> bool {
 
 // Claude Code
 
-fn claude_hook_group() -> CstInputValue {
+/// Claude Code's personal project settings: not committed (Claude Code keeps it out of
+/// git), so the guard binds only the person who installed it.
+pub const CLAUDE_PERSONAL: &str = ".claude/settings.local.json";
+/// Claude Code's shared project settings (committed), and the user-level file's name.
+pub const CLAUDE_SHARED: &str = ".claude/settings.json";
+
+fn claude_hook_group(shared: bool) -> CstInputValue {
     CstInputValue::Object(vec![
         ("matcher".into(), CstInputValue::String(claude::MATCHER.into())),
         (
             "hooks".into(),
             CstInputValue::Array(vec![CstInputValue::Object(vec![
                 ("type".into(), CstInputValue::String("command".into())),
-                ("command".into(), CstInputValue::String(claude::COMMAND.into())),
+                (
+                    "command".into(),
+                    CstInputValue::String(
+                        if shared { claude::SHARED_COMMAND } else { claude::COMMAND }.into(),
+                    ),
+                ),
             ])]),
         ),
     ])
 }
 
-/// Whether a hook entry is tkx's (any version of the command).
+/// Whether a hook entry is tkx's (any version of the command, the shared one too).
 fn is_tkx_command(cmd: &str, host: &str) -> bool {
-    cmd.trim_start().starts_with(&format!("tkx agent check --host {host}"))
+    let check = format!("tkx agent check --host {host}");
+    cmd.trim_start().starts_with(&check) || (cmd.starts_with("command -v tkx") && cmd.contains(&check))
 }
 
 /// The entries of a hooks array whose command is tkx's check for `host`.
@@ -563,15 +585,20 @@ fn claude_group(ptu: &CstArray) -> Option<CstObject> {
         .find(|g| existing_array(g, "hooks").is_some_and(|hs| !tkx_entries(&hs, "claude").is_empty()))
 }
 
-fn claude_install(text: Option<&str>, rules: &[String], path: &Path) -> Result<(String, FileRecord), Error> {
-    edit_settings(text, |text, record, keys| claude_edits(text, record, keys, rules, path))
+fn claude_install(
+    text: Option<&str>,
+    rules: &[String],
+    path: &Path,
+    shared: bool,
+) -> Result<(String, FileRecord), Error> {
+    edit_settings(text, |text, record, keys| claude_edits(text, record, keys, (rules, shared), path))
 }
 
 fn claude_edits(
     text: &mut String,
     record: &mut FileRecord,
     keys: &mut Vec<String>,
-    rules: &[String],
+    (rules, shared): (&[String], bool),
     path: &Path,
 ) -> Result<(), Error> {
     pass(text, &mut record.hunks, path, |obj| {
@@ -603,7 +630,7 @@ fn claude_edits(
                 }
             }
             None => {
-                ptu.append(claude_hook_group());
+                ptu.append(claude_hook_group(shared));
             }
         }
         Ok(())
@@ -876,9 +903,9 @@ mod tests {
             "{}",
             "{\n\t\"a\": [1, 2]\n}\n",
         ] {
-            let (after, record) = claude_install(Some(before), &rules(), Path::new(P)).unwrap();
+            let (after, record) = claude_install(Some(before), &rules(), Path::new(P), false).unwrap();
             assert!(after.contains("tkx agent check --host claude"));
-            let (again, _) = claude_install(Some(&after), &rules(), Path::new(P)).unwrap();
+            let (again, _) = claude_install(Some(&after), &rules(), Path::new(P), false).unwrap();
             assert_eq!(again, after, "a second run changes nothing");
             assert_eq!(Hunk::undo(&after, &record.hunks).unwrap(), before, "exact undo");
             // Edited since: the entries are taken out through the syntax tree.
@@ -905,9 +932,9 @@ mod tests {
 
     #[test]
     fn malformed_files_are_refused_with_their_line() {
-        let err = claude_install(Some("{\n  \"a\": 1,\n}\n"), &rules(), Path::new(P)).unwrap_err();
+        let err = claude_install(Some("{\n  \"a\": 1,\n}\n"), &rules(), Path::new(P), false).unwrap_err();
         assert!(err.to_string().starts_with("/x/settings.json:3:1: not valid JSON"), "{err}");
-        let err = claude_install(Some("{\"permissions\": []}"), &rules(), Path::new(P)).unwrap_err();
+        let err = claude_install(Some("{\"permissions\": []}"), &rules(), Path::new(P), false).unwrap_err();
         assert!(err.to_string().contains("`permissions` is not an object"), "{err}");
     }
 }

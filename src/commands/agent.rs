@@ -42,6 +42,7 @@ pub fn plan(ctx: &Context, args: &AgentArgs) -> Result<Plan, Error> {
     Ok(Plan {
         hosts,
         user: args.user,
+        shared: args.shared,
         all_ignore_files: args.all,
         project: discover::project_dir(ctx.project.cwd()),
         home,
@@ -68,6 +69,9 @@ fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
         let line = format!("{}: {}", shown(ctx, &d.path), d.what);
         say(ctx, &line);
     }
+    if !ctx.quiet && plan.hosts.contains(&Host::Claude) && !args.user {
+        team_note(ctx, &plan, args.shared);
+    }
     if !ctx.quiet {
         if plan.hosts.contains(&Host::Claude) {
             let _ = writeln!(
@@ -84,6 +88,48 @@ fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
         );
     }
     Ok(0)
+}
+
+/// What the Claude Code install means for the team, and a shared or committed file that
+/// would bind teammates without tkx.
+fn team_note(ctx: &mut Context, plan: &Plan, shared: bool) {
+    use crate::agent::install::{CLAUDE_PERSONAL, CLAUDE_SHARED};
+    let say_err = |ctx: &mut Context, line: &str| {
+        let _ = writeln!(ctx.io.err, "tkx: {line}");
+    };
+    if shared {
+        say_err(
+            ctx,
+            &format!(
+                "Claude Code: the guard is in {CLAUDE_SHARED}, which the team shares: teammates without tkx are told to install it, and their tool calls wait until they do"
+            ),
+        );
+        return;
+    }
+    say_err(
+        ctx,
+        &format!(
+            "Claude Code: the guard is in {CLAUDE_PERSONAL}, yours alone; `--shared` puts it in {CLAUDE_SHARED} for the whole team"
+        ),
+    );
+    let personal = plan.project.join(CLAUDE_PERSONAL);
+    if ctx.project.repo().is_some_and(|r| r.relative(&personal).is_some() && !r.is_ignored(&personal)) {
+        say_err(
+            ctx,
+            &format!(
+                "add {CLAUDE_PERSONAL} to .gitignore: committed, it would stop the tool calls of teammates without tkx"
+            ),
+        );
+    }
+    let shared_file = std::fs::read_to_string(plan.project.join(CLAUDE_SHARED)).unwrap_or_default();
+    if shared_file.contains("tkx agent check --host claude") {
+        say_err(
+            ctx,
+            &format!(
+                "tkx's hook is also in {CLAUDE_SHARED}, which teammates share: `tkx agent uninstall --shared --host claude` removes it from there"
+            ),
+        );
+    }
 }
 
 fn uninstall(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {

@@ -40,11 +40,12 @@ fn exposure(project: &Project) -> Option<Exposure> {
     (!files.is_empty()).then_some(Exposure { sign, files })
 }
 
-fn plan(project: &Project, user: bool) -> Plan {
+fn plan(project: &Project, user: bool, shared: bool) -> Plan {
     let home = project.process().get("HOME").map(PathBuf::from).filter(|p| p.is_absolute());
     Plan {
         hosts: vec![Host::Claude, Host::Cursor],
         user,
+        shared,
         all_ignore_files: false,
         project: project.dir().to_path_buf(),
         home,
@@ -75,9 +76,10 @@ fn guarded(project: &Project) -> bool {
         let mine: Vec<_> = files.iter().filter(|f| part(&f.target.part)).collect();
         !mine.is_empty() && mine.iter().all(|f| f.items.iter().all(|i| i.installed))
     };
-    let here = plan(project, false).status().unwrap_or_default();
-    let user = plan(project, true).status().unwrap_or_default();
-    let hooks = [&here, &user].into_iter().any(|files| {
+    let here = plan(project, false, false).status().unwrap_or_default();
+    let shared = plan(project, false, true).status().unwrap_or_default();
+    let user = plan(project, true, false).status().unwrap_or_default();
+    let hooks = [&here, &shared, &user].into_iter().any(|files| {
         complete(files, |p| matches!(p, Part::ClaudeSettings))
             || complete(files, |p| matches!(p, Part::CursorHooks))
     });
@@ -128,7 +130,7 @@ impl Check for Agents {
         if exposure(project).is_none() || guarded(project) {
             return Ok(Vec::new());
         }
-        let done = plan(project, false).install()?;
+        let done = plan(project, false, false).install()?;
         Ok(done
             .into_iter()
             .filter(|d| d.changed)

@@ -270,7 +270,7 @@ const IGNORE_BEFORE: &str = "node_modules/\r\ndist";
 
 fn agent_project() -> TestEnv {
     let env = table_project();
-    env.write(".claude/settings.json", CLAUDE_BEFORE);
+    env.write(".claude/settings.local.json", CLAUDE_BEFORE);
     env.write(".cursor/hooks.json", CURSOR_BEFORE);
     env.write(".cursorignore", IGNORE_BEFORE);
     env.write("GEMINI.md", "# notes for Gemini\n");
@@ -287,7 +287,7 @@ fn install_then_uninstall_gives_back_every_byte() {
     let env = agent_project();
     let out = env.tkx(["agent", "install"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let text = read(&env, ".claude/settings.json").unwrap();
+    let text = read(&env, ".claude/settings.local.json").unwrap();
     let settings: serde_json::Value = serde_json::from_str(&text).unwrap();
     // Every other setting kept, in order.
     let at = |k: &str| text.find(&format!("\n  \"{k}\"")).unwrap_or_else(|| panic!("{k} in {text}"));
@@ -333,14 +333,14 @@ fn install_then_uninstall_gives_back_every_byte() {
 
     // A second run changes nothing.
     let snapshot: Vec<Option<String>> =
-        [".claude/settings.json", ".cursor/hooks.json", ".cursorignore", ".geminiignore"]
+        [".claude/settings.local.json", ".cursor/hooks.json", ".cursorignore", ".geminiignore"]
             .iter()
             .map(|f| read(&env, f))
             .collect();
     let out = env.tkx(["agent", "install"]).output().unwrap();
-    assert!(stderr(&out).contains(".claude/settings.json: already installed"), "{}", stderr(&out));
+    assert!(stderr(&out).contains(".claude/settings.local.json: already installed"), "{}", stderr(&out));
     let again: Vec<Option<String>> =
-        [".claude/settings.json", ".cursor/hooks.json", ".cursorignore", ".geminiignore"]
+        [".claude/settings.local.json", ".cursor/hooks.json", ".cursorignore", ".geminiignore"]
             .iter()
             .map(|f| read(&env, f))
             .collect();
@@ -352,7 +352,7 @@ fn install_then_uninstall_gives_back_every_byte() {
 
     let out = env.tkx(["agent", "uninstall"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(read(&env, ".claude/settings.json").unwrap(), CLAUDE_BEFORE);
+    assert_eq!(read(&env, ".claude/settings.local.json").unwrap(), CLAUDE_BEFORE);
     assert_eq!(read(&env, ".cursor/hooks.json").unwrap(), CURSOR_BEFORE);
     assert_eq!(read(&env, ".cursorignore").unwrap(), IGNORE_BEFORE);
     assert_eq!(read(&env, ".geminiignore"), None);
@@ -389,7 +389,7 @@ fn status_lists_what_is_missing_per_host() {
     let out = env.tkx(["agent", "status"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let s = stdout(&out);
-    assert!(s.contains("Claude Code:\n  .claude/settings.json\n    PreToolUse hook"), "{s}");
+    assert!(s.contains("Claude Code:\n  .claude/settings.local.json\n    PreToolUse hook"), "{s}");
     assert!(s.lines().any(|l| l.contains("beforeReadFile hook") && l.ends_with("missing")), "{s}");
     assert!(s.lines().any(|l| l.contains("permissions.deny rules") && l.contains("installed")), "{s}");
     assert!(s.contains("run `tkx agent install` to add what is missing"), "{s}");
@@ -399,12 +399,54 @@ fn status_lists_what_is_missing_per_host() {
 fn a_malformed_settings_file_is_refused_with_its_line_and_left_alone() {
     let env = table_project();
     let bad = "{\n  \"model\": \"opus\",\n  \"permissions\": {\"deny\": [],},\n}\n";
-    env.write(".claude/settings.json", bad);
+    env.write(".claude/settings.local.json", bad);
     let out = env.tkx(["agent", "install"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains(".claude/settings.json:3:"), "{}", stderr(&out));
-    assert_eq!(read(&env, ".claude/settings.json").unwrap(), bad);
+    assert!(stderr(&out).contains(".claude/settings.local.json:3:"), "{}", stderr(&out));
+    assert_eq!(read(&env, ".claude/settings.local.json").unwrap(), bad);
     assert_eq!(read(&env, ".cursor/hooks.json"), None, "nothing written when one file is refused");
+}
+
+/// The guard never silently blocks a teammate without tkx: by default it goes into the
+/// personal settings file, and `--shared` writes a hook that says what is missing.
+#[test]
+fn install_is_personal_by_default_and_shared_explains_itself() {
+    let env = table_project();
+    env.git(&["init", "-q"]);
+    let out = env.tkx(["agent", "install", "--host", "claude"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(read(&env, ".claude/settings.local.json").unwrap().contains("tkx agent check --host claude"));
+    assert_eq!(read(&env, ".claude/settings.json"), None, "nothing the team shares");
+    let err = stderr(&out);
+    assert!(err.contains("the guard is in .claude/settings.local.json, yours alone"), "{err}");
+    assert!(err.contains("add .claude/settings.local.json to .gitignore"), "{err}");
+
+    let out = env.tkx(["agent", "install", "--host", "claude", "--shared"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("which the team shares"), "{}", stderr(&out));
+    let shared: serde_json::Value =
+        serde_json::from_str(&read(&env, ".claude/settings.json").unwrap()).unwrap();
+    let command = shared["hooks"]["PreToolUse"][0]["hooks"][0]["command"].as_str().unwrap().to_owned();
+    // A teammate without tkx: the hook says what the project needs, on stderr, exit 2.
+    let out = env
+        .process("sh")
+        .args(["-c", &command])
+        .env("PATH", "/usr/bin:/bin")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tkx, which is not installed"), "{out:?}");
+    // With tkx on PATH the same command is the guard.
+    assert!(command.ends_with("tkx agent check --host claude || exit 2"), "{command}");
+    // Status sees it; uninstall --shared takes it back out.
+    assert!(
+        stdout(&env.tkx(["agent", "status", "--host", "claude", "--shared"]).output().unwrap())
+            .contains("PreToolUse hook")
+    );
+    env.tkx(["agent", "uninstall", "--host", "claude", "--shared"]).assert().success();
+    assert_eq!(read(&env, ".claude/settings.json"), None);
+    assert!(read(&env, ".claude/settings.local.json").unwrap().contains("tkx agent check"));
 }
 
 #[test]
@@ -442,7 +484,7 @@ fn doctor_agents_warns_until_the_guard_is_in_and_the_keys_are_out() {
     // --fix installs the guard and never moves keys.
     let (_, _, err) = doctor_rules(&env, &["--fix"]);
     assert!(err.contains("installed the agent guard"), "{err}");
-    assert!(read(&env, ".claude/settings.json").unwrap().contains("tkx agent check"));
+    assert!(read(&env, ".claude/settings.local.json").unwrap().contains("tkx agent check"));
     assert!(read(&env, ".env").unwrap().contains("OPENAI_PAT="), "keys stay where they are");
     let (_, out, _) = doctor_rules(&env, &[]);
     assert!(out.contains("keeps keys in its tree") && !out.contains("no guard"), "{out}");
