@@ -10,6 +10,7 @@ mod example;
 mod format;
 mod gitignore;
 mod hook;
+mod leftovers;
 mod permissions;
 mod rotation;
 mod sdk_names;
@@ -58,6 +59,7 @@ pub fn registry() -> Vec<Box<dyn Check>> {
         Box::new(hook::HookCheck),
         Box::new(agents::Agents),
         Box::new(build_context::BuildContext),
+        Box::new(leftovers::Leftovers),
     ]
 }
 

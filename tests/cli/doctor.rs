@@ -329,3 +329,18 @@ fn outside_git_the_git_checks_are_skipped() {
     let (code, out, _) = doctor(&env, &[]);
     assert_eq!((code, out.as_str()), (0, "0 errors, 0 warnings, 0 notes\n"));
 }
+
+#[test]
+fn a_temporary_copy_left_by_a_stopped_tkx_is_found_and_fixed() {
+    let env = TestEnv::new();
+    env.write(".env", "PORT=1\n");
+    let left = env.write(".env.tkx-AbC123.tmp", "OPENAI_PAT=sk-proj-LEFTOVERkey0123456789abcdefghijk\n");
+    env.chmod(&left, 0o600);
+    let out = env.tkx(["doctor"]).output().unwrap();
+    assert_no_leak(&out, "sk-proj-LEFTOVERkey0123456789abcdefghijk");
+    assert!(stdout(&out).contains(".env.tkx-AbC123.tmp: warning[doctor/leftover]"), "{}", stdout(&out));
+    let out = env.tkx(["doctor", "--fix"]).output().unwrap();
+    assert!(stderr(&out).contains("removed .env.tkx-AbC123.tmp"), "{}", stderr(&out));
+    assert!(!left.exists());
+    assert!(!stdout(&env.tkx(["doctor"]).output().unwrap()).contains("doctor/leftover"));
+}
