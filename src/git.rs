@@ -174,6 +174,16 @@ impl Repo {
         Some(refs.flatten().filter_map(|r| r.peel_to_commit().ok()).map(|c| c.id().to_string()).collect())
     }
 
+    /// The first commit of HEAD's history (following first parents): what every clone
+    /// of the repository shares, wherever it lives. `None` before the first commit.
+    pub fn root_commit(&self) -> Option<String> {
+        let mut commit = self.repo.head().ok()?.peel_to_commit().ok()?;
+        while let Ok(parent) = commit.parent(0) {
+            commit = parent;
+        }
+        Some(commit.id().to_string())
+    }
+
     /// Whether `id` names a commit in this repository's object database.
     pub fn has_commit(&self, id: &str) -> bool {
         git2::Oid::from_str(id).is_ok_and(|oid| self.repo.find_commit(oid).is_ok())

@@ -60,9 +60,52 @@ fn path_bytes(p: &Path) -> Vec<u8> {
     p.to_string_lossy().as_bytes().to_vec()
 }
 
-/// The private store file of a project.
+/// The private store file of a project: `$TKX_DIR/projects/<id>/.env`. For a project
+/// in a git repository the id comes from the repository's first commit and the
+/// project's place in it ([`repo_id`]), so the store follows the project when it is
+/// moved, renamed or cloned again; elsewhere it comes from the path ([`project_id`]). A
+/// store made under the path id moves to the repository's id the first time it is seen
+/// (a rename in `$TKX_DIR/projects`).
 pub fn private_store(tkx_dir: &Path, project_dir: &Path) -> PathBuf {
-    tkx_dir.join("projects").join(project_id(project_dir)).join(".env")
+    let projects = tkx_dir.join("projects");
+    let by_path = projects.join(project_id(project_dir));
+    let Some(id) = repo_id(tkx_dir, project_dir) else { return by_path.join(".env") };
+    let dir = projects.join(id);
+    if !dir.exists() && by_path.is_dir() && std::fs::rename(&by_path, &dir).is_err() && by_path.is_dir() {
+        return by_path.join(".env");
+    }
+    dir.join(".env")
+}
+
+/// The store id of a project inside a git work tree: `git-` and 16 hex digits of
+/// SHA-256 of the repository's first commit and the project's path in the work tree.
+/// `None` outside a work tree or before the first commit. The first commit is found once
+/// per project path and remembered in `$TKX_DIR/projects/.ids/`, so later runs open no
+/// repository at all.
+pub fn repo_id(tkx_dir: &Path, project_dir: &Path) -> Option<String> {
+    let top = project_dir.ancestors().find(|d| d.join(".git").symlink_metadata().is_ok())?;
+    let rel = project_dir.strip_prefix(top).ok()?;
+    let memo = tkx_dir.join("projects/.ids").join(project_id(project_dir));
+    let root = match std::fs::read_to_string(&memo) {
+        Ok(root) if root.trim().len() == 40 => root.trim().to_owned(),
+        _ => {
+            let root = crate::git::Repo::discover(project_dir)?.root_commit()?;
+            if let Some(parent) = memo.parent() {
+                if crate::rotation::create_private_dir(parent).is_ok() {
+                    if let Ok(_lock) = crate::fsutil::lock_dir(parent) {
+                        let _ = crate::fsutil::write_atomic(&memo, format!("{root}\n").as_bytes(), 0o600);
+                    }
+                }
+            }
+            root
+        }
+    };
+    let mut h = Sha256::new();
+    h.update(root.as_bytes());
+    h.update([0]);
+    h.update(path_bytes(rel));
+    let hex: String = h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    Some(format!("git-{hex}"))
 }
 
 /// The `$TKX_DIR` a user file (`$TKX_DIR/.env`) or a private store

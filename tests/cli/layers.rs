@@ -120,3 +120,46 @@ fn tkx_dir_defaults_to_the_platform_config_directory() {
         .success()
         .stdout("yes\n");
 }
+
+/// The private store follows a project in git: moved, renamed, cloned again. A store
+/// made under the old path-based id is moved to the repository's id when first seen.
+#[test]
+fn the_private_store_follows_the_project_across_moves_and_clones() {
+    let env = TestEnv::git_repo();
+    env.write("app.py", "print(1)\n");
+    env.git(&["add", "app.py"]);
+    env.git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "first", "--no-verify"]);
+    let secret = "sk-proj-STOREfollowsKEY0123456789abcdefghij";
+    env.tkx(["set", "OPENAI_PAT", "--private"]).write_stdin(secret).assert().success();
+    let get = |dir: &std::path::Path| {
+        let out = env.tkx_in(dir, ["get", "OPENAI_PAT"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    // Renamed.
+    let renamed = env.root.join("app-renamed");
+    std::fs::rename(env.project(), &renamed).unwrap();
+    assert_eq!(get(&renamed), secret, "after a rename");
+    // Cloned again somewhere else.
+    let clone = env.root.join("elsewhere/app");
+    let ok = env
+        .process("git")
+        .current_dir(&env.root)
+        .args(["clone", "-q", renamed.to_str().unwrap(), clone.to_str().unwrap()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    assert_eq!(get(&clone), secret, "in a fresh clone");
+
+    // A store under the path-based id of an older tkx moves to the repository's id.
+    let old_id = tkx::layers::discover::project_id(&renamed.canonicalize().unwrap());
+    let projects = env.tkx_dir().join("projects");
+    for e in std::fs::read_dir(&projects).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("git-")) {
+            std::fs::rename(&p, projects.join(&old_id)).unwrap();
+        }
+    }
+    assert_eq!(get(&renamed), secret, "an old store is found and moved");
+    assert!(!projects.join(&old_id).exists());
+}
