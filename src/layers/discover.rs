@@ -77,6 +77,42 @@ pub fn private_store(tkx_dir: &Path, project_dir: &Path) -> PathBuf {
     dir.join(".env")
 }
 
+/// A private store that may have served this project before it moved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Orphan {
+    /// Its directory.
+    pub dir: PathBuf,
+    /// When its `.env` was last written (`YYYY-MM-DD`).
+    pub written: String,
+}
+
+/// The stores in `$TKX_DIR/projects` that were made for a directory of this project's
+/// name at another path (`app-1a2b3c4d` for a project now at another `…/app`): what a
+/// project that is not in git leaves behind when it moves.
+pub fn orphan_stores(tkx_dir: &Path, project_dir: &Path) -> Vec<Orphan> {
+    let name = project_id(project_dir);
+    let Some((stem, _)) = name.rsplit_once('-') else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(tkx_dir.join("projects")) else { return Vec::new() };
+    let mut out: Vec<Orphan> = entries
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n != name
+                && n.rsplit_once('-').is_some_and(|(s, hash)| {
+                    s == stem && hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+                })
+        })
+        .filter_map(|e| {
+            let modified = std::fs::metadata(e.path().join(".env")).ok()?.modified().ok()?;
+            let written =
+                jiff::Timestamp::try_from(modified).map(|t| t.strftime("%Y-%m-%d").to_string()).ok()?;
+            Some(Orphan { dir: e.path(), written })
+        })
+        .collect();
+    out.sort_by(|a, b| a.dir.cmp(&b.dir));
+    out
+}
+
 /// The store id of a project inside a git work tree: `git-` and 16 hex digits of
 /// SHA-256 of the repository's first commit and the project's path in the work tree.
 /// `None` outside a work tree or before the first commit. The first commit is found once

@@ -342,6 +342,28 @@ pub fn resolve_in(opts: &Options, project_dir: &Path) -> Result<Resolution, Erro
         let text = match read {
             Ok(text) => text,
             Err(FileProblem::NotFound) if layer != Layer::File => {
+                if let (Layer::Private, Some(dir)) = (layer, &opts.tkx_dir) {
+                    // Never lose a key silently: a store left under another path id.
+                    findings.extend(discover::orphan_stores(dir, &project_dir).into_iter().map(|o| {
+                        let to = path.parent().map(|p| p.display().to_string()).unwrap_or_default();
+                        FileFinding {
+                            finding: Finding::note(
+                                "envfile/orphan-store",
+                                format!(
+                                    "this project has no private store, but {} holds one for a project named like it (last written {})",
+                                    o.dir.display(),
+                                    o.written
+                                ),
+                            )
+                            .hint(format!(
+                                "if it is this project's (moved or renamed), move it here: mv {} {}",
+                                shell_words::quote(&o.dir.to_string_lossy()),
+                                shell_words::quote(&to)
+                            )),
+                            on_load: true,
+                        }
+                    }));
+                }
                 sources.push(Source { layer, path, display, status: Status::Absent });
                 continue;
             }

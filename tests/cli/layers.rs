@@ -163,3 +163,31 @@ fn the_private_store_follows_the_project_across_moves_and_clones() {
     assert_eq!(get(&renamed), secret, "an old store is found and moved");
     assert!(!projects.join(&old_id).exists());
 }
+
+/// A project outside git that moves loses its path-based store id: tkx says where the
+/// store is and how to bring it along, and the key is back after that one `mv`.
+#[test]
+fn a_moved_project_outside_git_is_told_where_its_store_is() {
+    let env = TestEnv::new();
+    env.write(".env", "PORT=1\n");
+    let secret = "sk-proj-ORPHANstoreKEY0123456789abcdefghij";
+    env.tkx(["set", "OPENAI_PAT", "--private"]).write_stdin(secret).assert().success();
+    let moved = env.root.join("elsewhere/project");
+    std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+    std::fs::rename(env.project(), &moved).unwrap();
+    let out = env.tkx_in(&moved, ["env"]).output().unwrap();
+    let err = stderr(&out);
+    assert!(err.contains("note[envfile/orphan-store]: this project has no private store, but "), "{err}");
+    assert!(!err.contains(secret) && !stdout(&out).contains(secret));
+    let mv = err
+        .lines()
+        .find_map(|l| {
+            l.trim().strip_prefix("hint: if it is this project's (moved or renamed), move it here: ")
+        })
+        .unwrap();
+    let ok = env.process("sh").current_dir(&env.root).args(["-c", mv]).status().unwrap().success();
+    assert!(ok, "{mv}");
+    let out = env.tkx_in(&moved, ["get", "OPENAI_PAT"]).output().unwrap();
+    assert_eq!(stdout(&out).trim(), secret);
+    assert!(!stderr(&env.tkx_in(&moved, ["env"]).output().unwrap()).contains("orphan-store"));
+}
