@@ -6,7 +6,7 @@
 //! through [`crate::agent::install`].
 
 use super::Context;
-use crate::agent::install::{Part, Plan};
+use crate::agent::install::{FileStatus, Part, Plan};
 use crate::agent::paths::Scope;
 use crate::agent::{Guard, Host, claude, cursor, walk};
 use crate::cli::{AgentArgs, AgentCheckArgs, AgentCommand, AgentHost};
@@ -147,6 +147,16 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     let mut all = true;
     let mut lines = Vec::new();
     let mut last_host = "";
+    // A hook installed at user level covers every project: it counts as coverage here.
+    let user_level: Vec<FileStatus> = if args.user {
+        Vec::new()
+    } else {
+        let user_plan = Plan { user: true, shared: false, ..plan.clone() };
+        if user_plan.home.is_some() { user_plan.status().unwrap_or_default() } else { Vec::new() }
+    };
+    let covered = |part: &Part| {
+        user_level.iter().find(|u| &u.target.part == part).filter(|u| u.items.iter().all(|i| i.installed))
+    };
     for f in &files {
         let host = match f.target.part {
             Part::ClaudeSettings => "Claude Code",
@@ -164,6 +174,11 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
             _ => String::new(),
         };
         lines.push(format!("  {}{why}", shown(ctx, &f.target.path)));
+        let by_user = covered(&f.target.part).filter(|_| !matches!(f.target.part, Part::Ignore(_)));
+        if let Some(u) = by_user {
+            lines.push(format!("    covered by the user-level {}", u.target.path.display()));
+            continue;
+        }
         for i in &f.items {
             all &= i.installed;
             let state = if i.installed { "installed" } else { "missing" };

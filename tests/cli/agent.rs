@@ -457,8 +457,13 @@ fn user_level_settings_go_under_home() {
     let text = fs::read_to_string(&p).unwrap();
     assert!(text.contains("tkx agent check --host claude"));
     assert_eq!(read(&env, ".claude/settings.json"), None);
+    // The user-level hook covers this project too: status counts it.
+    let out = env.tkx(["agent", "status", "--host", "claude"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("covered by the user-level"), "{}", stdout(&out));
     env.tkx(["agent", "uninstall", "--user", "--host", "claude"]).assert().success();
     assert!(!p.exists());
+    assert_eq!(env.tkx(["agent", "status", "--host", "claude"]).output().unwrap().status.code(), Some(1));
 }
 
 // ---------------------------------------------------------------------------------
