@@ -115,14 +115,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8], new_mode: u32) -> io::Result<()> 
 pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
+    let not_regular = |meta: &fs::Metadata| {
+        io::Error::new(io::ErrorKind::InvalidInput, format!("not a regular file but {}", kind(meta)))
+    };
     let file =
-        fs::OpenOptions::new().read(true).custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits()).open(path)?;
+        match fs::OpenOptions::new().read(true).custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits()).open(path)
+        {
+            Ok(file) => file,
+            // A socket cannot be opened at all: say what it is, not "no such device".
+            Err(e) => match fs::metadata(path) {
+                Ok(meta) if !meta.is_file() && !meta.is_dir() => return Err(not_regular(&meta)),
+                _ => return Err(e),
+            },
+        };
     let meta = file.metadata()?;
     if !meta.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("not a regular file but {}", kind(&meta)),
-        ));
+        return Err(not_regular(&meta));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(limit)).unwrap_or(0));
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
@@ -258,6 +266,10 @@ mod tests {
         fs::write(&file, "0123456789abc").unwrap();
         assert_eq!(read_regular(&file, 100).unwrap(), b"0123456789abc");
         assert_eq!(read_regular(&file, 4).unwrap().len(), 5);
+        let socket = dir.path().join("sock");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let e = read_regular(&socket, 10).unwrap_err();
+        assert!(e.kind() == io::ErrorKind::InvalidInput && e.to_string().contains("socket"), "{e}");
     }
 
     #[test]

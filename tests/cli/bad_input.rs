@@ -206,3 +206,11 @@ fn hostile_expansion_is_bounded() {
         json["variables"].as_array().unwrap().iter().filter_map(|v| v["key"].as_str()).collect();
     assert!(keys.contains(&"K13") && !keys.contains(&"K14") && keys.contains(&"AFTER"), "{keys:?}");
 }
+
+#[test]
+fn a_socket_named_env_is_refused_saying_what_it_is() {
+    let env = TestEnv::new();
+    let _listener = std::os::unix::net::UnixListener::bind(env.project().join(".env")).unwrap();
+    env.tkx(["env"]).assert().code(2).stderr(predicate::str::contains(".env: not a regular file but a socket"));
+    env.tkx(["exec", "--", "true"]).assert().code(125);
+}
