@@ -159,6 +159,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &RotateArgs, prompt: &mut dyn Pr
     if let Ok(res) = ctx.project.reload() {
         warn_all(ctx, &store::old_value_left(&res, &dest, key, &old));
         warn_all(ctx, &store::old_value_in_tree(ctx.project.env_files(), &res, key, &old));
+        warn_all(ctx, &store::old_value_in_history(&ctx.project, key, &old));
         warn_all(ctx, &store::shadowing(&res, &dest, key, &value));
     }
     Ok(0)

@@ -184,6 +184,44 @@ pub fn old_value_in_tree(
     out
 }
 
+/// A warning when commits of the project's git history carry `old`: the rotation makes
+/// it worthless once revoked, but until then anyone with a clone has it. Nothing when the
+/// project is not in git or the history is clean.
+pub fn old_value_in_history(project: &crate::project::Project, key: &str, old: &Secret) -> Vec<Finding> {
+    use crate::scan::{KnownOrigin, setup::Setup, sources};
+    let Some(repo) = project.repo() else { return Vec::new() };
+    let Ok(config) = project.config().cloned() else { return Vec::new() };
+    let origin = KnownOrigin { key: key.to_owned(), origin: "its old value".into() };
+    let Ok(setup) = Setup::only(project.dir().to_path_buf(), config, old.clone(), origin) else {
+        return Vec::new();
+    };
+    let max_size = setup.config.scan.max_file_size;
+    let opts = sources::Options { cwd: repo.workdir(), max_size, asked_by: "tkx rotate" };
+    let Ok(scanned) = sources::run(&setup, &sources::Source::History(None), &opts) else { return Vec::new() };
+    let mut commits: Vec<(&str, &str)> = scanned
+        .findings
+        .iter()
+        .filter_map(|f| f.commit.as_ref())
+        .map(|c| (c.date.as_str(), c.id.as_str()))
+        .collect();
+    commits.sort();
+    commits.dedup();
+    let Some((date, id)) = commits.first() else { return Vec::new() };
+    vec![
+        Finding::warning(
+            "rotate/old-in-history",
+            format!(
+                "the old value of {key} ({}) is in {} commit{} of this repository, the first {} on {date}",
+                old.redacted().fingerprint,
+                commits.len(),
+                if commits.len() == 1 { "" } else { "s" },
+                &id[..id.len().min(12)]
+            ),
+        )
+        .hint("every clone keeps it: revoke the old key at its provider now (rotation alone does not stop it working)"),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,7 +17,10 @@ pub mod from_example;
 pub mod relocate;
 pub mod write;
 
-pub use checks::{duplicates, git_exposure, hiding, malformed, old_value_in_tree, old_value_left, shadowing};
+pub use checks::{
+    duplicates, git_exposure, hiding, malformed, old_value_in_history, old_value_in_tree, old_value_left,
+    shadowing,
+};
 pub use dest::{Dest, Target, destination};
 pub use write::{Current, lock, lock_all};
 

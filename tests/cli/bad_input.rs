@@ -211,6 +211,9 @@ fn hostile_expansion_is_bounded() {
 fn a_socket_named_env_is_refused_saying_what_it_is() {
     let env = TestEnv::new();
     let _listener = std::os::unix::net::UnixListener::bind(env.project().join(".env")).unwrap();
-    env.tkx(["env"]).assert().code(2).stderr(predicate::str::contains(".env: not a regular file but a socket"));
+    env.tkx(["env"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".env: not a regular file but a socket"));
     env.tkx(["exec", "--", "true"]).assert().code(125);
 }

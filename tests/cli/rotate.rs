@@ -208,3 +208,25 @@ fn rotate_names_the_other_env_files_of_the_tree_that_still_hold_the_old_value() 
         format!("# api\nLLM_KEY={OLD}\nOTHER=x\n")
     );
 }
+
+#[test]
+fn rotate_says_when_the_old_value_is_in_the_git_history() {
+    let env = TestEnv::git_repo();
+    env.write(".gitignore", ".env\n");
+    env.write("config.py", format!("KEY = \"{OLD}\"\n"));
+    env.git(&["add", ".gitignore", "config.py"]);
+    env.git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "oops", "--no-verify"]);
+    env.write(".env", format!("OPENAI_PAT={OLD}\n"));
+    let out = rotate(&env, &["OPENAI_PAT"], NEW);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("warning[rotate/old-in-history]: the old value of OPENAI_PAT ({}) is in 1 commit of this repository", fingerprint(OLD))),
+        "{err}"
+    );
+    // A clean history says nothing.
+    let env = TestEnv::git_repo();
+    env.write(".env", format!("OPENAI_PAT={OLD}\n"));
+    let out = rotate(&env, &["OPENAI_PAT"], NEW);
+    assert!(!stderr(&out).contains("old-in-history"), "{}", stderr(&out));
+}
