@@ -7,7 +7,8 @@ fn token() -> String {
     format!("{}{}", "ghp_", "Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra")
 }
 
-fn repo_with_hook() -> TestEnv {
+/// A repository with one commit and tkx's hooks installed (also used by `slip_past`).
+pub fn repo_with_hook() -> TestEnv {
     let env = TestEnv::git_repo();
     env.write("README.md", "# app\n");
     env.git(&["add", "README.md"]);

@@ -141,14 +141,7 @@ fn redact_masks_keys_right_after_an_escape() {
     }
 }
 
-fn hook_repo() -> TestEnv {
-    let env = TestEnv::git_repo();
-    env.write("README.md", "# app\n");
-    env.git(&["add", "README.md"]);
-    env.git(&["commit", "-qm", "init"]);
-    env.tkx(["hook", "install"]).assert().success();
-    env
-}
+use crate::hook::repo_with_hook as hook_repo;
 
 fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
     let mut out = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
