@@ -285,31 +285,6 @@ pub enum Format {
     Github,
 }
 
-/// clap's message for a command line it rejects, with every argument (or the value after
-/// an argument's `=`) that looks like a secret value masked: clap repeats what it did not
-/// expect, and a key pasted in the wrong place must not reach the terminal or a CI log.
-/// "Did you mean" suggestions are kept. `styled`: with clap's colours.
-pub fn rejected(e: &clap::Error, args: &[std::ffi::OsString], styled: bool) -> String {
-    let mut text = if styled { e.render().ansi().to_string() } else { e.render().to_string() };
-    let mut secrets: Vec<String> = Vec::new();
-    for arg in args.iter().skip(1).map(|a| a.to_string_lossy()) {
-        let value = arg.split_once('=').map(|(_, v)| v);
-        for part in [Some(arg.trim_start_matches('-')), value].into_iter().flatten() {
-            if crate::secret::classify::name_looks_secret(part)
-                || crate::secret::classify::is_secret("", part)
-            {
-                secrets.push(part.to_owned());
-            }
-        }
-    }
-    // Longest first, so a value inside a longer argument is masked with it.
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    for s in secrets {
-        text = text.replace(&s, &crate::secret::mask(&s));
-    }
-    text
-}
-
 impl From<Format> for crate::report::Format {
     fn from(f: Format) -> Self {
         match f {

@@ -111,6 +111,31 @@ pub fn report_error(err: &mut dyn Write, e: &Error) {
     }
 }
 
+/// clap's message for a command line it rejects, with every argument (or the value after
+/// an argument's `=`) that looks like a secret value masked: clap repeats what it did not
+/// expect, and a key pasted in the wrong place must not reach the terminal or a CI log.
+/// "Did you mean" suggestions are kept. `styled`: with clap's colours.
+pub fn rejected(e: &clap::Error, args: &[std::ffi::OsString], styled: bool) -> String {
+    let mut text = if styled { e.render().ansi().to_string() } else { e.render().to_string() };
+    let mut secrets: Vec<String> = Vec::new();
+    for arg in args.iter().skip(1).map(|a| a.to_string_lossy()) {
+        let value = arg.split_once('=').map(|(_, v)| v);
+        for part in [Some(arg.trim_start_matches('-')), value].into_iter().flatten() {
+            if crate::secret::classify::name_looks_secret(part)
+                || crate::secret::classify::is_secret("", part)
+            {
+                secrets.push(part.to_owned());
+            }
+        }
+    }
+    // Longest first, so a value inside a longer argument is masked with it.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for s in secrets {
+        text = text.replace(&s, &crate::secret::mask(&s));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     //! Whole commands in-process: stdin, stdout and stderr are buffers.
@@ -139,6 +164,24 @@ mod tests {
     }
 
     const KEY: &str = "sk-proj-Qm7vX2kLp9RtY4wZ8nB3cF6hJ1dG5sA0eU";
+
+    #[test]
+    fn clap_errors_mask_a_pasted_key_and_keep_the_tip() {
+        for argv in [
+            vec!["tkx", KEY],
+            vec!["tkx", "env", &format!("--{KEY}")],
+            vec!["tkx", "doctor", "--format", KEY],
+        ] {
+            let args: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
+            let e = Cli::try_parse_from(&args).err().unwrap_or_else(|| panic!("{argv:?} parsed"));
+            let text = rejected(&e, &args, false);
+            assert!(!text.contains(&KEY[..12]) && !text.contains(&KEY[20..]), "{text}");
+            assert!(text.contains("sk-p**********"), "{text}");
+        }
+        let args: Vec<std::ffi::OsString> = ["tkx", "scna"].iter().map(Into::into).collect();
+        let e = Cli::try_parse_from(&args).err().unwrap_or_else(|| panic!("parsed"));
+        assert!(rejected(&e, &args, false).contains("a similar subcommand exists: 'scan'"));
+    }
 
     #[test]
     fn redact_reads_its_input_from_the_given_stdin() {

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
         Err(e) if !e.use_stderr() => e.exit(), // --help, --version
         Err(e) => {
             // clap repeats the argument it rejects; one that looks like a key is masked.
-            let _ = write!(stderr.lock(), "{}", tkx::cli::rejected(&e, &args, err_is_tty));
+            let _ = write!(stderr.lock(), "{}", tkx::rejected(&e, &args, err_is_tty));
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
