@@ -15,7 +15,9 @@ pub fn run(ctx: &mut Context, args: &UnsetArgs) -> Result<u8, Error> {
     dialogue::check_key(ctx, "unset", &args.key)?;
     let key = args.key.as_str();
     let dest = store::destination(&ctx.project, dialogue::target(&args.target))?;
-    // No prompt here: the lock is held from the read to the write.
+    // The refusals first (a missing directory, a FIFO), then the lock, held from the
+    // read to the write.
+    Current::read(&dest)?;
     let lock = store::lock(&dest)?;
     let cur = Current::read(&dest)?;
     let removed = edit::remove(&cur.text, key);
