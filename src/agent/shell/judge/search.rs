@@ -113,7 +113,11 @@ impl Run<'_> {
                         "--no-ignore" | "--no-ignore-vcs" | "--skip-vcs-ignores" | "-U" => {
                             scope.honors_gitignore = false
                         }
-                        "-u" => scope.honors_gitignore = false,
+                        // ag's `-u` is "unrestricted": hidden files too.
+                        "-u" => {
+                            scope.honors_gitignore = false;
+                            scope.hidden |= name == "ag";
+                        }
                         "-uu" | "-uuu" | "--unrestricted" => {
                             scope.hidden = true;
                             scope.honors_gitignore = false;
@@ -195,6 +199,14 @@ impl Run<'_> {
                 if files_only {
                     return Some(Decision::Allow);
                 }
+                // ripgrep (and ugrep) apply an include glob over every ignore rule, hidden
+                // files included: `rg KEY -g '*.env'` reads a git-ignored `.env`.
+                if matches!(name, "rg" | "ugrep" | "ug")
+                    && scope.include.iter().any(|g| glob_may_match_env(g))
+                {
+                    scope.hidden = true;
+                    scope.honors_gitignore = false;
+                }
                 if operands.is_empty() {
                     operands.push(".".into());
                 }
@@ -214,6 +226,68 @@ impl Run<'_> {
             }
         }
         Some(Decision::Allow)
+    }
+
+    /// `git grep` (after `git` and its own options): tracked files only, unless
+    /// `--no-index` (the directory as files, git's ignore rules only with
+    /// `--exclude-standard`) or `--untracked` (ignored files too with
+    /// `--no-exclude-standard`). Hidden files are never skipped.
+    pub(super) fn git_grep(&self, args: &[String], cwd: &Path) -> Option<Decision> {
+        let mut no_index = false;
+        let mut untracked = false;
+        let mut exclude_standard = None;
+        let mut pattern_given = false;
+        let mut operands = Vec::new();
+        let mut i = 0;
+        while i < args.len() {
+            let a = self.clean(&args[i]);
+            match a.as_str() {
+                "--" => {
+                    operands.extend(args[i + 1..].iter().map(|w| self.clean(w)));
+                    break;
+                }
+                "--no-index" => no_index = true,
+                "--untracked" => untracked = true,
+                "--exclude-standard" => exclude_standard = Some(true),
+                "--no-exclude-standard" => exclude_standard = Some(false),
+                "-e" | "-f" => {
+                    pattern_given = true;
+                    i += 1;
+                }
+                "-A"
+                | "-B"
+                | "-C"
+                | "-m"
+                | "--max-count"
+                | "--max-depth"
+                | "--threads"
+                | "-O"
+                | "--open-files-in-pager" => i += 1,
+                _ if a.starts_with('-') => {}
+                _ => operands.push(a),
+            }
+            i += 1;
+        }
+        if !pattern_given && !operands.is_empty() {
+            operands.remove(0);
+        }
+        let reads_ignored =
+            (no_index && exclude_standard != Some(true)) || (untracked && exclude_standard == Some(false));
+        if !reads_ignored {
+            // Tracked files only: what git would show anyway (a tracked env file is named).
+            return None;
+        }
+        let scope = Scope { hidden: true, honors_gitignore: false, ..Scope::default() };
+        if operands.is_empty() {
+            operands.push(".".into());
+        }
+        operands.iter().find_map(|op| {
+            self.guard.search_reads(op, cwd, &scope).map(|hit| {
+                Decision::file(format!(
+                    "this `git grep` reads files git ignores, {hit} among them; drop --no-index/--no-exclude-standard or search .env.example"
+                ))
+            })
+        })
     }
 
     /// `find … -exec CMD {}`: reads the files it finds when CMD reads files.

@@ -90,6 +90,11 @@ impl Run<'_> {
         }
         let Some(sub) = words.get(i) else { return Decision::Allow };
         let rest = &argv[i + 1..];
+        if sub == "grep" {
+            if let Some(d) = self.git_grep(rest, &dir) {
+                return d;
+            }
+        }
         let shows = match sub.as_str() {
             "show" | "diff" | "blame" | "annotate" | "cat-file" | "difftool" | "format-patch" | "grep"
             | "archive" => true,
