@@ -106,6 +106,10 @@ pub fn decide(g: &Guard, tool: &str, input: &Value) -> Decision {
             if field("type").is_some_and(|t| !matches!(t, "all" | "env" | "dotenv" | "config")) {
                 scope.include.push("*.__tkx_type_only__".into());
             }
+            // The tool runs ripgrep, whose include globs override every ignore rule.
+            if scope.include.iter().any(|g| glob_may_match_env(g)) {
+                scope.honors_gitignore = false;
+            }
             match g.search_reads(root, &base, &scope) {
                 Some(hit) => Decision::file(format!(
                     "this search reads {hit}; narrow it (path, glob or type), git-ignore the env files, or search .env.example"

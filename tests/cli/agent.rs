@@ -223,6 +223,26 @@ fn settle(root: &Path) {
     }
 }
 
+/// The Grep tool runs ripgrep: a `glob` that matches env files reads them even when git
+/// ignores them (ripgrep applies include globs over every ignore rule).
+#[test]
+fn a_grep_tool_glob_that_names_env_files_is_denied_even_when_they_are_ignored() {
+    let env = table_project();
+    let grep = |glob: &str| {
+        serde_json::json!({"tool_name": "Grep", "cwd": env.project(), "hook_event_name": "PreToolUse",
+            "tool_input": {"pattern": "OPENAI", "path": env.project(), "glob": glob, "output_mode": "content"}})
+        .to_string()
+    };
+    for glob in ["*.env", ".env*", "**/.env.local", "*.{env,local}"] {
+        let d =
+            claude_decision(&check(&env, "claude", &grep(glob))).unwrap_or_else(|| panic!("{glob} allowed"));
+        assert!(d.contains("tkx"), "{d}");
+    }
+    for glob in ["*.rs", "*.md", "!.env*"] {
+        assert_eq!(claude_decision(&check(&env, "claude", &grep(glob))), None, "{glob}");
+    }
+}
+
 /// A whole-project Grep is judged from a walk record once `tkx agent install` made one,
 /// and every env file created, renamed or un-ignored afterwards still counts.
 #[test]
