@@ -9,6 +9,7 @@
 use super::Run;
 use crate::agent::Decision;
 use crate::agent::shell::lexer::Simple;
+use crate::agent::shell::words::program;
 
 impl Run<'_> {
     /// Secret variables a word expands (`$X`, `${X}`, `${X:-…}`; not `${#X}`).
@@ -118,6 +119,76 @@ impl Run<'_> {
             return Some(Decision::env(format!("`{w}` is a process's environment")));
         }
         None
+    }
+
+    /// Tools that load env files and print what they loaded: `python -m dotenv list`,
+    /// `dotenv get KEY`, `dotenvx get`, `docker compose config` (interpolated from
+    /// `.env`), `npm run env`, and `docker run --env-file` whose command dumps the
+    /// environment (`uv run --env-file … printenv` is judged as its command). `None`: none of these.
+    pub(super) fn loaders(&self, name: &str, words: &[String], cwd: &std::path::Path) -> Option<Decision> {
+        let args = &words[1..];
+        let flag_value = |flag: &str| {
+            args.iter().enumerate().find_map(|(i, a)| {
+                a.strip_prefix(&format!("{flag}="))
+                    .map(str::to_owned)
+                    .or_else(|| (a == flag).then(|| args.get(i + 1).cloned()).flatten())
+            })
+        };
+        let dumps = |rest: &[String]| {
+            rest.iter()
+                .any(|w| matches!(program(w).as_str(), "env" | "printenv" | "set" | "export" | "declare"))
+        };
+        // python-dotenv's CLI, also as `python -m dotenv`.
+        let dotenv_args: Option<&[String]> = match name {
+            "dotenv" => Some(args),
+            _ if name.starts_with("python") => {
+                args.windows(2).position(|w| w[0] == "-m" && w[1] == "dotenv").map(|i| &args[i + 2..])
+            }
+            _ => None,
+        };
+        if let Some(rest) = dotenv_args {
+            let printing = rest.iter().any(|a| matches!(a.as_str(), "list" | "get"));
+            if printing {
+                let file = flag_value("-f").or_else(|| flag_value("--file")).unwrap_or_else(|| ".env".into());
+                if let Some(hit) = self.reads(&file, cwd) {
+                    return Some(Decision::file(format!("the dotenv CLI prints the values of {hit}")));
+                }
+            }
+            return None;
+        }
+        match name {
+            "dotenvx" if args.first().is_some_and(|a| a == "get") => {
+                let file =
+                    flag_value("-f").or_else(|| flag_value("--env-file")).unwrap_or_else(|| ".env".into());
+                self.reads(&file, cwd)
+                    .map(|hit| Decision::file(format!("`dotenvx get` prints the values of {hit}")))
+            }
+            "docker" | "docker-compose" | "podman" | "podman-compose" => {
+                let compose = name.ends_with("compose") || args.first().is_some_and(|a| a == "compose");
+                if compose && args.iter().any(|a| a == "config") {
+                    let file = flag_value("--env-file").unwrap_or_else(|| ".env".into());
+                    return self.reads(&file, cwd).map(|hit| {
+                        Decision::file(format!(
+                            "`{name} compose config` prints the values it read from {hit}"
+                        ))
+                    });
+                }
+                let env_file = flag_value("--env-file")?;
+                let hit = self.reads(&env_file, cwd)?;
+                dumps(args).then(|| {
+                    Decision::file(format!("this container prints the environment loaded from {hit}"))
+                })
+            }
+            "npm" | "pnpm" | "yarn" | "bun"
+                if args
+                    .iter()
+                    .position(|a| a == "run" || a == "run-script")
+                    .is_some_and(|i| args.get(i + 1).is_some_and(|s| s == "env")) =>
+            {
+                Some(Decision::env(format!("`{name} run env` prints the environment")))
+            }
+            _ => None,
+        }
     }
 
     /// Commands that print a secret variable they are given: `echo $KEY`, a

@@ -158,6 +158,9 @@ impl Run<'_> {
         if let Some(d) = self.prints(&name, &argv, args, cmd) {
             return d;
         }
+        if let Some(d) = self.loaders(&name, &words, cwd) {
+            return d;
+        }
 
         // tkx itself.
         if name == "tkx" {

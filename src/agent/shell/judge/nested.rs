@@ -14,6 +14,29 @@ use crate::agent::shell::words::{
 };
 use std::path::{Path, PathBuf};
 
+/// Options of `uv run`, `poetry run`, `npx`, … that take the next word as their value.
+const RUNNER_VALUE_OPTIONS: &[&str] = &[
+    "--env-file",
+    "--with",
+    "--with-requirements",
+    "--python",
+    "-p",
+    "--directory",
+    "--project",
+    "--package",
+    "--from",
+    "--extra",
+    "--group",
+    "--index",
+    "--index-url",
+    "-w",
+    "--workspace",
+    "-n",
+    "--name",
+    "-e",
+    "--environment",
+];
+
 impl Run<'_> {
     /// Strips wrappers (`sudo`, `env A=1`, `timeout 5`, `npx`, `uv run`, …) and
     /// compound-command words from the front of `argv`. `Some` when that settles the
@@ -34,8 +57,12 @@ impl Run<'_> {
             if let Some(skip) = runner(&name, argv.get(1).map(|w| self.clean(w)).as_deref()) {
                 // `uv run CMD`, `npx CMD`, `poetry run CMD`: the rest is the command.
                 argv.drain(..skip.min(argv.len()));
-                while argv.first().is_some_and(|w| self.clean(w).starts_with('-')) {
+                while let Some(w) = argv.first().map(|w| self.clean(w)).filter(|w| w.starts_with('-')) {
                     argv.remove(0);
+                    // `uv run --env-file .env printenv`: an option's value is not the command.
+                    if RUNNER_VALUE_OPTIONS.contains(&w.as_str()) && !argv.is_empty() {
+                        argv.remove(0);
+                    }
                 }
                 continue;
             }
