@@ -30,6 +30,9 @@ struct Run<'g> {
     parsed: Parsed,
     /// Whether `set -x` was seen: later commands print what they expand.
     xtrace: bool,
+    /// Whether an earlier command staged an env file (`git add -f .env`): a later
+    /// `git diff --cached` shows it.
+    staged_env: bool,
 }
 
 /// Judges a command line run in `cwd`, `depth` levels of nesting down; `injected` says
@@ -42,7 +45,7 @@ pub(super) fn check_depth(guard: &Guard, line: &str, cwd: &Path, depth: usize, i
     if parsed.too_deep {
         return Decision::env("this command nests substitutions too deeply to check");
     }
-    let mut run = Run { guard, parsed, xtrace: false };
+    let mut run = Run { guard, parsed, xtrace: false, staged_env: false };
     let mut cwd = cwd.to_path_buf();
     for idx in 0..run.parsed.commands.len() {
         let cmd = run.parsed.commands[idx].clone();

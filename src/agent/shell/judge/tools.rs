@@ -70,7 +70,7 @@ impl Run<'_> {
 
     /// `git …`: denies subcommands that show the content of an env file (`show`,
     /// `diff`, `blame`, `cat-file`, `grep`, `log -p`, `stash -p`, …).
-    pub(super) fn git(&self, argv: &[String], cwd: &Path) -> Decision {
+    pub(super) fn git(&mut self, argv: &[String], cwd: &Path) -> Decision {
         let words: Vec<String> = argv.iter().map(|w| self.clean(w)).collect();
         let mut i = 1;
         let mut dir = cwd.to_path_buf();
@@ -94,6 +94,34 @@ impl Run<'_> {
             if let Some(d) = self.git_grep(rest, &dir) {
                 return d;
             }
+        }
+        if sub == "add" {
+            // Staging prints nothing; what shows the index afterwards does.
+            let words: Vec<String> = rest.iter().map(|a| self.clean(a)).collect();
+            let force = words.iter().any(|a| a == "-f" || a == "--force");
+            let mut paths: Vec<&str> =
+                words.iter().filter(|a| !a.starts_with('-')).map(String::as_str).collect();
+            if words.iter().any(|a| a == "-A" || a == "--all") {
+                paths.push(".");
+            }
+            // What git would stage: named env files, or the env files of a directory that
+            // git does not ignore (all of them with --force).
+            let scope =
+                crate::agent::paths::Scope { hidden: true, honors_gitignore: !force, ..Default::default() };
+            self.staged_env |= rest.iter().any(|a| self.reads(a, &dir).is_some())
+                || paths.iter().any(|p| self.guard.search_reads(p, &dir, &scope).is_some());
+            return Decision::Allow;
+        }
+        let index_shown = match sub.as_str() {
+            "diff" => rest.iter().any(|a| matches!(self.clean(a).as_str(), "--cached" | "--staged")),
+            "show" => rest.iter().any(|a| self.clean(a).starts_with(':')),
+            "commit" => rest.iter().any(|a| matches!(self.clean(a).as_str(), "-v" | "--verbose")),
+            _ => false,
+        };
+        if self.staged_env && index_shown {
+            return Decision::file(format!(
+                "an env file was staged earlier on this line, and `git {sub}` shows the index"
+            ));
         }
         let shows = match sub.as_str() {
             "show" | "diff" | "blame" | "annotate" | "cat-file" | "difftool" | "format-patch" | "grep"
