@@ -105,7 +105,7 @@ impl Run<'_> {
     /// Files named as arguments: allowed for programs that only look at files from
     /// outside, the sources of a copy, otherwise any argument that reads a protected file.
     pub(super) fn file_args(&self, name: &str, words: &[String], argv: &[String], cwd: &Path) -> Decision {
-        if SAFE_WITH_FILES.contains(&name) {
+        if SAFE_WITH_FILES.contains(&name) || super::search::presence_only(name, words) {
             return Decision::Allow;
         }
         if COPIERS.contains(&name) {

@@ -11,9 +11,34 @@ use crate::agent::paths::{Scope, glob_may_match_env, has_glob};
 use crate::agent::shell::words::{SAFE_WITH_FILES, program};
 use std::path::Path;
 
+/// Whether a grep-like search prints only which files match, how often, or nothing
+/// (`-q`, `-l`, `-L`, `-c` and their long names): a presence check, which never puts a
+/// value in front of the model.
+pub(super) fn presence_only(name: &str, words: &[String]) -> bool {
+    let grep_like = matches!(
+        name,
+        "grep" | "egrep" | "fgrep" | "zgrep" | "ggrep" | "rg" | "ag" | "ack" | "pt" | "ugrep" | "ug"
+    );
+    grep_like
+        && words[1..].iter().any(|a| {
+            matches!(
+                a.as_str(),
+                "--quiet" | "--silent" | "--files-with-matches" | "--files-without-match" | "--count"
+            ) || (a.starts_with('-')
+                && !a.starts_with("--")
+                && a[1..].chars().all(|c| c.is_ascii_alphabetic())
+                && a[1..].chars().any(|c| matches!(c, 'q' | 'l' | 'L' | 'c'))
+                // `rg -L` follows links; `rg`/`ag` `-c` counts: only grep's and rg's letters.
+                && !(matches!(name, "rg" | "ag") && a == "-L"))
+        })
+}
+
 impl Run<'_> {
     /// `grep -r`, `rg`, `ag`, `ack`: would the search read an env file?
     pub(super) fn search(&self, name: &str, words: &[String], cwd: &Path) -> Option<Decision> {
+        if presence_only(name, words) {
+            return Some(Decision::Allow);
+        }
         let args = &words[1..];
         let mut scope = Scope::default();
         let mut operands: Vec<String> = Vec::new();
