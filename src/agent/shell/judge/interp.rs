@@ -42,6 +42,11 @@ impl Run<'_> {
                 i += 2;
                 continue;
             }
+            if w == "--env-file" {
+                // `node --env-file .env app.js`: loaded into the environment, not run.
+                i += 2;
+                continue;
+            }
             if !w.starts_with('-') {
                 // A script file: its code is not on the command line. It may still be
                 // an env file (`python .env`).

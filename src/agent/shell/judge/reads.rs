@@ -13,6 +13,23 @@ use crate::agent::shell::lexer::{OP, SUB};
 use crate::agent::shell::words::{COPIERS, SAFE_WITH_FILES};
 use std::path::Path;
 
+/// The positions of the words that name a file a tool loads without printing it:
+/// `node --env-file=.env app.js` (Node, Deno, Bun and any `--env-file` option), and
+/// `gh secret set -f .env` (uploaded, never shown). What such a tool then runs is judged
+/// as that command; tools that print what they load are judged before this.
+fn consumed_files(name: &str, words: &[String]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let gh_secret = name == "gh" && words.get(1).is_some_and(|w| w == "secret");
+    for (i, w) in words.iter().enumerate().skip(1) {
+        if w.starts_with("--env-file=") {
+            out.push(i);
+        } else if w == "--env-file" || (gh_secret && w == "-f") {
+            out.push(i + 1);
+        }
+    }
+    out
+}
+
 impl Run<'_> {
     /// Whether any substitution in `w` runs a command that names a protected file or
     /// an env-file pattern (`cat $(find . -name .env)`).
@@ -121,7 +138,11 @@ impl Run<'_> {
             }
             return Decision::Allow;
         }
-        for a in argv.iter().skip(1) {
+        let consumed = consumed_files(name, words);
+        for (i, a) in argv.iter().enumerate().skip(1) {
+            if consumed.contains(&i) {
+                continue;
+            }
             if let Some(hit) = self.reads(a, cwd) {
                 return Decision::file(format!("`{name}` reads {hit}"));
             }
