@@ -33,6 +33,8 @@ struct Run<'g> {
     /// Whether an earlier command staged an env file (`git add -f .env`): a later
     /// `git diff --cached` shows it.
     staged_env: bool,
+    /// Variables assigned earlier on the line (`f=.env; cat $f`), as plain text.
+    vars: std::collections::HashMap<String, String>,
 }
 
 /// Judges a command line run in `cwd`, `depth` levels of nesting down; `injected` says
@@ -45,7 +47,7 @@ pub(super) fn check_depth(guard: &Guard, line: &str, cwd: &Path, depth: usize, i
     if parsed.too_deep {
         return Decision::env("this command nests substitutions too deeply to check");
     }
-    let mut run = Run { guard, parsed, xtrace: false, staged_env: false };
+    let mut run = Run { guard, parsed, xtrace: false, staged_env: false, vars: Default::default() };
     let mut cwd = cwd.to_path_buf();
     for idx in 0..run.parsed.commands.len() {
         let cmd = run.parsed.commands[idx].clone();
@@ -114,6 +116,15 @@ impl Run<'_> {
                 continue;
             }
             argv.push(w.clone());
+        }
+        // A line of assignments alone sets variables later commands expand.
+        if !argv.is_empty() && argv.iter().all(|w| is_assignment(w)) {
+            for w in &argv {
+                if let Some((k, v)) = self.clean(w).split_once('=') {
+                    let v = self.expand_vars(v);
+                    self.vars.insert(k.to_owned(), v.trim_matches(['"', '\'']).to_owned());
+                }
+            }
         }
         // Leading assignments.
         while argv.first().is_some_and(|w| is_assignment(w)) {

@@ -30,6 +30,19 @@ fn consumed_files(name: &str, words: &[String]) -> Vec<usize> {
     out
 }
 
+/// A word and, when it holds a brace expansion (`.{env,bak}`), each word it expands to
+/// (one level, as the shell does first).
+fn brace_alternatives(w: &str) -> Vec<String> {
+    let mut out = vec![w.to_owned()];
+    if let (Some(open), Some(close)) = (w.find('{'), w.rfind('}')) {
+        let inner = &w[open + 1..close.max(open + 1)];
+        if close > open && inner.contains(',') && !w[..open].ends_with('$') {
+            out.extend(inner.split(',').map(|alt| format!("{}{alt}{}", &w[..open], &w[close + 1..])));
+        }
+    }
+    out
+}
+
 impl Run<'_> {
     /// Whether any substitution in `w` runs a command that names a protected file or
     /// an env-file pattern (`cat $(find . -name .env)`).
@@ -56,6 +69,30 @@ impl Run<'_> {
         false
     }
 
+    /// `$name` and `${name}` of variables assigned earlier on the line, replaced by their
+    /// values (others are left for the guard, which knows `$HOME`, `$PWD`, `$TKX_DIR`).
+    pub(super) fn expand_vars(&self, s: &str) -> String {
+        if self.vars.is_empty() || !s.contains('$') {
+            return s.to_owned();
+        }
+        let mut out = s.to_owned();
+        for (k, v) in &self.vars {
+            out = out.replace(&format!("${{{k}}}"), v);
+            let bare = format!("${k}");
+            let mut from = 0;
+            while let Some(at) = out[from..].find(&bare).map(|i| from + i) {
+                let end = at + bare.len();
+                if out[end..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                    from = end;
+                    continue;
+                }
+                out.replace_range(at..end, v);
+                from = at + v.len();
+            }
+        }
+        out
+    }
+
     /// Whether a word names a protected file, directly, as a glob, or as an env-file
     /// name pattern (`.env*`).
     pub(super) fn names_env(&self, w: &str, cwd: &Path) -> bool {
@@ -74,18 +111,18 @@ impl Run<'_> {
         if self.sub_names_env(w, cwd) {
             return Some("the files a command substitution names".to_owned());
         }
-        let c = self.clean(w);
-        let mut candidates: Vec<&str> = vec![c.as_str()];
+        let c = self.expand_vars(&self.clean(w));
+        let mut candidates: Vec<String> = brace_alternatives(&c);
         if let Some(rest) = c.strip_prefix('@') {
-            candidates.push(rest);
+            candidates.push(rest.to_owned());
         }
         if let Some((_, v)) = c.split_once('=') {
-            candidates.push(v);
+            candidates.push(v.to_owned());
         }
         if let Some((_, v)) = c.split_once(':') {
-            candidates.push(v);
+            candidates.push(v.to_owned());
         }
-        for cand in candidates {
+        for cand in candidates.iter().map(String::as_str) {
             if cand.is_empty() {
                 continue;
             }
