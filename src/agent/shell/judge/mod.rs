@@ -25,6 +25,9 @@ use crate::agent::{Decision, Guard};
 use std::path::{Path, PathBuf};
 
 /// State while judging one command line.
+/// How many variables assigned on a line the checker remembers.
+const MAX_VARS: usize = 64;
+
 struct Run<'g> {
     guard: &'g Guard,
     parsed: Parsed,
@@ -120,7 +123,8 @@ impl Run<'_> {
         // A line of assignments alone sets variables later commands expand.
         if !argv.is_empty() && argv.iter().all(|w| is_assignment(w)) {
             for w in &argv {
-                if let Some((k, v)) = self.clean(w).split_once('=') {
+                // A bounded number: a line of endless assignments must not make the check slow.
+                if let (Some((k, v)), true) = (self.clean(w).split_once('='), self.vars.len() < MAX_VARS) {
                     let v = self.expand_vars(v);
                     self.vars.insert(k.to_owned(), v.trim_matches(['"', '\'']).to_owned());
                 }
