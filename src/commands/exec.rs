@@ -23,18 +23,6 @@ pub fn run(ctx: &mut Context, args: &ExecArgs) -> Result<u8, Error> {
     }
 }
 
-/// Whether output is redacted: the flag, `TKX_REDACT=1`, or `[exec] redact` in .tkx.toml.
-fn wants_redaction(ctx: &Context, args: &ExecArgs, res: &Resolution) -> Result<bool, Error> {
-    if args.redact {
-        return Ok(true);
-    }
-    let env = ctx.project.process().get("TKX_REDACT").map(|v| v.to_string_lossy());
-    if let Some(v) = env {
-        return Ok(!matches!(v.as_ref(), "" | "0" | "false" | "no" | "off"));
-    }
-    Ok(crate::config::Config::load(&res.project_dir)?.exec.redact)
-}
-
 fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<(Launch, Option<crate::redact::Engine>), Error> {
     let res = ctx.load()?;
     for w in res.shadow_warnings() {
@@ -80,7 +68,7 @@ fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<(Launch, Option<crate::
     let program = command.next().ok_or_else(|| Error::usage("no command given", None))?;
     // `-C DIR` means "as if started in DIR", for the child too (like `git -C`, `make -C`).
     let dir = ctx.changed_dir.then(|| ctx.project.cwd().to_path_buf());
-    let engine = wants_redaction(ctx, args, &res)?.then(|| super::redact::engine(&res, args.redact_style));
+    let engine = ctx.project.redact(args.redact)?.then(|| super::redact::engine(&res, args.redact_style));
     Ok((Launch { program, args: command.collect(), env, dir }, engine))
 }
 

@@ -213,16 +213,11 @@ impl Current {
 /// the file's directory's for the rest (see [`crate::fsutil::lock_for`]). Another tkx
 /// holding it for [`crate::fsutil::LOCK_WAIT`] is a refusal.
 pub fn lock(dest: &Dest) -> Result<DirLock, Error> {
-    let root = discover::store_root(&dest.path, dest.layer);
-    if let Some(root) = root {
+    if let Some(root) = discover::store_root(&dest.path, dest.layer) {
         rotation::create_private_dir(root)
             .map_err(|source| Error::Io { doing: format!("creating {}", root.display()), source })?;
     }
-    let locked = match root {
-        Some(root) => crate::fsutil::lock_dir(root),
-        None => crate::fsutil::lock_for(&dest.path),
-    };
-    locked.map_err(|e| match e.kind() {
+    crate::fsutil::lock_dir(&lock_dir(dest)).map_err(|e| match e.kind() {
         io::ErrorKind::TimedOut => Error::refused(
             format!("{}: {}; nothing was changed", dest.display, e),
             Some("wait for it to finish and run the command again; `pgrep -a tkx` shows it".into()),
@@ -231,16 +226,20 @@ pub fn lock(dest: &Dest) -> Result<DirLock, Error> {
     })
 }
 
+/// The directory whose lock guards `dest`'s file (see [`lock`]).
+fn lock_dir(dest: &Dest) -> PathBuf {
+    match discover::store_root(&dest.path, dest.layer) {
+        Some(root) => root.to_path_buf(),
+        None => crate::fsutil::lock_key(&dest.path),
+    }
+}
+
 /// Locks the files of several destinations at once, each lock once and in one order,
 /// so two runs locking the same pair cannot wait on each other for ever.
 pub fn lock_all(dests: &[&Dest]) -> Result<Vec<DirLock>, Error> {
-    let key = |d: &Dest| match discover::store_root(&d.path, d.layer) {
-        Some(root) => root.to_path_buf(),
-        None => crate::fsutil::lock_key(&d.path),
-    };
     let mut sorted: Vec<&Dest> = dests.to_vec();
-    sorted.sort_by_key(|d| key(d));
-    sorted.dedup_by_key(|d| key(d));
+    sorted.sort_by_key(|d| lock_dir(d));
+    sorted.dedup_by_key(|d| lock_dir(d));
     sorted.into_iter().map(lock).collect()
 }
 
