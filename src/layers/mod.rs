@@ -298,6 +298,32 @@ pub fn resolve(opts: &Options) -> Result<Resolution, Error> {
     resolve_in(opts, &discover::project_dir(&opts.cwd))
 }
 
+/// A note for each store that may be this project's, left under another path id when
+/// the project moved (see [`discover::orphan_stores`]), with the `mv` that brings it to
+/// `store` (the private store this project looks for).
+fn orphan_notes(tkx_dir: &Path, project_dir: &Path, store: &Path) -> Vec<FileFinding> {
+    let to = store.parent().map(|p| p.display().to_string()).unwrap_or_default();
+    discover::orphan_stores(tkx_dir, project_dir)
+        .into_iter()
+        .map(|o| FileFinding {
+            finding: Finding::note(
+                "envfile/orphan-store",
+                format!(
+                    "this project has no private store, but {} holds one for a project named like it (last written {})",
+                    o.dir.display(),
+                    o.written
+                ),
+            )
+            .hint(format!(
+                "if it is this project's (moved or renamed), move it here: mv {} {}",
+                shell_words::quote(&o.dir.to_string_lossy()),
+                shell_words::quote(&to)
+            )),
+            on_load: true,
+        })
+        .collect()
+}
+
 /// [`resolve`] for a project directory already found.
 pub fn resolve_in(opts: &Options, project_dir: &Path) -> Result<Resolution, Error> {
     let project_dir = project_dir.to_path_buf();
@@ -344,25 +370,7 @@ pub fn resolve_in(opts: &Options, project_dir: &Path) -> Result<Resolution, Erro
             Err(FileProblem::NotFound) if layer != Layer::File => {
                 if let (Layer::Private, Some(dir)) = (layer, &opts.tkx_dir) {
                     // Never lose a key silently: a store left under another path id.
-                    findings.extend(discover::orphan_stores(dir, &project_dir).into_iter().map(|o| {
-                        let to = path.parent().map(|p| p.display().to_string()).unwrap_or_default();
-                        FileFinding {
-                            finding: Finding::note(
-                                "envfile/orphan-store",
-                                format!(
-                                    "this project has no private store, but {} holds one for a project named like it (last written {})",
-                                    o.dir.display(),
-                                    o.written
-                                ),
-                            )
-                            .hint(format!(
-                                "if it is this project's (moved or renamed), move it here: mv {} {}",
-                                shell_words::quote(&o.dir.to_string_lossy()),
-                                shell_words::quote(&to)
-                            )),
-                            on_load: true,
-                        }
-                    }));
+                    findings.extend(orphan_notes(dir, &project_dir, &path));
                 }
                 sources.push(Source { layer, path, display, status: Status::Absent });
                 continue;

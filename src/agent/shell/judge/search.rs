@@ -147,16 +147,8 @@ impl Run<'_> {
                             scope.hidden = true;
                             scope.honors_gitignore = false;
                         }
-                        "--files"
-                        | "-l"
-                        | "--files-with-matches"
-                        | "-c"
-                        | "--count"
-                        | "--files-without-match" => {
-                            if a == "--files" {
-                                files_only = true;
-                            }
-                        }
+                        // File names only (`-l`, `-c` are presence checks, allowed above).
+                        "--files" => files_only = true,
                         "-g" | "--glob" | "--iglob" | "-G" | "--file-search-regex" => {
                             if let Some(v) = args.get(i + 1) {
                                 match v.strip_prefix('!') {
