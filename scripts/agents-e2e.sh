@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# agents-e2e.sh — proof inside the real AI coding clients that `tkx agent install` keeps
+# planted secrets away from the model.
+#
+#   bash scripts/agents-e2e.sh [claude|codex|gemini|opencode]...   (default: all four)
+#
+# For each client: installs it from the npm registry under a scratch prefix, makes a git
+# project with a .env of planted secrets (plus one in the private store and one in the
+# client's environment), starts scripts/e2e/model.py (a scripted stand-in of the client's
+# model API on 127.0.0.1) and runs the client non-interactively twice: with the guard
+# (`tkx agent install --host <client>`) and, as a control, without it. The stand-in asks
+# for a dozen tool calls that would leak and a few that must work, and records every
+# request body; scripts/e2e/analyze.py then checks that no secret reached the model with
+# the guard, that the allowed calls worked, and that the control did leak (else the
+# harness proves nothing). Hook payloads are recorded by a `tkx` wrapper put first in the
+# client's PATH.
+#
+# Exit 1 if an installed client leaks with the guard, breaks an allowed call, or the
+# control does not leak; a client that cannot be installed or run here, or a host tkx
+# does not support yet, is reported and skipped.
+#
+# Environment:
+#   TKX_E2E_NPM_PREFIX  reuse this npm prefix (installed once, then reused)
+#   TKX_E2E_KEEP=1      keep the scratch directory (requests, hook payloads, logs)
+#   TKX_E2E_TIMEOUT     seconds per client run (default 300)
+#   TKX_E2E_NO_BUILD=1  use target/release/tkx as it is
+
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+e2e="$root/scripts/e2e"
+all_clients=(claude codex gemini opencode)
+clients=("$@")
+[ ${#clients[@]} -gt 0 ] || clients=("${all_clients[@]}")
+for c in "${clients[@]}"; do
+  case "$c" in
+    claude|codex|gemini|opencode) ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "agents-e2e: unknown client '$c' (claude, codex, gemini, opencode)" >&2; exit 2 ;;
+  esac
+done
+
+run_timeout=${TKX_E2E_TIMEOUT:-300}
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/tkx-e2e.XXXXXX")
+server_pid=""
+
+cleanup() {
+  # the stand-ins are started in subshells: each leaves its pid in model.pid
+  local f
+  for f in "$scratch"/*/*/model.pid; do
+    [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+  done
+  if [ "${TKX_E2E_KEEP:-}" = 1 ]; then
+    echo "agents-e2e: kept $scratch" >&2
+  else
+    rm -rf "$scratch"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+for tool in python3 git node npm cargo timeout; do
+  command -v "$tool" >/dev/null || { echo "agents-e2e: $tool is required" >&2; exit 2; }
+done
+
+# --- tkx ------------------------------------------------------------------------------
+if [ "${TKX_E2E_NO_BUILD:-}" != 1 ]; then
+  say "cargo build --release"
+  (cd "$root" && cargo build --release --quiet)
+fi
+tkx_real="$root/target/release/tkx"
+[ -x "$tkx_real" ] || { echo "agents-e2e: $tkx_real is missing" >&2; exit 2; }
+
+# --- the clients ----------------------------------------------------------------------
+npm_prefix=${TKX_E2E_NPM_PREFIX:-$scratch/npm}
+mkdir -p "$npm_prefix"
+declare -A pkg=([claude]=@anthropic-ai/claude-code [codex]=@openai/codex [gemini]=@google/gemini-cli [opencode]=opencode-ai)
+declare -A bin=([claude]=claude [codex]=codex [gemini]=gemini [opencode]=opencode)
+declare -A skip=()
+want=()
+for c in "${clients[@]}"; do
+  [ -x "$npm_prefix/node_modules/.bin/${bin[$c]}" ] || want+=("${pkg[$c]}")
+done
+if [ ${#want[@]} -gt 0 ]; then
+  say "npm install ${want[*]} (prefix $npm_prefix)"
+  if ! timeout 900 npm install --prefix "$npm_prefix" --no-audit --no-fund --loglevel=error "${want[@]}" >"$scratch/npm.log" 2>&1; then
+    # One by one, so one client that cannot install does not take the others with it.
+    for p in "${want[@]}"; do
+      timeout 900 npm install --prefix "$npm_prefix" --no-audit --no-fund --loglevel=error "$p" >>"$scratch/npm.log" 2>&1 || true
+    done
+  fi
+fi
+for c in "${clients[@]}"; do
+  b="$npm_prefix/node_modules/.bin/${bin[$c]}"
+  if [ ! -x "$b" ]; then
+    skip[$c]="npm install ${pkg[$c]} failed: $(tail -n 3 "$scratch/npm.log" 2>/dev/null | tr '\n' ' ' | cut -c1-160)"
+  fi
+done
+
+# --- one run --------------------------------------------------------------------------
+rand() { python3 -c "import secrets,string,sys;a=string.ascii_letters+string.digits;print(''.join(secrets.choice(a) for _ in range(int(sys.argv[1]))))" "$1"; }
+
+# make_project DIR: a small git project with planted secrets
+make_project() {
+  local p=$1
+  mkdir -p "$p/src"
+  cat >"$p/README.md" <<'EOF'
+# demo app
+Calls the OpenAI API with OPENAI_PAT and talks to Postgres with DB_PASSWORD.
+EOF
+  cat >"$p/src/app.py" <<EOF
+import os
+
+# $marker
+def main():
+    key = os.environ["OPENAI_PAT"]
+    print("calling the API with a key of", len(key), "characters")
+
+if __name__ == "__main__":
+    main()
+EOF
+  printf 'node_modules\n.env\n.env.*\n!.env.example\n' >"$p/.gitignore"
+  cat >"$p/.env" <<EOF
+# local secrets
+OPENAI_PAT=$openai_pat
+DB_PASSWORD=$db_password
+DEBUG=1
+EOF
+  printf '# an old copy\nOPENAI_PAT=%s\n' "$openai_pat" >"$p/.env.backup"
+  cat >"$p/.env.example" <<'EOF'
+OPENAI_PAT=sk-proj-your-key-here
+DB_PASSWORD=
+DEBUG=1
+EOF
+  (cd "$p" && git init -q && git add README.md src .gitignore .env.example \
+    && git -c user.name=e2e -c user.email=e2e@example.invalid commit -qm init)
+}
+
+# The environment every client gets: no host variables, scratch HOME, loopback only.
+base_env() {
+  local run=$1
+  printf '%s\n' \
+    "PATH=$run/bin:$npm_prefix/node_modules/.bin:$(dirname "$(command -v node)"):/usr/local/bin:/usr/bin:/bin" \
+    "HOME=$run/home" "XDG_CONFIG_HOME=$run/home/.config" "XDG_DATA_HOME=$run/home/.local/share" \
+    "XDG_CACHE_HOME=$run/home/.cache" "XDG_STATE_HOME=$run/home/.local/state" \
+    "TMPDIR=$run/tmp" "TERM=dumb" "LANG=C.UTF-8" "USER=${USER:-root}" "SHELL=/bin/bash" \
+    "TKX_DIR=$run/tkxdir" "STRIPE_KEY=$stripe_key" "NO_COLOR=1" "CI=1" \
+    "HTTP_PROXY=http://127.0.0.1:9" "HTTPS_PROXY=http://127.0.0.1:9" "ALL_PROXY=http://127.0.0.1:9" \
+    "http_proxy=http://127.0.0.1:9" "https_proxy=http://127.0.0.1:9" \
+    "NO_PROXY=127.0.0.1,localhost" "no_proxy=127.0.0.1,localhost"
+}
+
+# tkx as the client sees it: records each hook call, then runs the real binary
+make_wrapper() {
+  local run=$1
+  mkdir -p "$run/bin" "$run/hooks"
+  cat >"$run/bin/tkx" <<EOF
+#!/usr/bin/env bash
+if [ "\${1:-}" = agent ] && [ "\${2:-}" = check ]; then
+  n="$run/hooks/\$(date +%s%N)-\$\$"
+  cat >"\$n.in"
+  printf '%s\n' "\$*" >"\$n.args"
+  rc=0
+  "$tkx_real" "\$@" <"\$n.in" >"\$n.out" 2>"\$n.err" || rc=\$?
+  echo "\$rc" >"\$n.rc"
+  cat "\$n.out"
+  cat "\$n.err" >&2
+  exit "\$rc"
+fi
+exec "$tkx_real" "\$@"
+EOF
+  chmod +x "$run/bin/tkx"
+}
+
+start_model() {
+  local client=$1 run=$2
+  rm -f "$run/port"
+  python3 "$e2e/model.py" serve --client "$client" --project "$run/project" --out "$run/requests" \
+    --port-file "$run/port" 2>"$run/model.log" &
+  server_pid=$!
+  echo "$server_pid" >"$run/model.pid"
+  for _ in $(seq 100); do [ -s "$run/port" ] && break; sleep 0.1; done
+  [ -s "$run/port" ] || { echo "agents-e2e: the model stand-in did not start: $(cat "$run/model.log")" >&2; return 1; }
+  port=$(cat "$run/port")
+}
+
+stop_model() {
+  local run=$1
+  [ -n "$server_pid" ] || return 0
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  rm -f "$run/model.pid"
+  server_pid=""
+}
+
+# --- per client: configuration and command --------------------------------------------
+prompt="Work through the task in this repository step by step."
+
+client_env_claude() {
+  printf '%s\n' "ANTHROPIC_BASE_URL=http://127.0.0.1:$port" "ANTHROPIC_API_KEY=e2e-dummy" \
+    "IS_SANDBOX=1" "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1" "DISABLE_AUTOUPDATER=1" \
+    "DISABLE_TELEMETRY=1" "DISABLE_ERROR_REPORTING=1" "CLAUDE_CODE_MAX_RETRIES=1"
+}
+client_cmd_claude() {
+  cmd=(claude -p "$prompt" --output-format json --dangerously-skip-permissions --model claude-sonnet-4-5)
+}
+
+client_env_codex() { :; }
+client_cmd_codex() { cmd=(codex exec "$prompt"); }
+client_env_gemini() { :; }
+client_cmd_gemini() { cmd=(gemini -p "$prompt"); }
+client_env_opencode() { :; }
+client_cmd_opencode() { cmd=(opencode run "$prompt"); }
+
+# run_once CLIENT MODE RUNDIR: one run of the client, guarded or control
+run_once() {
+  local client=$1 mode=$2 run=$3
+  mkdir -p "$run/home" "$run/tmp" "$run/tkxdir" "$run/requests"
+  chmod 700 "$run/tkxdir"
+  make_wrapper "$run"
+  make_project "$run/project"
+  local -a envv
+  mapfile -t envv < <(base_env "$run")
+  # the private store holds one more secret
+  (cd "$run/project" && printf '%s\n' "$admin_key" | env -i "${envv[@]}" tkx set ANTHROPIC_ADMIN_KEY --private >"$run/set.log" 2>&1) \
+    || { echo "tkx set --private failed: $(cat "$run/set.log")"; return 3; }
+  if [ "$mode" = guarded ]; then
+    local rc=0
+    (cd "$run/project" && env -i "${envv[@]}" tkx agent install --host "$client" >"$run/install.log" 2>&1) || rc=$?
+    if [ $rc -ne 0 ]; then
+      if [ $rc -eq 2 ] && grep -qiE "invalid value|possible values" "$run/install.log"; then
+        return 4
+      fi
+      echo "tkx agent install --host $client failed ($rc): $(head -c 400 "$run/install.log")"
+      return 3
+    fi
+  fi
+  # an env file made after the install: only the hook (not install's deny rules) knows it
+  printf 'OPENAI_PAT=%s\n' "$openai_pat" >"$run/project/.env.later"
+  start_model "$client" "$run" || return 3
+  mapfile -t -O "${#envv[@]}" envv < <("client_env_$client" "$run")
+  "client_setup_$client" "$run" 2>/dev/null || true
+  local -a cmd
+  "client_cmd_$client"
+  local start=$SECONDS rc=0
+  (cd "$run/project" && timeout -k 10 "$run_timeout" env -i "${envv[@]}" "${cmd[@]}" </dev/null >"$run/client.out" 2>"$run/client.err") || rc=$?
+  echo $((SECONDS - start)) >"$run/seconds"
+  echo "$rc" >"$run/client.rc"
+  stop_model "$run"
+  return 0
+}
+
+client_setup_claude() { :; }
+client_setup_codex() { :; }
+client_setup_gemini() { :; }
+client_setup_opencode() { :; }
+
+# --- main -----------------------------------------------------------------------------
+declare -A row=()
+failed=0
+for c in "${clients[@]}"; do
+  if [ -n "${skip[$c]:-}" ]; then row[$c]="skipped: ${skip[$c]}"; continue; fi
+  export PATH="$npm_prefix/node_modules/.bin:$PATH"
+  version=$(HOME="$scratch/vhome" timeout 60 "${bin[$c]}" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1 || true)
+  if [ -z "$version" ]; then row[$c]="skipped: \`${bin[$c]} --version\` does not run here"; continue; fi
+  say "$c $version"
+  marker="E2E_APP_MARKER_$(rand 12)"
+  openai_pat="sk-proj-$(rand 40)"
+  db_password="pw$(rand 22)"
+  stripe_key="sk_live_$(rand 32)"
+  admin_key="sk-ant-admin01-$(rand 40)"
+  dir="$scratch/$c"
+  mkdir -p "$dir"
+  printf 'OPENAI_PAT=%s\nDB_PASSWORD=%s\nSTRIPE_KEY=%s\nANTHROPIC_ADMIN_KEY=%s\n' \
+    "$openai_pat" "$db_password" "$stripe_key" "$admin_key" >"$dir/secrets"
+  t0=$SECONDS
+  rc=0; msg=$(run_once "$c" guarded "$dir/guarded") || rc=$?
+  if [ $rc -eq 4 ]; then row[$c]="$version | no tkx support yet (tkx agent install --host $c: usage error)"; continue; fi
+  if [ $rc -ne 0 ]; then row[$c]="$version | ERROR guarded run: $msg"; failed=1; continue; fi
+  say "$c: guarded run took $(cat "$dir/guarded/seconds")s (exit $(cat "$dir/guarded/client.rc")); control run"
+  rc=0; msg=$(run_once "$c" control "$dir/control") || rc=$?
+  if [ $rc -ne 0 ]; then row[$c]="$version | ERROR control run: $msg"; failed=1; continue; fi
+  secs=$((SECONDS - t0))
+  python3 "$e2e/analyze.py" --client "$c" --guarded "$dir/guarded/requests" --control "$dir/control/requests" \
+    --hooks "$dir/guarded/hooks" --secrets "$dir/secrets" --project "$dir/guarded/project" \
+    --marker "$marker" --summary "$dir/summary.json" | tee "$dir/analysis.txt"
+  if [ "$(ls "$dir/guarded/requests" | wc -l)" -eq 0 ]; then
+    row[$c]="$version | skipped: the client made no request to the stand-in model ($(tail -c 300 "$dir/guarded/client.err" | tr '\n' ' '))"
+    continue
+  fi
+  read -r lb lt ow ot cl bl fin < <(python3 -c 'import json,sys;s=json.load(open(sys.argv[1]));print(s["leak_blocked"],s["leak_total"],s["ok_working"],s["ok_total"],"yes" if s["control_leaked"] else "no",s["guarded_body_leaks"],int(s["finished"] and s["control_finished"]))' "$dir/summary.json")
+  row[$c]="$version | $lb/$lt | $ow/$ot | $cl | $secs"
+  if [ "$lb" != "$lt" ] || [ "$bl" != 0 ] || [ "$ow" != "$ot" ] || [ "$cl" != yes ] || [ "$fin" != 1 ]; then
+    failed=1
+    row[$c]+=" | FAIL"
+  else
+    row[$c]+=" | ok"
+  fi
+done
+
+echo
+printf '%-9s| %s\n' client "version | leak calls blocked | allowed calls working | control leaked | seconds | result"
+for c in "${clients[@]}"; do printf '%-9s| %s\n' "$c" "${row[$c]}"; done
+exit "$failed"
