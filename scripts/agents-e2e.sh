@@ -207,8 +207,39 @@ client_cmd_claude() {
   cmd=(claude -p "$prompt" --output-format json --dangerously-skip-permissions --model claude-sonnet-4-5)
 }
 
-client_env_codex() { :; }
-client_cmd_codex() { cmd=(codex exec "$prompt"); }
+client_env_codex() {
+  printf '%s\n' "CODEX_HOME=$1/home/.codex" "E2E_MODEL_KEY=e2e-dummy" "RUST_LOG=warn"
+}
+client_setup_codex() {
+  local run=$1
+  mkdir -p "$run/home/.codex"
+  cat >>"$run/home/.codex/config.toml" <<EOF
+model = "e2e-model"
+model_provider = "e2e"
+check_for_update_on_startup = false
+
+[model_providers.e2e]
+name = "e2e stand-in"
+base_url = "http://127.0.0.1:$port/v1"
+wire_api = "responses"
+env_key = "E2E_MODEL_KEY"
+request_max_retries = 0
+stream_max_retries = 0
+
+[projects."$run/project"]
+trust_level = "trusted"
+
+[analytics]
+enabled = false
+EOF
+}
+client_cmd_codex() {
+  cmd=(codex exec --dangerously-bypass-approvals-and-sandbox --skip-git-repo-check --color never -C "$run/project")
+  # Codex runs a new hook only once the user has reviewed and trusted it (in exec mode
+  # an untrusted hook is skipped without a word); this flag stands for that review.
+  [ "$mode" != guarded ] || cmd+=(--dangerously-bypass-hook-trust)
+  cmd+=("$prompt")
+}
 client_env_gemini() { :; }
 client_cmd_gemini() { cmd=(gemini -p "$prompt"); }
 client_env_opencode() { :; }
@@ -241,7 +272,7 @@ run_once() {
   printf 'OPENAI_PAT=%s\n' "$openai_pat" >"$run/project/.env.later"
   start_model "$client" "$run" || return 3
   mapfile -t -O "${#envv[@]}" envv < <("client_env_$client" "$run")
-  "client_setup_$client" "$run" 2>/dev/null || true
+  "client_setup_$client" "$run"
   local -a cmd
   "client_cmd_$client"
   local start=$SECONDS rc=0
@@ -253,7 +284,6 @@ run_once() {
 }
 
 client_setup_claude() { :; }
-client_setup_codex() { :; }
 client_setup_gemini() { :; }
 client_setup_opencode() { :; }
 
@@ -276,21 +306,32 @@ for c in "${clients[@]}"; do
   printf 'OPENAI_PAT=%s\nDB_PASSWORD=%s\nSTRIPE_KEY=%s\nANTHROPIC_ADMIN_KEY=%s\n' \
     "$openai_pat" "$db_password" "$stripe_key" "$admin_key" >"$dir/secrets"
   t0=$SECONDS
+  nosupport=0
   rc=0; msg=$(run_once "$c" guarded "$dir/guarded") || rc=$?
-  if [ $rc -eq 4 ]; then row[$c]="$version | no tkx support yet (tkx agent install --host $c: usage error)"; continue; fi
-  if [ $rc -ne 0 ]; then row[$c]="$version | ERROR guarded run: $msg"; failed=1; continue; fi
-  say "$c: guarded run took $(cat "$dir/guarded/seconds")s (exit $(cat "$dir/guarded/client.rc")); control run"
+  if [ $rc -eq 4 ]; then
+    nosupport=1
+    say "$c: tkx agent install --host $c is a usage error: no tkx support yet; running the control alone"
+    mkdir -p "$dir/guarded/requests"
+  elif [ $rc -ne 0 ]; then
+    row[$c]="$version | ERROR guarded run: $msg"; failed=1; continue
+  else
+    say "$c: guarded run took $(cat "$dir/guarded/seconds")s (exit $(cat "$dir/guarded/client.rc")); control run"
+  fi
   rc=0; msg=$(run_once "$c" control "$dir/control") || rc=$?
   if [ $rc -ne 0 ]; then row[$c]="$version | ERROR control run: $msg"; failed=1; continue; fi
   secs=$((SECONDS - t0))
   python3 "$e2e/analyze.py" --client "$c" --guarded "$dir/guarded/requests" --control "$dir/control/requests" \
     --hooks "$dir/guarded/hooks" --secrets "$dir/secrets" --project "$dir/guarded/project" \
-    --marker "$marker" --summary "$dir/summary.json" | tee "$dir/analysis.txt"
-  if [ "$(ls "$dir/guarded/requests" | wc -l)" -eq 0 ]; then
-    row[$c]="$version | skipped: the client made no request to the stand-in model ($(tail -c 300 "$dir/guarded/client.err" | tr '\n' ' '))"
+    --marker "$marker" --summary "$dir/summary.json" $([ $nosupport = 0 ] || echo --control-only) | tee "$dir/analysis.txt"
+  if [ "$(ls "$dir/control/requests" | wc -l)" -eq 0 ]; then
+    row[$c]="$version | skipped: the client made no request to the stand-in model ($(tail -c 300 "$dir/control/client.err" | tr '\n' ' '))"
     continue
   fi
   read -r lb lt ow ot cl bl fin < <(python3 -c 'import json,sys;s=json.load(open(sys.argv[1]));print(s["leak_blocked"],s["leak_total"],s["ok_working"],s["ok_total"],"yes" if s["control_leaked"] else "no",s["guarded_body_leaks"],int(s["finished"] and s["control_finished"]))' "$dir/summary.json")
+  if [ $nosupport = 1 ]; then
+    row[$c]="$version | no tkx support yet | - | $cl | $secs | not judged"
+    continue
+  fi
   row[$c]="$version | $lb/$lt | $ow/$ot | $cl | $secs"
   if [ "$lb" != "$lt" ] || [ "$bl" != 0 ] || [ "$ow" != "$ot" ] || [ "$cl" != yes ] || [ "$fin" != 1 ]; then
     failed=1

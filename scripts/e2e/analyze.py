@@ -22,6 +22,7 @@ import os
 import re
 import sys
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import model  # noqa: E402
 
@@ -147,8 +148,9 @@ def hook_matches(h, step, project):
         return any(op[1] in v for v in vals)
     if op[0] == "read":
         absp = os.path.join(project, op[1])
-        return any(v in (absp, op[1], "./" + op[1]) for v in vals)
-    return any(v == op[1] for v in vals)
+        # a file tool's path, or the `cat /abs/path` a shell-only client (Codex) runs
+        return any(v in (absp, op[1], "./" + op[1], "cat " + absp) for v in vals)
+    return any(v == op[1] or v.startswith("rg -n " + op[1]) for v in vals)
 
 
 def tool_view(h):
@@ -170,6 +172,7 @@ def main():
     ap.add_argument("--project", required=True)
     ap.add_argument("--marker", required=True)
     ap.add_argument("--summary", required=True)
+    ap.add_argument("--control-only", action="store_true", help="no guarded run (no tkx support for the host yet)")
     a = ap.parse_args()
 
     secrets = {}
@@ -245,6 +248,18 @@ def main():
     finished = last in g_res
     control_finished = last in c_res
 
+    if a.control_only:
+        print(f"--- {a.client}: control run only (no tkx support for this host yet)")
+        for i, step in enumerate(model.STEPS):
+            c = c_res.get(i)
+            state = skipped.get(i) or ("no result" if c is None else ("leaked " + ",".join(secrets_in(c, secrets)) if secrets_in(c, secrets) else "no leak"))
+            print(f"  {i:2d} {step['kind']:5s} {model.step_label(step):60.60s} {state}")
+        control_leaked = any(secrets_in(raw, secrets) for _p, raw, _b in control)
+        with open(a.summary, "w") as f:
+            json.dump({"client": a.client, "leak_blocked": 0, "leak_total": 0, "ok_working": 0, "ok_total": 0,
+                       "control_leaked": control_leaked, "guarded_body_leaks": 0, "hook_calls": 0,
+                       "finished": False, "control_finished": control_finished}, f)
+        return
     print(f"--- {a.client}: per call (guarded run; control = same run without tkx agent install)")
     if not finished:
         print("  the guarded run did not get through the script (see client.out/client.err)")

@@ -95,12 +95,15 @@ def tool_call(client, step, project):
             args["glob"] = op[2]
         return "Grep", args
     if client == "codex":
+        # Codex has no file tools: everything goes through its shell (`exec_command`,
+        # unified exec, in 0.171; `shell` with an argv before that).
         if op[0] == "sh":
-            return "shell", {"command": ["bash", "-lc", op[1]], "workdir": project}
-        if op[0] == "read":
-            return "shell", {"command": ["cat", op[1]], "workdir": project}
-        cmd = ["rg", "-n", op[1]] + (["-g", op[2]] if op[2] else [])
-        return "shell", {"command": cmd, "workdir": project}
+            cmd = op[1]
+        elif op[0] == "read":
+            cmd = "cat " + _sh_quote(abspath(op[1]))
+        else:
+            cmd = "rg -n " + _sh_quote(op[1]) + (" -g " + _sh_quote(op[2]) if op[2] else "")
+        return "exec_command", {"cmd": cmd, "workdir": project}
     if client == "gemini":
         if op[0] == "sh":
             return "run_shell_command", {"command": op[1], "description": "e2e step"}
@@ -127,21 +130,17 @@ def adapt_to_offered(client, name, args, offered):
     if not offered or name in offered:
         return name, args
     alternatives = {
-        "shell": ["shell_command", "exec_command", "local_shell"],
+        "exec_command": ["shell_command", "shell"],
         "search_file_content": ["grep_search", "grep", "search_files"],
         "read_file": ["read", "view"],
         "run_shell_command": ["shell", "bash"],
     }
     for alt in alternatives.get(name, []):
         if alt in offered:
-            if name == "shell" and alt == "shell_command":
-                cmd = args["command"]
-                text = cmd[2] if cmd[:2] == ["bash", "-lc"] else " ".join(_sh_quote(c) for c in cmd)
-                return alt, {"command": text, "workdir": args.get("workdir")}
-            if name == "shell" and alt == "exec_command":
-                cmd = args["command"]
-                text = cmd[2] if cmd[:2] == ["bash", "-lc"] else " ".join(_sh_quote(c) for c in cmd)
-                return alt, {"cmd": text, "workdir": args.get("workdir")}
+            if name == "exec_command" and alt == "shell_command":
+                return alt, {"command": args["cmd"], "workdir": args.get("workdir")}
+            if name == "exec_command" and alt == "shell":
+                return alt, {"command": ["bash", "-lc", args["cmd"]], "workdir": args.get("workdir")}
             return alt, args
     return name, args
 
