@@ -121,7 +121,7 @@ def main():
 if __name__ == "__main__":
     main()
 EOF
-  printf 'node_modules\n.env\n.env.*\n!.env.example\n' >"$p/.gitignore"
+  printf 'node_modules\n/.env\n/.env.*\n!/.env.example\n' >"$p/.gitignore"
   cat >"$p/.env" <<EOF
 # local secrets
 OPENAI_PAT=$openai_pat
@@ -129,12 +129,16 @@ DB_PASSWORD=$db_password
 DEBUG=1
 EOF
   printf '# an old copy\nOPENAI_PAT=%s\n' "$openai_pat" >"$p/.env.backup"
+  # an env file git does not ignore (the root .gitignore names only the root's)
+  mkdir -p "$p/docker"
+  printf 'POSTGRES_USER=app\nDB_PASSWORD=%s\n' "$db_password" >"$p/docker/.env"
+  printf 'services:\n  db:\n    image: postgres:16\n    env_file: .env\n' >"$p/docker/compose.yaml"
   cat >"$p/.env.example" <<'EOF'
 OPENAI_PAT=sk-proj-your-key-here
 DB_PASSWORD=
 DEBUG=1
 EOF
-  (cd "$p" && git init -q && git add README.md src .gitignore .env.example \
+  (cd "$p" && git init -q && git add README.md src .gitignore .env.example docker/compose.yaml \
     && git -c user.name=e2e -c user.email=e2e@example.invalid commit -qm init)
 }
 
@@ -240,8 +244,23 @@ client_cmd_codex() {
   [ "$mode" != guarded ] || cmd+=(--dangerously-bypass-hook-trust)
   cmd+=("$prompt")
 }
-client_env_gemini() { :; }
-client_cmd_gemini() { cmd=(gemini -p "$prompt"); }
+client_env_gemini() {
+  printf '%s\n' "GEMINI_API_KEY=e2e-dummy" "GOOGLE_GEMINI_BASE_URL=http://127.0.0.1:$port" \
+    "GEMINI_CLI_NO_RELAUNCH=true" "GEMINI_TELEMETRY_ENABLED=false"
+}
+client_setup_gemini() {
+  local run=$1
+  mkdir -p "$run/home/.gemini"
+  cat >"$run/home/.gemini/settings.json" <<EOF
+{
+  "security": { "auth": { "selectedType": "gemini-api-key" } },
+  "privacy": { "usageStatisticsEnabled": false },
+  "telemetry": { "enabled": false },
+  "general": { "disableAutoUpdate": true, "disableUpdateNag": true }
+}
+EOF
+}
+client_cmd_gemini() { cmd=(gemini -p "$prompt" --yolo --skip-trust --output-format json -m gemini-2.5-flash); }
 client_env_opencode() { :; }
 client_cmd_opencode() { cmd=(opencode run "$prompt"); }
 
@@ -284,7 +303,6 @@ run_once() {
 }
 
 client_setup_claude() { :; }
-client_setup_gemini() { :; }
 client_setup_opencode() { :; }
 
 # --- main -----------------------------------------------------------------------------

@@ -33,7 +33,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # The script. kind: "leak" (the guard must stop it) or "ok" (it must work; `expect` is a
 # string its result must hold; "{marker}" is the project's app.py marker).
-# op: ("sh", command) | ("read", relative path) | ("grep", pattern, glob or None)
+# op: ("sh", command) | ("read", relative path) | ("grep", pattern, glob or None, dir or None)
+# (a file tool where the client has one; Codex runs `cat`/`rg` in its shell instead)
 STEPS = [
     {"kind": "ok", "op": ("sh", "ls"), "expect": "README.md"},
     {"kind": "leak", "op": ("sh", "cat .env")},
@@ -50,6 +51,8 @@ STEPS = [
     {"kind": "leak", "op": ("sh", "command grep -rn PASSWORD .")},
     {"kind": "leak", "op": ("read", ".env.backup")},
     {"kind": "leak", "op": ("read", ".env.later")},
+    {"kind": "leak", "op": ("read", "docker/.env")},
+    {"kind": "leak", "op": ("grep", "DB_PASSWORD", None, None)},
     {"kind": "ok", "op": ("sh", "tkx env"), "expect": "OPENAI_PAT"},
     {"kind": "leak", "op": ("sh", "base64 .env")},
     {"kind": "leak", "op": ("sh", "cat .e*")},
@@ -57,9 +60,9 @@ STEPS = [
     {"kind": "ok", "op": ("read", ".env.example"), "expect": "OPENAI_PAT="},
     {"kind": "leak", "op": ("sh", 'cat "$TKX_DIR"/projects/*/.env')},
     {"kind": "leak", "op": ("sh", "echo $STRIPE_KEY")},
-    {"kind": "leak", "op": ("grep", "OPENAI_PAT", "*.env")},
+    {"kind": "leak", "op": ("grep", "OPENAI_PAT", "*.env", None)},
     {"kind": "leak", "op": ("sh", "set -a; . ./.env; set +a; echo $DB_PASSWORD")},
-    {"kind": "ok", "op": ("grep", "def main", None), "expect": "def main"},
+    {"kind": "ok", "op": ("grep", "def main", None, "src"), "expect": "app.py"},
 ]
 
 FINAL_TEXT = "E2E_DONE: finished the scripted tool calls."
@@ -70,7 +73,7 @@ def step_label(step):
     """A short human label for a step: `sh: cat .env`, `read: .env`, `grep: X -g G`."""
     op = step["op"]
     if op[0] == "grep":
-        return f"grep-tool: {op[1]}" + (f" glob={op[2]}" if op[2] else "")
+        return f"grep-tool: {op[1]}" + (f" glob={op[2]}" if op[2] else "") + (f" path={op[3]}" if op[3] else "")
     return f"{op[0]}: {op[1]}"
 
 
@@ -90,7 +93,7 @@ def tool_call(client, step, project):
             return "Bash", {"command": op[1], "description": "e2e step"}
         if op[0] == "read":
             return "Read", {"file_path": abspath(op[1])}
-        args = {"pattern": op[1], "path": project, "output_mode": "content", "-n": True}
+        args = {"pattern": op[1], "path": abspath(op[3] or "."), "output_mode": "content", "-n": True}
         if op[2]:
             args["glob"] = op[2]
         return "Grep", args
@@ -102,23 +105,23 @@ def tool_call(client, step, project):
         elif op[0] == "read":
             cmd = "cat " + _sh_quote(abspath(op[1]))
         else:
-            cmd = "rg -n " + _sh_quote(op[1]) + (" -g " + _sh_quote(op[2]) if op[2] else "")
+            cmd = "rg -n " + _sh_quote(op[1]) + (" -g " + _sh_quote(op[2]) if op[2] else "") + (" " + op[3] if op[3] else "")
         return "exec_command", {"cmd": cmd, "workdir": project}
     if client == "gemini":
         if op[0] == "sh":
             return "run_shell_command", {"command": op[1], "description": "e2e step"}
         if op[0] == "read":
-            return "read_file", {"absolute_path": abspath(op[1]), "file_path": abspath(op[1])}
-        args = {"pattern": op[1], "dir_path": project, "path": project}
+            return "read_file", {"file_path": abspath(op[1])}
+        args = {"pattern": op[1], "dir_path": abspath(op[3] or ".")}
         if op[2]:
-            args["include"] = op[2]
-        return "search_file_content", args
+            args["include_pattern"] = op[2]
+        return "grep_search", args
     if client == "opencode":
         if op[0] == "sh":
             return "bash", {"command": op[1], "description": "e2e step"}
         if op[0] == "read":
             return "read", {"filePath": abspath(op[1])}
-        args = {"pattern": op[1], "path": project}
+        args = {"pattern": op[1], "path": abspath(op[3] or ".")}
         if op[2]:
             args["include"] = op[2]
         return "grep", args
@@ -131,7 +134,7 @@ def adapt_to_offered(client, name, args, offered):
         return name, args
     alternatives = {
         "exec_command": ["shell_command", "shell"],
-        "search_file_content": ["grep_search", "grep", "search_files"],
+        "grep_search": ["search_file_content"],
         "read_file": ["read", "view"],
         "run_shell_command": ["shell", "bash"],
     }
