@@ -261,8 +261,33 @@ client_setup_gemini() {
 EOF
 }
 client_cmd_gemini() { cmd=(gemini -p "$prompt" --yolo --skip-trust --output-format json -m gemini-2.5-flash); }
-client_env_opencode() { :; }
-client_cmd_opencode() { cmd=(opencode run "$prompt"); }
+client_env_opencode() {
+  printf '%s\n' "OPENCODE_DISABLE_MODELS_FETCH=1" "OPENCODE_DISABLE_AUTOUPDATE=1" "OPENCODE_DISABLE_SHARE=1" \
+    "OPENCODE_DISABLE_LSP_DOWNLOAD=1" "OPENCODE_DISABLE_DEFAULT_PLUGINS=1"
+}
+client_setup_opencode() {
+  local run=$1
+  # the user's config (the project's stays as tkx leaves it); an OpenAI-compatible
+  # provider speaks chat completions
+  mkdir -p "$run/home/.config/opencode"
+  cat >"$run/home/.config/opencode/opencode.json" <<EOF
+{
+  "\$schema": "https://opencode.ai/config.json",
+  "autoupdate": false,
+  "share": "disabled",
+  "model": "e2e/e2e-model",
+  "provider": {
+    "e2e": {
+      "npm": "@ai-sdk/openai-compatible",
+      "name": "e2e stand-in",
+      "options": { "baseURL": "http://127.0.0.1:$port/v1", "apiKey": "e2e-dummy" },
+      "models": { "e2e-model": { "name": "e2e model", "tool_call": true } }
+    }
+  }
+}
+EOF
+}
+client_cmd_opencode() { cmd=(opencode run --auto --format json -m e2e/e2e-model "$prompt"); }
 
 # run_once CLIENT MODE RUNDIR: one run of the client, guarded or control
 run_once() {
@@ -303,7 +328,6 @@ run_once() {
 }
 
 client_setup_claude() { :; }
-client_setup_opencode() { :; }
 
 # --- main -----------------------------------------------------------------------------
 declare -A row=()

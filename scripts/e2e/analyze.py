@@ -252,7 +252,14 @@ def main():
         print(f"--- {a.client}: control run only (no tkx support for this host yet)")
         for i, step in enumerate(model.STEPS):
             c = c_res.get(i)
-            state = skipped.get(i) or ("no result" if c is None else ("leaked " + ",".join(secrets_in(c, secrets)) if secrets_in(c, secrets) else "no leak"))
+            if i in skipped:
+                state = skipped[i]
+            elif c is None:
+                state = "no result"
+            elif step["kind"] == "ok":
+                state = "works" if step["expect"].replace("{marker}", a.marker) in c else "BROKEN: " + repr(c[:120])
+            else:
+                state = ("leaked " + ",".join(secrets_in(c, secrets))) if secrets_in(c, secrets) else "no leak"
             print(f"  {i:2d} {step['kind']:5s} {model.step_label(step):60.60s} {state}")
         control_leaked = any(secrets_in(raw, secrets) for _p, raw, _b in control)
         with open(a.summary, "w") as f:
