@@ -259,8 +259,12 @@ client_setup_gemini() {
   "general": { "disableAutoUpdate": true, "disableUpdateNag": true }
 }
 EOF
+  # The user trusts the project (as the first interactive run asks): Gemini CLI ignores a
+  # project's .gemini/settings.json, hooks included, in a folder it does not trust, and
+  # `--skip-trust` does not make it load them.
+  printf '{ "%s": "TRUST_FOLDER" }\n' "$run/project" >"$run/home/.gemini/trustedFolders.json"
 }
-client_cmd_gemini() { cmd=(gemini -p "$prompt" --yolo --skip-trust --output-format json -m gemini-2.5-flash); }
+client_cmd_gemini() { cmd=(gemini -p "$prompt" --yolo --output-format json -m gemini-2.5-flash); }
 client_env_opencode() {
   printf '%s\n' "OPENCODE_DISABLE_MODELS_FETCH=1" "OPENCODE_DISABLE_AUTOUPDATE=1" "OPENCODE_DISABLE_SHARE=1" \
     "OPENCODE_DISABLE_LSP_DOWNLOAD=1" "OPENCODE_DISABLE_DEFAULT_PLUGINS=1"
