@@ -168,10 +168,34 @@ impl Guard {
                         }
                     }
                 }
+                // Every profile counts (`tkx exec -p prod` loads `.env.prod`).
+                let dir = self.project_dir();
+                if let Ok(rd) = std::fs::read_dir(&dir) {
+                    for e in rd.flatten().take(1000) {
+                        let name = e.file_name();
+                        if name
+                            .to_str()
+                            .is_some_and(|n| n.starts_with(".env.") && paths::is_protected_name(n))
+                        {
+                            out.extend(secret_names_in(&e.path()));
+                        }
+                    }
+                }
                 out
             })
             .contains(name)
     }
+}
+
+/// The keys of an env file whose statements hold secrets (none when it cannot be read).
+pub fn secret_names_in(path: &Path) -> Vec<String> {
+    let Ok(text) = crate::envfile::read_text(path) else { return Vec::new() };
+    crate::envfile::parse::parse(&text)
+        .entries
+        .into_iter()
+        .filter(|e| is_secret_statement(&e.key, &e.value))
+        .map(|e| e.key)
+        .collect()
 }
 
 #[cfg(test)]

@@ -167,6 +167,53 @@ impl Guard {
         })
     }
 
+    /// Every env file (at most 64) that a listing of `root` (relative to `base`) with
+    /// `scope` shows: `root` itself when it is a store or holds one, else the env files
+    /// under it, as paths relative to `base` when they are under it.
+    pub fn listed_env_files(&self, root: &str, base: &Path, scope: &Scope) -> Vec<String> {
+        let lexical = self.absolute(root, base);
+        let abs = self.joined(root, base).canonicalize().unwrap_or_else(|_| lexical.clone());
+        let Ok(meta) = std::fs::metadata(&abs) else { return Vec::new() };
+        if !meta.is_dir() {
+            return self.protected(root, base).filter(|_| name_filter(scope, &lexical)).into_iter().collect();
+        }
+        if self.in_store(&abs) || (scope.hidden && self.holds_store(&abs).is_some()) {
+            return vec![root.to_owned()];
+        }
+        if !scope.hidden {
+            return Vec::new();
+        }
+        // A walk that honours ignore files finds every candidate; git's rules apply after.
+        let all = Scope { honors_gitignore: true, ..scope.clone() };
+        let walk::Walked { candidates, capped } = walk::env_files(&abs, &all, self.cache_dir.as_deref());
+        if capped {
+            return vec![format!("{root}/…")];
+        }
+        let git_root = abs.ancestors().find(|a| a.join(".git").exists());
+        let mut out: Vec<String> = candidates
+            .into_iter()
+            .filter(|p| name_filter(scope, p))
+            .filter(|p| !scope.honors_gitignore || git_root.is_none_or(|r| !gitignored(r, p)))
+            .map(|p| {
+                p.strip_prefix(base).map_or_else(|_| p.display().to_string(), |r| r.display().to_string())
+            })
+            .collect();
+        out.sort();
+        out.truncate(64);
+        out
+    }
+
+    /// The env files and stores directly in `dir`, by name, as `ls -a` prints them.
+    pub fn env_files_in(&self, dir: &Path) -> Vec<String> {
+        let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
+        rd.flatten()
+            .take(5000)
+            .filter(|e| self.protected_path(&e.path()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .take(64)
+            .collect()
+    }
+
     /// The first env file under `dir` that a search with `scope` would read.
     ///
     /// A directory walk that remembers what it saw ([`walk`]) finds the env files; only

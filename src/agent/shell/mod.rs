@@ -6,6 +6,8 @@
 //!   newlines, subshells and groups, `$(…)`, backticks, `<(…)`, redirections and
 //!   here-documents — and splits each simple command into words with the shell's quoting
 //!   rules;
+//! - `code_env`: how a piece of interpreter code uses the environment (a dump, a
+//!   variable by name, a presence test);
 //! - `words`: what tkx knows about programs (which only look at files from outside,
 //!   which copy, wrap another command, run inline code or a nested shell);
 //! - `judge`: [`check`] judges every simple command, nested ones included, by family
@@ -16,6 +18,7 @@
 //! read (`cat $(printf '\x2eenv')`). tkx catches what agents actually run and says so.
 //! This module only wires the stages together; it must not hold rules of its own.
 
+mod code_env;
 mod judge;
 mod lexer;
 mod words;
@@ -30,7 +33,7 @@ use std::path::Path;
 
 /// Judges a command line run in `cwd`: [`Decision::Allow`], or a denial that says why.
 pub fn check(guard: &Guard, line: &str, cwd: &Path) -> Decision {
-    judge::check_depth(guard, line, cwd, 0, false)
+    judge::check_depth(guard, line, cwd, 0, false, false)
 }
 
 #[cfg(test)]

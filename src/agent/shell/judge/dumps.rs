@@ -26,6 +26,16 @@ impl Run<'_> {
                 let braced = c.get(j) == Some(&'{');
                 if braced {
                     j += 1;
+                    if c.get(j) == Some(&'!') {
+                        // `${!name}`: the variable another names (`${!prefix*}` lists names).
+                        let end =
+                            c[j + 1..].iter().position(|&ch| !(ch.is_ascii_alphanumeric() || ch == '_'));
+                        let end = end.map_or(c.len(), |e| j + 1 + e);
+                        if end > j + 1 && c.get(end) == Some(&'}') {
+                            let name: String = c[j + 1..end].iter().collect();
+                            return Some(format!("{{!{name}}} (a variable named by another)"));
+                        }
+                    }
                     if matches!(c.get(j), Some('#') | Some('!')) {
                         i = j;
                         continue;
@@ -38,7 +48,7 @@ impl Run<'_> {
                 let name: String = c[start..j].iter().collect();
                 if !name.is_empty()
                     && !name.starts_with(|ch: char| ch.is_ascii_digit())
-                    && self.guard.is_secret_var(&name)
+                    && self.is_secret(&name)
                 {
                     return Some(name);
                 }
@@ -61,7 +71,7 @@ impl Run<'_> {
                 if names.is_empty() {
                     return Some(Decision::env("`printenv` prints the environment"));
                 }
-                if let Some(n) = names.iter().find(|n| self.guard.is_secret_var(n)) {
+                if let Some(n) = names.iter().find(|n| self.is_secret(n)) {
                     return Some(Decision::env(format!("`printenv {n}` prints a secret")));
                 }
                 return Some(Decision::Allow);
@@ -75,7 +85,7 @@ impl Run<'_> {
                     return Some(Decision::env(format!("`{name}` without names prints the environment")));
                 }
                 if prints {
-                    if let Some(n) = names.iter().find(|n| self.guard.is_secret_var(n)) {
+                    if let Some(n) = names.iter().find(|n| self.is_secret(n)) {
                         return Some(Decision::env(format!("`{name} -p {n}` prints a secret")));
                     }
                 }

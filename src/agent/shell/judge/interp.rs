@@ -8,6 +8,7 @@
 
 use super::Run;
 use crate::agent::Decision;
+use crate::agent::shell::code_env::{EnvUse, env_uses};
 use crate::agent::shell::lexer::Simple;
 use crate::agent::shell::words::{CODE_FLAGS, interpreter};
 use std::path::Path;
@@ -61,7 +62,7 @@ impl Run<'_> {
             code.push(body.clone());
         }
         for c in &code {
-            if let Some(d) = self.judge_code(c, cwd) {
+            if let Some(d) = self.judge_code(c, base, cwd) {
                 return Some(d);
             }
         }
@@ -71,7 +72,7 @@ impl Run<'_> {
 
     /// One piece of code: env file names, `/proc/*/environ`, `dotenv`, whole-environment
     /// dumps, and secret variables read by name.
-    fn judge_code(&self, code: &str, cwd: &Path) -> Option<Decision> {
+    fn judge_code(&self, code: &str, lang: &str, cwd: &Path) -> Option<Decision> {
         // Env file names in the code.
         for tok in code
             .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '~' | '$')))
@@ -85,64 +86,36 @@ impl Run<'_> {
                 return Some(Decision::env("this code reads a process's environment"));
             }
         }
-        let lower = code.to_ascii_lowercase();
-        if lower.contains("dotenv") {
-            return Some(Decision::file("this code loads .env (dotenv)"));
-        }
-        // Whole-environment dumps.
-        let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-        let dumps = [
-            "print(os.environ)",
-            "os.environ)",
-            "os.environ.items()",
-            "os.environ.copy()",
-            "dict(os.environ",
-            "os.environ.keys()",
-            "os.environ.values()",
-            "print(environ)",
-            "console.log(process.env)",
-            "process.env)",
-            "JSON.stringify(process.env",
-            "Object.entries(process.env",
-            "Object.values(process.env",
-            "Deno.env.toObject()",
-            "pENV",
-            "putsENV",
-            "ENV.to_h",
-            "ENV.each",
-            "ENV.inspect",
-            "%ENV",
-            "each%ENV",
-            "keys%ENV",
-            "getenv()",
-            "$_ENV",
-            "$_SERVER",
-            "Sys.getenv()",
+        // Code that reads the values of an env file itself. Code that only loads one
+        // into its environment (`load_dotenv()`) is judged by what it does with it.
+        let readers = [
+            "dotenv_values",
+            "get_key(",
+            "dotenv.parse",
+            "dotenv.config().parsed",
+            ").parsed",
+            "Dotenv.parse",
+            "godotenv.Read",
+            "dotenv.read",
         ];
-        if dumps.iter().any(|d| compact.contains(d)) || compact.trim_end_matches(';') == "process.env" {
-            return Some(Decision::env("this code prints the environment"));
+        if readers.iter().any(|r| code.contains(r)) {
+            return Some(Decision::file("this code reads the values of .env (dotenv)"));
         }
-        // A secret variable read by name.
-        let accesses = [
-            "environ",
-            "getenv",
-            "process.env",
-            "ENV[",
-            "ENV.fetch",
-            "$ENV{",
-            "Deno.env",
-            "Sys.getenv",
-            "env::var",
-        ];
-        if accesses.iter().any(|a| code.contains(a)) || code.contains('$') {
-            for tok in code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-                if tok.len() > 2
-                    && tok.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                    && self.guard.is_secret_var(tok)
-                {
-                    return Some(Decision::env(format!("this code reads ${tok}")));
+        for u in env_uses(code, !matches!(lang, "python" | "node" | "nodejs" | "bun" | "deno" | "php")) {
+            match u {
+                EnvUse::Dump => return Some(Decision::env("this code prints the environment")),
+                EnvUse::Computed => {
+                    return Some(Decision::env("this code reads environment variables by a computed name"));
                 }
+                EnvUse::Name(n) if self.is_secret(&n) => {
+                    return Some(Decision::env(format!("this code reads ${n}")));
+                }
+                EnvUse::Name(_) => {}
             }
+        }
+        // `$NAME` in the code's text: the shell (or the language) expands it.
+        if let Some(n) = self.secret_refs(code) {
+            return Some(Decision::env(format!("this code reads ${n}")));
         }
         None
     }

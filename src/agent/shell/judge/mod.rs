@@ -7,6 +7,8 @@
 //! - [`nested`]: wrappers, nested shells, `eval`, `su -c`, `xargs`, remote runners;
 //! - [`interp`]: interpreter code (`python -c`, `node -e`, …);
 //! - [`search`]: recursive searches and `find -exec`;
+//! - [`listings`]: names a listing prints and where they go (`xargs`, `$(…)`, loops),
+//!   and files holding lists of names;
 //! - [`reads`]: what a word reads, `source`, copies and plain file arguments.
 //!
 //! The order of the routes is the order of the checks, and it matters: the first family
@@ -14,20 +16,21 @@
 
 mod dumps;
 mod interp;
+mod listings;
 mod nested;
 mod reads;
 mod search;
 mod tools;
 
 use super::lexer::{LIT_DOLLAR, MAX_DEPTH, OP, Parsed, SUB, Simple, parse, restore};
-use super::words::{is_assignment, program};
+use super::words::{RESERVED, SHELLS, interpreter, is_assignment, program};
 use crate::agent::{Decision, Guard};
 use std::path::{Path, PathBuf};
 
-/// State while judging one command line.
 /// How many variables assigned on a line the checker remembers.
 const MAX_VARS: usize = 64;
 
+/// State while judging one command line.
 struct Run<'g> {
     guard: &'g Guard,
     parsed: Parsed,
@@ -36,13 +39,29 @@ struct Run<'g> {
     /// Whether an earlier command staged an env file (`git add -f .env`): a later
     /// `git diff --cached` shows it.
     staged_env: bool,
-    /// Variables assigned earlier on the line (`f=.env; cat $f`), as plain text.
+    /// Variables assigned earlier on the line (`f=.env; cat $f`), as plain text; a loop
+    /// variable fed by a listing holds the env file name it would take.
     vars: std::collections::HashMap<String, String>,
+    /// Files written earlier on the line from a listing of env file names
+    /// (`ls -a > /tmp/list`), with one of the names.
+    lists: std::collections::HashMap<PathBuf, String>,
+    /// Whether the current command's standard error goes nowhere (`2>/dev/null`).
+    stderr_discarded: bool,
+    /// Secret names of the files a `tkx exec -f FILE` on this line loads.
+    exec_secrets: std::collections::HashSet<String>,
 }
 
 /// Judges a command line run in `cwd`, `depth` levels of nesting down; `injected` says
-/// it runs under `tkx exec` (with the keys in its environment).
-pub(super) fn check_depth(guard: &Guard, line: &str, cwd: &Path, depth: usize, injected: bool) -> Decision {
+/// it runs under `tkx exec` (with the keys in its environment), `xtrace` that the shell
+/// running it traces every command (`bash -x -c`).
+pub(super) fn check_depth(
+    guard: &Guard,
+    line: &str,
+    cwd: &Path,
+    depth: usize,
+    injected: bool,
+    xtrace: bool,
+) -> Decision {
     if depth > MAX_DEPTH {
         return Decision::env("this command nests shells too deeply to check");
     }
@@ -50,7 +69,16 @@ pub(super) fn check_depth(guard: &Guard, line: &str, cwd: &Path, depth: usize, i
     if parsed.too_deep {
         return Decision::env("this command nests substitutions too deeply to check");
     }
-    let mut run = Run { guard, parsed, xtrace: false, staged_env: false, vars: Default::default() };
+    let mut run = Run {
+        guard,
+        parsed,
+        xtrace,
+        staged_env: false,
+        vars: Default::default(),
+        lists: Default::default(),
+        stderr_discarded: false,
+        exec_secrets: Default::default(),
+    };
     let mut cwd = cwd.to_path_buf();
     for idx in 0..run.parsed.commands.len() {
         let cmd = run.parsed.commands[idx].clone();
@@ -75,6 +103,12 @@ pub(super) fn check_depth(guard: &Guard, line: &str, cwd: &Path, depth: usize, i
 /// What a word refers to: its text for paths (marks removed) and whether a substitution
 /// in it produces a protected name.
 impl Run<'_> {
+    /// Whether `$name` holds a secret: one the guard knows, or one of a file that a
+    /// `tkx exec -f FILE` on this line loads.
+    fn is_secret(&self, name: &str) -> bool {
+        self.exec_secrets.contains(name) || self.guard.is_secret_var(name)
+    }
+
     /// A word's text with substitution placeholders removed and literal `$` restored.
     fn clean(&self, w: &str) -> String {
         let mut out = String::with_capacity(w.len());
@@ -94,11 +128,23 @@ impl Run<'_> {
     fn simple(&mut self, cmd: &Simple, cwd: &mut PathBuf, depth: usize, injected: bool) -> Decision {
         // Redirections first: an input redirection reads its target.
         let mut argv: Vec<String> = Vec::new();
+        let mut written: Vec<PathBuf> = Vec::new();
+        self.stderr_discarded = false;
         let mut words = cmd.words.iter().peekable();
         while let Some(w) = words.next() {
             if let Some(op) = w.strip_prefix(OP) {
                 let target = if op.ends_with('&') && op.len() > 1 { None } else { words.next() };
-                let Some(t) = target else { continue };
+                let Some(t) = target else {
+                    self.stderr_discarded |= op == "2>&-";
+                    continue;
+                };
+                if op.ends_with('>') && !op.ends_with("<>") {
+                    let t = self.clean(t);
+                    self.stderr_discarded |= (op.starts_with('2') || op.starts_with('&')) && t == "/dev/null";
+                    if !op.starts_with('2') {
+                        written.push(self.guard.absolute(&t, cwd));
+                    }
+                }
                 let reads_input = op.contains('<') && !op.contains("<<");
                 if op.ends_with("<<<") || op == "<<<" {
                     if let Some(name) = self.secret_refs(t) {
@@ -134,7 +180,46 @@ impl Run<'_> {
         while argv.first().is_some_and(|w| is_assignment(w)) {
             argv.remove(0);
         }
-        self.argv(cmd, argv, cwd, depth, injected)
+        if let Some(d) = self.loop_variable(cmd, &argv, cwd) {
+            return d;
+        }
+        let d = self.argv(cmd, argv, cwd, depth, injected);
+        if !d.is_deny() && !written.is_empty() {
+            // `ls -a > /tmp/list`: a later `xargs -a /tmp/list cat` reads what it names.
+            if let Some(name) = self.printed_names(cmd, cwd).into_iter().next() {
+                for w in written {
+                    self.lists.insert(w, name.clone());
+                }
+            }
+        }
+        d
+    }
+
+    /// `read VAR` fed by a listing, and `for VAR in WORDS`: the variable takes an env
+    /// file's name when the listing or the words hold one (else the first word). `Some`:
+    /// the command is such a loop header, which reads no file itself.
+    fn loop_variable(&mut self, cmd: &Simple, argv: &[String], cwd: &Path) -> Option<Decision> {
+        let skip = argv.iter().take_while(|w| RESERVED.contains(&self.clean(w).as_str())).count();
+        let argv = &argv[skip..];
+        let words: Vec<String> = argv.iter().map(|w| self.clean(w)).collect();
+        let (var, value) = match words.first().map(String::as_str) {
+            Some("read") => {
+                let var = words.iter().skip(1).rfind(|w| !w.starts_with('-'))?.clone();
+                (var, self.piped_names(cmd, cwd).into_iter().next())
+            }
+            Some("for" | "select") if words.get(2).is_some_and(|w| w == "in") => {
+                let items = &argv[3..];
+                let hit = items.iter().find_map(|w| {
+                    self.substituted_names(w, cwd).into_iter().next().or_else(|| self.reads(w, cwd))
+                });
+                (words[1].clone(), hit.or_else(|| items.first().map(|w| self.clean(w))))
+            }
+            _ => return None,
+        };
+        if let (Some(v), true) = (value, self.vars.len() < MAX_VARS) {
+            self.vars.insert(var, v);
+        }
+        Some(Decision::Allow)
     }
 
     /// Judges a command's words: unwraps wrappers, then asks each family in turn.
@@ -154,8 +239,22 @@ impl Run<'_> {
         let name = program(&words[0]);
         let args = &words[1..];
 
+        // `CMD --help` prints the program's help, unless the program runs code or other
+        // commands whose own arguments those are.
+        let help = args.last().is_some_and(|a| a == "--help")
+            || (args.len() == 1 && matches!(args[0].as_str(), "-h" | "--version" | "-V"));
+        let runs_code = SHELLS.contains(&name.as_str())
+            || interpreter(&name).is_some()
+            || matches!(
+                name.as_str(),
+                "xargs" | "find" | "eval" | "exec" | "ssh" | "su" | "watch" | "parallel"
+            );
+        if help && !runs_code {
+            return Decision::Allow;
+        }
+
         // Secret variables printed by the shell's tracing.
-        if self.xtrace && argv.iter().any(|w| self.secret_refs(w).is_some()) {
+        if self.xtrace && !self.stderr_discarded && argv.iter().any(|w| self.secret_refs(w).is_some()) {
             return Decision::env("`set -x` would print the expanded secret variables of this command");
         }
 
@@ -178,6 +277,19 @@ impl Run<'_> {
         }
         if let Some(d) = self.loaders(&name, &words, cwd) {
             return d;
+        }
+        if let Some(d) = self.file_lists(&name, &words, cwd) {
+            return d;
+        }
+        // `export NAME=value` sets a variable; naming an env file in a value reads nothing.
+        if matches!(name.as_str(), "export" | "declare" | "typeset" | "local" | "readonly") {
+            for w in args.iter().filter(|w| is_assignment(w)) {
+                if let (Some((k, v)), true) = (w.split_once('='), self.vars.len() < MAX_VARS) {
+                    let v = self.expand_vars(v);
+                    self.vars.insert(k.to_owned(), v);
+                }
+            }
+            return Decision::Allow;
         }
 
         // tkx itself.

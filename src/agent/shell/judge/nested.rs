@@ -66,6 +66,11 @@ impl Run<'_> {
                 }
                 continue;
             }
+            if name == "env"
+                && argv[1..].iter().any(|w| matches!(self.clean(w).as_str(), "--help" | "--version"))
+            {
+                return Some(Decision::Allow);
+            }
             if name == "env" && argv.len() > 1 {
                 // `env [-i] [-u X] [A=b]… CMD`: with a command it is a wrapper.
                 let mut rest = argv[1..].to_vec();
@@ -110,17 +115,24 @@ impl Run<'_> {
         let args = &words[1..];
         // Nested command lines.
         if SHELLS.contains(&name) {
-            if let Some(pos) = words
+            let script_at = words
                 .iter()
                 .skip(1)
-                .position(|a| a == "-c" || (a.starts_with('-') && !a.starts_with("--") && a.ends_with('c')))
-            {
+                .position(|a| a == "-c" || (a.starts_with('-') && !a.starts_with("--") && a.ends_with('c')));
+            // `bash -x`, `sh -xc`, `bash -o xtrace`: every command is printed, expanded,
+            // on standard error.
+            let options = &words[1..script_at.map_or(words.len(), |p| p + 2)];
+            let traced = !self.stderr_discarded
+                && (self.xtrace
+                    || options.iter().any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('x'))
+                    || options.windows(2).any(|w| w[0] == "-o" && w[1] == "xtrace"));
+            if let Some(pos) = script_at {
                 if let Some(script) = argv.get(pos + 2) {
-                    return Some(self.nested(script, cwd, depth, injected));
+                    return Some(self.nested(script, cwd, depth, injected, traced));
                 }
             }
             for (body, _) in &cmd.heredocs {
-                let d = check_depth(self.guard, body, cwd, depth + 1, injected);
+                let d = check_depth(self.guard, body, cwd, depth + 1, injected, traced);
                 if d.is_deny() {
                     return Some(d);
                 }
@@ -128,16 +140,21 @@ impl Run<'_> {
             if let Some(hit) = args.iter().filter(|a| !a.starts_with('-')).find_map(|a| self.reads(a, cwd)) {
                 return Some(Decision::file(format!("this command reads {hit}")));
             }
+            if traced && injected && args.iter().any(|a| !a.starts_with('-')) {
+                return Some(Decision::env(format!(
+                    "`{name} -x` under `tkx exec` prints every command of the script with its secrets expanded; drop -x, send stderr to /dev/null, or use `tkx exec --redact`"
+                )));
+            }
             return Some(Decision::Allow);
         }
         if name == "eval" {
             let script = argv[1..].iter().map(|w| restore(&self.strip_subs(w))).collect::<Vec<_>>().join(" ");
-            return Some(check_depth(self.guard, &script, cwd, depth + 1, injected));
+            return Some(check_depth(self.guard, &script, cwd, depth + 1, injected, self.xtrace));
         }
         if name == "su" || name == "runuser" {
             if let Some(pos) = words.iter().position(|a| a == "-c" || a == "--command") {
                 if let Some(script) = argv.get(pos + 1) {
-                    return Some(self.nested(script, cwd, depth, injected));
+                    return Some(self.nested(script, cwd, depth, injected, false));
                 }
             }
         }
@@ -162,9 +179,16 @@ impl Run<'_> {
     }
 
     /// Judges a nested shell's script (`bash -c '…'`, `su -c '…'`) from scratch, one
-    /// level deeper.
-    pub(super) fn nested(&self, script: &str, cwd: &Path, depth: usize, injected: bool) -> Decision {
-        check_depth(self.guard, &restore(&self.strip_subs(script)), cwd, depth + 1, injected)
+    /// level deeper; `traced` when that shell prints its commands (`bash -x -c`).
+    pub(super) fn nested(
+        &self,
+        script: &str,
+        cwd: &Path,
+        depth: usize,
+        injected: bool,
+        traced: bool,
+    ) -> Decision {
+        check_depth(self.guard, &restore(&self.strip_subs(script)), cwd, depth + 1, injected, traced)
     }
 
     /// A word with its substitution placeholders removed (for nested shells, whose text
@@ -211,6 +235,11 @@ impl Run<'_> {
         let p = program(&self.clean(&rest[0]));
         if SAFE_WITH_FILES.contains(&p.as_str()) {
             return Decision::Allow;
+        }
+        if let Some(hit) = self.piped_names(cmd, cwd).into_iter().next() {
+            return Decision::file(format!(
+                "`xargs {p}` would read {hit}, which the listing before it prints"
+            ));
         }
         let upstream_names_env = self.parsed.commands.iter().any(|c| {
             c.pipeline == cmd.pipeline

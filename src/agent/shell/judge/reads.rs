@@ -111,6 +111,9 @@ impl Run<'_> {
         if self.sub_names_env(w, cwd) {
             return Some("the files a command substitution names".to_owned());
         }
+        if let Some(hit) = self.substituted_names(w, cwd).into_iter().next() {
+            return Some(format!("{hit}, which a command substitution lists"));
+        }
         let c = self.expand_vars(&self.clean(w));
         let mut candidates: Vec<String> = brace_alternatives(&c);
         if let Some(rest) = c.strip_prefix('@') {

@@ -33,20 +33,76 @@ pub(super) fn presence_only(name: &str, words: &[String]) -> bool {
         })
 }
 
+/// What a search's words say: where it walks, with which filters, and what it prints.
+pub(super) struct SearchArgs {
+    /// The walk's filters.
+    pub scope: Scope,
+    /// Files and directories searched (the pattern removed).
+    pub operands: Vec<String>,
+    /// Whether it walks directories (`grep` only with `-r`).
+    pub recursive: bool,
+    /// Whether it prints file names only (`rg --files`).
+    pub files_only: bool,
+}
+
 impl Run<'_> {
-    /// `grep -r`, `rg`, `ag`, `ack`: would the search read an env file?
+    /// `grep -r`, `rg`, `ag`, `ack`: would the search read an env file? A non-recursive
+    /// grep reads its operands, never its pattern (`grep '.env' .gitignore`).
     pub(super) fn search(&self, name: &str, words: &[String], cwd: &Path) -> Option<Decision> {
         if presence_only(name, words) {
             return Some(Decision::Allow);
         }
+        let SearchArgs { scope, mut operands, recursive, files_only } =
+            match self.search_args(name, words, cwd)? {
+                Ok(a) => a,
+                Err(d) => return Some(d),
+            };
+        if files_only {
+            return Some(Decision::Allow);
+        }
+        if !recursive {
+            return Some(
+                operands
+                    .iter()
+                    .find_map(|op| self.reads(op, cwd))
+                    .map_or(Decision::Allow, |hit| Decision::file(format!("`{name}` reads {hit}"))),
+            );
+        }
+        if operands.is_empty() {
+            operands.push(".".into());
+        }
+        for op in &operands {
+            if let Some(hit) = self.guard.search_reads(op, cwd, &scope) {
+                return Some(Decision::file(format!(
+                    "this search reads {hit}; narrow it (a directory, --include/-g '*.ext', or git-ignore the env files) or search .env.example"
+                )));
+            }
+            if has_glob(op) {
+                if let Some(hit) = self.guard.glob_hits(op, cwd) {
+                    return Some(Decision::file(format!("this search reads {hit}")));
+                }
+            }
+        }
+        Some(Decision::Allow)
+    }
+
+    /// A search's flags, globs and operands. `None`: not a search tool; `Err`: its words
+    /// settle it (`-f .env` reads patterns from an env file).
+    pub(super) fn search_args(
+        &self,
+        name: &str,
+        words: &[String],
+        cwd: &Path,
+    ) -> Option<Result<SearchArgs, Decision>> {
         let args = &words[1..];
         let mut scope = Scope::default();
         let mut operands: Vec<String> = Vec::new();
         let mut pattern_given = false;
         let mut files_only = false;
+        let mut recursive = true;
         match name {
             "grep" | "egrep" | "fgrep" | "zgrep" | "ggrep" => {
-                let mut recursive = false;
+                recursive = false;
                 let mut i = 0;
                 while i < args.len() {
                     let a = args[i].as_str();
@@ -82,7 +138,7 @@ impl Run<'_> {
                         if a == "-f" || a == "--file" {
                             if let Some(v) = args.get(i + 1) {
                                 if let Some(hit) = self.reads(v, cwd) {
-                                    return Some(Decision::file(format!("`{name} -f` reads {hit}")));
+                                    return Some(Err(Decision::file(format!("`{name} -f` reads {hit}"))));
                                 }
                             }
                         }
@@ -110,13 +166,7 @@ impl Run<'_> {
                 if !pattern_given && !operands.is_empty() {
                     operands.remove(0);
                 }
-                if !recursive {
-                    return None;
-                }
                 scope.hidden = true;
-                if operands.is_empty() {
-                    operands.push(".".into());
-                }
             }
             "rg" | "ag" | "ack" | "pt" | "ugrep" | "ug" => {
                 scope.honors_gitignore = name != "ack";
@@ -171,7 +221,7 @@ impl Run<'_> {
                             pattern_given = true;
                             if a == "-f" || a == "--file" {
                                 if let Some(hit) = args.get(i + 1).and_then(|v| self.reads(v, cwd)) {
-                                    return Some(Decision::file(format!("`{name} -f` reads {hit}")));
+                                    return Some(Err(Decision::file(format!("`{name} -f` reads {hit}"))));
                                 }
                             }
                             i += 1;
@@ -213,9 +263,6 @@ impl Run<'_> {
                 if !pattern_given && !files_only && !operands.is_empty() {
                     operands.remove(0);
                 }
-                if files_only {
-                    return Some(Decision::Allow);
-                }
                 // ripgrep (and ugrep) apply an include glob over every ignore rule, hidden
                 // files included: `rg KEY -g '*.env'` reads a git-ignored `.env`.
                 if matches!(name, "rg" | "ugrep" | "ug")
@@ -224,25 +271,10 @@ impl Run<'_> {
                     scope.hidden = true;
                     scope.honors_gitignore = false;
                 }
-                if operands.is_empty() {
-                    operands.push(".".into());
-                }
             }
             _ => return None,
         }
-        for op in &operands {
-            if let Some(hit) = self.guard.search_reads(op, cwd, &scope) {
-                return Some(Decision::file(format!(
-                    "this search reads {hit}; narrow it (a directory, --include/-g '*.ext', or git-ignore the env files) or search .env.example"
-                )));
-            }
-            if has_glob(op) {
-                if let Some(hit) = self.guard.glob_hits(op, cwd) {
-                    return Some(Decision::file(format!("this search reads {hit}")));
-                }
-            }
-        }
-        Some(Decision::Allow)
+        Some(Ok(SearchArgs { scope, operands, recursive, files_only }))
     }
 
     /// `git grep` (after `git` and its own options): tracked files only, unless

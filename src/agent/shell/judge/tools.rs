@@ -23,6 +23,19 @@ impl Run<'_> {
         _injected: bool,
     ) -> Decision {
         let words: Vec<String> = argv.iter().map(|w| self.clean(w)).collect();
+        // `-f FILE` (before or after the subcommand): its keys are in the environment of
+        // what `tkx exec` runs.
+        let end = words.iter().position(|w| w == "--").unwrap_or(words.len());
+        for (i, w) in words[..end].iter().enumerate() {
+            let file = match w.as_str() {
+                "-f" | "--file" => words.get(i + 1).cloned(),
+                _ => w.strip_prefix("--file=").map(str::to_owned),
+            };
+            if let Some(f) = file {
+                let path = self.guard.absolute(&f, cwd);
+                self.exec_secrets.extend(crate::agent::secret_names_in(&path));
+            }
+        }
         let mut i = 1;
         while i < words.len() {
             let w = words[i].as_str();
@@ -49,7 +62,16 @@ impl Run<'_> {
                     None => {
                         let mut j = i + 1;
                         while j < words.len() && words[j].starts_with('-') {
-                            j += if matches!(words[j].as_str(), "--require" | "--only" | "--redact-style") {
+                            j += if matches!(
+                                words[j].as_str(),
+                                "--require"
+                                    | "--only"
+                                    | "--redact-style"
+                                    | "-f"
+                                    | "--file"
+                                    | "-p"
+                                    | "--profile"
+                            ) {
                                 2
                             } else {
                                 1
