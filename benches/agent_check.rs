@@ -159,15 +159,12 @@ fn main() {
         ..tkx::layers::Options::default()
     };
     for (host, name, payload) in payloads(&p) {
+        let host = if host == "claude" { tkx::agent::Host::Claude } else { tkx::agent::Host::Cursor };
         let make = |cwd: Option<&Path>| tkx::agent::Guard::new(cwd.unwrap_or(&p), &opts);
         let mut times = Vec::with_capacity(runs);
         for _ in 0..runs {
             let start = Instant::now();
-            if host == "claude" {
-                std::hint::black_box(tkx::agent::claude::answer(payload.as_bytes(), &make));
-            } else {
-                std::hint::black_box(tkx::agent::cursor::answer(payload.as_bytes(), &make));
-            }
+            std::hint::black_box(tkx::agent::hosts::answer(host, payload.as_bytes(), &make));
             times.push(start.elapsed());
         }
         times.sort();

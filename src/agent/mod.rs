@@ -4,21 +4,23 @@
 //! [`Guard`] knows what must not be read: every env file tkx would load (`.env`,
 //! `.env.<name>`, at any depth, in any letter case, through symlinks and `..`) and the
 //! private and user stores under `$TKX_DIR`; and which variables hold secrets (the
-//! resolved layers judged by [`crate::secret::classify`]). The host modules turn a
-//! host's payload into a question for the guard and its [`Decision`] into the host's
-//! answer: [`claude`] (Claude Code) and [`cursor`] (Cursor). [`shell`] splits a command
-//! line into simple commands and judges each; [`paths`] classifies paths and search
-//! scopes. [`install`] merges tkx's rules into the hosts' settings files and takes them
-//! out again, [`ignore_files`] does the same for the ignore files other agents read.
+//! resolved layers judged by [`crate::secret::classify`]). [`hosts`] holds one file per
+//! host (Claude Code, Cursor): it turns the host's payload into a question for the guard
+//! and its [`Decision`] into the host's answer, and knows what tkx merges into that
+//! host's settings file. [`shell`] splits a command line into simple commands and judges
+//! each; [`paths`] classifies paths and search scopes. [`install`] plans the files and
+//! runs the edits (under a lock, recorded so they can be undone), `jsonc.rs` edits JSON
+//! through its syntax tree, and [`ignore_files`] writes the ignore files other agents
+//! read.
 //!
 //! Nothing here prints or exits. Checking shell text is best-effort: an agent that
 //! wants to can obfuscate a command. The boundary that holds is the private store,
 //! outside the project tree.
 
-pub mod claude;
-pub mod cursor;
+pub mod hosts;
 pub mod ignore_files;
 pub mod install;
+mod jsonc;
 pub mod paths;
 pub mod shell;
 mod state;
@@ -38,6 +40,7 @@ pub const FILE_REASON: &str = "this file holds secrets; use `tkx env` to see whi
 pub const ENV_REASON: &str = "the environment holds secrets; use `tkx env` to see which keys exist (masked), `tkx exec -- CMD` to run with them; never print values";
 
 pub use crate::secret::classify::is_secret_statement;
+pub use hosts::Host;
 
 /// The guard's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,33 +70,6 @@ impl Decision {
     /// Whether this is a denial.
     pub fn is_deny(&self) -> bool {
         matches!(self, Decision::Deny(_))
-    }
-}
-
-/// Which host's protocol.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Host {
-    /// Claude Code.
-    Claude,
-    /// Cursor.
-    Cursor,
-}
-
-impl Host {
-    /// The host's name as users know it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Host::Claude => "Claude Code",
-            Host::Cursor => "Cursor",
-        }
-    }
-
-    /// The `--host` value.
-    pub fn flag(self) -> &'static str {
-        match self {
-            Host::Claude => "claude",
-            Host::Cursor => "cursor",
-        }
     }
 }
 

@@ -2,13 +2,13 @@
 //!
 //! `check` is what the agents' hooks call: it reads the host's JSON payload on stdin
 //! and answers in the host's protocol on stdout (and, for Claude Code's fail-closed
-//! path, stderr and exit code 2). The others edit or report on the hosts' files
-//! through [`crate::agent::install`].
+//! path, stderr and exit code 2), through [`crate::agent::hosts::answer`]. The others
+//! edit or report on the hosts' files through [`crate::agent::install`].
 
 use super::Context;
 use crate::agent::install::{FileStatus, Part, Plan};
 use crate::agent::paths::Scope;
-use crate::agent::{Guard, Host, claude, cursor, walk};
+use crate::agent::{Guard, Host, hosts, walk};
 use crate::cli::{AgentArgs, AgentCheckArgs, AgentCommand, AgentHost};
 use crate::error::Error;
 use crate::layers::discover;
@@ -34,13 +34,8 @@ pub fn plan(ctx: &Context, args: &AgentArgs) -> Result<Plan, Error> {
     if args.user && home.is_none() {
         return Err(Error::usage("--user needs $HOME, which is not set", None));
     }
-    let hosts = match args.host {
-        AgentHost::Claude => vec![Host::Claude],
-        AgentHost::Cursor => vec![Host::Cursor],
-        AgentHost::All => vec![Host::Claude, Host::Cursor],
-    };
     Ok(Plan {
-        hosts,
+        hosts: hosts_of(args.host),
         user: args.user,
         shared: args.shared,
         all_ignore_files: args.all,
@@ -49,6 +44,15 @@ pub fn plan(ctx: &Context, args: &AgentArgs) -> Result<Plan, Error> {
         tkx_dir: ctx.project.tkx_dir().map(std::path::Path::to_path_buf),
         env_names: None,
     })
+}
+
+/// The hosts a `--host` value names, in [`Host::ALL`]'s order.
+fn hosts_of(host: AgentHost) -> Vec<Host> {
+    match host {
+        AgentHost::Claude => vec![Host::Claude],
+        AgentHost::Cursor => vec![Host::Cursor],
+        AgentHost::All => Host::ALL.to_vec(),
+    }
 }
 
 fn shown(ctx: &Context, p: &Path) -> String {
@@ -93,7 +97,7 @@ fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
 /// What the Claude Code install means for the team, and a shared or committed file that
 /// would bind teammates without tkx.
 fn team_note(ctx: &mut Context, plan: &Plan, shared: bool) {
-    use crate::agent::install::{CLAUDE_PERSONAL, CLAUDE_SHARED};
+    use crate::agent::hosts::claude::{PERSONAL_SETTINGS, SHARED_SETTINGS};
     let say_err = |ctx: &mut Context, line: &str| {
         let _ = writeln!(ctx.io.err, "tkx: {line}");
     };
@@ -101,7 +105,7 @@ fn team_note(ctx: &mut Context, plan: &Plan, shared: bool) {
         say_err(
             ctx,
             &format!(
-                "Claude Code: the guard is in {CLAUDE_SHARED}, which the team shares: teammates without tkx are told to install it, and their tool calls wait until they do"
+                "Claude Code: the guard is in {SHARED_SETTINGS}, which the team shares: teammates without tkx are told to install it, and their tool calls wait until they do"
             ),
         );
         return;
@@ -109,24 +113,24 @@ fn team_note(ctx: &mut Context, plan: &Plan, shared: bool) {
     say_err(
         ctx,
         &format!(
-            "Claude Code: the guard is in {CLAUDE_PERSONAL}, yours alone; `--shared` puts it in {CLAUDE_SHARED} for the whole team"
+            "Claude Code: the guard is in {PERSONAL_SETTINGS}, yours alone; `--shared` puts it in {SHARED_SETTINGS} for the whole team"
         ),
     );
-    let personal = plan.project.join(CLAUDE_PERSONAL);
+    let personal = plan.project.join(PERSONAL_SETTINGS);
     if ctx.project.repo().is_some_and(|r| r.relative(&personal).is_some() && !r.is_ignored(&personal)) {
         say_err(
             ctx,
             &format!(
-                "add {CLAUDE_PERSONAL} to .gitignore: committed, it would stop the tool calls of teammates without tkx"
+                "add {PERSONAL_SETTINGS} to .gitignore: committed, it would stop the tool calls of teammates without tkx"
             ),
         );
     }
-    let shared_file = std::fs::read_to_string(plan.project.join(CLAUDE_SHARED)).unwrap_or_default();
+    let shared_file = std::fs::read_to_string(plan.project.join(SHARED_SETTINGS)).unwrap_or_default();
     if shared_file.contains("tkx agent check --host claude") {
         say_err(
             ctx,
             &format!(
-                "tkx's hook is also in {CLAUDE_SHARED}, which teammates share: `tkx agent uninstall --shared --host claude` removes it from there"
+                "tkx's hook is also in {SHARED_SETTINGS}, which teammates share: `tkx agent uninstall --shared --host claude` removes it from there"
             ),
         );
     }
@@ -159,9 +163,8 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     };
     for f in &files {
         let host = match f.target.part {
-            Part::ClaudeSettings => "Claude Code",
-            Part::CursorHooks => "Cursor",
-            Part::Ignore(i) if i.name == ".cursorignore" => "Cursor",
+            Part::Settings(h) => h.name(),
+            Part::Ignore(i) if i.name == ".cursorignore" => Host::Cursor.name(),
             Part::Ignore(_) => "Other agents",
         };
         if host != last_host {
@@ -206,12 +209,9 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
 /// The hook handler. It never fails with an exit code other than 0 or 2: for Claude
 /// Code any other code lets the tool run.
 fn check(ctx: &mut Context, args: &AgentCheckArgs) -> Result<u8, Error> {
-    let host = match args.host {
-        AgentHost::Claude => Host::Claude,
-        AgentHost::Cursor => Host::Cursor,
-        AgentHost::All => {
-            return Err(Error::usage("tkx agent check needs one host: --host claude or --host cursor", None));
-        }
+    let [host] = hosts_of(args.host)[..] else {
+        let one: Vec<String> = Host::ALL.iter().map(|h| format!("--host {}", h.flag())).collect();
+        return Err(Error::usage(format!("tkx agent check needs one host: {}", one.join(" or ")), None));
     };
     let mut payload = Vec::new();
     let read = ctx.io.take_input().take(MAX_PAYLOAD + 1).read_to_end(&mut payload);
@@ -223,19 +223,10 @@ fn check(ctx: &mut Context, args: &AgentCheckArgs) -> Result<u8, Error> {
         let cwd = cwd.filter(|c| c.is_dir()).map(Path::to_path_buf).unwrap_or_else(|| layers.cwd.clone());
         Guard::new(&cwd, &layers)
     };
-    match host {
-        Host::Claude => {
-            let a = claude::answer(&payload, &make);
-            ctx.io.out.write_all(a.stdout.as_bytes()).map_err(Error::Output)?;
-            let _ = ctx.io.err.write_all(a.stderr.as_bytes());
-            Ok(a.code)
-        }
-        Host::Cursor => {
-            let out = cursor::answer(&payload, &make);
-            ctx.io.out.write_all(out.as_bytes()).map_err(Error::Output)?;
-            Ok(0)
-        }
-    }
+    let a = hosts::answer(host, &payload, &make);
+    ctx.io.out.write_all(a.stdout.as_bytes()).map_err(Error::Output)?;
+    let _ = ctx.io.err.write_all(a.stderr.as_bytes());
+    Ok(a.code)
 }
 
 fn say(ctx: &mut Context, line: &str) {

@@ -43,7 +43,7 @@ fn exposure(project: &Project) -> Option<Exposure> {
 fn plan(project: &Project, user: bool, shared: bool) -> Plan {
     let home = project.process().get("HOME").map(PathBuf::from).filter(|p| p.is_absolute());
     Plan {
-        hosts: vec![Host::Claude, Host::Cursor],
+        hosts: Host::ALL.to_vec(),
         user,
         shared,
         all_ignore_files: false,
@@ -68,21 +68,19 @@ fn env_names(project: &Project) -> Vec<String> {
     names
 }
 
-/// Whether the guard is in place: Claude Code's or Cursor's hooks, in the project or
-/// the user's settings, and every ignore file the project's agents read.
+/// Whether the guard is in place: one host's hooks (Claude Code's or Cursor's), in the
+/// project or the user's settings, and every ignore file the project's agents read.
 fn guarded(project: &Project) -> bool {
     use crate::agent::install::{FileStatus, Part};
-    let complete = |files: &[FileStatus], part: fn(&Part) -> bool| {
-        let mine: Vec<_> = files.iter().filter(|f| part(&f.target.part)).collect();
+    let complete = |files: &[FileStatus], host: Host| {
+        let mine: Vec<_> = files.iter().filter(|f| f.target.part == Part::Settings(host)).collect();
         !mine.is_empty() && mine.iter().all(|f| f.items.iter().all(|i| i.installed))
     };
     let here = plan(project, false, false).status().unwrap_or_default();
     let shared = plan(project, false, true).status().unwrap_or_default();
     let user = plan(project, true, false).status().unwrap_or_default();
-    let hooks = [&here, &shared, &user].into_iter().any(|files| {
-        complete(files, |p| matches!(p, Part::ClaudeSettings))
-            || complete(files, |p| matches!(p, Part::CursorHooks))
-    });
+    let hooks =
+        [&here, &shared, &user].into_iter().any(|files| Host::ALL.iter().any(|h| complete(files, *h)));
     let ignores = here
         .iter()
         .filter(|f| match f.target.part {

@@ -1,0 +1,565 @@
+//! Claude Code: the `PreToolUse` hook protocol, and what tkx merges into its settings.
+//!
+//! Followed: Claude Code's hooks reference (code.claude.com/docs/en/hooks, "PreToolUse",
+//! "Hook input", "Hook output", "Exit code 2 behavior") and its settings and permissions
+//! pages (code.claude.com/docs/en/settings, /iam: `permissions.deny`, `Read(…)` and
+//! `Edit(…)` rules with gitignore-style patterns, `//` for absolute paths and `~/` for
+//! the home directory).
+//!
+//! - The hook gets one JSON object on stdin: `session_id`, `transcript_path`, `cwd`,
+//!   `hook_event_name` (`PreToolUse`), `tool_name` and `tool_input` (`file_path` for
+//!   Read/Edit/Write, `notebook_path` for the notebook tools, `pattern`/`path`/`glob`/
+//!   `type` for Grep, `pattern`/`path` for Glob, `path` for LS, `command` for Bash, the
+//!   server's own arguments for `mcp__<server>__<tool>`).
+//! - To deny, it prints `{"hookSpecificOutput":{"hookEventName":"PreToolUse",
+//!   "permissionDecision":"deny","permissionDecisionReason":…}}` and exits 0; the reason
+//!   is shown to Claude. To allow it prints nothing: a `permissionDecision` of `allow`
+//!   would also skip the user's own permission prompts, which is not tkx's call.
+//! - Exit code 2 blocks the tool with stderr as the reason; any other non-zero code is
+//!   a non-blocking error and the tool runs. So tkx never fails with another code here,
+//!   and a payload it cannot read is answered with exit 2 (fail closed).
+
+use super::{Answer, Host, tkx_entries};
+use crate::agent::install::{Item, Part, Plan, Target};
+use crate::agent::jsonc::{
+    array, edit_settings, existing_array, existing_object, object, parse, pass, prop_string, string_of,
+};
+use crate::agent::paths::{Scope, glob_may_match_env};
+use crate::agent::state::FileRecord;
+use crate::agent::{Decision, Guard, ignore_files, shell};
+use crate::error::Error;
+use jsonc_parser::cst::{CstArray, CstInputValue, CstNode, CstObject};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The tools whose calls the hook sees (an anchored regex: Claude Code matches it
+/// against the tool's name).
+pub const MATCHER: &str = "^(Read|Grep|Glob|LS|NotebookRead|Bash|Edit|MultiEdit|Write|NotebookEdit|mcp__.*)$";
+
+/// The hook's command.
+pub const COMMAND: &str = "tkx agent check --host claude || exit 2";
+
+/// The hook's command in the project's shared settings (`agent install --shared`): a
+/// teammate without tkx is told what the project needs, instead of a bare failure.
+/// Their tool calls stay stopped (exit 2) until tkx is there: the team chose the guard.
+pub const SHARED_COMMAND: &str = "command -v tkx >/dev/null 2>&1 || { echo 'This project keeps API keys out of the agent with tkx, which is not installed: install tkx (the README of this project says how), or ask whoever ran `tkx agent install --shared`. Until then every tool call is stopped.' >&2; exit 2; }; tkx agent check --host claude || exit 2";
+
+/// Answers one payload. `guard` builds the guard for the payload's working directory.
+pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer {
+    let Ok(v) = serde_json::from_slice::<Value>(payload) else {
+        return block(
+            "tkx could not read the hook's input as JSON, so it refuses this tool call (fail closed)",
+        );
+    };
+    let Some(tool) = v.get("tool_name").and_then(Value::as_str) else {
+        return block("tkx got a hook input without `tool_name`, so it refuses this tool call (fail closed)");
+    };
+    let cwd = v.get("cwd").and_then(Value::as_str).map(PathBuf::from).filter(|p| p.is_absolute());
+    let g = guard(cwd.as_deref());
+    let input = v.get("tool_input").cloned().unwrap_or(Value::Null);
+    match decide(&g, tool, &input) {
+        Decision::Allow => Answer { stdout: String::new(), stderr: String::new(), code: 0 },
+        Decision::Deny(reason) => deny(&reason),
+    }
+}
+
+/// The guard's decision for one tool call.
+pub fn decide(g: &Guard, tool: &str, input: &Value) -> Decision {
+    let base = g.cwd.clone();
+    let field = |name: &str| input.get(name).and_then(Value::as_str);
+    let unreadable =
+        || Decision::env(format!("tkx could not read the input of this {tool} call (fail closed)"));
+    match tool {
+        "Read" | "NotebookRead" => {
+            let key = if tool == "Read" { "file_path" } else { "notebook_path" };
+            let Some(p) = field(key) else { return unreadable() };
+            match g.protected(p, &base) {
+                Some(hit) => Decision::file(format!("reading {hit} is blocked")),
+                None => Decision::Allow,
+            }
+        }
+        "Edit" | "MultiEdit" | "Write" | "NotebookEdit" => {
+            let key = if tool == "NotebookEdit" { "notebook_path" } else { "file_path" };
+            let Some(p) = field(key) else { return unreadable() };
+            match g.protected(p, &base) {
+                Some(hit) => Decision::deny(
+                    format!("editing {hit} is blocked"),
+                    "this file holds secrets; the user adds or changes a key with `tkx set KEY` (hidden input); use `tkx env` to see which keys exist (masked), `tkx exec -- CMD` to run with them; never print values",
+                ),
+                None => Decision::Allow,
+            }
+        }
+        "Grep" => {
+            let root = field("path").unwrap_or(".");
+            let mut scope = Scope { honors_gitignore: true, hidden: true, ..Scope::default() };
+            if let Some(glob) = field("glob") {
+                for g in split_braces(glob) {
+                    match g.strip_prefix('!') {
+                        Some(ex) => scope.exclude.push(ex.to_owned()),
+                        None => scope.include.push(g),
+                    }
+                }
+            }
+            if field("type").is_some_and(|t| !matches!(t, "all" | "env" | "dotenv" | "config")) {
+                scope.include.push("*.__tkx_type_only__".into());
+            }
+            // The tool runs ripgrep, whose include globs override every ignore rule.
+            if scope.include.iter().any(|g| glob_may_match_env(g)) {
+                scope.honors_gitignore = false;
+            }
+            match g.search_reads(root, &base, &scope) {
+                Some(hit) => Decision::file(format!(
+                    "this search reads {hit}; narrow it (path, glob or type), git-ignore the env files, or search .env.example"
+                )),
+                None => Decision::Allow,
+            }
+        }
+        "Glob" => {
+            let Some(pattern) = field("pattern") else { return unreadable() };
+            let root = field("path").unwrap_or(".");
+            let root_abs = g.absolute(root, &base);
+            if g.in_store(&root_abs) {
+                return Decision::file(format!("listing {root} is blocked"));
+            }
+            let last = pattern.rsplit('/').next().unwrap_or(pattern);
+            let full = g.absolute(pattern, &root_abs);
+            if g.in_store(&full)
+                || (last.to_ascii_lowercase().starts_with(".env") && glob_may_match_env(last))
+            {
+                return Decision::file(format!(
+                    "globbing `{pattern}` targets env files (.env.example is fine)"
+                ));
+            }
+            Decision::Allow
+        }
+        "LS" => {
+            let Some(p) = field("path") else { return unreadable() };
+            if g.in_store(&g.absolute(p, &base)) {
+                return Decision::file(format!("listing {p} is blocked"));
+            }
+            Decision::Allow
+        }
+        "Bash" => {
+            let Some(cmd) = field("command") else { return unreadable() };
+            shell::check(g, cmd, &base)
+        }
+        t if t.starts_with("mcp__") => mcp(g, input, &base),
+        _ => Decision::Allow,
+    }
+}
+
+/// An MCP tool call: denied when any string argument is a path to a protected file.
+pub fn mcp(g: &Guard, input: &Value, base: &Path) -> Decision {
+    let mut stack = vec![input];
+    let mut budget = 10_000usize;
+    while let Some(v) = stack.pop() {
+        budget = match budget.checked_sub(1) {
+            Some(b) => b,
+            None => return Decision::env("this MCP call's arguments are too large to check (fail closed)"),
+        };
+        match v {
+            Value::String(s) => {
+                // A JSON-encoded argument string (Cursor passes `tool_input` as text).
+                if (s.starts_with('{') || s.starts_with('[')) && s.len() < 1 << 20 {
+                    if let Ok(inner) = serde_json::from_str::<Value>(s) {
+                        let d = mcp(g, &inner, base);
+                        if d.is_deny() {
+                            return d;
+                        }
+                        continue;
+                    }
+                }
+                if s.contains(".env")
+                    || s.contains(".ENV")
+                    || s.contains("environ")
+                    || g.in_store(&g.absolute(s, base))
+                {
+                    if let Some(hit) = g.protected(s, base) {
+                        return Decision::file(format!("this MCP call reads {hit}"));
+                    }
+                }
+            }
+            Value::Array(a) => stack.extend(a.iter()),
+            Value::Object(o) => stack.extend(o.values()),
+            _ => {}
+        }
+    }
+    Decision::Allow
+}
+
+/// `*.{ts,tsx}` → `*.ts`, `*.tsx` (one level of braces, as the Grep tool accepts).
+fn split_braces(glob: &str) -> Vec<String> {
+    let (Some(open), Some(close)) = (glob.find('{'), glob.rfind('}')) else { return vec![glob.to_owned()] };
+    if close < open {
+        return vec![glob.to_owned()];
+    }
+    glob[open + 1..close]
+        .split(',')
+        .map(|alt| format!("{}{alt}{}", &glob[..open], &glob[close + 1..]))
+        .collect()
+}
+
+fn deny(reason: &str) -> Answer {
+    let out = serde_json::json!({
+        "hookSpecificOutput": {
+            "hookEventName": "PreToolUse",
+            "permissionDecision": "deny",
+            "permissionDecisionReason": reason,
+        }
+    });
+    Answer { stdout: format!("{out}\n"), stderr: String::new(), code: 0 }
+}
+
+fn block(reason: &str) -> Answer {
+    Answer { stdout: String::new(), stderr: format!("{reason}\n"), code: 2 }
+}
+
+// Settings: what `tkx agent install` merges into Claude Code's settings file (deny rules
+// for the env files and the stores, and the `PreToolUse` hook), and takes out again.
+
+/// Claude Code's personal project settings: not committed (Claude Code keeps it out of
+/// git), so the guard binds only the person who installed it.
+pub const PERSONAL_SETTINGS: &str = ".claude/settings.local.json";
+/// Claude Code's shared project settings (committed), and the user-level file's name.
+pub const SHARED_SETTINGS: &str = ".claude/settings.json";
+
+/// The file a plan edits: the personal, shared or user-level settings.
+pub(super) fn targets(plan: &Plan, base: &Path) -> Vec<Target> {
+    vec![Target {
+        part: Part::Settings(Host::Claude),
+        // Personal by default: a teammate without tkx must not find every tool
+        // call stopped by a hook someone else committed.
+        path: base.join(if plan.user || plan.shared { SHARED_SETTINGS } else { PERSONAL_SETTINGS }),
+        why: None,
+    }]
+}
+
+/// The deny rules for Claude Code: every env file name at any depth (concrete names,
+/// since `.env.*` would also hide `.env.example`), and the stores.
+fn rules(plan: &Plan) -> Vec<String> {
+    let mut names: Vec<String> = ignore_files::COMMON_ENV_NAMES.iter().map(|s| (*s).to_owned()).collect();
+    names.push(".env.*.local".into());
+    for n in plan.env_names() {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    let mut rules = Vec::new();
+    for tool in ["Read", "Edit"] {
+        for n in &names {
+            rules.push(format!("{tool}(**/{n})"));
+        }
+    }
+    if let Some(d) = &plan.tkx_dir {
+        let shown = match plan.home.as_ref().and_then(|h| d.strip_prefix(h).ok()) {
+            Some(rel) => format!("~/{}", rel.display()),
+            None => format!("/{}", d.display()),
+        };
+        let shown = shown.trim_end_matches('/').to_owned();
+        for tool in ["Read", "Edit"] {
+            rules.push(format!("{tool}({shown}/.env)"));
+            rules.push(format!("{tool}({shown}/projects/**)"));
+        }
+    }
+    rules
+}
+
+/// The settings with tkx's deny rules and hook merged in, and the record of the edits.
+pub(super) fn install(plan: &Plan, text: Option<&str>, path: &Path) -> Result<(String, FileRecord), Error> {
+    install_with(text, &rules(plan), path, plan.shared && !plan.user)
+}
+
+/// The settings with tkx's deny rules and hook taken out, `None` when none are there.
+pub(super) fn uninstall(
+    plan: &Plan,
+    text: &str,
+    record: Option<&FileRecord>,
+    path: &Path,
+) -> Result<Option<String>, Error> {
+    uninstall_with(text, record, &rules(plan), path)
+}
+
+/// Whether the hook and the deny rules are there.
+pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec<Item>, Error> {
+    status_with(text, &rules(plan), path)
+}
+
+fn hook_group(shared: bool) -> CstInputValue {
+    CstInputValue::Object(vec![
+        ("matcher".into(), CstInputValue::String(MATCHER.into())),
+        (
+            "hooks".into(),
+            CstInputValue::Array(vec![CstInputValue::Object(vec![
+                ("type".into(), CstInputValue::String("command".into())),
+                (
+                    "command".into(),
+                    CstInputValue::String(if shared { SHARED_COMMAND } else { COMMAND }.into()),
+                ),
+            ])]),
+        ),
+    ])
+}
+
+/// tkx's group in `PreToolUse`, if there is one.
+fn tkx_group(ptu: &CstArray) -> Option<CstObject> {
+    ptu.elements()
+        .into_iter()
+        .filter_map(|e| e.as_object())
+        .find(|g| existing_array(g, "hooks").is_some_and(|hs| !tkx_entries(&hs, Host::Claude).is_empty()))
+}
+
+fn install_with(
+    text: Option<&str>,
+    rules: &[String],
+    path: &Path,
+    shared: bool,
+) -> Result<(String, FileRecord), Error> {
+    edit_settings(text, |text, record, keys| edits(text, record, keys, (rules, shared), path))
+}
+
+fn edits(
+    text: &mut String,
+    record: &mut FileRecord,
+    keys: &mut Vec<String>,
+    (rules, shared): (&[String], bool),
+    path: &Path,
+) -> Result<(), Error> {
+    pass(text, &mut record.hunks, path, |obj| {
+        let perms = object(obj, "permissions", path, "permissions", keys)?;
+        let (deny, new_deny) = array(&perms, "deny", path, "permissions.deny", keys)?;
+        let have: Vec<String> = deny.elements().iter().filter_map(string_of).collect();
+        for r in rules {
+            if !have.contains(r) {
+                deny.append(CstInputValue::String(r.clone()));
+                record.added.push(r.clone());
+            }
+        }
+        if new_deny {
+            deny.ensure_multiline();
+        }
+        Ok(())
+    })?;
+    pass(text, &mut record.hunks, path, |obj| {
+        let hooks = object(obj, "hooks", path, "hooks", keys)?;
+        let (ptu, _) = array(&hooks, "PreToolUse", path, "hooks.PreToolUse", keys)?;
+        match tkx_group(&ptu) {
+            Some(g) if prop_string(&g, "matcher").as_deref() == Some(MATCHER) => {}
+            Some(g) => {
+                // An older tkx's matcher: bring it up to date in place.
+                if let Some(m) = g.get("matcher") {
+                    m.set_value(CstInputValue::String(MATCHER.into()));
+                } else {
+                    g.append("matcher", CstInputValue::String(MATCHER.into()));
+                }
+            }
+            None => {
+                ptu.append(hook_group(shared));
+            }
+        }
+        Ok(())
+    })
+}
+
+fn uninstall_with(
+    text: &str,
+    record: Option<&FileRecord>,
+    rules: &[String],
+    path: &Path,
+) -> Result<Option<String>, Error> {
+    let root = parse(text, path)?;
+    let Some(obj) = root.object_value() else { return Ok(None) };
+    let created = |k: &str| record.is_none_or(|r| r.created_keys.iter().any(|c| c == k));
+    let mut touched = false;
+    if let Some(hooks) = existing_object(&obj, "hooks") {
+        if let Some(ptu) = existing_array(&hooks, "PreToolUse") {
+            let mut removed = false;
+            for g in ptu.elements().into_iter().filter_map(|e| e.as_object()) {
+                let Some(hs) = existing_array(&g, "hooks") else { continue };
+                let ours = tkx_entries(&hs, Host::Claude);
+                if ours.is_empty() {
+                    continue;
+                }
+                removed = true;
+                if ours.len() == hs.elements().len() {
+                    g.remove();
+                } else {
+                    for h in ours {
+                        h.remove();
+                    }
+                }
+            }
+            if removed {
+                touched = true;
+                if ptu.elements().is_empty() && created("hooks.PreToolUse") {
+                    if let Some(p) = hooks.get("PreToolUse") {
+                        p.remove();
+                    }
+                }
+                if hooks.properties().is_empty() && created("hooks") {
+                    if let Some(p) = obj.get("hooks") {
+                        p.remove();
+                    }
+                }
+            }
+        }
+    }
+    if let Some(perms) = existing_object(&obj, "permissions") {
+        if let Some(deny) = existing_array(&perms, "deny") {
+            let mine: Vec<String> = match record {
+                Some(r) => r.added.clone(),
+                None => rules.to_vec(),
+            };
+            let ours: Vec<CstNode> = deny
+                .elements()
+                .into_iter()
+                .filter(|e| string_of(e).is_some_and(|s| mine.contains(&s)))
+                .collect();
+            if !ours.is_empty() {
+                touched = true;
+                for e in ours {
+                    e.remove();
+                }
+                if deny.elements().is_empty() && created("permissions.deny") {
+                    if let Some(p) = perms.get("deny") {
+                        p.remove();
+                    }
+                }
+                if perms.properties().is_empty() && created("permissions") {
+                    if let Some(p) = obj.get("permissions") {
+                        p.remove();
+                    }
+                }
+            }
+        }
+    }
+    Ok(touched.then(|| root.to_string()))
+}
+
+fn status_with(text: Option<&str>, rules: &[String], path: &Path) -> Result<Vec<Item>, Error> {
+    let (hook, have) = match text {
+        None => (None, Vec::new()),
+        Some(t) => {
+            let root = parse(t, path)?;
+            let obj = root.object_value();
+            let hook = obj
+                .as_ref()
+                .and_then(|o| existing_object(o, "hooks"))
+                .and_then(|h| existing_array(&h, "PreToolUse"))
+                .and_then(|p| tkx_group(&p))
+                .map(|g| prop_string(&g, "matcher").as_deref() == Some(MATCHER));
+            let have: Vec<String> = obj
+                .as_ref()
+                .and_then(|o| existing_object(o, "permissions"))
+                .and_then(|p| existing_array(&p, "deny"))
+                .map(|d| d.elements().iter().filter_map(string_of).collect())
+                .unwrap_or_default();
+            (hook, have)
+        }
+    };
+    let n = rules.iter().filter(|r| have.contains(r)).count();
+    Ok(vec![
+        Item {
+            what: "PreToolUse hook (`tkx agent check --host claude`)".into(),
+            installed: hook == Some(true),
+            detail: (hook == Some(false)).then(|| "an older matcher".into()),
+        },
+        Item {
+            what: "permissions.deny rules".into(),
+            installed: n == rules.len(),
+            detail: Some(format!("{n} of {}", rules.len())),
+        },
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::state::Hunk;
+    use crate::agent::testing::Fixture;
+
+    const P: &str = "/x/settings.json";
+
+    fn deny_rules() -> Vec<String> {
+        vec!["Read(**/.env)".into(), "Edit(**/.env)".into()]
+    }
+
+    fn ask(f: &Fixture, payload: serde_json::Value) -> Answer {
+        let bytes = serde_json::to_vec(&payload).unwrap();
+        answer(&bytes, &|_| f.guard())
+    }
+
+    #[test]
+    fn read_of_env_is_denied_in_the_documented_shape() {
+        let f = Fixture::new();
+        let env = f.project().join(".env");
+        let a = ask(
+            &f,
+            serde_json::json!({
+                "session_id": "s", "transcript_path": "/t", "cwd": f.project(), "permission_mode": "default",
+                "hook_event_name": "PreToolUse", "tool_name": "Read", "tool_input": {"file_path": env}
+            }),
+        );
+        assert_eq!(a.code, 0);
+        let out: Value = serde_json::from_str(&a.stdout).unwrap();
+        assert_eq!(out["hookSpecificOutput"]["hookEventName"], "PreToolUse");
+        assert_eq!(out["hookSpecificOutput"]["permissionDecision"], "deny");
+        assert!(
+            out["hookSpecificOutput"]["permissionDecisionReason"]
+                .as_str()
+                .unwrap()
+                .contains("tkx exec -- CMD")
+        );
+        let ok = ask(
+            &f,
+            serde_json::json!({"tool_name": "Read", "tool_input": {"file_path": f.project().join(".env.example")}}),
+        );
+        assert_eq!((ok.code, ok.stdout.as_str()), (0, ""));
+    }
+
+    #[test]
+    fn unreadable_payloads_fail_closed() {
+        let f = Fixture::new();
+        assert_eq!(answer(b"not json", &|_| f.guard()).code, 2);
+        assert_eq!(answer(b"{}", &|_| f.guard()).code, 2);
+        let a = ask(&f, serde_json::json!({"tool_name": "Read", "tool_input": {}}));
+        assert!(a.stdout.contains("\"deny\""), "{a:?}");
+        let a = ask(&f, serde_json::json!({"tool_name": "TodoWrite", "tool_input": {}}));
+        assert_eq!(a.stdout, "");
+    }
+
+    #[test]
+    fn braces() {
+        assert_eq!(split_braces("*.{ts,tsx}"), ["*.ts", "*.tsx"]);
+        assert_eq!(split_braces("*.rs"), ["*.rs"]);
+    }
+
+    #[test]
+    fn claude_round_trip_keeps_every_byte() {
+        for before in [
+            "{\n  \"model\": \"opus\",\n  \"permissions\": {\n    \"allow\": [\"Bash(ls)\"],\n    \"deny\": [\n      \"Read(./secrets/**)\"\n    ]\n  }\n}\n",
+            "{\n    \"env\": {\"A\": \"1\"},\n    \"hooks\": {\"PreToolUse\": [{\"matcher\": \"Bash\", \"hooks\": [{\"type\": \"command\", \"command\": \"x\"}]}]}\n}",
+            "{}",
+            "{\n\t\"a\": [1, 2]\n}\n",
+        ] {
+            let (after, record) = install_with(Some(before), &deny_rules(), Path::new(P), false).unwrap();
+            assert!(after.contains("tkx agent check --host claude"));
+            let (again, _) = install_with(Some(&after), &deny_rules(), Path::new(P), false).unwrap();
+            assert_eq!(again, after, "a second run changes nothing");
+            assert_eq!(Hunk::undo(&after, &record.hunks).unwrap(), before, "exact undo");
+            // Edited since: the entries are taken out through the syntax tree.
+            let structural =
+                uninstall_with(&after, Some(&record), &deny_rules(), Path::new(P)).unwrap().unwrap();
+            let v = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+            assert_eq!(v(&structural), v(before));
+        }
+    }
+
+    #[test]
+    fn malformed_files_are_refused_with_their_line() {
+        let err = install_with(Some("{\n  \"a\": 1,\n}\n"), &deny_rules(), Path::new(P), false).unwrap_err();
+        assert!(err.to_string().starts_with("/x/settings.json:3:1: not valid JSON"), "{err}");
+        let err =
+            install_with(Some("{\"permissions\": []}"), &deny_rules(), Path::new(P), false).unwrap_err();
+        assert!(err.to_string().contains("`permissions` is not an object"), "{err}");
+    }
+}

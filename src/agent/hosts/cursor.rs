@@ -1,0 +1,287 @@
+//! Cursor: the hook protocol, and what tkx merges into `.cursor/hooks.json`.
+//!
+//! Followed: Cursor's hooks documentation (cursor.com/docs/agent/hooks and its
+//! reference page): `hooks.json` is `{"version": 1, "hooks": {"<event>": [{"command":
+//! …}]}}` in `<project>/.cursor/` or `~/.cursor/`; a hook entry may set
+//! `"failClosed": true`, so that a hook that crashes, times out or answers nothing
+//! blocks the action instead of letting it through (the default is to let it
+//! through); every hook gets one JSON object on stdin with `hook_event_name`,
+//! `conversation_id`, `generation_id` and `workspace_roots`, plus:
+//!
+//! - `beforeReadFile`: `file_path`, `content`, `attachments`; answer `permission`
+//!   (`allow` | `deny`);
+//! - `beforeShellExecution`: `command`, `cwd`; answer `permission` (`allow` | `deny` |
+//!   `ask`), `user_message`, `agent_message`;
+//! - `beforeMCPExecution`: `tool_name`, `tool_input` (JSON text), `url` or `command`;
+//!   answered like a shell command.
+//!
+//! The answer is flat JSON on stdout with exit 0. Early releases documented the
+//! messages as `userMessage`/`agentMessage`, later ones as `user_message`/
+//! `agent_message`; tkx writes both. Because of `failClosed`, tkx always answers
+//! explicitly, `{"permission":"allow"}` included.
+
+use super::{Answer, Host, claude, tkx_entries};
+use crate::agent::ignore_files::IGNORE_FILES;
+use crate::agent::install::{Item, Part, Plan, Target};
+use crate::agent::jsonc::{array, edit_settings, existing_array, existing_object, object, parse, pass};
+use crate::agent::state::FileRecord;
+use crate::agent::{Decision, Guard, shell};
+use crate::error::Error;
+use jsonc_parser::cst::{CstArray, CstInputValue};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The hook's command.
+pub const COMMAND: &str = "tkx agent check --host cursor";
+
+/// The events tkx hooks.
+pub const EVENTS: &[&str] = &["beforeReadFile", "beforeShellExecution", "beforeMCPExecution"];
+
+/// Answers one payload: JSON on stdout, nothing on stderr, and always exit code 0.
+pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer {
+    let Ok(v) = serde_json::from_slice::<Value>(payload) else {
+        return respond(&Decision::env(
+            "tkx could not read the hook's input as JSON, so it refuses this action (fail closed)",
+        ));
+    };
+    let event = v.get("hook_event_name").and_then(Value::as_str).unwrap_or("");
+    let field = |name: &str| v.get(name).and_then(Value::as_str);
+    let cwd: Option<PathBuf> = field("cwd")
+        .filter(|c| !c.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            v.get("workspace_roots")
+                .and_then(Value::as_array)
+                .and_then(|a| a.first())
+                .and_then(Value::as_str)
+                .map(PathBuf::from)
+        })
+        .filter(|p| p.is_absolute());
+    let g = guard(cwd.as_deref());
+    let base = g.cwd.clone();
+    let unreadable =
+        || Decision::env(format!("tkx could not read the input of this {event} hook (fail closed)"));
+    let d = match event {
+        "beforeReadFile" | "beforeTabFileRead" => match field("file_path") {
+            Some(p) => match g.protected(p, &base) {
+                Some(hit) => Decision::file(format!("reading {hit} is blocked")),
+                None => Decision::Allow,
+            },
+            None => unreadable(),
+        },
+        "beforeShellExecution" => match field("command") {
+            Some(c) => shell::check(&g, c, &base),
+            None => unreadable(),
+        },
+        "beforeMCPExecution" => match v.get("tool_input") {
+            Some(input) => claude::mcp(&g, input, &base),
+            None => unreadable(),
+        },
+        "preToolUse" => {
+            let tool = field("tool_name").unwrap_or("");
+            let input = v.get("tool_input").cloned().unwrap_or(Value::Null);
+            match tool {
+                "Read" | "TabRead" => claude::decide(&g, "Read", &input),
+                "Grep" => {
+                    // Cursor's Grep names its scope `file_path`.
+                    let mut input = input.clone();
+                    if let (Some(o), Some(p)) =
+                        (input.as_object_mut(), v["tool_input"].get("file_path").cloned())
+                    {
+                        o.insert("path".into(), p);
+                    }
+                    claude::decide(&g, "Grep", &input)
+                }
+                "Shell" => match input.get("command").and_then(Value::as_str) {
+                    Some(c) => shell::check(&g, c, &base),
+                    None => unreadable(),
+                },
+                t if t.starts_with("MCP:") => claude::mcp(&g, &input, &base),
+                _ => Decision::Allow,
+            }
+        }
+        "" => Decision::env("tkx got a hook input without `hook_event_name` (fail closed)"),
+        _ => Decision::Allow,
+    };
+    respond(&d)
+}
+
+fn respond(d: &Decision) -> Answer {
+    let v = match d {
+        Decision::Allow => serde_json::json!({ "permission": "allow" }),
+        Decision::Deny(reason) => serde_json::json!({
+            "permission": "deny",
+            "user_message": reason,
+            "agent_message": reason,
+            "userMessage": reason,
+            "agentMessage": reason,
+        }),
+    };
+    Answer { stdout: format!("{v}\n"), stderr: String::new(), code: 0 }
+}
+
+// Settings: what `tkx agent install` merges into `.cursor/hooks.json` (a fail-closed hook
+// for each of `EVENTS`), and takes out again.
+
+/// The files a plan edits: `.cursor/hooks.json`, and in a project `.cursorignore` too.
+pub(super) fn targets(plan: &Plan, base: &Path) -> Vec<Target> {
+    let mut out =
+        vec![Target { part: Part::Settings(Host::Cursor), path: base.join(".cursor/hooks.json"), why: None }];
+    if !plan.user {
+        out.push(Target {
+            part: Part::Ignore(IGNORE_FILES[0]),
+            path: plan.project.join(IGNORE_FILES[0].name),
+            why: None,
+        });
+    }
+    out
+}
+
+fn tkx_entry() -> CstInputValue {
+    CstInputValue::Object(vec![
+        ("command".into(), CstInputValue::String(COMMAND.into())),
+        ("failClosed".into(), CstInputValue::Bool(true)),
+    ])
+}
+
+fn has_tkx_entry(arr: &CstArray) -> bool {
+    !tkx_entries(arr, Host::Cursor).is_empty()
+}
+
+/// `hooks.json` with tkx's hooks merged in, and the record of the edits.
+pub(super) fn install(text: Option<&str>, path: &Path) -> Result<(String, FileRecord), Error> {
+    edit_settings(text, |text, record, keys| edits(text, record, keys, path))
+}
+
+fn edits(
+    text: &mut String,
+    record: &mut FileRecord,
+    keys: &mut Vec<String>,
+    path: &Path,
+) -> Result<(), Error> {
+    pass(text, &mut record.hunks, path, |obj| {
+        if obj.get("version").is_none() {
+            obj.append("version", CstInputValue::Number("1".into()));
+            keys.push("version".to_owned());
+        }
+        Ok(())
+    })?;
+    for ev in EVENTS {
+        pass(text, &mut record.hunks, path, |obj| {
+            let hooks = object(obj, "hooks", path, "hooks", keys)?;
+            let (arr, _) = array(&hooks, ev, path, &format!("hooks.{ev}"), keys)?;
+            if !has_tkx_entry(&arr) {
+                arr.append(tkx_entry());
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// `hooks.json` with tkx's hooks taken out, `None` when none are there.
+pub(super) fn uninstall(
+    text: &str,
+    record: Option<&FileRecord>,
+    path: &Path,
+) -> Result<Option<String>, Error> {
+    let root = parse(text, path)?;
+    let Some(obj) = root.object_value() else { return Ok(None) };
+    let created = |k: &str| record.is_none_or(|r| r.created_keys.iter().any(|c| c == k));
+    let Some(hooks) = existing_object(&obj, "hooks") else { return Ok(None) };
+    let mut touched = false;
+    for ev in EVENTS {
+        let Some(arr) = existing_array(&hooks, ev) else { continue };
+        let ours = tkx_entries(&arr, Host::Cursor);
+        if ours.is_empty() {
+            continue;
+        }
+        touched = true;
+        for e in ours {
+            e.remove();
+        }
+        if arr.elements().is_empty() && created(&format!("hooks.{ev}")) {
+            if let Some(p) = hooks.get(ev) {
+                p.remove();
+            }
+        }
+    }
+    if !touched {
+        return Ok(None);
+    }
+    if hooks.properties().is_empty() && created("hooks") && record.is_some() {
+        if let Some(p) = obj.get("hooks") {
+            p.remove();
+        }
+        if obj.properties().len() == 1 && created("version") {
+            if let Some(p) = obj.get("version") {
+                p.remove();
+            }
+        }
+    }
+    Ok(Some(root.to_string()))
+}
+
+/// Whether each of tkx's hooks is there.
+pub(super) fn status(text: Option<&str>, path: &Path) -> Result<Vec<Item>, Error> {
+    let root = match text {
+        Some(t) => Some(parse(t, path)?),
+        None => None,
+    };
+    let hooks = root.as_ref().and_then(|r| r.object_value()).and_then(|o| existing_object(&o, "hooks"));
+    Ok(EVENTS
+        .iter()
+        .map(|ev| Item {
+            what: format!("{ev} hook (fail closed)"),
+            installed: hooks.as_ref().and_then(|h| existing_array(h, ev)).is_some_and(|a| has_tkx_entry(&a)),
+            detail: None,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::jsonc::is_empty_settings;
+    use crate::agent::state::Hunk;
+    use crate::agent::testing::Fixture;
+
+    const P: &str = "/x/settings.json";
+
+    #[test]
+    fn documented_shapes() {
+        let f = Fixture::new();
+        let g = |_: Option<&Path>| f.guard();
+        let read = serde_json::json!({
+            "conversation_id": "c", "generation_id": "g", "hook_event_name": "beforeReadFile",
+            "workspace_roots": [f.project()], "file_path": f.project().join(".env"), "content": "…", "attachments": []
+        });
+        let out: Value =
+            serde_json::from_str(&answer(&serde_json::to_vec(&read).unwrap(), &g).stdout).unwrap();
+        assert_eq!(out["permission"], "deny");
+        assert!(out["agent_message"].as_str().unwrap().contains("tkx env"));
+        let shell = serde_json::json!({
+            "conversation_id": "c", "generation_id": "g", "hook_event_name": "beforeShellExecution",
+            "workspace_roots": [f.project()], "command": "npm test", "cwd": f.project()
+        });
+        let out: Value =
+            serde_json::from_str(&answer(&serde_json::to_vec(&shell).unwrap(), &g).stdout).unwrap();
+        assert_eq!(out, serde_json::json!({"permission": "allow"}));
+        let out: Value = serde_json::from_str(&answer(b"{", &g).stdout).unwrap();
+        assert_eq!(out["permission"], "deny");
+    }
+
+    #[test]
+    fn cursor_round_trip() {
+        let before = "{\n  \"version\": 1,\n  \"hooks\": {\n    \"afterFileEdit\": [{ \"command\": \"fmt\" }]\n  }\n}\n";
+        let (after, record) = install(Some(before), Path::new(P)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&after).unwrap();
+        assert_eq!(v["hooks"]["beforeReadFile"][0]["failClosed"], true);
+        assert_eq!(install(Some(&after), Path::new(P)).unwrap().0, after);
+        assert_eq!(Hunk::undo(&after, &record.hunks).unwrap(), before);
+        assert_eq!(uninstall(&after, Some(&record), Path::new(P)).unwrap().unwrap(), before);
+        let (new, record) = install(None, Path::new(P)).unwrap();
+        let back = uninstall(&new, Some(&record), Path::new(P)).unwrap().unwrap();
+        assert!(is_empty_settings(&back), "{back}");
+    }
+}

@@ -1,0 +1,134 @@
+//! The agent hosts tkx guards, one file each: its hook protocol (the payload `tkx agent
+//! check` reads and the answer it gives) and its settings edits (what `tkx agent install`
+//! merges into the host's files, and takes out again).
+//!
+//! [`claude`] is Claude Code, [`cursor`] is Cursor. This module holds the [`Host`] enum
+//! and the dispatch on it; everything that is not one host's (the plan, the install
+//! record, ignore files, JSON through the syntax tree) lives in [`super::install`] and
+//! its neighbours.
+//!
+//! Adding a host: a file here with its protocol and its edits, a [`Host`] variant (and
+//! its place in [`Host::ALL`]), an arm in each `match` below, and the `AgentHost` value
+//! in `cli.rs` with its mapping in `commands/agent.rs`. Nothing here prints or exits.
+
+pub mod claude;
+pub mod cursor;
+
+use super::Guard;
+use super::install::{Item, Plan, Target};
+use super::jsonc::prop_string;
+use super::state::FileRecord;
+use crate::error::Error;
+use jsonc_parser::cst::{CstArray, CstNode};
+use std::path::Path;
+
+/// Which host's protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    /// Claude Code.
+    Claude,
+    /// Cursor.
+    Cursor,
+}
+
+impl Host {
+    /// Every host, in the order `--host all` installs them.
+    pub const ALL: &[Host] = &[Host::Claude, Host::Cursor];
+
+    /// The host's name as users know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Host::Claude => "Claude Code",
+            Host::Cursor => "Cursor",
+        }
+    }
+
+    /// The `--host` value.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Host::Claude => "claude",
+            Host::Cursor => "cursor",
+        }
+    }
+}
+
+/// What the hook handler answers: stdout, stderr and the exit code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// What to print on stdout.
+    pub stdout: String,
+    /// What to print on stderr.
+    pub stderr: String,
+    /// The exit code.
+    pub code: u8,
+}
+
+/// Answers one payload in `host`'s protocol. `guard` builds the guard for the payload's
+/// working directory.
+pub fn answer(host: Host, payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer {
+    match host {
+        Host::Claude => claude::answer(payload, guard),
+        Host::Cursor => cursor::answer(payload, guard),
+    }
+}
+
+/// The files `plan` edits for `host`, under `base` (the project, or `$HOME` for `--user`).
+pub(super) fn targets(host: Host, plan: &Plan, base: &Path) -> Vec<Target> {
+    match host {
+        Host::Claude => claude::targets(plan, base),
+        Host::Cursor => cursor::targets(plan, base),
+    }
+}
+
+/// `host`'s settings file with tkx's entries merged in (`text` is `None` when there is
+/// no file yet), and the record of what was added.
+pub(super) fn install(
+    host: Host,
+    plan: &Plan,
+    text: Option<&str>,
+    path: &Path,
+) -> Result<(String, FileRecord), Error> {
+    match host {
+        Host::Claude => claude::install(plan, text, path),
+        Host::Cursor => cursor::install(text, path),
+    }
+}
+
+/// `host`'s settings file with tkx's entries taken out through the syntax tree (the file
+/// changed since tkx wrote it), or `None` when none are there.
+pub(super) fn uninstall(
+    host: Host,
+    plan: &Plan,
+    text: &str,
+    record: Option<&FileRecord>,
+    path: &Path,
+) -> Result<Option<String>, Error> {
+    match host {
+        Host::Claude => claude::uninstall(plan, text, record, path),
+        Host::Cursor => cursor::uninstall(text, record, path),
+    }
+}
+
+/// What of tkx's is in `host`'s settings file and what is missing.
+pub(super) fn status(host: Host, plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec<Item>, Error> {
+    match host {
+        Host::Claude => claude::status(plan, text, path),
+        Host::Cursor => cursor::status(text, path),
+    }
+}
+
+/// Whether a hook entry is tkx's (any version of the command, the shared one too).
+fn is_tkx_command(cmd: &str, host: Host) -> bool {
+    let check = format!("tkx agent check --host {}", host.flag());
+    cmd.trim_start().starts_with(&check) || (cmd.starts_with("command -v tkx") && cmd.contains(&check))
+}
+
+/// The entries of a hooks array whose command is tkx's check for `host`.
+fn tkx_entries(arr: &CstArray, host: Host) -> Vec<CstNode> {
+    arr.elements()
+        .into_iter()
+        .filter(|e| {
+            e.as_object().and_then(|o| prop_string(&o, "command")).is_some_and(|c| is_tkx_command(&c, host))
+        })
+        .collect()
+}
