@@ -17,6 +17,7 @@
 //! wants to can obfuscate a command. The boundary that holds is the private store,
 //! outside the project tree.
 
+pub mod call;
 pub mod hosts;
 pub mod ignore_files;
 pub mod install;

@@ -20,13 +20,13 @@
 //!   and a payload it cannot read is answered with exit 2 (fail closed).
 
 use super::{Answer, Host, tkx_entries};
+use crate::agent::call::{self, Call};
 use crate::agent::install::{Item, Part, Plan, Target};
 use crate::agent::jsonc::{
     array, edit_settings, existing_array, existing_object, object, parse, pass, prop_string, string_of,
 };
-use crate::agent::paths::{Scope, glob_may_match_env};
 use crate::agent::state::FileRecord;
-use crate::agent::{Decision, Guard, ignore_files, shell};
+use crate::agent::{Decision, Guard, ignore_files};
 use crate::error::Error;
 use jsonc_parser::cst::{CstArray, CstInputValue, CstNode, CstObject};
 use serde_json::Value;
@@ -63,140 +63,25 @@ pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer 
     }
 }
 
-/// The guard's decision for one tool call.
+/// The guard's decision for one tool call: Claude Code's tool names and argument names,
+/// as a [`Call`].
 pub fn decide(g: &Guard, tool: &str, input: &Value) -> Decision {
-    let base = g.cwd.clone();
     let field = |name: &str| input.get(name).and_then(Value::as_str);
-    let unreadable =
-        || Decision::env(format!("tkx could not read the input of this {tool} call (fail closed)"));
-    match tool {
-        "Read" | "NotebookRead" => {
-            let key = if tool == "Read" { "file_path" } else { "notebook_path" };
-            let Some(p) = field(key) else { return unreadable() };
-            match g.protected(p, &base) {
-                Some(hit) => Decision::file(format!("reading {hit} is blocked")),
-                None => Decision::Allow,
-            }
-        }
-        "Edit" | "MultiEdit" | "Write" | "NotebookEdit" => {
-            let key = if tool == "NotebookEdit" { "notebook_path" } else { "file_path" };
-            let Some(p) = field(key) else { return unreadable() };
-            match g.protected(p, &base) {
-                Some(hit) => Decision::deny(
-                    format!("editing {hit} is blocked"),
-                    "this file holds secrets; the user adds or changes a key with `tkx set KEY` (hidden input); use `tkx env` to see which keys exist (masked), `tkx exec -- CMD` to run with them; never print values",
-                ),
-                None => Decision::Allow,
-            }
-        }
-        "Grep" => {
-            let root = field("path").unwrap_or(".");
-            let mut scope = Scope { honors_gitignore: true, hidden: true, ..Scope::default() };
-            if let Some(glob) = field("glob") {
-                for g in split_braces(glob) {
-                    match g.strip_prefix('!') {
-                        Some(ex) => scope.exclude.push(ex.to_owned()),
-                        None => scope.include.push(g),
-                    }
-                }
-            }
-            if field("type").is_some_and(|t| !matches!(t, "all" | "env" | "dotenv" | "config")) {
-                scope.include.push("*.__tkx_type_only__".into());
-            }
-            // The tool runs ripgrep, whose include globs override every ignore rule.
-            if scope.include.iter().any(|g| glob_may_match_env(g)) {
-                scope.honors_gitignore = false;
-            }
-            match g.search_reads(root, &base, &scope) {
-                Some(hit) => Decision::file(format!(
-                    "this search reads {hit}; narrow it (path, glob or type), git-ignore the env files, or search .env.example"
-                )),
-                None => Decision::Allow,
-            }
-        }
-        "Glob" => {
-            let Some(pattern) = field("pattern") else { return unreadable() };
-            let root = field("path").unwrap_or(".");
-            let root_abs = g.absolute(root, &base);
-            if g.in_store(&root_abs) {
-                return Decision::file(format!("listing {root} is blocked"));
-            }
-            let last = pattern.rsplit('/').next().unwrap_or(pattern);
-            let full = g.absolute(pattern, &root_abs);
-            if g.in_store(&full)
-                || (last.to_ascii_lowercase().starts_with(".env") && glob_may_match_env(last))
-            {
-                return Decision::file(format!(
-                    "globbing `{pattern}` targets env files (.env.example is fine)"
-                ));
-            }
-            Decision::Allow
-        }
-        "LS" => {
-            let Some(p) = field("path") else { return unreadable() };
-            if g.in_store(&g.absolute(p, &base)) {
-                return Decision::file(format!("listing {p} is blocked"));
-            }
-            Decision::Allow
-        }
-        "Bash" => {
-            let Some(cmd) = field("command") else { return unreadable() };
-            shell::check(g, cmd, &base)
-        }
-        t if t.starts_with("mcp__") => mcp(g, input, &base),
-        _ => Decision::Allow,
-    }
-}
-
-/// An MCP tool call: denied when any string argument is a path to a protected file.
-pub fn mcp(g: &Guard, input: &Value, base: &Path) -> Decision {
-    let mut stack = vec![input];
-    let mut budget = 10_000usize;
-    while let Some(v) = stack.pop() {
-        budget = match budget.checked_sub(1) {
-            Some(b) => b,
-            None => return Decision::env("this MCP call's arguments are too large to check (fail closed)"),
-        };
-        match v {
-            Value::String(s) => {
-                // A JSON-encoded argument string (Cursor passes `tool_input` as text).
-                if (s.starts_with('{') || s.starts_with('[')) && s.len() < 1 << 20 {
-                    if let Ok(inner) = serde_json::from_str::<Value>(s) {
-                        let d = mcp(g, &inner, base);
-                        if d.is_deny() {
-                            return d;
-                        }
-                        continue;
-                    }
-                }
-                if s.contains(".env")
-                    || s.contains(".ENV")
-                    || s.contains("environ")
-                    || g.in_store(&g.absolute(s, base))
-                {
-                    if let Some(hit) = g.protected(s, base) {
-                        return Decision::file(format!("this MCP call reads {hit}"));
-                    }
-                }
-            }
-            Value::Array(a) => stack.extend(a.iter()),
-            Value::Object(o) => stack.extend(o.values()),
-            _ => {}
-        }
-    }
-    Decision::Allow
-}
-
-/// `*.{ts,tsx}` → `*.ts`, `*.tsx` (one level of braces, as the Grep tool accepts).
-fn split_braces(glob: &str) -> Vec<String> {
-    let (Some(open), Some(close)) = (glob.find('{'), glob.rfind('}')) else { return vec![glob.to_owned()] };
-    if close < open {
-        return vec![glob.to_owned()];
-    }
-    glob[open + 1..close]
-        .split(',')
-        .map(|alt| format!("{}{alt}{}", &glob[..open], &glob[close + 1..]))
-        .collect()
+    let call = match tool {
+        "Read" => Call::Read(field("file_path")),
+        "NotebookRead" => Call::Read(field("notebook_path")),
+        "Edit" | "MultiEdit" | "Write" => Call::Edit(field("file_path")),
+        "NotebookEdit" => Call::Edit(field("notebook_path")),
+        "Grep" => Call::Search { root: field("path"), glob: field("glob"), file_type: field("type") },
+        "Glob" => Call::Glob { pattern: field("pattern"), root: field("path") },
+        "LS" => Call::List(field("path")),
+        "Bash" | "Monitor" => Call::Shell(field("command")),
+        "PowerShell" => Call::PowerShell(field("command")),
+        "WebFetch" => Call::Fetch(field("url")),
+        t if t.starts_with("mcp__") => Call::Mcp { tool: t, input },
+        _ => Call::Other,
+    };
+    call::decide(g, call, tool)
 }
 
 fn deny(reason: &str) -> Answer {
@@ -525,12 +410,6 @@ mod tests {
         assert!(a.stdout.contains("\"deny\""), "{a:?}");
         let a = ask(&f, serde_json::json!({"tool_name": "TodoWrite", "tool_input": {}}));
         assert_eq!(a.stdout, "");
-    }
-
-    #[test]
-    fn braces() {
-        assert_eq!(split_braces("*.{ts,tsx}"), ["*.ts", "*.tsx"]);
-        assert_eq!(split_braces("*.rs"), ["*.rs"]);
     }
 
     #[test]

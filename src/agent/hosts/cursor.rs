@@ -20,12 +20,13 @@
 //! `agent_message`; tkx writes both. Because of `failClosed`, tkx always answers
 //! explicitly, `{"permission":"allow"}` included.
 
-use super::{Answer, Host, claude, tkx_entries};
+use super::{Answer, Host, tkx_entries};
+use crate::agent::call::{self, Call};
 use crate::agent::ignore_files::IGNORE_FILES;
 use crate::agent::install::{Item, Part, Plan, Target};
 use crate::agent::jsonc::{array, edit_settings, existing_array, existing_object, object, parse, pass};
 use crate::agent::state::FileRecord;
-use crate::agent::{Decision, Guard, shell};
+use crate::agent::{Decision, Guard};
 use crate::error::Error;
 use jsonc_parser::cst::{CstArray, CstInputValue};
 use serde_json::Value;
@@ -58,51 +59,39 @@ pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer 
         })
         .filter(|p| p.is_absolute());
     let g = guard(cwd.as_deref());
-    let base = g.cwd.clone();
-    let unreadable =
-        || Decision::env(format!("tkx could not read the input of this {event} hook (fail closed)"));
-    let d = match event {
-        "beforeReadFile" | "beforeTabFileRead" => match field("file_path") {
-            Some(p) => match g.protected(p, &base) {
-                Some(hit) => Decision::file(format!("reading {hit} is blocked")),
-                None => Decision::Allow,
-            },
-            None => unreadable(),
-        },
-        "beforeShellExecution" => match field("command") {
-            Some(c) => shell::check(&g, c, &base),
-            None => unreadable(),
-        },
+    let input = v.get("tool_input").cloned().unwrap_or(Value::Null);
+    let tool_input = |name: &str| input.get(name).and_then(Value::as_str);
+    let call = match event {
+        "beforeReadFile" | "beforeTabFileRead" => Call::Read(field("file_path")),
+        "beforeShellExecution" => Call::Shell(field("command")),
         "beforeMCPExecution" => match v.get("tool_input") {
-            Some(input) => claude::mcp(&g, input, &base),
-            None => unreadable(),
-        },
-        "preToolUse" => {
-            let tool = field("tool_name").unwrap_or("");
-            let input = v.get("tool_input").cloned().unwrap_or(Value::Null);
-            match tool {
-                "Read" | "TabRead" => claude::decide(&g, "Read", &input),
-                "Grep" => {
-                    // Cursor's Grep names its scope `file_path`.
-                    let mut input = input.clone();
-                    if let (Some(o), Some(p)) =
-                        (input.as_object_mut(), v["tool_input"].get("file_path").cloned())
-                    {
-                        o.insert("path".into(), p);
-                    }
-                    claude::decide(&g, "Grep", &input)
-                }
-                "Shell" => match input.get("command").and_then(Value::as_str) {
-                    Some(c) => shell::check(&g, c, &base),
-                    None => unreadable(),
-                },
-                t if t.starts_with("MCP:") => claude::mcp(&g, &input, &base),
-                _ => Decision::Allow,
+            Some(input) => Call::Mcp { tool: field("tool_name").unwrap_or(""), input },
+            None => {
+                return respond(&Decision::env("tkx could not read the input of this MCP call (fail closed)"));
             }
-        }
-        "" => Decision::env("tkx got a hook input without `hook_event_name` (fail closed)"),
-        _ => Decision::Allow,
+        },
+        "preToolUse" => match field("tool_name").unwrap_or("") {
+            "Read" | "TabRead" => Call::Read(tool_input("file_path").or(tool_input("target_file"))),
+            "Write" | "Edit" | "Delete" => Call::Edit(tool_input("file_path").or(tool_input("target_file"))),
+            // Cursor's Grep names its scope `file_path`.
+            "Grep" => Call::Search {
+                root: tool_input("path").or(tool_input("file_path")),
+                glob: tool_input("glob"),
+                file_type: tool_input("type"),
+            },
+            "Glob" => Call::Glob {
+                pattern: tool_input("pattern").or(tool_input("glob_pattern")),
+                root: tool_input("path"),
+            },
+            "LS" => Call::List(tool_input("path").or(tool_input("target_directory"))),
+            "Shell" => Call::Shell(tool_input("command")),
+            t if t.starts_with("MCP:") => Call::Mcp { tool: t, input: &input },
+            _ => Call::Other,
+        },
+        "" => return respond(&Decision::env("tkx got a hook input without `hook_event_name` (fail closed)")),
+        _ => Call::Other,
     };
+    let d = call::decide(&g, call, event);
     respond(&d)
 }
 

@@ -56,6 +56,16 @@ pub(super) const SAFE_WITH_FILES: &[&str] = &[
     "command",
     "mkfifo",
     "sync",
+    // PowerShell's cmdlets that look at files from outside.
+    "Test-Path",
+    "Get-Item",
+    "Get-ChildItem",
+    "gci",
+    "Remove-Item",
+    "New-Item",
+    "Resolve-Path",
+    "Split-Path",
+    "Get-Acl",
 ];
 
 /// Commands that copy or move their sources to a last operand.
