@@ -241,7 +241,7 @@ client_cmd_codex() {
   cmd=(codex exec --dangerously-bypass-approvals-and-sandbox --skip-git-repo-check --color never -C "$run/project")
   # Codex runs a new hook only once the user has reviewed and trusted it (in exec mode
   # an untrusted hook is skipped without a word); this flag stands for that review.
-  [ "$mode" != guarded ] || cmd+=(--dangerously-bypass-hook-trust)
+  [ "$mode" != guarded ] && [ "$probe" != 1 ] || cmd+=(--dangerously-bypass-hook-trust)
   cmd+=("$prompt")
 }
 client_env_gemini() {
@@ -293,6 +293,44 @@ EOF
 }
 client_cmd_opencode() { cmd=(opencode run --auto --format json -m e2e/e2e-model "$prompt"); }
 
+# A hook that only records its payload (stdout empty, exit 0: every client reads that as
+# "go on"), for the control run of a host tkx does not support yet: the payloads it
+# records show the people adding the host what the client sends.
+install_probe() {
+  local client=$1 run=$2 p="$2/project"
+  cat >"$run/bin/tkx-probe" <<EOF
+#!/usr/bin/env bash
+n="$run/hooks/\$(date +%s%N)-\$\$"
+cat >"\$n.in"
+printf 'probe %s\n' "\$*" >"\$n.args"
+echo 0 >"\$n.rc"
+EOF
+  chmod +x "$run/bin/tkx-probe"
+  local hook="{\"type\": \"command\", \"command\": \"$run/bin/tkx-probe\"}"
+  case $client in
+    claude) mkdir -p "$p/.claude"
+      echo "{\"hooks\": {\"PreToolUse\": [{\"matcher\": \".*\", \"hooks\": [$hook]}]}}" >"$p/.claude/settings.local.json" ;;
+    codex) mkdir -p "$p/.codex"
+      echo "{\"hooks\": {\"PreToolUse\": [{\"matcher\": \".*\", \"hooks\": [$hook]}]}}" >"$p/.codex/hooks.json" ;;
+    gemini) mkdir -p "$p/.gemini"
+      echo "{\"hooks\": {\"BeforeTool\": [{\"matcher\": \".*\", \"hooks\": [$hook]}]}}" >"$p/.gemini/settings.json" ;;
+    opencode) mkdir -p "$p/.opencode/plugin"
+      cat >"$p/.opencode/plugin/tkx-e2e-probe.js" <<EOF
+import fs from "node:fs";
+let n = 0;
+export const TkxE2eProbe = async () => ({
+  "tool.execute.before": async (input, output) => {
+    const f = "$run/hooks/" + Date.now() + "-" + process.pid + "-" + (n++);
+    fs.writeFileSync(f + ".in", JSON.stringify({ input, output }));
+    fs.writeFileSync(f + ".args", "probe plugin tool.execute.before\n");
+    fs.writeFileSync(f + ".rc", "0\n");
+  },
+});
+EOF
+      ;;
+  esac
+}
+
 # run_once CLIENT MODE RUNDIR: one run of the client, guarded or control
 run_once() {
   local client=$1 mode=$2 run=$3
@@ -316,6 +354,7 @@ run_once() {
       return 3
     fi
   fi
+  [ "$mode" != control ] || [ "$probe" != 1 ] || install_probe "$client" "$run"
   # an env file made after the install: only the hook (not install's deny rules) knows it
   printf 'OPENAI_PAT=%s\n' "$openai_pat" >"$run/project/.env.later"
   start_model "$client" "$run" || return 3
@@ -352,11 +391,11 @@ for c in "${clients[@]}"; do
   printf 'OPENAI_PAT=%s\nDB_PASSWORD=%s\nSTRIPE_KEY=%s\nANTHROPIC_ADMIN_KEY=%s\n' \
     "$openai_pat" "$db_password" "$stripe_key" "$admin_key" >"$dir/secrets"
   t0=$SECONDS
-  nosupport=0
+  nosupport=0 probe=0
   rc=0; msg=$(run_once "$c" guarded "$dir/guarded") || rc=$?
   if [ $rc -eq 4 ]; then
-    nosupport=1
-    say "$c: tkx agent install --host $c is a usage error: no tkx support yet; running the control alone"
+    nosupport=1 probe=1
+    say "$c: tkx agent install --host $c is a usage error: no tkx support yet; running the control alone, with a hook that records the payloads"
     mkdir -p "$dir/guarded/requests"
   elif [ $rc -ne 0 ]; then
     row[$c]="$version | ERROR guarded run: $msg"; failed=1; continue
@@ -367,7 +406,7 @@ for c in "${clients[@]}"; do
   if [ $rc -ne 0 ]; then row[$c]="$version | ERROR control run: $msg"; failed=1; continue; fi
   secs=$((SECONDS - t0))
   python3 "$e2e/analyze.py" --client "$c" --guarded "$dir/guarded/requests" --control "$dir/control/requests" \
-    --hooks "$dir/guarded/hooks" --secrets "$dir/secrets" --project "$dir/guarded/project" \
+    --hooks "$dir/$([ $nosupport = 1 ] && echo control || echo guarded)/hooks" --secrets "$dir/secrets" --project "$dir/guarded/project" \
     --marker "$marker" --summary "$dir/summary.json" $([ $nosupport = 0 ] || echo --control-only) | tee "$dir/analysis.txt"
   if [ "$(ls "$dir/control/requests" | wc -l)" -eq 0 ]; then
     row[$c]="$version | skipped: the client made no request to the stand-in model ($(tail -c 300 "$dir/control/client.err" | tr '\n' ' '))"

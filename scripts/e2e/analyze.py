@@ -162,6 +162,22 @@ def tool_view(h):
     return json.dumps(keep or p)[:600]
 
 
+def print_samples(hooks):
+    """One payload per (event, tool name), as the client sent it."""
+    seen = {}
+    for h in hooks:
+        p = h["payload"]
+        if isinstance(p, dict) and isinstance(p.get("input"), dict):  # opencode's plugin
+            key = ("tool.execute.before", p["input"].get("tool"))
+        elif isinstance(p, dict):
+            key = (p.get("hook_event_name") or p.get("hookEventName"), p.get("tool_name") or p.get("toolName"))
+        else:
+            key = ("?", "?")
+        seen.setdefault(key, h)
+    for key, h in seen.items():
+        print(f"  hook payload sample ({h['args']}) {key[0]} {key[1]}: {h['raw'][:700]}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--client", required=True)
@@ -266,6 +282,7 @@ def main():
             json.dump({"client": a.client, "leak_blocked": 0, "leak_total": 0, "ok_working": 0, "ok_total": 0,
                        "control_leaked": control_leaked, "guarded_body_leaks": 0, "hook_calls": 0,
                        "finished": False, "control_finished": control_finished}, f)
+        print_samples(hooks)
         return
     print(f"--- {a.client}: per call (guarded run; control = same run without tkx agent install)")
     if not finished:
@@ -284,14 +301,7 @@ def main():
             print("    the hook was not called for this call")
         if g is not None:
             print(f"    result the model saw: {g[:300]!r}")
-    # One payload per distinct tool name, as the client sent it.
-    seen = {}
-    for h in hooks:
-        p = h["payload"]
-        key = (p.get("hook_event_name") or p.get("hookEventName"), p.get("tool_name") or p.get("toolName")) if isinstance(p, dict) else ("?", "?")
-        seen.setdefault(key, h)
-    for key, h in seen.items():
-        print(f"  hook payload sample ({h['args']}) {key}: {h['raw'][:700]}")
+    print_samples(hooks)
 
     summary = {
         "client": a.client,
