@@ -15,15 +15,18 @@
 # harness proves nothing). Hook payloads are recorded by a `tkx` wrapper put first in the
 # client's PATH.
 #
-# Exit 1 if an installed client leaks with the guard, breaks an allowed call, or the
-# control does not leak; a client that cannot be installed or run here, or a host tkx
-# does not support yet, is reported and skipped.
+# Exit 1 if an installed client leaks with the guard, does not get through the script,
+# or its control does not leak (an allowed call the guard breaks is reported, and fails
+# the run only with TKX_E2E_STRICT=1); a client that cannot be installed or run here,
+# or a host tkx does not support yet, is reported and not judged.
 #
 # Environment:
 #   TKX_E2E_NPM_PREFIX  reuse this npm prefix (installed once, then reused)
 #   TKX_E2E_KEEP=1      keep the scratch directory (requests, hook payloads, logs)
 #   TKX_E2E_TIMEOUT     seconds per client run (default 300)
 #   TKX_E2E_NO_BUILD=1  use target/release/tkx as it is
+#   TKX_E2E_STRICT=1    an allowed call the guard breaks fails the run too
+#   TKX_E2E_NETNS=0     no network namespace (else one with only loopback, where unshare -n works)
 
 set -euo pipefail
 
@@ -42,10 +45,9 @@ done
 
 run_timeout=${TKX_E2E_TIMEOUT:-300}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/tkx-e2e.XXXXXX")
-server_pid=""
 
 cleanup() {
-  # the stand-ins are started in subshells: each leaves its pid in model.pid
+  # a stand-in left behind by an interrupted run-client.sh (it writes model.pid)
   local f
   for f in "$scratch"/*/*/model.pid; do
     [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
@@ -64,6 +66,16 @@ say() { printf '==> %s\n' "$*" >&2; }
 for tool in python3 git node npm cargo timeout; do
   command -v "$tool" >/dev/null || { echo "agents-e2e: $tool is required" >&2; exit 2; }
 done
+
+# Each client run gets a network namespace with only loopback where the machine allows
+# it (root, or unprivileged user namespaces); elsewhere, proxies that go nowhere.
+netns=0 free_port=18080
+if [ "${TKX_E2E_NETNS:-1}" != 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null \
+  && unshare -n sh -c 'ip link set lo up' 2>/dev/null; then
+  netns=1
+else
+  echo "agents-e2e: no network namespace here (unshare -n); clients get dead proxies instead" >&2
+fi
 
 # --- tkx ------------------------------------------------------------------------------
 if [ "${TKX_E2E_NO_BUILD:-}" != 1 ]; then
@@ -176,27 +188,6 @@ fi
 exec "$tkx_real" "\$@"
 EOF
   chmod +x "$run/bin/tkx"
-}
-
-start_model() {
-  local client=$1 run=$2
-  rm -f "$run/port"
-  python3 "$e2e/model.py" serve --client "$client" --project "$run/project" --out "$run/requests" \
-    --port-file "$run/port" 2>"$run/model.log" &
-  server_pid=$!
-  echo "$server_pid" >"$run/model.pid"
-  for _ in $(seq 100); do [ -s "$run/port" ] && break; sleep 0.1; done
-  [ -s "$run/port" ] || { echo "agents-e2e: the model stand-in did not start: $(cat "$run/model.log")" >&2; return 1; }
-  port=$(cat "$run/port")
-}
-
-stop_model() {
-  local run=$1
-  [ -n "$server_pid" ] || return 0
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  rm -f "$run/model.pid"
-  server_pid=""
 }
 
 # --- per client: configuration and command --------------------------------------------
@@ -357,16 +348,16 @@ run_once() {
   [ "$mode" != control ] || [ "$probe" != 1 ] || install_probe "$client" "$run"
   # an env file made after the install: only the hook (not install's deny rules) knows it
   printf 'OPENAI_PAT=%s\n' "$openai_pat" >"$run/project/.env.later"
-  start_model "$client" "$run" || return 3
+  port=$free_port
+  [ "$netns" = 1 ] || port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
   mapfile -t -O "${#envv[@]}" envv < <("client_env_$client" "$run")
   "client_setup_$client" "$run"
   local -a cmd
   "client_cmd_$client"
-  local start=$SECONDS rc=0
-  (cd "$run/project" && timeout -k 10 "$run_timeout" env -i "${envv[@]}" "${cmd[@]}" </dev/null >"$run/client.out" 2>"$run/client.err") || rc=$?
-  echo $((SECONDS - start)) >"$run/seconds"
-  echo "$rc" >"$run/client.rc"
-  stop_model "$run"
+  local -a runner=("$e2e/run-client.sh")
+  [ "$netns" != 1 ] || runner=(env TKX_E2E_NETNS=1 unshare -n "$e2e/run-client.sh")
+  "${runner[@]}" "$run" "$client" "$port" "$run_timeout" -- "${envv[@]}" -- "${cmd[@]}" 2>"$run/runner.err" \
+    || { echo "running the client failed: $(head -c 400 "$run/runner.err")"; return 3; }
   return 0
 }
 
@@ -418,12 +409,17 @@ for c in "${clients[@]}"; do
     continue
   fi
   row[$c]="$version | $lb/$lt | $ow/$ot | $cl | $secs"
-  if [ "$lb" != "$lt" ] || [ "$bl" != 0 ] || [ "$ow" != "$ot" ] || [ "$cl" != yes ] || [ "$fin" != 1 ]; then
-    failed=1
-    row[$c]+=" | FAIL"
-  else
-    row[$c]+=" | ok"
+  verdict=()
+  { [ "$lb" = "$lt" ] && [ "$bl" = 0 ]; } || verdict+=("LEAK")
+  [ "$cl" = yes ] || verdict+=("CONTROL DID NOT LEAK")
+  [ "$fin" = 1 ] || verdict+=("DID NOT FINISH THE SCRIPT")
+  [ ${#verdict[@]} -eq 0 ] || failed=1
+  if [ "$ow" != "$ot" ]; then
+    verdict+=("allowed calls broken")
+    [ "${TKX_E2E_STRICT:-}" != 1 ] || failed=1
   fi
+  [ ${#verdict[@]} -gt 0 ] || verdict=(ok)
+  row[$c]+=" | $(IFS=,; echo "${verdict[*]}")"
 done
 
 echo
