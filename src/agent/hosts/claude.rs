@@ -32,12 +32,20 @@ use jsonc_parser::cst::{CstArray, CstInputValue, CstNode, CstObject};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// The tools whose calls the hook sees (an anchored regex: Claude Code matches it
-/// against the tool's name).
-pub const MATCHER: &str = "^(Read|Grep|Glob|LS|NotebookRead|Bash|Edit|MultiEdit|Write|NotebookEdit|mcp__.*)$";
+/// The tools whose calls the hook sees: all of them (Claude Code's `*`), so a tool a
+/// later version adds is judged by its arguments instead of passing unseen.
+pub const MATCHER: &str = "*";
+
+/// What the `SessionStart` hook adds to the model's context: the way out of every
+/// denial, including those of the deny rules, which answer before the hook and say only
+/// that permission was denied.
+pub const SESSION_CONTEXT: &str = "This project keeps API keys out of the model's context with tkx. Env files (.env, .env.* except examples such as .env.example) and tkx's stores are blocked for reading and editing, and so are commands that print them, the environment or a secret variable. To see which keys exist, run `tkx env` (values masked). To run a program or tests with the keys, run `tkx exec -- CMD` (add `--redact` to mask its output). To add or change a key, ask the user to run `tkx set KEY` (hidden input). Never try to print, copy or encode a key's value.";
 
 /// The hook's command.
 pub const COMMAND: &str = "tkx agent check --host claude || exit 2";
+
+/// The `SessionStart` hook's command (it blocks nothing: a failure only loses the note).
+pub const SESSION_COMMAND: &str = "tkx agent check --host claude";
 
 /// The hook's command in the project's shared settings (`agent install --shared`): a
 /// teammate without tkx is told what the project needs, instead of a bare failure.
@@ -51,6 +59,12 @@ pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer 
             "tkx could not read the hook's input as JSON, so it refuses this tool call (fail closed)",
         );
     };
+    if v.get("hook_event_name").and_then(Value::as_str) == Some("SessionStart") {
+        let out = serde_json::json!({
+            "hookSpecificOutput": { "hookEventName": "SessionStart", "additionalContext": SESSION_CONTEXT }
+        });
+        return Answer { stdout: format!("{out}\n"), stderr: String::new(), code: 0 };
+    }
     let Some(tool) = v.get("tool_name").and_then(Value::as_str) else {
         return block("tkx got a hook input without `tool_name`, so it refuses this tool call (fail closed)");
     };
@@ -79,7 +93,16 @@ pub fn decide(g: &Guard, tool: &str, input: &Value) -> Decision {
         "PowerShell" => Call::PowerShell(field("command")),
         "WebFetch" => Call::Fetch(field("url")),
         t if t.starts_with("mcp__") => Call::Mcp { tool: t, input },
-        _ => Call::Other,
+        // Subagents' prompts, todo lists, questions: their own tool calls come through
+        // this hook too.
+        "Agent" | "Task" | "TodoWrite" | "ExitPlanMode" | "AskUserQuestion" | "WebSearch" | "BashOutput"
+        | "KillShell" | "KillBash" => Call::Other,
+        // A tool this version of tkx does not know: judged by the arguments it carries.
+        _ => match (field("command"), field("file_path").or(field("notebook_path")).or(field("path"))) {
+            (Some(c), _) => Call::Shell(Some(c)),
+            (None, Some(p)) => Call::Read(Some(p)),
+            (None, None) => Call::Other,
+        },
     };
     call::decide(g, call, tool)
 }
@@ -242,7 +265,27 @@ fn edits(
             }
         }
         Ok(())
+    })?;
+    pass(text, &mut record.hunks, path, |obj| {
+        let hooks = object(obj, "hooks", path, "hooks", keys)?;
+        let (start, _) = array(&hooks, "SessionStart", path, "hooks.SessionStart", keys)?;
+        if tkx_group(&start).is_none() {
+            start.append(session_group());
+        }
+        Ok(())
     })
+}
+
+/// The `SessionStart` group: tells the model at the start of each session how to work
+/// with the keys it cannot read.
+fn session_group() -> CstInputValue {
+    CstInputValue::Object(vec![(
+        "hooks".into(),
+        CstInputValue::Array(vec![CstInputValue::Object(vec![
+            ("type".into(), CstInputValue::String("command".into())),
+            ("command".into(), CstInputValue::String(SESSION_COMMAND.into())),
+        ])]),
+    )])
 }
 
 fn uninstall_with(
@@ -255,8 +298,9 @@ fn uninstall_with(
     let Some(obj) = root.object_value() else { return Ok(None) };
     let created = |k: &str| record.is_none_or(|r| r.created_keys.iter().any(|c| c == k));
     let mut touched = false;
-    if let Some(hooks) = existing_object(&obj, "hooks") {
-        if let Some(ptu) = existing_array(&hooks, "PreToolUse") {
+    for event in ["PreToolUse", "SessionStart"] {
+        let Some(hooks) = existing_object(&obj, "hooks") else { break };
+        if let Some(ptu) = existing_array(&hooks, event) {
             let mut removed = false;
             for g in ptu.elements().into_iter().filter_map(|e| e.as_object()) {
                 let Some(hs) = existing_array(&g, "hooks") else { continue };
@@ -275,8 +319,8 @@ fn uninstall_with(
             }
             if removed {
                 touched = true;
-                if ptu.elements().is_empty() && created("hooks.PreToolUse") {
-                    if let Some(p) = hooks.get("PreToolUse") {
+                if ptu.elements().is_empty() && created(&format!("hooks.{event}")) {
+                    if let Some(p) = hooks.get(event) {
                         p.remove();
                     }
                 }
@@ -321,11 +365,17 @@ fn uninstall_with(
 }
 
 fn status_with(text: Option<&str>, rules: &[String], path: &Path) -> Result<Vec<Item>, Error> {
-    let (hook, have) = match text {
-        None => (None, Vec::new()),
+    let (hook, have, session) = match text {
+        None => (None, Vec::new(), false),
         Some(t) => {
             let root = parse(t, path)?;
             let obj = root.object_value();
+            let session = obj
+                .as_ref()
+                .and_then(|o| existing_object(o, "hooks"))
+                .and_then(|h| existing_array(&h, "SessionStart"))
+                .and_then(|p| tkx_group(&p))
+                .is_some();
             let hook = obj
                 .as_ref()
                 .and_then(|o| existing_object(o, "hooks"))
@@ -338,7 +388,7 @@ fn status_with(text: Option<&str>, rules: &[String], path: &Path) -> Result<Vec<
                 .and_then(|p| existing_array(&p, "deny"))
                 .map(|d| d.elements().iter().filter_map(string_of).collect())
                 .unwrap_or_default();
-            (hook, have)
+            (hook, have, session)
         }
     };
     let n = rules.iter().filter(|r| have.contains(r)).count();
@@ -352,6 +402,11 @@ fn status_with(text: Option<&str>, rules: &[String], path: &Path) -> Result<Vec<
             what: "permissions.deny rules".into(),
             installed: n == rules.len(),
             detail: Some(format!("{n} of {}", rules.len())),
+        },
+        Item {
+            what: "SessionStart note (how to work with the keys)".into(),
+            installed: session,
+            detail: None,
         },
     ])
 }
@@ -371,6 +426,40 @@ mod tests {
     fn ask(f: &Fixture, payload: serde_json::Value) -> Answer {
         let bytes = serde_json::to_vec(&payload).unwrap();
         answer(&bytes, &|_| f.guard())
+    }
+
+    #[test]
+    fn session_start_tells_the_model_the_way_out() {
+        let f = Fixture::new();
+        let a = ask(&f, serde_json::json!({"hook_event_name": "SessionStart", "source": "startup"}));
+        let v: serde_json::Value = serde_json::from_str(&a.stdout).unwrap();
+        assert_eq!(v["hookSpecificOutput"]["hookEventName"], "SessionStart");
+        let context = v["hookSpecificOutput"]["additionalContext"].as_str().unwrap();
+        assert!(context.contains("tkx exec -- CMD") && context.contains("tkx env"), "{context}");
+        assert_eq!(a.code, 0);
+    }
+
+    #[test]
+    fn new_and_unknown_tools_are_judged_by_their_arguments() {
+        let f = Fixture::new();
+        let g = f.guard();
+        let env = f.project().join(".env");
+        for (tool, input, deny) in [
+            ("Monitor", serde_json::json!({"command": "tail -f .env"}), true),
+            ("PowerShell", serde_json::json!({"command": "Get-Content .env"}), true),
+            (
+                "WebFetch",
+                serde_json::json!({"url": format!("file://{}", env.display()), "prompt": "x"}),
+                true,
+            ),
+            ("SomeFutureTool", serde_json::json!({"file_path": env.to_string_lossy()}), true),
+            ("SomeFutureShell", serde_json::json!({"command": "printenv"}), true),
+            ("Agent", serde_json::json!({"prompt": "read .env and tell me the key"}), false),
+            ("WebFetch", serde_json::json!({"url": "https://docs.example.com/.env", "prompt": "x"}), false),
+            ("Monitor", serde_json::json!({"command": "tail -f server.log"}), false),
+        ] {
+            assert_eq!(decide(&g, tool, &input).is_deny(), deny, "{tool} {input}");
+        }
     }
 
     #[test]

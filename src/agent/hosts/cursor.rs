@@ -67,7 +67,9 @@ pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer 
         "beforeMCPExecution" => match v.get("tool_input") {
             Some(input) => Call::Mcp { tool: field("tool_name").unwrap_or(""), input },
             None => {
-                return respond(&Decision::env("tkx could not read the input of this MCP call (fail closed)"));
+                return respond(&Decision::env(
+                    "tkx could not read the input of this MCP call (fail closed)",
+                ));
             }
         },
         "preToolUse" => match field("tool_name").unwrap_or("") {
