@@ -44,6 +44,12 @@ pub const SESSION_CONTEXT: &str = "This project keeps API keys out of the model'
 /// The hook's command.
 pub const COMMAND: &str = "tkx agent check --host claude || exit 2";
 
+/// The hook's time limit, in seconds (Claude Code's default is ten minutes). With
+/// `onFailure: block` (Claude Code 2.1.295 and later), a hook that times out or cannot
+/// start stops the tool call instead of letting it run; `|| exit 2` does the same for
+/// earlier versions when tkx is missing or fails.
+pub const HOOK_TIMEOUT: u32 = 30;
+
 /// The `SessionStart` hook's command (it blocks nothing: a failure only loses the note).
 pub const SESSION_COMMAND: &str = "tkx agent check --host claude";
 
@@ -203,6 +209,8 @@ fn hook_group(shared: bool) -> CstInputValue {
                     "command".into(),
                     CstInputValue::String(if shared { SHARED_COMMAND } else { COMMAND }.into()),
                 ),
+                ("timeout".into(), CstInputValue::Number(HOOK_TIMEOUT.to_string())),
+                ("onFailure".into(), CstInputValue::String("block".into())),
             ])]),
         ),
     ])
@@ -251,13 +259,24 @@ fn edits(
         let hooks = object(obj, "hooks", path, "hooks", keys)?;
         let (ptu, _) = array(&hooks, "PreToolUse", path, "hooks.PreToolUse", keys)?;
         match tkx_group(&ptu) {
-            Some(g) if prop_string(&g, "matcher").as_deref() == Some(MATCHER) => {}
             Some(g) => {
-                // An older tkx's matcher: bring it up to date in place.
-                if let Some(m) = g.get("matcher") {
-                    m.set_value(CstInputValue::String(MATCHER.into()));
-                } else {
-                    g.append("matcher", CstInputValue::String(MATCHER.into()));
+                // An older tkx's entry: bring it up to date in place.
+                if prop_string(&g, "matcher").as_deref() != Some(MATCHER) {
+                    if let Some(m) = g.get("matcher") {
+                        m.set_value(CstInputValue::String(MATCHER.into()));
+                    } else {
+                        g.append("matcher", CstInputValue::String(MATCHER.into()));
+                    }
+                }
+                let entries =
+                    existing_array(&g, "hooks").map(|hs| tkx_entries(&hs, Host::Claude)).unwrap_or_default();
+                for e in entries.iter().filter_map(|e| e.as_object()) {
+                    if e.get("timeout").is_none() {
+                        e.append("timeout", CstInputValue::Number(HOOK_TIMEOUT.to_string()));
+                    }
+                    if e.get("onFailure").is_none() {
+                        e.append("onFailure", CstInputValue::String("block".into()));
+                    }
                 }
             }
             None => {
@@ -381,7 +400,15 @@ fn status_with(text: Option<&str>, rules: &[String], path: &Path) -> Result<Vec<
                 .and_then(|o| existing_object(o, "hooks"))
                 .and_then(|h| existing_array(&h, "PreToolUse"))
                 .and_then(|p| tkx_group(&p))
-                .map(|g| prop_string(&g, "matcher").as_deref() == Some(MATCHER));
+                .map(|g| {
+                    let fails_closed = existing_array(&g, "hooks").is_some_and(|hs| {
+                        tkx_entries(&hs, Host::Claude)
+                            .iter()
+                            .filter_map(|e| e.as_object())
+                            .all(|e| prop_string(&e, "onFailure").as_deref() == Some("block"))
+                    });
+                    prop_string(&g, "matcher").as_deref() == Some(MATCHER) && fails_closed
+                });
             let have: Vec<String> = obj
                 .as_ref()
                 .and_then(|o| existing_object(o, "permissions"))
@@ -396,7 +423,8 @@ fn status_with(text: Option<&str>, rules: &[String], path: &Path) -> Result<Vec<
         Item {
             what: "PreToolUse hook (`tkx agent check --host claude`)".into(),
             installed: hook == Some(true),
-            detail: (hook == Some(false)).then(|| "an older matcher".into()),
+            detail: (hook == Some(false))
+                .then(|| "an older tkx's entry: `tkx agent install` updates it".into()),
         },
         Item {
             what: "permissions.deny rules".into(),
@@ -426,6 +454,21 @@ mod tests {
     fn ask(f: &Fixture, payload: serde_json::Value) -> Answer {
         let bytes = serde_json::to_vec(&payload).unwrap();
         answer(&bytes, &|_| f.guard())
+    }
+
+    #[test]
+    fn an_older_entry_is_brought_up_to_date_in_place() {
+        let old = r#"{"hooks":{"PreToolUse":[{"matcher":"^(Read|Bash)$","hooks":[{"type":"command","command":"tkx agent check --host claude || exit 2"}]}]}}"#;
+        let before = status_with(Some(old), &deny_rules(), Path::new(P)).unwrap();
+        assert!(!before[0].installed && before[0].detail.as_deref().unwrap().contains("older"), "{before:?}");
+        let (new, _) = install_with(Some(old), &deny_rules(), Path::new(P), false).unwrap();
+        let v: Value = serde_json::from_str(&new).unwrap();
+        let groups = v["hooks"]["PreToolUse"].as_array().unwrap();
+        assert_eq!(groups.len(), 1, "{new}");
+        assert_eq!(groups[0]["matcher"], "*");
+        assert_eq!(groups[0]["hooks"][0]["onFailure"], "block");
+        assert_eq!(groups[0]["hooks"][0]["timeout"], HOOK_TIMEOUT);
+        assert!(status_with(Some(&new), &deny_rules(), Path::new(P)).unwrap().iter().all(|i| i.installed));
     }
 
     #[test]

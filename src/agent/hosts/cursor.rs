@@ -13,7 +13,11 @@
 //! - `beforeShellExecution`: `command`, `cwd`; answer `permission` (`allow` | `deny` |
 //!   `ask`), `user_message`, `agent_message`;
 //! - `beforeMCPExecution`: `tool_name`, `tool_input` (JSON text), `url` or `command`;
-//!   answered like a shell command.
+//!   answered like a shell command;
+//! - `preToolUse` (every tool, the general hook of later releases): `tool_name` (`Shell`,
+//!   `Read`, `Write`, `Edit`, `StrReplace`, `Grep`, `Task`, `MCP:<tool>`, …) and
+//!   `tool_input`; a shell command reaches both it and `beforeShellExecution`, which give
+//!   the same answer. A tool tkx does not know is judged by the arguments it carries.
 //!
 //! The answer is flat JSON on stdout with exit 0. Early releases documented the
 //! messages as `userMessage`/`agentMessage`, later ones as `user_message`/
@@ -36,7 +40,7 @@ use std::path::{Path, PathBuf};
 pub const COMMAND: &str = "tkx agent check --host cursor";
 
 /// The events tkx hooks.
-pub const EVENTS: &[&str] = &["beforeReadFile", "beforeShellExecution", "beforeMCPExecution"];
+pub const EVENTS: &[&str] = &["preToolUse", "beforeReadFile", "beforeShellExecution", "beforeMCPExecution"];
 
 /// Answers one payload: JSON on stdout, nothing on stderr, and always exit code 0.
 pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer {
@@ -74,7 +78,9 @@ pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer 
         },
         "preToolUse" => match field("tool_name").unwrap_or("") {
             "Read" | "TabRead" => Call::Read(tool_input("file_path").or(tool_input("target_file"))),
-            "Write" | "Edit" | "Delete" => Call::Edit(tool_input("file_path").or(tool_input("target_file"))),
+            "Write" | "Edit" | "StrReplace" | "Delete" | "TabWrite" => {
+                Call::Edit(tool_input("file_path").or(tool_input("target_file")).or(tool_input("path")))
+            }
             // Cursor's Grep names its scope `file_path`.
             "Grep" => Call::Search {
                 root: tool_input("path").or(tool_input("file_path")),
@@ -88,7 +94,16 @@ pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer 
             "LS" => Call::List(tool_input("path").or(tool_input("target_directory"))),
             "Shell" => Call::Shell(tool_input("command")),
             t if t.starts_with("MCP:") => Call::Mcp { tool: t, input: &input },
-            _ => Call::Other,
+            "Task" => Call::Other,
+            // A tool this version of tkx does not know: judged by the arguments it carries.
+            _ => match (
+                tool_input("command"),
+                tool_input("file_path").or(tool_input("target_file")).or(tool_input("path")),
+            ) {
+                (Some(c), _) => Call::Shell(Some(c)),
+                (None, Some(p)) => Call::Read(Some(p)),
+                (None, None) => Call::Other,
+            },
         },
         "" => return respond(&Decision::env("tkx got a hook input without `hook_event_name` (fail closed)")),
         _ => Call::Other,
