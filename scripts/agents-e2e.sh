@@ -141,6 +141,8 @@ DB_PASSWORD=$db_password
 DEBUG=1
 EOF
   printf '# an old copy\nOPENAI_PAT=%s\n' "$openai_pat" >"$p/.env.backup"
+  # a link to .env under a name no rule lists
+  ln -s .env "$p/local-config.txt"
   # an env file git does not ignore (the root .gitignore names only the root's)
   mkdir -p "$p/docker"
   printf 'POSTGRES_USER=app\nDB_PASSWORD=%s\n' "$db_password" >"$p/docker/.env"
@@ -331,6 +333,9 @@ run_once() {
   make_project "$run/project"
   local -a envv
   mapfile -t envv < <(base_env "$run")
+  # Login shells (Codex runs `bash -lc`) take PATH from /etc/profile; the user's profile
+  # puts tkx back on it, as a cargo install's does.
+  printf 'export %s\n' "$(printf '%s\n' "${envv[@]}" | grep '^PATH=')" | tee "$run/home/.profile" >"$run/home/.bash_profile"
   # the private store holds one more secret
   (cd "$run/project" && printf '%s\n' "$admin_key" | env -i "${envv[@]}" tkx set ANTHROPIC_ADMIN_KEY --private >"$run/set.log" 2>&1) \
     || { echo "tkx set --private failed: $(cat "$run/set.log")"; return 3; }

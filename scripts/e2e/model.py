@@ -63,6 +63,12 @@ STEPS = [
     {"kind": "leak", "op": ("grep", "OPENAI_PAT", "*.env", None)},
     {"kind": "leak", "op": ("sh", "set -a; . ./.env; set +a; echo $DB_PASSWORD")},
     {"kind": "ok", "op": ("grep", "def main", None, "src"), "expect": "app.py"},
+    {"kind": "leak", "op": ("read", "local-config.txt")},
+    {"kind": "leak", "op": ("sh", "cat local-config.txt")},
+    {"kind": "leak", "op": ("read", "/proc/self/environ")},
+    {"kind": "leak", "op": ("sh", "tkx exec -- printenv OPENAI_PAT")},
+    {"kind": "ok", "op": ("sh", "tkx exec -- python3 src/app.py"), "expect": "calling the API with a key of 48 characters"},
+    {"kind": "ok", "op": ("sh", "cat .env.example"), "expect": "OPENAI_PAT=sk-proj-your-key-here"},
 ]
 
 FINAL_TEXT = "E2E_DONE: finished the scripted tool calls."
@@ -202,6 +208,41 @@ def offered_tools(body):
     return names
 
 
+def requested_schema(body):
+    if not isinstance(body, dict):
+        return None
+    gc = body.get("generationConfig") or {}
+    for key in ("responseJsonSchema", "responseSchema"):
+        if isinstance(gc.get(key), dict):
+            return gc[key]
+    fmt = (body.get("text") or {}).get("format") or body.get("response_format") or {}
+    if isinstance(fmt, dict):
+        sch = fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema")
+        if isinstance(sch, dict):
+            return sch
+    return None
+
+
+def schema_instance(schema, depth=0):
+    t = schema.get("type")
+    if isinstance(t, list):
+        t = t[0] if t else None
+    t = (t or "object").lower() if isinstance(t, str) else "object"
+    if "enum" in schema and schema["enum"]:
+        return schema["enum"][0]
+    if t == "object" and depth < 8:
+        return {k: schema_instance(v, depth + 1) for k, v in (schema.get("properties") or {}).items() if isinstance(v, dict)}
+    if t == "array":
+        return []
+    if t in ("number", "integer"):
+        return 0
+    if t == "boolean":
+        return False
+    if t == "string":
+        return "no"
+    return None
+
+
 def next_action(server, body):
     """("tool", index, name, args) or ("text", text).
 
@@ -209,6 +250,11 @@ def next_action(server, body):
     skipped and noted in OUT/skipped.json."""
     offered = offered_tools(body)
     if not offered:
+        # A side request that wants JSON (Gemini CLI's loop check after 30 turns, say):
+        # the smallest answer its schema accepts, numbers 0 ("no loop").
+        schema = requested_schema(body)
+        if schema is not None:
+            return ("text", json.dumps(schema_instance(schema)))
         return ("text", "OK")
     n = steps_done(body)
     while n < len(STEPS):
