@@ -26,6 +26,8 @@
 #   TKX_E2E_TIMEOUT     seconds per client run (default 300)
 #   TKX_E2E_NO_BUILD=1  use target/release/tkx as it is
 #   TKX_E2E_STRICT=1    an allowed call the guard breaks fails the run too
+#   TKX_E2E_CODEX_AS_CLAUDE=1  while tkx has no --host codex: guard Codex with the Claude
+#                       checker (Codex sends Claude's PreToolUse payloads)
 #   TKX_E2E_NETNS=0     no network namespace (else one with only loopback, where unshare -n works)
 
 set -euo pipefail
@@ -344,8 +346,19 @@ run_once() {
     (cd "$run/project" && env -i "${envv[@]}" tkx agent install --host "$client" >"$run/install.log" 2>&1) || rc=$?
     if [ $rc -ne 0 ]; then
       if [ $rc -eq 2 ] && grep -qiE "invalid value|possible values" "$run/install.log"; then
-        return 4
+        if [ "$client" = codex ] && [ "${TKX_E2E_CODEX_AS_CLAUDE:-}" = 1 ]; then
+          # Codex speaks Claude Code's PreToolUse protocol (tool_name "Bash"): until
+          # tkx knows Codex, see how the Claude checker does there.
+          mkdir -p "$run/project/.codex"
+          printf '%s\n' '{"hooks": {"PreToolUse": [{"matcher": ".*", "hooks": [{"type": "command", "command": "tkx agent check --host claude || exit 2"}]}]}}' \
+            >"$run/project/.codex/hooks.json"
+          echo "borrowed" >"$run/borrowed"
+        else
+          return 4
+        fi
       fi
+    fi
+    if [ $rc -ne 0 ] && [ ! -e "$run/borrowed" ]; then
       echo "tkx agent install --host $client failed ($rc): $(head -c 400 "$run/install.log")"
       return 3
     fi
@@ -414,6 +427,7 @@ for c in "${clients[@]}"; do
     continue
   fi
   row[$c]="$version | $lb/$lt | $ow/$ot | $cl | $secs"
+  [ ! -e "$dir/guarded/borrowed" ] || row[$c]="$version (guarded by --host claude) | $lb/$lt | $ow/$ot | $cl | $secs"
   verdict=()
   { [ "$lb" = "$lt" ] && [ "$bl" = 0 ]; } || verdict+=("LEAK")
   [ "$cl" = yes ] || verdict+=("CONTROL DID NOT LEAK")

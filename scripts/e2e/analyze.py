@@ -141,16 +141,15 @@ def hook_denied(h):
     return bool(re.search(r'"(permissionDecision|permission|decision)"\s*:\s*"(deny|block)"', out))
 
 
-def hook_matches(h, step, project):
-    op = step["op"]
+def hook_matches(h, step, project, client):
+    """Whether a hook payload is about this step: it holds the call's main argument (the
+    command, the path or the pattern the stand-in sent) as one of its strings."""
+    _name, args = model.tool_call(client, step, project)
+    key = next((args[k] for k in ("command", "cmd", "file_path", "filePath", "pattern") if isinstance(args.get(k), str)), None)
+    if key is None:
+        return False
     vals = list(strings(h["payload"])) if h["payload"] is not None else [h["raw"]]
-    if op[0] == "sh":
-        return any(op[1] in v for v in vals)
-    if op[0] == "read":
-        absp = os.path.join(project, op[1])
-        # a file tool's path, or the `cat /abs/path` a shell-only client (Codex) runs
-        return any(v in (absp, op[1], "./" + op[1], "cat " + absp) for v in vals)
-    return any(v == op[1] or v.startswith("rg -n " + op[1]) for v in vals)
+    return key in vals
 
 
 def tool_view(h):
@@ -216,7 +215,7 @@ def main():
         g, c = g_res.get(i), c_res.get(i)
         g_leak = secrets_in(g, secrets) if g is not None else []
         c_leak = secrets_in(c, secrets) if c is not None else []
-        matched = [h for h in hooks if hook_matches(h, step, project)]
+        matched = [h for h in hooks if hook_matches(h, step, project, a.client)]
         denied = any(hook_denied(h) for h in matched)
         hook_note = f"hook: {len(matched)} call(s), {'denied' if denied else 'allowed'}" if matched else "hook: not called"
         if i in skipped:
