@@ -141,6 +141,32 @@ pub(super) fn runner(name: &str, sub: Option<&str>) -> Option<usize> {
     }
 }
 
+/// Programs that load secrets into the environment of the command they run: env files
+/// (`dotenv -- CMD`, `dotenvx run -- CMD`, `direnv exec DIR CMD`, `env-cmd -f F CMD`,
+/// `python -m dotenv run CMD`) and secret managers (`op run -- CMD`, `doppler run`,
+/// `infisical run`, `sops exec-env F CMD`, `chamber exec S -- CMD`, `aws-vault exec P --
+/// CMD`, `teller run`, `berglas exec`). For each: the program, the subcommand it needs
+/// (or `""`), how many operands come before the command, and the options that take a
+/// value.
+pub(super) const ENV_RUNNERS: &[(&str, &str, usize, &[&str])] = &[
+    ("dotenv", "run", 0, &["-f", "--file", "-e", "--export"]),
+    ("dotenv", "", 0, &["-e", "-c", "-v", "-f", "--file"]),
+    ("dotenv-cli", "", 0, &["-e", "-c", "-v"]),
+    ("dotenvx", "run", 0, &["-f", "--env-file", "-e", "--env", "--convention", "-fk", "--env-keys-file"]),
+    ("direnv", "exec", 1, &[]),
+    ("env-cmd", "", 0, &["-f", "--file", "-e", "--environments", "-r", "--rc-file"]),
+    ("op", "run", 0, &["--env-file", "--account", "--config"]),
+    ("doppler", "run", 0, &["-p", "--project", "-c", "--config", "--command", "--token"]),
+    ("infisical", "run", 0, &["--env", "--path", "--projectId", "--token", "--command"]),
+    ("sops", "exec-env", 1, &[]),
+    ("chamber", "exec", 0, &[]),
+    ("aws-vault", "exec", 1, &["--duration", "--region"]),
+    ("teller", "run", 0, &[]),
+    ("berglas", "exec", 0, &["--local"]),
+    ("envconsul", "", 0, &["-prefix", "-secret", "-config", "-vault-addr", "-consul-addr"]),
+    ("dotenv-vault", "run", 0, &[]),
+];
+
 /// `python3.12` → `python`, `/usr/bin/node` → `node`.
 pub(super) fn interpreter(name: &str) -> Option<&'static str> {
     let n = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');

@@ -5,15 +5,19 @@
 //! or a `for` loop; and files that hold lists of names (`xargs -a`, `file -f`,
 //! `--files0-from`, `tar -T`), a list written earlier on the line included.
 //!
-//! It owns the question "which protected names does this command print?". It must not
-//! decide what a consumer does with them: `nested` (xargs), `reads` and the dispatcher
-//! ask it.
+//! It also says when a pipeline's output never reaches the model whole: a later stage
+//! that keeps only names or counts (`env | cut -d= -f1`, `cat .env | wc -l`), or output
+//! sent to `/dev/null`.
+//!
+//! It owns the questions "which protected names does this command print?" and "does
+//! its output reach the model?". It must not decide what a consumer does with names:
+//! `nested` (xargs), `reads` and the dispatcher ask it.
 
 use super::Run;
 use crate::agent::Decision;
 use crate::agent::paths::{Scope, has_glob};
 use crate::agent::shell::lexer::{SUB, Simple};
-use crate::agent::shell::words::{SAFE_WITH_FILES, program};
+use crate::agent::shell::words::{COPIERS, SAFE_WITH_FILES, is_assignment, program};
 use std::path::Path;
 
 /// How many names of one listing are kept.
@@ -184,18 +188,7 @@ impl Run<'_> {
     /// The protected names a command prints: a listing's, or the names reaching a filter
     /// stage that it lets through.
     pub(super) fn printed_names(&self, cmd: &Simple, cwd: &Path) -> Vec<String> {
-        // The command's words without its redirections (`> /tmp/list`).
-        let mut words: Vec<String> = Vec::new();
-        let mut it = cmd.words.iter();
-        while let Some(w) = it.next() {
-            match w.strip_prefix(super::OP) {
-                Some(op) if !(op.ends_with('&') && op.len() > 1) => {
-                    it.next();
-                }
-                Some(_) => {}
-                None => words.push(self.clean(w)),
-            }
-        }
+        let words = self.plain_words(cmd);
         let Some(first) = words.first() else { return Vec::new() };
         let name = program(first);
         if name == "grep" || name == "egrep" || name == "fgrep" {
@@ -219,6 +212,81 @@ impl Run<'_> {
             return self.piped_names(cmd, cwd);
         }
         self.listing(&words, cwd)
+    }
+
+    /// A command's words, cleaned, without its redirections (`> /tmp/list`).
+    fn plain_words(&self, cmd: &Simple) -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        let mut it = cmd.words.iter();
+        while let Some(w) = it.next() {
+            match w.strip_prefix(super::OP) {
+                Some(op) if !(op.ends_with('&') && op.len() > 1) => {
+                    it.next();
+                }
+                Some(_) => {}
+                None => words.push(self.clean(w)),
+            }
+        }
+        words
+    }
+
+    /// Whether what `cmd` prints never reaches the model whole: its standard output goes
+    /// to `/dev/null`, or a later stage of its pipeline keeps only names, counts or
+    /// digests (`| wc -l`, `| grep -c`, `| cut -d= -f1`, `| awk -F= '{print $1}'`,
+    /// `| sed 's/=.*//'`, `| sha256sum`), after any stages that only pass lines on.
+    /// A copy (`cp .env /tmp`) is never reduced: its harm is the file it writes.
+    pub(super) fn output_reduced(&self, cmd: &Simple) -> bool {
+        let first = cmd.words.iter().find(|w| !w.starts_with(super::OP) && !is_assignment(w));
+        if first.is_some_and(|w| COPIERS.contains(&program(&self.clean(w)).as_str())) {
+            return false;
+        }
+        let mut it = cmd.words.iter();
+        while let Some(w) = it.next() {
+            if let Some(op) = w.strip_prefix(super::OP) {
+                if matches!(op, ">" | "1>" | ">|" | "&>" | ">>" | "1>>" | "&>>")
+                    && it.next().is_some_and(|t| self.clean(t) == "/dev/null")
+                {
+                    return true;
+                }
+            }
+        }
+        let mut stage = cmd.stage + 1;
+        while let Some(next) =
+            self.parsed.commands.iter().find(|c| c.pipeline == cmd.pipeline && c.stage == stage)
+        {
+            let words = self.plain_words(next);
+            let Some(first) = words.first() else { return false };
+            let name = program(first);
+            let args = &words[1..];
+            let has = |w: &str| args.iter().any(|a| a == w);
+            let compact = |a: &String| a.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            let field_one =
+                has("-f1") || args.windows(2).any(|w| w[0] == "-f" && w[1] == "1") || has("--fields=1");
+            let on_equals =
+                has("-d=") || args.windows(2).any(|w| w[0] == "-d" && w[1] == "=") || has("--delimiter==");
+            let reduces = match name.as_str() {
+                "wc" | "md5sum" | "sha1sum" | "sha256sum" | "sha512sum" | "b2sum" | "cksum" | "shasum" => {
+                    true
+                }
+                "cut" => field_one && on_equals,
+                "awk" | "gawk" | "mawk" => {
+                    let equals = has("-F=") || args.windows(2).any(|w| w[0] == "-F" && w[1] == "=");
+                    args.iter().map(compact).any(|p| (equals && p == "{print$1}") || p == "END{printNR}")
+                }
+                "sed" => args.iter().map(compact).any(|p| p == "s/=.*//" || p == "s/=.*$//"),
+                _ => super::search::presence_only(&name, &words),
+            };
+            if reduces {
+                return true;
+            }
+            let passes =
+                matches!(name.as_str(), "sort" | "uniq" | "head" | "tail" | "tac" | "grep" | "egrep" | "rg");
+            if !passes {
+                return false;
+            }
+            stage += 1;
+        }
+        false
     }
 
     /// The protected names reaching `cmd` on its standard input, from the stages before

@@ -10,7 +10,8 @@ use super::{Run, check_depth};
 use crate::agent::Decision;
 use crate::agent::shell::lexer::{SUB, Simple, restore};
 use crate::agent::shell::words::{
-    RESERVED, SAFE_WITH_FILES, SHELLS, WRAPPERS, is_assignment, program, runner, skip_options,
+    ENV_RUNNERS, RESERVED, SAFE_WITH_FILES, SHELLS, WRAPPERS, interpreter, is_assignment, program, runner,
+    skip_options,
 };
 use std::path::{Path, PathBuf};
 
@@ -98,6 +99,55 @@ impl Run<'_> {
         None
     }
 
+    /// `dotenv -- CMD`, `op run -- CMD`, `direnv exec . CMD`, …: the command that a
+    /// program which loads secrets into its environment runs, to be judged as under `tkx
+    /// exec`. `None`: not one of these ([`ENV_RUNNERS`]).
+    pub(super) fn env_runner(&self, argv: &[String]) -> Option<Vec<String>> {
+        let words: Vec<String> = argv.iter().map(|w| self.clean(w)).collect();
+        let mut name = program(&words[0]);
+        let mut start = 1;
+        if interpreter(&name) == Some("python") {
+            // `python -m dotenv run CMD`.
+            let m = words.windows(2).position(|w| w[0] == "-m" && w[1] == "dotenv")?;
+            name = "dotenv".into();
+            start = m + 2;
+        }
+        // The first word that is not an option (or an option's value) from `from`.
+        let skip_options = |mut i: usize, valued: &[&str]| {
+            while let Some(w) = words.get(i) {
+                if valued.contains(&w.as_str()) {
+                    i += 2;
+                } else if w.starts_with('-') && w != "--" {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            i
+        };
+        let (i, operands) = ENV_RUNNERS.iter().find_map(|(p, sub, operands, valued)| {
+            if *p != name {
+                return None;
+            }
+            if sub.is_empty() {
+                // python-dotenv's `dotenv list|get|set|unset` share the name (`loaders`).
+                let at = skip_options(start, valued);
+                let python_dotenv =
+                    words.get(at).is_some_and(|w| matches!(w.as_str(), "list" | "get" | "set" | "unset"));
+                return (!python_dotenv).then_some((start, *operands));
+            }
+            let at = skip_options(start, valued);
+            (words.get(at).is_some_and(|w| w == sub)).then_some((at + 1, *operands))
+        })?;
+        let valued = ENV_RUNNERS.iter().find(|(p, _, _, _)| *p == name).map_or(&[][..], |r| r.3);
+        if let Some(dd) = words[i.min(words.len())..].iter().position(|w| w == "--") {
+            return Some(argv[i + dd + 1..].to_vec());
+        }
+        let mut at = skip_options(i, valued);
+        at = (at + operands).min(argv.len());
+        Some(argv[skip_options(at, valued).min(argv.len())..].to_vec())
+    }
+
     /// Nested command lines: a shell's `-c` string or here-documents, `eval`, `su -c`,
     /// and the remote runners `ssh`, `docker`, `podman`, `kubectl` (only a local env file
     /// named as an argument counts). `None`: not one of these.
@@ -150,6 +200,18 @@ impl Run<'_> {
         if name == "eval" {
             let script = argv[1..].iter().map(|w| restore(&self.strip_subs(w))).collect::<Vec<_>>().join(" ");
             return Some(check_depth(self.guard, &script, cwd, depth + 1, injected, self.xtrace));
+        }
+        if name == "script" {
+            // `script -qc 'CMD' /dev/null`: CMD runs in a shell, its output recorded and shown.
+            if let Some(pos) = words.iter().position(|a| {
+                a == "-c"
+                    || a == "--command"
+                    || (a.starts_with('-') && !a.starts_with("--") && a.ends_with('c'))
+            }) {
+                if let Some(script) = argv.get(pos + 1) {
+                    return Some(self.nested(script, cwd, depth, injected, false));
+                }
+            }
         }
         if name == "su" || name == "runuser" {
             if let Some(pos) = words.iter().position(|a| a == "-c" || a == "--command") {

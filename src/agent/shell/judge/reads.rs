@@ -20,6 +20,12 @@ use std::path::Path;
 fn consumed_files(name: &str, words: &[String]) -> Vec<usize> {
     let mut out = Vec::new();
     let gh_secret = name == "gh" && words.get(1).is_some_and(|w| w == "secret");
+    // `vercel env pull .env.local`, `dotenv-vault pull`: the file is written, not shown.
+    let pulls = matches!(name, "vercel" | "dotenv-vault" | "netlify")
+        && words.iter().any(|w| w == "pull" || w == "env:pull");
+    if pulls {
+        return (1..words.len()).collect();
+    }
     for (i, w) in words.iter().enumerate().skip(1) {
         if w.starts_with("--env-file=") {
             out.push(i);
@@ -171,14 +177,50 @@ impl Run<'_> {
             let operands: Vec<&String> =
                 argv.iter().skip(1).filter(|w| !self.clean(w).starts_with('-')).collect();
             let sources = if target_flag { operands.len() } else { operands.len().saturating_sub(1) };
+            // A copy that is itself an env file (`mv .env .env.bak`, `cp .env backup/`) stays
+            // protected.
+            let dest =
+                words.iter().position(|w| w == "-t").and_then(|i| words.get(i + 1)).cloned().or_else(|| {
+                    words.iter().find_map(|w| w.strip_prefix("--target-directory=").map(str::to_owned))
+                });
+            let dest =
+                dest.or_else(|| (!target_flag).then(|| operands.last().map(|w| self.clean(w))).flatten());
             for a in operands.iter().take(sources) {
                 if let Some(hit) = self.reads(a, cwd) {
-                    return Decision::file(format!("`{name}` copies {hit} where it can be read"));
+                    let src = self.clean(a);
+                    let base = src.rsplit('/').next().unwrap_or(&src);
+                    let stays_protected = name != "ln"
+                        && dest.as_ref().is_some_and(|d| {
+                            let into = self.guard.absolute(d, cwd);
+                            let copy = if into.is_dir() { into.join(base) } else { into };
+                            self.guard.protected(&copy.to_string_lossy(), cwd).is_some()
+                        });
+                    if !stays_protected {
+                        return Decision::file(format!("`{name}` copies {hit} where it can be read"));
+                    }
                 }
             }
             return Decision::Allow;
         }
-        let consumed = consumed_files(name, words);
+        let mut consumed = consumed_files(name, words);
+        // sed's and awk's first operand is their program, unless `-e`/`-f` gives it.
+        if matches!(name, "sed" | "gsed" | "awk" | "gawk" | "mawk" | "nawk") {
+            let given = words
+                .iter()
+                .any(|w| w == "-e" || w == "-f" || w.starts_with("--expression") || w.starts_with("--file"));
+            let mut i = 1;
+            while !given && i < words.len() {
+                let w = &words[i];
+                if (w == "-F" || w == "-v") && !name.ends_with("sed") {
+                    i += 2;
+                } else if w.starts_with('-') {
+                    i += 1;
+                } else {
+                    consumed.push(i);
+                    break;
+                }
+            }
+        }
         for (i, a) in argv.iter().enumerate().skip(1) {
             if consumed.contains(&i) {
                 continue;
