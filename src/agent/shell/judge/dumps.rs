@@ -173,6 +173,16 @@ impl Run<'_> {
                 self.reads(&file, cwd)
                     .map(|hit| Decision::file(format!("`dotenvx get` prints the values of {hit}")))
             }
+            // `docker inspect` shows a container's environment (`Config.Env`) unless a
+            // format picks something else.
+            "docker" | "podman" | "nerdctl"
+                if args.first().is_some_and(|a| a == "inspect")
+                    && !args.iter().any(|a| a.starts_with("-f") || a.starts_with("--format")) =>
+            {
+                Some(Decision::env(format!(
+                    "`{name} inspect` shows the container's environment; use --format for other fields"
+                )))
+            }
             "docker" | "docker-compose" | "podman" | "podman-compose" => {
                 let compose = name.ends_with("compose") || args.first().is_some_and(|a| a == "compose");
                 if compose && args.iter().any(|a| a == "config") {
@@ -188,6 +198,14 @@ impl Run<'_> {
                 dumps(args).then(|| {
                     Decision::file(format!("this container prints the environment loaded from {hit}"))
                 })
+            }
+            // A Kubernetes secret's data, base64-encoded.
+            "kubectl" | "oc"
+                if args.first().is_some_and(|a| a == "get")
+                    && args.get(1).is_some_and(|a| a.starts_with("secret"))
+                    && args.iter().any(|a| a.starts_with("-o") || a.starts_with("--output")) =>
+            {
+                Some(Decision::env(format!("`{name} get secret -o …` prints the secret's values")))
             }
             "npm" | "pnpm" | "yarn" | "bun"
                 if args

@@ -327,6 +327,16 @@ impl Run<'_> {
         if name == "git" {
             return self.git(&argv, cwd);
         }
+        // What a container runs, with the keys its env files gave it.
+        if let Some(inner) = self.container_command(&argv) {
+            if !inner.is_empty() {
+                let mut inside = cwd.clone();
+                let d = self.argv(cmd, inner, &mut inside, depth, true);
+                if d.is_deny() {
+                    return d;
+                }
+            }
+        }
         // Nested command lines and remote runners.
         if let Some(d) = self.nested_line(&argv, cmd, cwd, depth, injected) {
             return d;

@@ -148,6 +148,71 @@ impl Run<'_> {
         Some(argv[skip_options(at, valued).min(argv.len())..].to_vec())
     }
 
+    /// The command a container or pod runs (`docker exec web env`, `docker compose run
+    /// app printenv`, `kubectl exec pod -- env`): its environment holds the keys its env
+    /// files and settings gave it, so the command is judged as under `tkx exec`. `None`:
+    /// not such a command.
+    pub(super) fn container_command(&self, argv: &[String]) -> Option<Vec<String>> {
+        let words: Vec<String> = argv.iter().map(|w| self.clean(w)).collect();
+        let name = program(&words[0]);
+        let mut i = 1;
+        match name.as_str() {
+            "docker" | "podman" | "nerdctl" => {
+                if words.get(1).is_some_and(|w| w == "compose" || w == "container") {
+                    i = 2;
+                }
+            }
+            "docker-compose" | "podman-compose" | "kubectl" | "oc" => {}
+            _ => return None,
+        }
+        if !words.get(i).is_some_and(|w| w == "exec" || w == "run") {
+            return None;
+        }
+        i += 1;
+        if let Some(dd) = words[i..].iter().position(|w| w == "--") {
+            return Some(argv[i + dd + 1..].to_vec());
+        }
+        // Options (some with a value), then the container, image, service or pod.
+        const VALUED: &[&str] = &[
+            "-e",
+            "--env",
+            "--env-file",
+            "-u",
+            "--user",
+            "-w",
+            "--workdir",
+            "-v",
+            "--volume",
+            "-p",
+            "--publish",
+            "--name",
+            "--network",
+            "--entrypoint",
+            "-l",
+            "--label",
+            "--mount",
+            "--platform",
+            "-c",
+            "--container",
+            "-n",
+            "--namespace",
+            "--index",
+            "--pull",
+            "--add-host",
+            "--hostname",
+        ];
+        while let Some(w) = words.get(i) {
+            if VALUED.contains(&w.as_str()) {
+                i += 2;
+            } else if w.starts_with('-') {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        Some(argv.get(i + 1..).map(<[String]>::to_vec).unwrap_or_default())
+    }
+
     /// Nested command lines: a shell's `-c` string or here-documents, `eval`, `su -c`,
     /// and the remote runners `ssh`, `docker`, `podman`, `kubectl` (only a local env file
     /// named as an argument counts). `None`: not one of these.
