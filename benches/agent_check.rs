@@ -72,6 +72,24 @@ fn payloads(p: &Path) -> Vec<(&'static str, &'static str, String)> {
         ),
         (
             "claude",
+            "Bash `ls -a | grep env | xargs cat` (deny)",
+            claude("Bash", serde_json::json!({"command": "ls -a | grep env | xargs cat"})),
+        ),
+        (
+            "claude",
+            "Bash `find . -type f | xargs wc -l | tail -1` (allow)",
+            claude("Bash", serde_json::json!({"command": "find src -type f | xargs wc -l | tail -1"})),
+        ),
+        (
+            "claude",
+            "Bash `tkx exec -- node -e '…{...process.env}…'` (deny)",
+            claude(
+                "Bash",
+                serde_json::json!({"command": "tkx exec -- node -e 'console.log({...process.env})'"}),
+            ),
+        ),
+        (
+            "claude",
             "Bash `grep -rn main src` (allow)",
             claude("Bash", serde_json::json!({"command": "grep -rn main src"})),
         ),
