@@ -50,6 +50,8 @@ struct Run<'g> {
     /// Files written earlier on the line from a listing of env file names
     /// (`ls -a > /tmp/list`), with one of the names.
     lists: std::collections::HashMap<PathBuf, String>,
+    /// Whether `shopt -s dotglob` was seen: globs match names with a leading dot.
+    dotglob: bool,
     /// Whether the current command's standard error goes nowhere (`2>/dev/null`).
     stderr_discarded: bool,
     /// Secret names of the files a `tkx exec -f FILE` on this line loads.
@@ -81,6 +83,7 @@ pub(super) fn check_depth(
         staged_env: false,
         vars: Default::default(),
         lists: Default::default(),
+        dotglob: false,
         stderr_discarded: false,
         exec_secrets: Default::default(),
     };
@@ -285,6 +288,11 @@ impl Run<'_> {
             return Decision::env("`set -x` would print the expanded secret variables of this command");
         }
 
+        // Shell state: globbing that includes dot files.
+        if name == "shopt" && args.first().is_some_and(|a| a == "-s") && args.iter().any(|a| a == "dotglob") {
+            self.dotglob = true;
+            return Decision::Allow;
+        }
         // Shell state: the directory later commands run in.
         if name == "cd" || name == "pushd" {
             if let Some(d) = args.iter().find(|a| !a.starts_with('-')) {

@@ -139,6 +139,17 @@ impl Run<'_> {
                 if let Some(hit) = self.guard.glob_hits(cand, cwd) {
                     return Some(hit);
                 }
+                // `shopt -s dotglob`: `*` matches a leading dot too.
+                if self.dotglob {
+                    let (dir, last) = cand.rsplit_once('/').map_or(("", cand), |(d, l)| (d, l));
+                    if !last.starts_with('.') {
+                        let dotted =
+                            if dir.is_empty() { format!(".{last}") } else { format!("{dir}/.{last}") };
+                        if let Some(hit) = self.guard.glob_hits(&dotted, cwd) {
+                            return Some(hit);
+                        }
+                    }
+                }
                 // Nothing matches now; the pattern still aims at env files or a store.
                 let last = cand.rsplit('/').next().unwrap_or(cand);
                 if last.to_ascii_lowercase().starts_with(".env") && glob_may_match_env(last) {
