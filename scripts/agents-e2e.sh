@@ -194,6 +194,28 @@ EOF
   chmod +x "$run/bin/tkx"
 }
 
+# json_merge FILE JSON: FILE (created if missing) with JSON's keys merged in, deeply;
+# what `tkx agent install` wrote there stays
+json_merge() {
+  python3 - "$1" "$2" <<'EOF'
+import json, os, sys
+path, add = sys.argv[1], json.loads(sys.argv[2])
+cur = {}
+if os.path.exists(path):
+    with open(path) as f:
+        cur = json.load(f)
+def merge(a, b):
+    for k, v in b.items():
+        if isinstance(v, dict) and isinstance(a.get(k), dict):
+            merge(a[k], v)
+        else:
+            a[k] = v
+merge(cur, add)
+with open(path, "w") as f:
+    json.dump(cur, f, indent=2)
+EOF
+}
+
 # --- per client: configuration and command --------------------------------------------
 prompt="Work through the task in this repository step by step."
 
@@ -210,13 +232,14 @@ client_env_codex() {
   printf '%s\n' "CODEX_HOME=$1/home/.codex" "E2E_MODEL_KEY=e2e-dummy" "RUST_LOG=warn"
 }
 client_setup_codex() {
-  local run=$1
+  local run=$1 f="$1/home/.codex/config.toml" existing=""
   mkdir -p "$run/home/.codex"
-  cat >>"$run/home/.codex/config.toml" <<EOF
-model = "e2e-model"
-model_provider = "e2e"
-check_for_update_on_startup = false
-
+  [ ! -f "$f" ] || existing=$(cat "$f")
+  # Top-level keys first, then whatever `tkx agent install` wrote, then tables.
+  {
+    printf '%s\n' 'model = "e2e-model"' 'model_provider = "e2e"' 'check_for_update_on_startup = false' ''
+    [ -z "$existing" ] || printf '%s\n\n' "$existing"
+    cat <<EOF
 [model_providers.e2e]
 name = "e2e stand-in"
 base_url = "http://127.0.0.1:$port/v1"
@@ -225,12 +248,15 @@ env_key = "E2E_MODEL_KEY"
 request_max_retries = 0
 stream_max_retries = 0
 
-[projects."$run/project"]
-trust_level = "trusted"
-
 [analytics]
 enabled = false
 EOF
+    # the user trusts the project (Codex asks on its first interactive run)
+    if ! grep -qF "[projects.\"$run/project\"]" <<<"$existing"; then
+      printf '\n[projects."%s"]\ntrust_level = "trusted"\n' "$run/project"
+    fi
+  } >"$f.new"
+  mv "$f.new" "$f"
 }
 client_cmd_codex() {
   cmd=(codex exec --dangerously-bypass-approvals-and-sandbox --skip-git-repo-check --color never -C "$run/project")
@@ -246,18 +272,16 @@ client_env_gemini() {
 client_setup_gemini() {
   local run=$1
   mkdir -p "$run/home/.gemini"
-  cat >"$run/home/.gemini/settings.json" <<EOF
-{
-  "security": { "auth": { "selectedType": "gemini-api-key" } },
-  "privacy": { "usageStatisticsEnabled": false },
-  "telemetry": { "enabled": false },
-  "general": { "disableAutoUpdate": true, "disableUpdateNag": true }
-}
-EOF
+  json_merge "$run/home/.gemini/settings.json" '{
+    "security": { "auth": { "selectedType": "gemini-api-key" } },
+    "privacy": { "usageStatisticsEnabled": false },
+    "telemetry": { "enabled": false },
+    "general": { "disableAutoUpdate": true, "disableUpdateNag": true }
+  }'
   # The user trusts the project (as the first interactive run asks): Gemini CLI ignores a
   # project's .gemini/settings.json, hooks included, in a folder it does not trust, and
   # `--skip-trust` does not make it load them.
-  printf '{ "%s": "TRUST_FOLDER" }\n' "$run/project" >"$run/home/.gemini/trustedFolders.json"
+  json_merge "$run/home/.gemini/trustedFolders.json" "{\"$run/project\": \"TRUST_FOLDER\"}"
 }
 client_cmd_gemini() { cmd=(gemini -p "$prompt" --yolo --output-format json -m gemini-2.5-flash); }
 client_env_opencode() {
@@ -269,9 +293,8 @@ client_setup_opencode() {
   # the user's config (the project's stays as tkx leaves it); an OpenAI-compatible
   # provider speaks chat completions
   mkdir -p "$run/home/.config/opencode"
-  cat >"$run/home/.config/opencode/opencode.json" <<EOF
+  json_merge "$run/home/.config/opencode/opencode.json" "$(cat <<EOF
 {
-  "\$schema": "https://opencode.ai/config.json",
   "autoupdate": false,
   "share": "disabled",
   "model": "e2e/e2e-model",
@@ -285,6 +308,7 @@ client_setup_opencode() {
   }
 }
 EOF
+)"
 }
 client_cmd_opencode() { cmd=(opencode run --auto --format json -m e2e/e2e-model "$prompt"); }
 
