@@ -25,6 +25,7 @@
 #   TKX_E2E_KEEP=1      keep the scratch directory (requests, hook payloads, logs)
 #   TKX_E2E_TIMEOUT     seconds per client run (default 300)
 #   TKX_E2E_NO_BUILD=1  use target/release/tkx as it is
+#   TKX_E2E_TKX=PATH    use this tkx binary (a branch's build), no cargo
 #   TKX_E2E_STRICT=1    an allowed call the guard breaks fails the run too
 #   TKX_E2E_CODEX_AS_CLAUDE=1  while tkx has no --host codex: guard Codex with the Claude
 #                       checker (Codex sends Claude's PreToolUse payloads)
@@ -80,11 +81,15 @@ else
 fi
 
 # --- tkx ------------------------------------------------------------------------------
-if [ "${TKX_E2E_NO_BUILD:-}" != 1 ]; then
-  say "cargo build --release"
-  (cd "$root" && cargo build --release --quiet)
+if [ -n "${TKX_E2E_TKX:-}" ]; then
+  tkx_real=$(cd "$(dirname "$TKX_E2E_TKX")" && pwd)/$(basename "$TKX_E2E_TKX")
+else
+  if [ "${TKX_E2E_NO_BUILD:-}" != 1 ]; then
+    say "cargo build --release"
+    (cd "$root" && cargo build --release --quiet)
+  fi
+  tkx_real="$root/target/release/tkx"
 fi
-tkx_real="$root/target/release/tkx"
 [ -x "$tkx_real" ] || { echo "agents-e2e: $tkx_real is missing" >&2; exit 2; }
 
 # --- the clients ----------------------------------------------------------------------
