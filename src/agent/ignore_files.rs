@@ -147,6 +147,9 @@ pub fn block(file: &IgnoreFile, env_names: &[String]) -> String {
         for ex in crate::envfile::names::EXAMPLE_SUFFIXES {
             lines.push(format!("!.env.{ex}"));
         }
+        for ex in crate::envfile::names::EXAMPLE_SUFFIXES {
+            lines.push(format!("!.env.*.{ex}"));
+        }
     } else {
         let mut names: Vec<String> = COMMON_ENV_NAMES.iter().map(|s| (*s).to_owned()).collect();
         for n in env_names {

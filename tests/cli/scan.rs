@@ -221,3 +221,31 @@ fn json_sarif_and_github_formats() {
         "{gh_out}"
     );
 }
+
+/// Issue 18: an env template whose name marks it as an example by any dot-separated part
+/// (`.env.local.example`, `.env.default`) is an example everywhere: not an env-file
+/// finding, readable by agents, and what doctor compares keys against.
+#[test]
+fn examples_by_another_spelling_are_examples() {
+    let env = TestEnv::git_repo();
+    env.write(".env.local.example", "OPENAI_PAT=\nPORT=8080\n");
+    env.write(".env.default", "OPENAI_PAT=sk-your-key-here\n");
+    let (code, out, _) = scan(&env, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("scan/env-file"), "{out}");
+    let payload = serde_json::json!({
+        "hook_event_name": "PreToolUse", "tool_name": "Read", "cwd": env.project(),
+        "tool_input": {"file_path": env.project().join(".env.local.example")}
+    });
+    let check =
+        env.tkx(&["agent", "check", "--host", "claude"]).write_stdin(payload.to_string()).output().unwrap();
+    assert_eq!(stdout(&check), "", "reading an example is allowed");
+    // A real env file beside it is still an env file.
+    env.write(".env.local", format!("GH={}\n", token()));
+    let (code, out, _) = scan(&env, &["--no-ignore"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(".env.local: error[scan/env-file]") && !out.contains(".env.local.example: error"),
+        "{out}"
+    );
+}
