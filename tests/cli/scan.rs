@@ -238,7 +238,7 @@ fn examples_by_another_spelling_are_examples() {
         "tool_input": {"file_path": env.project().join(".env.local.example")}
     });
     let check =
-        env.tkx(&["agent", "check", "--host", "claude"]).write_stdin(payload.to_string()).output().unwrap();
+        env.tkx(["agent", "check", "--host", "claude"]).write_stdin(payload.to_string()).output().unwrap();
     assert_eq!(stdout(&check), "", "reading an example is allowed");
     // A real env file beside it is still an env file.
     env.write(".env.local", format!("GH={}\n", token()));
