@@ -170,6 +170,14 @@ pub fn generic_caution(c: &Context) -> bool {
     if name.is_some_and(|n| n.contains("arn:") || PAGINATION.iter().any(|p| n.contains(p))) {
         return true;
     }
+    // An identifier under a credential's name (`credential_id`, `apiKeyId`, `token_type`).
+    let original = String::from_utf8_lossy(c.data.get(c.line_start..c.start).unwrap_or_default());
+    let original = original.trim_end_matches(|c: char| c.is_whitespace() || "\"'`=:>?".contains(c));
+    let name_as_written = original.rsplit(|c: char| c.is_whitespace() || "{,;(\"'`".contains(c)).next();
+    if name_as_written.is_some_and(|n| n.eq_ignore_ascii_case("id") || crate::secret::names_an_identifier(n))
+    {
+        return true;
+    }
     // A value that says what it is (`webdavgeneratedpassword1`, `import-token-x1`)
     // was written by a person for an example.
     if ["password", "passwd", "secret", "token"].iter().any(|w| c.lower.contains(w)) {
