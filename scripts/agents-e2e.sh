@@ -29,6 +29,7 @@
 #   TKX_E2E_STRICT=1    an allowed call the guard breaks fails the run too
 #   TKX_E2E_CODEX_AS_CLAUDE=1  while tkx has no --host codex: guard Codex with the Claude
 #                       checker (Codex sends Claude's PreToolUse payloads)
+#   TKX_E2E_CODEX_TRUST=0  run Codex without standing in for the user's hook review
 #   TKX_E2E_NETNS=0     no network namespace (else one with only loopback, where unshare -n works)
 
 set -euo pipefail
@@ -267,7 +268,9 @@ client_cmd_codex() {
   cmd=(codex exec --dangerously-bypass-approvals-and-sandbox --skip-git-repo-check --color never -C "$run/project")
   # Codex runs a new hook only once the user has reviewed and trusted it (in exec mode
   # an untrusted hook is skipped without a word); this flag stands for that review.
-  [ "$mode" != guarded ] && [ "$probe" != 1 ] || cmd+=(--dangerously-bypass-hook-trust)
+  if [ "$mode" = guarded ] || [ "$probe" = 1 ]; then
+    [ "${TKX_E2E_CODEX_TRUST:-1}" = 0 ] || cmd+=(--dangerously-bypass-hook-trust)
+  fi
   cmd+=("$prompt")
 }
 client_env_gemini() {
