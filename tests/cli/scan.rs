@@ -249,3 +249,42 @@ fn examples_by_another_spelling_are_examples() {
         "{out}"
     );
 }
+
+/// Issue 18: keys that are public by design (a PostHog project key, a Stripe publishable
+/// key, a Supabase anon JWT) are notes that fail no scan; a Supabase service_role JWT is
+/// an error named for its provider.
+#[test]
+fn public_keys_are_notes_and_service_role_keys_are_named() {
+    let env = TestEnv::git_repo();
+    let posthog = format!("{}{}", "phc_Xr4bT9qLm2Vz8Kp1Wn6Yc3", "Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1");
+    let stripe = format!("{}{}", "pk_live_51Xr4bT9qLm2", "Vz8Kp1Wn6Yc3Hd7Js5");
+    env.write("web/analytics.js", format!("posthog.init('{posthog}')\nconst stripe = Stripe('{stripe}')\n"));
+    let (code, out, _) = scan(&env, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("note[scan/posthog-project-key]") && out.contains("note[scan/stripe-publishable-key]"),
+        "{out}"
+    );
+    assert!(!out.contains(&posthog) && !out.contains(&stripe), "{out}");
+    let jwt = |claims: &str| {
+        use base64::Engine;
+        let b = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        format!(
+            "{}.{}.{}",
+            b(r#"{"alg":"HS256","typ":"JWT"}"#),
+            b(claims),
+            "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8"
+        )
+    };
+    let anon = jwt(r#"{"iss":"supabase","ref":"qwertyuiopasdfghjklz","role":"anon","exp":2000000000}"#);
+    let service =
+        jwt(r#"{"iss":"supabase","ref":"qwertyuiopasdfghjklz","role":"service_role","exp":2000000000}"#);
+    env.write("web/supabase.ts", format!("export const anon = '{anon}'\n"));
+    let (code, out, _) = scan(&env, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("note[scan/supabase-anon-key]"), "{out}");
+    env.write("server/admin.ts", format!("export const admin = '{service}'\n"));
+    let (code, out, _) = scan(&env, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[scan/supabase-service-role-key]") && !out.contains(&service), "{out}");
+}
