@@ -230,7 +230,7 @@ impl Scanner {
                     Finding::note(rule, message)
                         .at(display, line, column)
                         .secret(redacted)
-                        .hint("public by design: no need to rotate it; make sure the secret key of the same service is not next to it")
+                        .hint("not a secret by itself (public by design, or an identifier): nothing to rotate unless its secret counterpart is exposed too")
                         .commit(commit.cloned()),
                 );
                 continue;

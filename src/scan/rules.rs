@@ -16,7 +16,8 @@ pub enum Kind {
     /// A secret-like name assigned a high-entropy value: needs the stricter filters.
     Generic,
     /// A key that is public by design (a publishable or project key, a client DSN, an
-    /// anonymous JWT): reported as a note, which fails no scan.
+    /// anonymous JWT) or an identifier (an AWS access key id, whose secret has its own
+    /// rule): reported as a note, which fails no scan.
     Public,
 }
 
@@ -250,14 +251,19 @@ pub const RULES: &[Rule] = &[
             "disk-usage-report-2024-01-01-final-v1",
         ],
     ),
-    provider(
-        "aws-access-key-id",
-        "AWS access key id",
-        &["AKIA", "ASIA", "ABIA", "ACCA"],
-        concat!(key_start!(), r"(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b"),
-        &[("aws_access_key_id = AKIA", "Z7QW5EP2RY4UT6IO")],
-        &["AKIAIOSFODNN7EXAMPLE", "AKIAXXXXXXXXXXXXXXXX"],
-    ),
+    Rule {
+        id: "aws-access-key-id",
+        description: "AWS access key id (an identifier: a credential only with its secret access key, reported on its own)",
+        keywords: &["AKIA", "ASIA", "ABIA", "ACCA"],
+        regex: concat!(key_start!(), r"(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b"),
+        min_entropy: 0.0,
+        files: &[],
+        kind: Kind::Public,
+        multiline: false,
+        except: None,
+        positives: &[("aws_access_key_id = AKIA", "Z7QW5EP2RY4UT6IO")],
+        negatives: &["AKIAIOSFODNN7EXAMPLE", "AKIAXXXXXXXXXXXXXXXX"],
+    },
     Rule {
         id: "aws-secret-access-key",
         description: "AWS secret access key",
