@@ -166,8 +166,10 @@ def print_samples(hooks):
     seen = {}
     for h in hooks:
         p = h["payload"]
-        if isinstance(p, dict) and isinstance(p.get("input"), dict):  # opencode's plugin
+        if isinstance(p, dict) and isinstance(p.get("input"), dict):  # opencode, the probe plugin
             key = ("tool.execute.before", p["input"].get("tool"))
+        elif isinstance(p, dict) and "tool" in p and "args" in p:  # opencode, tkx's plugin
+            key = ("tool.execute.before", p.get("tool"))
         elif isinstance(p, dict):
             key = (p.get("hook_event_name") or p.get("hookEventName"), p.get("tool_name") or p.get("toolName"))
         else:
