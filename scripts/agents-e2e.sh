@@ -36,14 +36,14 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 e2e="$root/scripts/e2e"
-all_clients=(claude codex gemini opencode)
+all_clients=(claude codex gemini opencode copilot)
 clients=("$@")
 [ ${#clients[@]} -gt 0 ] || clients=("${all_clients[@]}")
 for c in "${clients[@]}"; do
   case "$c" in
-    claude|codex|gemini|opencode) ;;
+    claude|codex|gemini|opencode|copilot) ;;
     -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "agents-e2e: unknown client '$c' (claude, codex, gemini, opencode)" >&2; exit 2 ;;
+    *) echo "agents-e2e: unknown client '$c' (claude, codex, gemini, opencode, copilot)" >&2; exit 2 ;;
   esac
 done
 
@@ -96,8 +96,8 @@ fi
 # --- the clients ----------------------------------------------------------------------
 npm_prefix=${TKX_E2E_NPM_PREFIX:-$scratch/npm}
 mkdir -p "$npm_prefix"
-declare -A pkg=([claude]=@anthropic-ai/claude-code [codex]=@openai/codex [gemini]=@google/gemini-cli [opencode]=opencode-ai)
-declare -A bin=([claude]=claude [codex]=codex [gemini]=gemini [opencode]=opencode)
+declare -A pkg=([claude]=@anthropic-ai/claude-code [codex]=@openai/codex [gemini]=@google/gemini-cli [opencode]=opencode-ai [copilot]=@github/copilot)
+declare -A bin=([claude]=claude [codex]=codex [gemini]=gemini [opencode]=opencode [copilot]=copilot)
 declare -A skip=()
 want=()
 for c in "${clients[@]}"; do
@@ -341,6 +341,8 @@ EOF
       echo "{\"hooks\": {\"PreToolUse\": [{\"matcher\": \".*\", \"hooks\": [$hook]}]}}" >"$p/.codex/hooks.json" ;;
     gemini) mkdir -p "$p/.gemini"
       echo "{\"hooks\": {\"BeforeTool\": [{\"matcher\": \".*\", \"hooks\": [$hook]}]}}" >"$p/.gemini/settings.json" ;;
+    copilot) mkdir -p "$p/.github/hooks"
+      echo "{\"version\": 1, \"hooks\": {\"preToolUse\": [{\"type\": \"command\", \"bash\": \"$run/bin/tkx-probe camel\"}], \"PreToolUse\": [{\"type\": \"command\", \"bash\": \"$run/bin/tkx-probe pascal\"}]}}" >"$p/.github/hooks/tkx-e2e-probe.json" ;;
     opencode) mkdir -p "$p/.opencode/plugin"
       cat >"$p/.opencode/plugin/tkx-e2e-probe.js" <<EOF
 import fs from "node:fs";
@@ -357,6 +359,15 @@ EOF
       ;;
   esac
 }
+
+# GitHub Copilot CLI with a BYOK provider (chat completions), offline: no GitHub login
+client_env_copilot() {
+  printf '%s\n' "COPILOT_OFFLINE=true" "COPILOT_PROVIDER_BASE_URL=http://127.0.0.1:$port/v1" \
+    "COPILOT_PROVIDER_TYPE=openai" "COPILOT_PROVIDER_API_KEY=e2e-dummy" "COPILOT_MODEL=gpt-4.1" \
+    "COPILOT_AUTO_UPDATE=false" "COPILOT_HOME=$1/home/.copilot" "COPILOT_ALLOW_ALL=true"
+}
+client_setup_copilot() { mkdir -p "$1/home/.copilot"; }
+client_cmd_copilot() { cmd=(copilot -p "$prompt" --allow-all-tools --disable-client-telemetry); }
 
 # run_once CLIENT MODE RUNDIR: one run of the client, guarded or control
 run_once() {

@@ -171,7 +171,8 @@ def print_samples(hooks):
         elif isinstance(p, dict) and "tool" in p and "args" in p:  # opencode, tkx's plugin
             key = ("tool.execute.before", p.get("tool"))
         elif isinstance(p, dict):
-            key = (p.get("hook_event_name") or p.get("hookEventName"), p.get("tool_name") or p.get("toolName"))
+            event = p.get("hook_event_name") or p.get("hookEventName") or ("preToolUse" if "toolName" in p else None)
+            key = (event, p.get("tool_name") or p.get("toolName"))
         else:
             key = ("?", "?")
         seen.setdefault(key, h)

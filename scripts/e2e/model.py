@@ -131,6 +131,15 @@ def tool_call(client, step, project):
         if op[2]:
             args["include"] = op[2]
         return "grep", args
+    if client == "copilot":
+        if op[0] == "sh":
+            return "bash", {"command": op[1], "description": "e2e step"}
+        if op[0] == "read":
+            return "view", {"path": abspath(op[1])}
+        args = {"pattern": op[1], "path": abspath(op[3] or "."), "output_mode": "content"}
+        if op[2]:
+            args["glob"] = op[2]
+        return "grep", args
     raise ValueError(f"unknown client {client}")
 
 
@@ -501,7 +510,7 @@ def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("serve")
-    s.add_argument("--client", required=True, choices=["claude", "codex", "gemini", "opencode"])
+    s.add_argument("--client", required=True, choices=["claude", "codex", "gemini", "opencode", "copilot"])
     s.add_argument("--project", required=True)
     s.add_argument("--out", required=True)
     s.add_argument("--port", type=int, default=0)
