@@ -136,7 +136,7 @@ def tool_call(client, step, project):
             return "bash", {"command": op[1], "description": "e2e step"}
         if op[0] == "read":
             return "view", {"path": abspath(op[1])}
-        args = {"pattern": op[1], "path": abspath(op[3] or "."), "output_mode": "content"}
+        args = {"pattern": op[1], "paths": abspath(op[3] or "."), "output_mode": "content", "-n": True}
         if op[2]:
             args["glob"] = op[2]
         return "grep", args
