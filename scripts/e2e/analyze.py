@@ -145,7 +145,7 @@ def hook_matches(h, step, project, client):
     """Whether a hook payload is about this step: it holds the call's main argument (the
     command, the path or the pattern the stand-in sent) as one of its strings."""
     _name, args = model.tool_call(client, step, project)
-    key = next((args[k] for k in ("command", "cmd", "file_path", "filePath", "pattern") if isinstance(args.get(k), str)), None)
+    key = next((args[k] for k in ("command", "cmd", "file_path", "filePath", "pattern", "path") if isinstance(args.get(k), str)), None)
     if key is None:
         return False
     vals = list(strings(h["payload"])) if h["payload"] is not None else [h["raw"]]
