@@ -2,7 +2,7 @@
 # agents-e2e.sh — proof inside the real AI coding clients that `tkx agent install` keeps
 # planted secrets away from the model.
 #
-#   bash scripts/agents-e2e.sh [claude|codex|gemini|opencode]...   (default: all four)
+#   bash scripts/agents-e2e.sh [claude|codex|gemini|opencode|copilot]...   (default: all five)
 #
 # For each client: installs it from the npm registry under a scratch prefix, makes a git
 # project with a .env of planted secrets (plus one in the private store and one in the
