@@ -34,7 +34,7 @@ pub const IDENTIFIER_WORDS: &[&str] = &[
 ];
 
 /// Whether a name (any case, `_`/`-`/`.` separated or camel-case) ends in one of
-/// [`IDENTIFIER_WORDS`]: `credential_id`, `apiKeyId`, `TOKEN_TYPE`.
+/// the identifier words: `credential_id`, `apiKeyId`, `TOKEN_TYPE`.
 pub fn names_an_identifier(name: &str) -> bool {
     let last = name.rsplit(['_', '-', '.']).next().unwrap_or(name);
     // camelCase: the last capitalised word (`apiKeyId` → `Id`).
