@@ -45,7 +45,11 @@ fn plan(project: &Project, user: bool, shared: bool) -> Plan {
     let base = if user { home.clone() } else { Some(project.dir().to_path_buf()) };
     Plan {
         // As `--host all`: Claude Code and Cursor, and the other hosts where they are in use.
-        hosts: Host::ALL.iter().copied().filter(|h| base.as_deref().is_some_and(|b| h.in_use(b, user))).collect(),
+        hosts: Host::ALL
+            .iter()
+            .copied()
+            .filter(|h| base.as_deref().is_some_and(|b| h.in_use(b, user)))
+            .collect(),
         user,
         shared,
         all_ignore_files: false,

@@ -66,7 +66,9 @@ pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer 
         "pre_mcp_tool_use" => match info.get("mcp_tool_arguments") {
             Some(input) => Call::Mcp { tool: &tool, input },
             None => {
-                return respond(&Decision::env("tkx could not read the input of this MCP call (fail closed)"));
+                return respond(&Decision::env(
+                    "tkx could not read the input of this MCP call (fail closed)",
+                ));
             }
         },
         _ => Call::Other,
