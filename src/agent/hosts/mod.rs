@@ -12,7 +12,7 @@
 //! Adding a host: a file here with its protocol and its edits, a [`Host`] variant (and
 //! its place in [`Host::ALL`]), an arm in each `match` below, and the `AgentHost` value
 //! in `cli.rs` with its mapping in `commands/agent.rs`. A host whose guard needs a second
-//! file that tkx owns whole (opencode's plugin) returns it from [`plugin`]; `install`
+//! file that tkx owns whole (opencode's plugin) returns it from `plugin`; `install`
 //! writes it as a [`Part::Plugin`](super::install::Part::Plugin). Nothing here prints or
 //! exits.
 
