@@ -85,6 +85,9 @@ fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     if !ctx.quiet && plan.hosts.contains(&Host::Claude) && !args.user {
         team_note(ctx, &plan, args.shared);
     }
+    if !ctx.quiet && !args.user {
+        project_files_note(ctx, &plan, &done);
+    }
     if !ctx.quiet {
         if plan.hosts.contains(&Host::Claude) {
             let _ = writeln!(
@@ -142,6 +145,26 @@ fn team_note(ctx: &mut Context, plan: &Plan, shared: bool) {
                 "tkx's hook is also in {SHARED_SETTINGS}, which teammates share: `tkx agent uninstall --shared --host claude` removes it from there"
             ),
         );
+    }
+}
+
+/// The hosts whose project files bind everyone who works in the project once committed
+/// (there is no personal project file for them): said once per file, with the ways out.
+fn project_files_note(ctx: &mut Context, plan: &Plan, done: &[crate::agent::install::Done]) {
+    let shared = [Host::Copilot, Host::Opencode, Host::Windsurf];
+    for t in plan.targets() {
+        let Some(h) = t.part.host().filter(|h| shared.contains(h)) else { continue };
+        if !done.iter().any(|d| d.path == t.path && d.changed)
+            || matches!(t.part, Part::Settings(Host::Opencode))
+        {
+            continue;
+        }
+        let line = format!(
+            "{}: {} applies to everyone who works in this project once committed: their tool calls are refused until they install tkx; git-ignore it to keep it yours, or use `--user`",
+            h.name(),
+            shown(ctx, &t.path)
+        );
+        let _ = writeln!(ctx.io.err, "tkx: {line}");
     }
 }
 

@@ -49,7 +49,8 @@ fn hook(env: &TestEnv, line: &str, payload: &serde_json::Value, path: &str) -> O
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(payload.to_string().as_bytes()).unwrap();
+    // A command that never reads its input (tkx missing) closes the pipe early.
+    let _ = child.stdin.take().unwrap().write_all(payload.to_string().as_bytes());
     let out = child.wait_with_output().unwrap();
     assert_no_leak(&out, KEY);
     out
@@ -85,6 +86,12 @@ fn copilot_install_check_status_uninstall() {
     let out = run(&env, &["agent", "install", "--host", "copilot"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).contains(".github/hooks/tkx.json: created"), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("GitHub Copilot: .github/hooks/tkx.json applies to everyone who works in this project"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(read(&env, ".github/hooks/audit.json").unwrap(), COPILOT_OTHER, "other hook files untouched");
     let file: serde_json::Value =
         serde_json::from_str(&read(&env, ".github/hooks/tkx.json").unwrap()).unwrap();

@@ -56,10 +56,10 @@ pub const DEADLINE_SECS: u64 = 10;
 const CHECK: &str = "tkx agent check --host copilot";
 
 /// The hook's command for Unix: tkx's answer, or a deny when tkx is missing or fails.
-pub const BASH: &str = "tkx agent check --host copilot || echo '{\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"tkx agent check failed or is not installed, so this tool call is refused (fail closed)\"}'";
+pub const BASH: &str = "tkx agent check --host copilot || echo '{\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"tkx is not installed or failed, and its hook (tkx.json in .github/hooks or ~/.copilot/hooks) guards env files here, so this tool call is refused (fail closed): install tkx, or remove the hook\"}'";
 
 /// The hook's command for Windows, failing closed the same way.
-pub const POWERSHELL: &str = "try { tkx agent check --host copilot; if ($LASTEXITCODE -ne 0) { throw 'tkx failed' } } catch { Write-Output '{\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"tkx agent check failed or is not installed, so this tool call is refused (fail closed)\"}' }";
+pub const POWERSHELL: &str = "try { tkx agent check --host copilot; if ($LASTEXITCODE -ne 0) { throw 'tkx failed' } } catch { Write-Output '{\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"tkx is not installed or failed, and its hook (tkx.json in .github/hooks or ~/.copilot/hooks) guards env files here, so this tool call is refused (fail closed): install tkx, or remove the hook\"}' }";
 
 /// Answers one payload: the deny JSON on stdout or nothing, always exit code 0.
 pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer {

@@ -224,3 +224,24 @@ fn tkx_entries(arr: &CstArray, host: Host) -> Vec<CstNode> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `tkx agent check` answers when it runs out of time, in each protocol.
+    #[test]
+    fn fail_closed_is_a_deny_in_every_protocol() {
+        for h in Host::ALL {
+            let a = h.fail_closed("tkx: too slow");
+            let denied = match h {
+                Host::Claude | Host::Windsurf => a.code == 2 && a.stderr.contains("too slow"),
+                Host::Cursor => a.code == 2,
+                Host::Copilot => a.stdout.contains("\"permissionDecision\":\"deny\""),
+                Host::Opencode => a.stdout.contains("\"decision\":\"deny\""),
+            };
+            assert!(denied, "{h:?}: {a:?}");
+            assert!(h.deadline().is_none_or(|d| d.as_secs() <= 10), "{h:?}");
+        }
+    }
+}
