@@ -142,11 +142,12 @@ pub(super) fn prop_string(obj: &CstObject, key: &str) -> Option<String> {
     string_of(&obj.get(key)?.value()?)
 }
 
-/// Whether settings text is an empty object (or only `version` and empty `hooks`).
+/// Whether settings text is an empty object (or only `version`, a `$schema` the host
+/// added itself, as opencode does, and empty `hooks`).
 pub(super) fn is_empty_settings(text: &str) -> bool {
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(serde_json::Value::Object(o)) => o.iter().all(|(k, v)| match k.as_str() {
-            "version" => true,
+            "version" | "$schema" => true,
             _ => v.as_object().is_some_and(|m| m.is_empty()) || v.as_array().is_some_and(|a| a.is_empty()),
         }),
         _ => false,

@@ -238,6 +238,21 @@ fn opencode_edited_since_install_keeps_the_users_changes() {
     assert!(!after.contains(".env"), "{after}");
 }
 
+/// opencode adds `$schema` to a config file it loads: the file tkx created still goes.
+#[test]
+fn opencode_a_created_config_goes_even_after_opencode_added_its_schema() {
+    let env = project();
+    let before = crate::support::names_in(&env.project());
+    run(&env, &["agent", "install", "--host", "opencode"]);
+    let text = read(&env, "opencode.json").unwrap();
+    env.write(
+        "opencode.json",
+        text.replacen("{\n", "{\n  \"$schema\": \"https://opencode.ai/config.json\",\n", 1),
+    );
+    run(&env, &["agent", "uninstall", "--host", "opencode"]);
+    assert_eq!(crate::support::names_in(&env.project()), before);
+}
+
 #[test]
 fn opencode_refuses_a_plugin_file_that_is_not_tkxs() {
     let env = project();
