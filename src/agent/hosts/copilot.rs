@@ -20,17 +20,28 @@
 //!   …}` (the reason is shown to the agent, and required for a deny); empty output keeps
 //!   Copilot's default, which is what tkx prints to allow. For VS Code's format the same
 //!   fields are also given inside `hookSpecificOutput`.
-//! - "Hook failures (non-zero exit codes or timeouts) are logged and skipped — they never
-//!   block agent execution": Copilot fails open. So the hook command prints a deny
-//!   itself when tkx is missing or fails ([`BASH`], [`POWERSHELL`]), and `tkx agent
+//! - That page said "Hook failures (non-zero exit codes or timeouts) are logged and
+//!   skipped — they never block agent execution"; its successor, the "GitHub Copilot
+//!   hooks reference" (`content/copilot/reference/hooks-reference.md` at 05da5bc), says a
+//!   command `preToolUse` hook that crashes or exits non-zero denies, but "command hook
+//!   timeouts are always fail-open". So the hook command prints a deny itself when tkx is
+//!   missing or fails ([`BASH`], [`POWERSHELL`]), for every version, and `tkx agent
 //!   check` answers "deny" on its own after [`DEADLINE_SECS`], well under [`TIMEOUT_SECS`].
+//!   A reply that is not one JSON object counts as no reply (the tool runs), so tkx
+//!   prints exactly one.
+//! - The same reference: user-level hooks are `*.json` in `~/.copilot/hooks/` (or
+//!   `$COPILOT_HOME/hooks/`); the cloud agent loads only `.github/hooks/*.json` of the
+//!   cloned repository and runs only `bash`, so it needs tkx in its sandbox (the
+//!   repository's `copilot-setup-steps.yml`), or every tool call is refused. Copilot CLI
+//!   also runs the hooks of `.claude/settings*.json`, naming its tools as Claude Code
+//!   does; `claude.rs` reads its `path` argument too.
 //!
 //! The argument names (`command`, `path`, `pattern`, `glob`, `url`; the cloud agent's
 //! `str_replace_editor` with `command` and `path`) come from the tools' published
 //! schemas, not from a captured payload; a tool tkx does not know is judged like an MCP
 //! tool (denied when an argument names a protected file).
 
-use super::{Answer, Host};
+use super::{Answer, Host, patch_paths};
 use crate::agent::call::{self, Call};
 use crate::agent::install::{Item, Part, Plan, Target};
 use crate::agent::jsonc::{
@@ -108,8 +119,35 @@ pub fn decide(g: &Guard, tool: &str, args: &Value) -> Decision {
     let field = |name: &str| args.get(name).and_then(Value::as_str);
     let path = || field("path").or(field("filePath")).or(field("file_path"));
     let call = match tool {
-        "bash" | "run_in_terminal" => Call::Shell(field("command")),
+        // Under the PascalCase `PreToolUse` event Copilot names its tools as Claude Code
+        // does (`bash` and `powershell` are `Bash`, `view` is `Read`, `create` is `Write`).
+        "bash" | "run_in_terminal" | "Bash" => Call::Shell(field("command")),
         "powershell" => Call::PowerShell(field("command")),
+        "Read" => Call::Read(path()),
+        "Write" | "Edit" => Call::Edit(path()),
+        "Grep" => Call::Search { root: path(), glob: field("glob"), file_type: field("type") },
+        "Glob" => Call::Glob { pattern: field("pattern"), root: path() },
+        "WebFetch" => Call::Fetch(field("url")),
+        "AskUserQuestion" | "TodoWrite" | "Agent" | "Task" | "WebSearch" | "web_search" => Call::Other,
+        // A patch names its files in its text; any string argument may hold it.
+        "apply_patch" => {
+            let texts: Vec<&str> = match args {
+                Value::String(s) => vec![s.as_str()],
+                Value::Object(o) => o.values().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            let paths: Vec<&str> = texts.into_iter().flat_map(patch_paths).collect();
+            if paths.is_empty() {
+                return call::decide(g, Call::Edit(None), tool);
+            }
+            for p in paths {
+                let d = call::decide(g, Call::Edit(Some(p)), tool);
+                if d.is_deny() {
+                    return d;
+                }
+            }
+            return Decision::Allow;
+        }
         // Keys typed into a running shell session are a command line too.
         "write_bash" | "write_powershell" => {
             let input = field("input").map(|i| i.replace("{enter}", "\n"));
@@ -344,6 +382,18 @@ mod tests {
                 ),
                 ("github-mcp-server-get_file_contents", serde_json::json!({"path": ".env"}), true),
                 ("task", serde_json::json!({"prompt": "add .env to .gitignore"}), false),
+                ("Bash", serde_json::json!({"command": "printenv"}), true),
+                ("Read", serde_json::json!({"path": env}), true),
+                (
+                    "apply_patch",
+                    serde_json::json!({"input": "*** Begin Patch\n*** Update File: .env\n-A=1\n+A=2\n*** End Patch"}),
+                    true,
+                ),
+                (
+                    "apply_patch",
+                    serde_json::json!({"input": "*** Begin Patch\n*** Add File: src/y.rs\n+fn y() {}\n*** End Patch"}),
+                    false,
+                ),
             ] {
                 let a = ask(&f, cli(&f, tool, args.clone(), as_text));
                 assert_eq!(denied(&a).is_some(), deny, "{tool} {args}: {a:?}");

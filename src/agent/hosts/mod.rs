@@ -209,6 +209,19 @@ pub(super) fn plugin_item(host: Host) -> &'static str {
     }
 }
 
+/// The files a patch in the `apply_patch` format touches (`*** Add File: p`, `*** Update
+/// File: p`, `*** Delete File: p`, `*** Move to: p`).
+fn patch_paths(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter_map(|l| {
+            ["*** Add File:", "*** Update File:", "*** Delete File:", "*** Move to:"]
+                .iter()
+                .find_map(|p| l.strip_prefix(p))
+                .map(str::trim)
+        })
+        .collect()
+}
+
 /// Whether a hook entry is tkx's (any version of the command, the shared one too).
 fn is_tkx_command(cmd: &str, host: Host) -> bool {
     let check = format!("tkx agent check --host {}", host.flag());

@@ -31,7 +31,7 @@
 //!   appends `deny` for `*.env` and `*.env.*` (then `allow` for `*.env.example`) to `read`
 //!   and `edit`: a second line that holds when the plugin is not loaded.
 
-use super::{Answer, Host};
+use super::{Answer, Host, patch_paths};
 use crate::agent::call::{self, Call};
 use crate::agent::install::{Item, Part, Plan, Target};
 use crate::agent::jsonc::{edit_settings, existing_object, object, parse_jsonc, pass_jsonc, string_of};
@@ -169,19 +169,6 @@ pub fn decide(g: &Guard, tool: &str, args: &Value) -> Decision {
         _ => Call::Mcp { tool, input: args },
     };
     call::decide(g, call, tool)
-}
-
-/// The files a patch touches (`*** Add File: p`, `*** Update File: p`, `*** Delete File:
-/// p`, `*** Move to: p`).
-fn patch_paths(text: &str) -> Vec<&str> {
-    text.lines()
-        .filter_map(|l| {
-            ["*** Add File:", "*** Update File:", "*** Delete File:", "*** Move to:"]
-                .iter()
-                .find_map(|p| l.strip_prefix(p))
-                .map(str::trim)
-        })
-        .collect()
 }
 
 /// The answer for `d`.
