@@ -29,7 +29,10 @@
 //!   "allow", "*.env": "ask", "*.env.*": "ask", "*.env.example": "allow"}`, and the user's
 //!   rules are appended after it with the last matching rule winning (`findLast`), so tkx
 //!   appends `deny` for `*.env` and `*.env.*` (then `allow` for `*.env.example`) to `read`
-//!   and `edit`: a second line that holds when the plugin is not loaded.
+//!   and `edit`: a second line that holds when the plugin is not loaded. A permission
+//!   given as one word (`"edit": "ask"`, or `"permission": "allow"`) is the same rule
+//!   for `*`: tkx writes it as such, with its rules after it, and gives the word back on
+//!   uninstall.
 
 use super::{Answer, Host, patch_paths};
 use crate::agent::call::{self, Call};
@@ -200,13 +203,59 @@ fn record_key(perm: &str, pattern: &str) -> String {
     format!("permission.{perm}:{pattern}")
 }
 
+/// The record of a permission given as one word (`"edit": "ask"`) that tkx turned into
+/// the same rule as an object (`{"*": "ask", …}`), to give back on uninstall.
+fn word_key(dotted: &str, word: &str) -> String {
+    format!("{dotted}={word}")
+}
+
+/// `key` of `obj` as an object of rules: created when missing (and recorded in `keys`);
+/// a single word becomes the same rule for `*` (recorded in `added`).
+fn rules_object(
+    obj: &CstObject,
+    key: &str,
+    path: &Path,
+    dotted: &str,
+    keys: &mut Vec<String>,
+    added: &mut Vec<String>,
+) -> Result<CstObject, Error> {
+    let word = obj.get(key).and_then(|p| p.value()).and_then(|v| string_of(&v));
+    match (obj.get(key), word) {
+        (Some(prop), Some(word)) => {
+            prop.set_value(CstInputValue::Object(vec![("*".into(), CstInputValue::String(word.clone()))]));
+            added.push(word_key(dotted, &word));
+            prop.object_value().ok_or_else(|| {
+                Error::config(format!("{}: `{dotted}` could not be edited", path.display()), None)
+            })
+        }
+        _ => object(obj, key, path, dotted, keys),
+    }
+}
+
+/// A permission tkx turned from one word into an object gets its word back once only
+/// `*` is left in it.
+fn give_back_word(obj: &CstObject, key: &str, dotted: &str, record: Option<&FileRecord>) {
+    let Some(prop) = obj.get(key) else { return };
+    let Some(rules) = prop.object_value() else { return };
+    let props = rules.properties();
+    let [only] = &props[..] else { return };
+    let Some(word) = only.value().and_then(|v| string_of(&v)) else { return };
+    let ours = only.name().and_then(|n| n.decoded_value().ok()).as_deref() == Some("*")
+        && record.is_some_and(|r| r.added.contains(&word_key(dotted, &word)));
+    if ours {
+        prop.set_value(CstInputValue::String(word));
+    }
+}
+
 /// `opencode.json` with tkx's rules merged in, and the record of the edits.
 pub(super) fn install(_plan: &Plan, text: Option<&str>, path: &Path) -> Result<(String, FileRecord), Error> {
     edit_settings(text, |text, record, keys| {
         for perm in PERMISSIONS {
             pass_jsonc(text, &mut record.hunks, path, |obj| {
-                let permission = object(obj, "permission", path, "permission", keys)?;
-                let rules = object(&permission, perm, path, &format!("permission.{perm}"), keys)?;
+                let permission =
+                    rules_object(obj, "permission", path, "permission", keys, &mut record.added)?;
+                let dotted = format!("permission.{perm}");
+                let rules = rules_object(&permission, perm, path, &dotted, keys, &mut record.added)?;
                 for (pattern, action) in RULES {
                     if rules.get(pattern).is_none() {
                         rules.append(pattern, CstInputValue::String((*action).into()));
@@ -251,6 +300,7 @@ pub(super) fn uninstall(
                 p.remove();
             }
         }
+        give_back_word(&permission, perm, &format!("permission.{perm}"), record);
     }
     if !touched {
         return Ok(None);
@@ -260,6 +310,7 @@ pub(super) fn uninstall(
             p.remove();
         }
     }
+    give_back_word(&obj, "permission", "permission", record);
     Ok(Some(root.to_string()))
 }
 
@@ -380,14 +431,9 @@ mod tests {
         for before in [
             "{\n  // the team's model\n  \"$schema\": \"https://opencode.ai/config.json\",\n  \"model\": \"anthropic/claude-sonnet-4-5\",\n  \"permission\": {\n    \"bash\": \"ask\",\n    \"read\": {\n      \"*\": \"allow\", // everything else\n    },\n  },\n}\n",
             "{\n  \"permission\": {\n    \"edit\": \"ask\"\n  }\n}",
+            "{\n  \"permission\": \"allow\"\n}\n",
             "{}",
         ] {
-            if before.contains("\"edit\": \"ask\"") {
-                // A permission given as one word is not changed.
-                let err = install(&plan(), Some(before), Path::new(P)).unwrap_err();
-                assert!(err.to_string().contains("`permission.edit` is not an object"), "{err}");
-                continue;
-            }
             let (after, record) = install(&plan(), Some(before), Path::new(P)).unwrap();
             assert!(after.contains("// the team's model") || !before.contains("//"), "{after}");
             let items = status(&plan(), Some(&after), Path::new(P)).unwrap();
