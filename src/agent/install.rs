@@ -78,16 +78,15 @@ impl Part {
 /// (an older version of it too).
 pub const PLUGIN_MARKER: &str = "Written by `tkx agent install`";
 
-/// A plugin file with tkx's text: `Ok(None)` when it is already there, an error when
-/// the file is someone else's.
+/// The plugin file's new text (tkx's, over nothing or over an older one of tkx's); an
+/// error when a file that is not tkx's has its name.
 fn plugin_install(host: Host, before: Option<&str>, path: &Path) -> Result<String, Error> {
-    let want = hosts::plugin(host).unwrap_or_default();
     match before {
-        Some(b) if !b.contains(PLUGIN_MARKER) => Err(Error::Refused {
-            message: format!("{}: exists and is not tkx's; nothing was changed", path.display()),
-            hint: Some("rename or remove that file, then run the command again".into()),
-        }),
-        _ => Ok(want.to_owned()),
+        Some(b) if !b.contains(PLUGIN_MARKER) => Err(Error::refused(
+            format!("{}: exists and is not tkx's; nothing was changed", path.display()),
+            Some("rename or remove that file, then run the command again".into()),
+        )),
+        _ => Ok(hosts::plugin(host).unwrap_or_default().to_owned()),
     }
 }
 

@@ -4,10 +4,9 @@
 //!
 //! [`claude`] is Claude Code, [`cursor`] is Cursor, [`copilot`] is GitHub Copilot (CLI,
 //! cloud agent, VS Code agent), [`opencode`] is opencode, [`windsurf`] is Windsurf (from
-//! its documentation only). This module holds the [`Host`] enum
-//! and the dispatch on it; everything that is not one host's (the plan, the install
-//! record, ignore files, JSON through the syntax tree) lives in [`super::install`] and
-//! its neighbours.
+//! its documentation only). This module holds the [`Host`] enum and the dispatch on it;
+//! everything that is not one host's (the plan, the install record, ignore files, JSON
+//! through the syntax tree) lives in [`super::install`] and its neighbours.
 //!
 //! Adding a host: a file here with its protocol and its edits, a [`Host`] variant (and
 //! its place in [`Host::ALL`]), an arm in each `match` below, and the `AgentHost` value
