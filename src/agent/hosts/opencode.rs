@@ -28,8 +28,9 @@
 //!   "deny"` or an object of patterns. opencode's own default for `read` is `{"*":
 //!   "allow", "*.env": "ask", "*.env.*": "ask", "*.env.example": "allow"}`, and the user's
 //!   rules are appended after it with the last matching rule winning (`findLast`), so tkx
-//!   appends `deny` for `*.env` and `*.env.*` (then `allow` for `*.env.example`) to `read`
-//!   and `edit`: a second line that holds when the plugin is not loaded. A permission
+//!   appends `deny` for `*.env` and `*.env.*`, then `allow` for the examples
+//!   (`*.env.example`, `*.env.*.example`, `*.env.default`, …), to `read` and `edit`: a
+//!   second line that holds when the plugin is not loaded. A permission
 //!   given as one word (`"edit": "ask"`, or `"permission": "allow"`) is the same rule
 //!   for `*`: tkx writes it as such, with its rules after it, and gives the word back on
 //!   uninstall.
@@ -48,8 +49,17 @@ use std::path::{Path, PathBuf};
 /// When `tkx agent check --host opencode` gives up and denies (the plugin waits 15 s).
 pub const DEADLINE_SECS: u64 = 10;
 
-/// The rules tkx appends to `permission.read` and `permission.edit`, in order.
-pub const RULES: &[(&str, &str)] = &[("*.env", "deny"), ("*.env.*", "deny"), ("*.env.example", "allow")];
+/// The rules tkx appends to `permission.read` and `permission.edit`, in order: env files
+/// denied, then the examples (`.env.example`, `.env.local.example`, `.env.default`, …)
+/// allowed again, since the last matching rule wins.
+pub fn rules() -> Vec<(String, &'static str)> {
+    let mut out = vec![("*.env".to_owned(), "deny"), ("*.env.*".to_owned(), "deny")];
+    for ex in crate::envfile::names::EXAMPLE_SUFFIXES {
+        out.push((format!("*.env.{ex}"), "allow"));
+        out.push((format!("*.env.*.{ex}"), "allow"));
+    }
+    out
+}
 
 /// The permissions tkx adds rules to.
 const PERMISSIONS: &[&str] = &["read", "edit"];
@@ -255,11 +265,11 @@ pub(super) fn install(_plan: &Plan, text: Option<&str>, path: &Path) -> Result<(
                 let permission =
                     rules_object(obj, "permission", path, "permission", keys, &mut record.added)?;
                 let dotted = format!("permission.{perm}");
-                let rules = rules_object(&permission, perm, path, &dotted, keys, &mut record.added)?;
-                for (pattern, action) in RULES {
-                    if rules.get(pattern).is_none() {
-                        rules.append(pattern, CstInputValue::String((*action).into()));
-                        record.added.push(record_key(perm, pattern));
+                let rules_obj = rules_object(&permission, perm, path, &dotted, keys, &mut record.added)?;
+                for (pattern, action) in rules() {
+                    if rules_obj.get(&pattern).is_none() {
+                        rules_obj.append(&pattern, CstInputValue::String(action.into()));
+                        record.added.push(record_key(perm, &pattern));
                     }
                 }
                 Ok(())
@@ -282,12 +292,12 @@ pub(super) fn uninstall(
     let Some(permission) = existing_object(&obj, "permission") else { return Ok(None) };
     let mut touched = false;
     for perm in PERMISSIONS {
-        let Some(rules) = existing_object(&permission, perm) else { continue };
-        for (pattern, action) in RULES {
-            let Some(prop) = rules.get(pattern) else { continue };
+        let Some(rules_obj) = existing_object(&permission, perm) else { continue };
+        for (pattern, action) in rules() {
+            let Some(prop) = rules_obj.get(&pattern) else { continue };
             // Without a record, only a value tkx would have written is taken.
             let ours = match record {
-                Some(r) => r.added.contains(&record_key(perm, pattern)),
+                Some(r) => r.added.contains(&record_key(perm, &pattern)),
                 None => prop.value().and_then(|v| string_of(&v)).as_deref() == Some(action),
             };
             if ours {
@@ -295,7 +305,7 @@ pub(super) fn uninstall(
                 touched = true;
             }
         }
-        if rules.properties().is_empty() && created(&format!("permission.{perm}")) {
+        if rules_obj.properties().is_empty() && created(&format!("permission.{perm}")) {
             if let Some(p) = permission.get(perm) {
                 p.remove();
             }
@@ -322,18 +332,19 @@ pub(super) fn status(_plan: &Plan, text: Option<&str>, path: &Path) -> Result<Ve
     };
     let permission =
         root.as_ref().and_then(|r| r.object_value()).and_then(|o| existing_object(&o, "permission"));
-    let have = |rules: &CstObject, (pattern, action): &(&str, &str)| {
+    let want = rules();
+    let have = |rules: &CstObject, (pattern, action): &(String, &str)| {
         rules.get(pattern).and_then(|p| p.value()).and_then(|v| string_of(&v)).as_deref() == Some(*action)
     };
     Ok(PERMISSIONS
         .iter()
         .map(|perm| {
             let rules = permission.as_ref().and_then(|p| existing_object(p, perm));
-            let n = rules.as_ref().map_or(0, |r| RULES.iter().filter(|rule| have(r, rule)).count());
+            let n = rules.as_ref().map_or(0, |r| want.iter().filter(|rule| have(r, rule)).count());
             Item {
                 what: format!("permission.{perm} rules for env files"),
-                installed: n == RULES.len(),
-                detail: Some(format!("{n} of {}", RULES.len())),
+                installed: n == want.len(),
+                detail: Some(format!("{n} of {}", want.len())),
             }
         })
         .collect())
