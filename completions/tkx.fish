@@ -319,7 +319,10 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subco
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l host -d 'Which host' -r -f -a "claude\t'Claude Code'
 cursor\t'Cursor'
-all\t'Every host tkx knows'"
+copilot\t'GitHub Copilot (CLI, cloud agent, VS Code agent)'
+opencode\t'opencode'
+windsurf\t'Windsurf (from its documentation)'
+all\t'Every host tkx knows (GitHub Copilot, opencode and Windsurf where the project, or with --user the home directory, shows signs of them)'"
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -336,7 +339,10 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcomman
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -l host -d 'Which host' -r -f -a "claude\t'Claude Code'
 cursor\t'Cursor'
-all\t'Every host tkx knows'"
+copilot\t'GitHub Copilot (CLI, cloud agent, VS Code agent)'
+opencode\t'opencode'
+windsurf\t'Windsurf (from its documentation)'
+all\t'Every host tkx knows (GitHub Copilot, opencode and Windsurf where the project, or with --user the home directory, shows signs of them)'"
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -353,7 +359,10 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcomman
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -l host -d 'Which host' -r -f -a "claude\t'Claude Code'
 cursor\t'Cursor'
-all\t'Every host tkx knows'"
+copilot\t'GitHub Copilot (CLI, cloud agent, VS Code agent)'
+opencode\t'opencode'
+windsurf\t'Windsurf (from its documentation)'
+all\t'Every host tkx knows (GitHub Copilot, opencode and Windsurf where the project, or with --user the home directory, shows signs of them)'"
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -370,7 +379,10 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcomman
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -l host -d 'The host whose protocol the payload and the answer follow' -r -f -a "claude\t'Claude Code'
 cursor\t'Cursor'
-all\t'Every host tkx knows'"
+copilot\t'GitHub Copilot (CLI, cloud agent, VS Code agent)'
+opencode\t'opencode'
+windsurf\t'Windsurf (from its documentation)'
+all\t'Every host tkx knows (GitHub Copilot, opencode and Windsurf where the project, or with --user the home directory, shows signs of them)'"
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r

@@ -213,7 +213,14 @@ pub enum AgentHost {
     Claude,
     /// Cursor.
     Cursor,
-    /// Every host tkx knows.
+    /// GitHub Copilot (CLI, cloud agent, VS Code agent).
+    Copilot,
+    /// opencode.
+    Opencode,
+    /// Windsurf (from its documentation).
+    Windsurf,
+    /// Every host tkx knows (GitHub Copilot, opencode and Windsurf where the project, or
+    /// with --user the home directory, shows signs of them).
     All,
 }
 

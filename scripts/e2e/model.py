@@ -69,6 +69,15 @@ STEPS = [
     {"kind": "leak", "op": ("sh", "tkx exec -- printenv OPENAI_PAT")},
     {"kind": "ok", "op": ("sh", "tkx exec -- python3 src/app.py"), "expect": "calling the API with a key of 48 characters"},
     {"kind": "ok", "op": ("sh", "cat .env.example"), "expect": "OPENAI_PAT=sk-proj-your-key-here"},
+    {"kind": "leak", "op": ("sh", "cp .env ../copy.txt && cat ../copy.txt")},
+    {"kind": "leak", "op": ("sh", "python3 - <<'EOF'\nprint(open('.env').read())\nEOF")},
+    {"kind": "leak", "op": ("sh", "perl -ne print docker/.env")},
+    {"kind": "leak", "op": ("sh", "find . -name '.env*' -exec cat {} +")},
+    {"kind": "leak", "op": ("sh", "git diff --no-index /dev/null .env")},
+    {"kind": "leak", "op": ("sh", "rg --hidden --no-ignore OPENAI_PAT")},
+    {"kind": "leak", "op": ("sh", "export -p")},
+    {"kind": "leak", "op": ("sh", "ls -A | xargs cat")},
+    {"kind": "ok", "op": ("sh", "git status --short"), "expect": "local-config.txt"},
 ]
 
 FINAL_TEXT = "E2E_DONE: finished the scripted tool calls."
@@ -78,6 +87,8 @@ ID_RE = re.compile(r"e2e_(\d+)")
 def step_label(step):
     """A short human label for a step: `sh: cat .env`, `read: .env`, `grep: X -g G`."""
     op = step["op"]
+    if op[0] == "sh":
+        return "sh: " + op[1].replace("\n", "\\n")
     if op[0] == "grep":
         return f"grep-tool: {op[1]}" + (f" glob={op[2]}" if op[2] else "") + (f" path={op[3]}" if op[3] else "")
     return f"{op[0]}: {op[1]}"

@@ -58,6 +58,36 @@ pub enum Part {
     Settings(Host),
     /// An agent's ignore file.
     Ignore(IgnoreFile),
+    /// A file tkx owns whole for a host (opencode's `tool.execute.before` plugin): written
+    /// when missing or tkx's, refused when someone else's file has its name, removed on
+    /// uninstall.
+    Plugin(Host),
+}
+
+impl Part {
+    /// The host the file belongs to (`None` for ignore files).
+    pub fn host(&self) -> Option<Host> {
+        match self {
+            Part::Settings(h) | Part::Plugin(h) => Some(*h),
+            Part::Ignore(_) => None,
+        }
+    }
+}
+
+/// The line every plugin file tkx writes carries, so that tkx knows its own file again
+/// (an older version of it too).
+pub const PLUGIN_MARKER: &str = "Written by `tkx agent install`";
+
+/// The plugin file's new text (tkx's, over nothing or over an older one of tkx's); an
+/// error when a file that is not tkx's has its name.
+fn plugin_install(host: Host, before: Option<&str>, path: &Path) -> Result<String, Error> {
+    match before {
+        Some(b) if !b.contains(PLUGIN_MARKER) => Err(Error::refused(
+            format!("{}: exists and is not tkx's; nothing was changed", path.display()),
+            Some("rename or remove that file, then run the command again".into()),
+        )),
+        _ => Ok(hosts::plugin(host).unwrap_or_default().to_owned()),
+    }
 }
 
 /// What happened to one file.
@@ -167,6 +197,7 @@ impl Plan {
                     let (after, added) = ignore_files::with_block(before.as_deref().unwrap_or(""), &block);
                     (after, FileRecord { added_newline: added, ..FileRecord::default() })
                 }
+                Part::Plugin(h) => (plugin_install(h, before.as_deref(), &t.path)?, FileRecord::default()),
             };
             record.created_file = before.is_none();
             if let Some(old) = old {
@@ -226,6 +257,8 @@ impl Plan {
                     Part::Ignore(_) => {
                         ignore_files::without_block(&before, record.as_ref().is_some_and(|r| r.added_newline))
                     }
+                    // tkx's own file goes whole; someone else's stays.
+                    Part::Plugin(_) => before.contains(PLUGIN_MARKER).then(String::new),
                 }
             };
             edits.push((t, before, after, record));
@@ -240,8 +273,9 @@ impl Plan {
             let empty = match t.part {
                 Part::Ignore(_) => after.is_empty(),
                 Part::Settings(_) => is_empty_settings(&after),
+                Part::Plugin(_) => true,
             };
-            if created && empty {
+            if (created || matches!(t.part, Part::Plugin(_))) && empty {
                 fs::remove_file(&t.path).map_err(|source| Error::Io {
                     doing: format!("removing {}", t.path.display()),
                     source,
@@ -286,6 +320,18 @@ impl Plan {
                         installed: have.as_deref().is_some_and(|h| h.replace("\r\n", "\n") == want),
                         detail: match &have {
                             Some(h) if h.replace("\r\n", "\n") != want => Some("out of date".into()),
+                            _ => None,
+                        },
+                    }]
+                }
+                Part::Plugin(h) => {
+                    let want = hosts::plugin(h).unwrap_or_default();
+                    vec![Item {
+                        what: hosts::plugin_item(h).into(),
+                        installed: text.as_deref() == Some(want),
+                        detail: match text.as_deref() {
+                            Some(t) if t != want && t.contains(PLUGIN_MARKER) => Some("out of date".into()),
+                            Some(t) if t != want => Some("another file has its name".into()),
                             _ => None,
                         },
                     }]

@@ -34,12 +34,18 @@ pub fn plan(ctx: &Context, args: &AgentArgs) -> Result<Plan, Error> {
     if args.user && home.is_none() {
         return Err(Error::usage("--user needs $HOME, which is not set", None));
     }
+    let project = discover::project_dir(ctx.project.cwd());
+    let base = if args.user { home.clone() } else { Some(project.clone()) };
+    let mut hosts = hosts_of(args.host);
+    if args.host == AgentHost::All {
+        hosts.retain(|h| base.as_deref().is_some_and(|b| h.in_use(b, args.user)));
+    }
     Ok(Plan {
-        hosts: hosts_of(args.host),
+        hosts,
         user: args.user,
         shared: args.shared,
         all_ignore_files: args.all,
-        project: discover::project_dir(ctx.project.cwd()),
+        project,
         home,
         tkx_dir: ctx.project.tkx_dir().map(std::path::Path::to_path_buf),
         env_names: None,
@@ -51,6 +57,9 @@ fn hosts_of(host: AgentHost) -> Vec<Host> {
     match host {
         AgentHost::Claude => vec![Host::Claude],
         AgentHost::Cursor => vec![Host::Cursor],
+        AgentHost::Copilot => vec![Host::Copilot],
+        AgentHost::Opencode => vec![Host::Opencode],
+        AgentHost::Windsurf => vec![Host::Windsurf],
         AgentHost::All => Host::ALL.to_vec(),
     }
 }
@@ -75,6 +84,9 @@ fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     }
     if !ctx.quiet && plan.hosts.contains(&Host::Claude) && !args.user {
         team_note(ctx, &plan, args.shared);
+    }
+    if !ctx.quiet && !args.user {
+        project_files_note(ctx, &plan, &done);
     }
     if !ctx.quiet {
         if plan.hosts.contains(&Host::Claude) {
@@ -136,6 +148,26 @@ fn team_note(ctx: &mut Context, plan: &Plan, shared: bool) {
     }
 }
 
+/// The hosts whose project files bind everyone who works in the project once committed
+/// (there is no personal project file for them): said once per file, with the ways out.
+fn project_files_note(ctx: &mut Context, plan: &Plan, done: &[crate::agent::install::Done]) {
+    let shared = [Host::Copilot, Host::Opencode, Host::Windsurf];
+    for t in plan.targets() {
+        let Some(h) = t.part.host().filter(|h| shared.contains(h)) else { continue };
+        if !done.iter().any(|d| d.path == t.path && d.changed)
+            || matches!(t.part, Part::Settings(Host::Opencode))
+        {
+            continue;
+        }
+        let line = format!(
+            "{}: {} applies to everyone who works in this project once committed: their tool calls are refused until they install tkx; git-ignore it to keep it yours, or use `--user`",
+            h.name(),
+            shown(ctx, &t.path)
+        );
+        let _ = writeln!(ctx.io.err, "tkx: {line}");
+    }
+}
+
 fn uninstall(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     let plan = plan(ctx, args)?;
     for d in plan.uninstall()? {
@@ -163,7 +195,7 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     };
     for f in &files {
         let host = match f.target.part {
-            Part::Settings(h) => h.name(),
+            Part::Settings(h) | Part::Plugin(h) => h.name(),
             Part::Ignore(i) if i.name == ".cursorignore" => Host::Cursor.name(),
             Part::Ignore(_) => "Other agents",
         };
@@ -219,11 +251,30 @@ fn check(ctx: &mut Context, args: &AgentCheckArgs) -> Result<u8, Error> {
         payload = b"\0unreadable".to_vec();
     }
     let layers = ctx.project.options().clone();
-    let make = |cwd: Option<&Path>| {
-        let cwd = cwd.filter(|c| c.is_dir()).map(Path::to_path_buf).unwrap_or_else(|| layers.cwd.clone());
-        Guard::new(&cwd, &layers)
+    let run = move || {
+        let make = |cwd: Option<&Path>| {
+            let cwd = cwd.filter(|c| c.is_dir()).map(Path::to_path_buf).unwrap_or_else(|| layers.cwd.clone());
+            Guard::new(&cwd, &layers)
+        };
+        hosts::answer(host, &payload, &make)
     };
-    let a = hosts::answer(host, &payload, &make);
+    let a = match host.deadline() {
+        None => run(),
+        // A host that lets the tool run when its hook times out gets a deny in time
+        // instead; the check left running ends with the process.
+        Some(limit) => {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let _ = tx.send(run());
+            });
+            rx.recv_timeout(limit).unwrap_or_else(|_| {
+                host.fail_closed(&format!(
+                    "tkx: checking this call took longer than {} seconds, so it is refused (fail closed)",
+                    limit.as_secs()
+                ))
+            })
+        }
+    };
     ctx.io.out.write_all(a.stdout.as_bytes()).map_err(Error::Output)?;
     let _ = ctx.io.err.write_all(a.stderr.as_bytes());
     Ok(a.code)

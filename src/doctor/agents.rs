@@ -42,8 +42,14 @@ fn exposure(project: &Project) -> Option<Exposure> {
 
 fn plan(project: &Project, user: bool, shared: bool) -> Plan {
     let home = project.process().get("HOME").map(PathBuf::from).filter(|p| p.is_absolute());
+    let base = if user { home.clone() } else { Some(project.dir().to_path_buf()) };
     Plan {
-        hosts: Host::ALL.to_vec(),
+        // As `--host all`: Claude Code and Cursor, and the other hosts where they are in use.
+        hosts: Host::ALL
+            .iter()
+            .copied()
+            .filter(|h| base.as_deref().is_some_and(|b| h.in_use(b, user)))
+            .collect(),
         user,
         shared,
         all_ignore_files: false,
@@ -68,19 +74,23 @@ fn env_names(project: &Project) -> Vec<String> {
     names
 }
 
-/// Whether the guard is in place: one host's hooks (Claude Code's or Cursor's), in the
-/// project or the user's settings, and every ignore file the project's agents read.
-fn guarded(project: &Project) -> bool {
+/// The hosts whose guard is in place (every file of the host's, in the project or the
+/// user's settings), when every ignore file the project's agents read is there too;
+/// empty when the guard is missing.
+fn guarded(project: &Project) -> Vec<Host> {
     use crate::agent::install::{FileStatus, Part};
     let complete = |files: &[FileStatus], host: Host| {
-        let mine: Vec<_> = files.iter().filter(|f| f.target.part == Part::Settings(host)).collect();
+        let mine: Vec<_> = files.iter().filter(|f| f.target.part.host() == Some(host)).collect();
         !mine.is_empty() && mine.iter().all(|f| f.items.iter().all(|i| i.installed))
     };
     let here = plan(project, false, false).status().unwrap_or_default();
     let shared = plan(project, false, true).status().unwrap_or_default();
     let user = plan(project, true, false).status().unwrap_or_default();
-    let hooks =
-        [&here, &shared, &user].into_iter().any(|files| Host::ALL.iter().any(|h| complete(files, *h)));
+    let hooks: Vec<Host> = Host::ALL
+        .iter()
+        .copied()
+        .filter(|h| [&here, &shared, &user].into_iter().any(|files| complete(files, *h)))
+        .collect();
     let ignores = here
         .iter()
         .filter(|f| match f.target.part {
@@ -89,7 +99,7 @@ fn guarded(project: &Project) -> bool {
             _ => false,
         })
         .all(|f| f.items.iter().all(|i| i.installed));
-    hooks && ignores
+    if ignores { hooks } else { Vec::new() }
 }
 
 impl Check for Agents {
@@ -102,12 +112,15 @@ impl Check for Agents {
         let list: Vec<String> =
             x.files.iter().map(|(f, keys)| format!("{f} ({})", keys.join(", "))).collect();
         let (path, _) = &x.files[0];
-        let (message, hint) = if guarded(project) {
+        let hosts = guarded(project);
+        let (message, hint) = if !hosts.is_empty() {
+            let names: Vec<&str> = hosts.iter().map(|h| h.name()).collect();
             (
                 format!(
-                    "this project uses an AI coding agent ({}) and keeps keys in its tree: {}; the guard checks the agent's tools, but shell checks are best-effort",
+                    "this project uses an AI coding agent ({}) and keeps keys in its tree: {}; the guard ({}) checks the agent's tools, but shell checks are best-effort",
                     x.sign,
-                    list.join("; ")
+                    list.join("; "),
+                    names.join(", ")
                 ),
                 "run `tkx move --secrets --private` to keep the keys outside the project, where no agent reads them",
             )
@@ -125,7 +138,7 @@ impl Check for Agents {
     }
 
     fn fix(&self, project: &Project) -> Result<Vec<String>, Error> {
-        if exposure(project).is_none() || guarded(project) {
+        if exposure(project).is_none() || !guarded(project).is_empty() {
             return Ok(Vec::new());
         }
         let done = plan(project, false, false).install()?;

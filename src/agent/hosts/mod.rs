@@ -2,22 +2,29 @@
 //! check` reads and the answer it gives) and its settings edits (what `tkx agent install`
 //! merges into the host's files, and takes out again).
 //!
-//! [`claude`] is Claude Code, [`cursor`] is Cursor. This module holds the [`Host`] enum
-//! and the dispatch on it; everything that is not one host's (the plan, the install
-//! record, ignore files, JSON through the syntax tree) lives in [`super::install`] and
-//! its neighbours.
+//! [`claude`] is Claude Code, [`cursor`] is Cursor, [`copilot`] is GitHub Copilot (CLI,
+//! cloud agent, VS Code agent), [`opencode`] is opencode, [`windsurf`] is Windsurf (from
+//! its documentation only). This module holds the [`Host`] enum and the dispatch on it;
+//! everything that is not one host's (the plan, the install record, ignore files, JSON
+//! through the syntax tree) lives in [`super::install`] and its neighbours.
 //!
 //! Adding a host: a file here with its protocol and its edits, a [`Host`] variant (and
 //! its place in [`Host::ALL`]), an arm in each `match` below, and the `AgentHost` value
-//! in `cli.rs` with its mapping in `commands/agent.rs`. Nothing here prints or exits.
+//! in `cli.rs` with its mapping in `commands/agent.rs`. A host whose guard needs a second
+//! file that tkx owns whole (opencode's plugin) returns it from `plugin`; `install`
+//! writes it as a [`Part::Plugin`](super::install::Part::Plugin). Nothing here prints or
+//! exits.
 
 pub mod claude;
+pub mod copilot;
 pub mod cursor;
+pub mod opencode;
+pub mod windsurf;
 
-use super::Guard;
 use super::install::{Item, Plan, Target};
 use super::jsonc::prop_string;
 use super::state::FileRecord;
+use super::{Decision, Guard};
 use crate::error::Error;
 use jsonc_parser::cst::{CstArray, CstNode};
 use std::path::Path;
@@ -29,17 +36,44 @@ pub enum Host {
     Claude,
     /// Cursor.
     Cursor,
+    /// GitHub Copilot: the CLI, the cloud agent and VS Code's agent.
+    Copilot,
+    /// opencode.
+    Opencode,
+    /// Windsurf (Cascade).
+    Windsurf,
 }
 
 impl Host {
     /// Every host, in the order `--host all` installs them.
-    pub const ALL: &[Host] = &[Host::Claude, Host::Cursor];
+    pub const ALL: &[Host] = &[Host::Claude, Host::Cursor, Host::Copilot, Host::Opencode, Host::Windsurf];
+
+    /// Whether `--host all` includes this host in `base` (the project, or `$HOME` for
+    /// `--user`): Claude Code and Cursor always; the others only where they are in use
+    /// (their directory or settings file is there, or tkx's own file from an earlier
+    /// install), so that a plain `tkx agent install` does not scatter files for every
+    /// agent there is.
+    pub fn in_use(self, base: &Path, user: bool) -> bool {
+        let signs: &[&str] = match (self, user) {
+            (Host::Claude | Host::Cursor, _) => return true,
+            (Host::Copilot, false) => &[".github/hooks", ".github/copilot-instructions.md"],
+            (Host::Copilot, true) => &[".copilot"],
+            (Host::Opencode, false) => &[".opencode", "opencode.json", "opencode.jsonc"],
+            (Host::Opencode, true) => &[".config/opencode"],
+            (Host::Windsurf, false) => &[".windsurf", ".windsurfrules"],
+            (Host::Windsurf, true) => &[".codeium/windsurf"],
+        };
+        signs.iter().any(|s| base.join(s).symlink_metadata().is_ok())
+    }
 
     /// The host's name as users know it.
     pub fn name(self) -> &'static str {
         match self {
             Host::Claude => "Claude Code",
             Host::Cursor => "Cursor",
+            Host::Copilot => "GitHub Copilot",
+            Host::Opencode => "opencode",
+            Host::Windsurf => "Windsurf",
         }
     }
 
@@ -48,6 +82,32 @@ impl Host {
         match self {
             Host::Claude => "claude",
             Host::Cursor => "cursor",
+            Host::Copilot => "copilot",
+            Host::Opencode => "opencode",
+            Host::Windsurf => "windsurf",
+        }
+    }
+
+    /// How long `tkx agent check` may take before it answers "deny" on its own: for the
+    /// hosts that let a tool run when the hook times out, well under their limit.
+    pub fn deadline(self) -> Option<std::time::Duration> {
+        match self {
+            Host::Claude | Host::Cursor => None,
+            Host::Copilot => Some(std::time::Duration::from_secs(copilot::DEADLINE_SECS)),
+            Host::Opencode => Some(std::time::Duration::from_secs(opencode::DEADLINE_SECS)),
+            Host::Windsurf => Some(std::time::Duration::from_secs(windsurf::DEADLINE_SECS)),
+        }
+    }
+
+    /// The answer `tkx agent check` gives when it cannot answer in time, or at all.
+    pub fn fail_closed(self, reason: &str) -> Answer {
+        match self {
+            Host::Claude | Host::Cursor => {
+                Answer { stdout: String::new(), stderr: format!("{reason}\n"), code: 2 }
+            }
+            Host::Copilot => copilot::respond(&Decision::Deny(reason.to_owned()), false),
+            Host::Opencode => opencode::respond(&Decision::Deny(reason.to_owned())),
+            Host::Windsurf => windsurf::respond(&Decision::Deny(reason.to_owned())),
         }
     }
 }
@@ -69,6 +129,9 @@ pub fn answer(host: Host, payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard
     match host {
         Host::Claude => claude::answer(payload, guard),
         Host::Cursor => cursor::answer(payload, guard),
+        Host::Copilot => copilot::answer(payload, guard),
+        Host::Opencode => opencode::answer(payload, guard),
+        Host::Windsurf => windsurf::answer(payload, guard),
     }
 }
 
@@ -77,6 +140,9 @@ pub(super) fn targets(host: Host, plan: &Plan, base: &Path) -> Vec<Target> {
     match host {
         Host::Claude => claude::targets(plan, base),
         Host::Cursor => cursor::targets(plan, base),
+        Host::Copilot => copilot::targets(plan, base),
+        Host::Opencode => opencode::targets(plan, base),
+        Host::Windsurf => windsurf::targets(plan, base),
     }
 }
 
@@ -91,6 +157,9 @@ pub(super) fn install(
     match host {
         Host::Claude => claude::install(plan, text, path),
         Host::Cursor => cursor::install(text, path),
+        Host::Copilot => copilot::install(text, path),
+        Host::Opencode => opencode::install(plan, text, path),
+        Host::Windsurf => windsurf::install(text, path),
     }
 }
 
@@ -106,6 +175,9 @@ pub(super) fn uninstall(
     match host {
         Host::Claude => claude::uninstall(plan, text, record, path),
         Host::Cursor => cursor::uninstall(text, record, path),
+        Host::Copilot => copilot::uninstall(text, record, path),
+        Host::Opencode => opencode::uninstall(plan, text, record, path),
+        Host::Windsurf => windsurf::uninstall(text, record, path),
     }
 }
 
@@ -114,7 +186,39 @@ pub(super) fn status(host: Host, plan: &Plan, text: Option<&str>, path: &Path) -
     match host {
         Host::Claude => claude::status(plan, text, path),
         Host::Cursor => cursor::status(text, path),
+        Host::Copilot => copilot::status(text, path),
+        Host::Opencode => opencode::status(plan, text, path),
+        Host::Windsurf => windsurf::status(text, path),
     }
+}
+
+/// The text of the file tkx owns whole for `host` (opencode's plugin), if it has one.
+pub(super) fn plugin(host: Host) -> Option<&'static str> {
+    match host {
+        Host::Opencode => Some(opencode::PLUGIN),
+        Host::Claude | Host::Cursor | Host::Copilot | Host::Windsurf => None,
+    }
+}
+
+/// What `status` calls `host`'s plugin file.
+pub(super) fn plugin_item(host: Host) -> &'static str {
+    match host {
+        Host::Opencode => "tool.execute.before plugin (fail closed)",
+        _ => "plugin",
+    }
+}
+
+/// The files a patch in the `apply_patch` format touches (`*** Add File: p`, `*** Update
+/// File: p`, `*** Delete File: p`, `*** Move to: p`).
+fn patch_paths(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter_map(|l| {
+            ["*** Add File:", "*** Update File:", "*** Delete File:", "*** Move to:"]
+                .iter()
+                .find_map(|p| l.strip_prefix(p))
+                .map(str::trim)
+        })
+        .collect()
 }
 
 /// Whether a hook entry is tkx's (any version of the command, the shared one too).
@@ -131,4 +235,25 @@ fn tkx_entries(arr: &CstArray, host: Host) -> Vec<CstNode> {
             e.as_object().and_then(|o| prop_string(&o, "command")).is_some_and(|c| is_tkx_command(&c, host))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `tkx agent check` answers when it runs out of time, in each protocol.
+    #[test]
+    fn fail_closed_is_a_deny_in_every_protocol() {
+        for h in Host::ALL {
+            let a = h.fail_closed("tkx: too slow");
+            let denied = match h {
+                Host::Claude | Host::Windsurf => a.code == 2 && a.stderr.contains("too slow"),
+                Host::Cursor => a.code == 2,
+                Host::Copilot => a.stdout.contains("\"permissionDecision\":\"deny\""),
+                Host::Opencode => a.stdout.contains("\"decision\":\"deny\""),
+            };
+            assert!(denied, "{h:?}: {a:?}");
+            assert!(h.deadline().is_none_or(|d| d.as_secs() <= 10), "{h:?}");
+        }
+    }
 }
