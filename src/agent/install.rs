@@ -98,7 +98,10 @@ impl Plan {
         let base = if self.user { self.home.clone() } else { Some(self.project.clone()) };
         let Some(base) = base else { return out };
         for h in &self.hosts {
-            out.extend(hosts::targets(*h, self, &base));
+            // `--host all` takes the hosts the project (or the user) shows signs of using.
+            if self.hosts.len() < 2 || hosts::in_use(*h, self, &base) {
+                out.extend(hosts::targets(*h, self, &base));
+            }
         }
         if self.user || self.hosts.len() < 2 {
             // Ignore files belong to the project, and to `--host all` (the default).
@@ -113,7 +116,9 @@ impl Plan {
             // An ignore file tkx already wrote stays managed even without signs.
             let ours = fs::read_to_string(self.project.join(f.name))
                 .is_ok_and(|t| ignore_files::find_block(&t).is_some());
-            if why.is_some() || ours {
+            // A host's own ignore file (`.geminiignore`) may be one of its targets already.
+            let listed = out.iter().any(|t| t.path == self.project.join(f.name));
+            if (why.is_some() || ours) && !listed {
                 out.push(Target {
                     part: Part::Ignore(*f),
                     path: self.project.join(f.name),

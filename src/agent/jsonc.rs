@@ -36,6 +36,32 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<CstRootNode, Error> {
         .map_err(|e| refuse(1, 1, &format!("not valid JSON ({e})")))
 }
 
+/// Like [`parse`], for a host that reads its settings with comments (`//`, `/* */`):
+/// the comments are kept like every other byte; trailing commas are still refused.
+pub(super) fn parse_commented(text: &str, path: &Path) -> Result<CstRootNode, Error> {
+    let refuse = |line: usize, col: usize, what: &str| {
+        Error::config(
+            format!("{}:{line}:{col}: {what}; nothing was changed", path.display()),
+            Some("fix the file (JSON with comments, no trailing commas), then run the command again".into()),
+        )
+    };
+    let opts = ParseOptions {
+        allow_comments: true,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        ..ParseOptions::default()
+    };
+    match jsonc_parser::parse_to_value(text, &opts) {
+        Ok(Some(jsonc_parser::JsonValue::Object(_))) => {}
+        Ok(_) => return Err(refuse(1, 1, "not a JSON object")),
+        Err(e) => {
+            return Err(refuse(e.line_display(), e.column_display(), &format!("not valid JSON ({})", e.kind())));
+        }
+    }
+    CstRootNode::parse(text, &opts).map_err(|e| refuse(1, 1, &format!("not valid JSON ({e})")))
+}
+
 fn strip_position(msg: &str) -> String {
     msg.split(" at line ").next().unwrap_or(msg).to_owned()
 }
@@ -130,6 +156,24 @@ pub(super) fn pass(
     f: impl FnOnce(&CstObject) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let root = parse(text, path)?;
+    let obj = root.object_value_or_set();
+    f(&obj)?;
+    let next = root.to_string();
+    if let Some(h) = Hunk::between(text, &next) {
+        hunks.push(h);
+    }
+    *text = next;
+    Ok(())
+}
+
+/// Like [`pass`], through [`parse_commented`].
+pub(super) fn pass_commented(
+    text: &mut String,
+    hunks: &mut Vec<Hunk>,
+    path: &Path,
+    f: impl FnOnce(&CstObject) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let root = parse_commented(text, path)?;
     let obj = root.object_value_or_set();
     f(&obj)?;
     let next = root.to_string();

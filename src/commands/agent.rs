@@ -51,6 +51,8 @@ fn hosts_of(host: AgentHost) -> Vec<Host> {
     match host {
         AgentHost::Claude => vec![Host::Claude],
         AgentHost::Cursor => vec![Host::Cursor],
+        AgentHost::Codex => vec![Host::Codex],
+        AgentHost::Gemini => vec![Host::Gemini],
         AgentHost::All => Host::ALL.to_vec(),
     }
 }
@@ -75,6 +77,9 @@ fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     }
     if !ctx.quiet && plan.hosts.contains(&Host::Claude) && !args.user {
         team_note(ctx, &plan, args.shared);
+    }
+    if !ctx.quiet {
+        trust_note(ctx, &plan, args.user);
     }
     if !ctx.quiet {
         if plan.hosts.contains(&Host::Claude) {
@@ -136,6 +141,37 @@ fn team_note(ctx: &mut Context, plan: &Plan, shared: bool) {
     }
 }
 
+/// Codex CLI and Gemini CLI skip a hook until the user trusts it (or the project): what
+/// is still missing, and exactly what the user does about it.
+fn trust_note(ctx: &mut Context, plan: &Plan, user: bool) {
+    let Ok(files) = plan.status() else { return };
+    for f in files {
+        let Part::Settings(host @ (Host::Codex | Host::Gemini)) = f.target.part else { continue };
+        let missing: Vec<String> = f
+            .items
+            .iter()
+            .filter(|i| !i.installed)
+            .map(|i| match &i.detail {
+                Some(d) => format!("{} ({d})", i.what),
+                None => i.what.clone(),
+            })
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let steps = match host {
+            Host::Codex => hosts::codex::trust_steps(user),
+            _ => hosts::gemini::trust_steps().to_owned(),
+        };
+        let _ = writeln!(
+            ctx.io.err,
+            "tkx: {}: not protecting yet: {}; {steps}",
+            host.name(),
+            missing.join("; ")
+        );
+    }
+}
+
 fn uninstall(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     let plan = plan(ctx, args)?;
     for d in plan.uninstall()? {
@@ -165,6 +201,12 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
         let host = match f.target.part {
             Part::Settings(h) => h.name(),
             Part::Ignore(i) if i.name == ".cursorignore" => Host::Cursor.name(),
+            Part::Ignore(i)
+                if i.name == ".geminiignore"
+                    && files.iter().any(|g| g.target.part == Part::Settings(Host::Gemini)) =>
+            {
+                Host::Gemini.name()
+            }
             Part::Ignore(_) => "Other agents",
         };
         if host != last_host {
@@ -219,14 +261,44 @@ fn check(ctx: &mut Context, args: &AgentCheckArgs) -> Result<u8, Error> {
         payload = b"\0unreadable".to_vec();
     }
     let layers = ctx.project.options().clone();
-    let make = |cwd: Option<&Path>| {
-        let cwd = cwd.filter(|c| c.is_dir()).map(Path::to_path_buf).unwrap_or_else(|| layers.cwd.clone());
-        Guard::new(&cwd, &layers)
-    };
-    let a = hosts::answer(host, &payload, &make);
+    // The hosts let a tool run when the hook runs out of time (Codex CLI, Gemini CLI;
+    // Claude Code without `onFailure`): tkx answers before their limits, with a denial
+    // if the guard has not decided by then.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let make = |cwd: Option<&Path>| {
+            let cwd = cwd.filter(|c| c.is_dir()).map(Path::to_path_buf).unwrap_or_else(|| layers.cwd.clone());
+            Guard::new(&cwd, &layers)
+        };
+        let _ = tx.send(hosts::answer(host, &payload, &make));
+    });
+    let a = rx.recv_timeout(check_deadline(ctx)).unwrap_or_else(|_| {
+        hosts::refuse(
+            host,
+            &format!(
+                "tkx: checking this tool call took longer than {} seconds, so it is refused (fail closed); narrow the call (a path, a glob) and try again",
+                check_deadline(ctx).as_secs()
+            ),
+        )
+    });
     ctx.io.out.write_all(a.stdout.as_bytes()).map_err(Error::Output)?;
     let _ = ctx.io.err.write_all(a.stderr.as_bytes());
     Ok(a.code)
+}
+
+/// How long `check` takes at most: well under the hosts' hook time limits (tkx writes 30
+/// seconds into Codex CLI's and Gemini CLI's settings; their defaults are 600 and 60).
+/// `TKX_AGENT_CHECK_DEADLINE_MS` shortens it (tests).
+fn check_deadline(ctx: &Context) -> std::time::Duration {
+    let ms = ctx
+        .project
+        .process()
+        .get("TKX_AGENT_CHECK_DEADLINE_MS")
+        .and_then(|v| v.to_str()?.parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+        .unwrap_or(20_000)
+        .min(20_000);
+    std::time::Duration::from_millis(ms)
 }
 
 fn say(ctx: &mut Context, line: &str) {

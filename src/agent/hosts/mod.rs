@@ -2,7 +2,8 @@
 //! check` reads and the answer it gives) and its settings edits (what `tkx agent install`
 //! merges into the host's files, and takes out again).
 //!
-//! [`claude`] is Claude Code, [`cursor`] is Cursor. This module holds the [`Host`] enum
+//! [`claude`] is Claude Code, [`cursor`] is Cursor, [`codex`] is Codex CLI, [`gemini`] is
+//! Gemini CLI. This module holds the [`Host`] enum
 //! and the dispatch on it; everything that is not one host's (the plan, the install
 //! record, ignore files, JSON through the syntax tree) lives in [`super::install`] and
 //! its neighbours.
@@ -12,10 +13,12 @@
 //! in `cli.rs` with its mapping in `commands/agent.rs`. Nothing here prints or exits.
 
 pub mod claude;
+pub mod codex;
 pub mod cursor;
+pub mod gemini;
 
 use super::Guard;
-use super::install::{Item, Plan, Target};
+use super::install::{Item, Part, Plan, Target};
 use super::jsonc::prop_string;
 use super::state::FileRecord;
 use crate::error::Error;
@@ -29,17 +32,23 @@ pub enum Host {
     Claude,
     /// Cursor.
     Cursor,
+    /// Codex CLI.
+    Codex,
+    /// Gemini CLI.
+    Gemini,
 }
 
 impl Host {
     /// Every host, in the order `--host all` installs them.
-    pub const ALL: &[Host] = &[Host::Claude, Host::Cursor];
+    pub const ALL: &[Host] = &[Host::Claude, Host::Cursor, Host::Codex, Host::Gemini];
 
     /// The host's name as users know it.
     pub fn name(self) -> &'static str {
         match self {
             Host::Claude => "Claude Code",
             Host::Cursor => "Cursor",
+            Host::Codex => "Codex CLI",
+            Host::Gemini => "Gemini CLI",
         }
     }
 
@@ -48,6 +57,8 @@ impl Host {
         match self {
             Host::Claude => "claude",
             Host::Cursor => "cursor",
+            Host::Codex => "codex",
+            Host::Gemini => "gemini",
         }
     }
 }
@@ -69,6 +80,21 @@ pub fn answer(host: Host, payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard
     match host {
         Host::Claude => claude::answer(payload, guard),
         Host::Cursor => cursor::answer(payload, guard),
+        Host::Codex => codex::answer(payload, guard),
+        Host::Gemini => gemini::answer(payload, guard),
+    }
+}
+
+/// A denial in `host`'s protocol, for when tkx cannot answer in time (see
+/// `commands/agent.rs`): `reason` reaches the agent.
+pub fn refuse(host: Host, reason: &str) -> Answer {
+    let d = super::Decision::Deny(reason.to_owned());
+    match host {
+        // Exit 2 with the reason on stderr blocks the tool in Claude Code.
+        Host::Claude => Answer { stdout: String::new(), stderr: format!("{reason}\n"), code: 2 },
+        Host::Cursor => cursor::respond(&d),
+        Host::Codex => codex::refuse(reason),
+        Host::Gemini => gemini::refuse(reason),
     }
 }
 
@@ -77,6 +103,21 @@ pub(super) fn targets(host: Host, plan: &Plan, base: &Path) -> Vec<Target> {
     match host {
         Host::Claude => claude::targets(plan, base),
         Host::Cursor => cursor::targets(plan, base),
+        Host::Codex => codex::targets(plan, base),
+        Host::Gemini => gemini::targets(plan, base),
+    }
+}
+
+/// Whether `--host all` includes `host` for `plan`: Claude Code and Cursor always; Codex
+/// CLI and Gemini CLI when there is a sign of them (their directory in the project or the
+/// home directory, `GEMINI.md`) or their settings file is already there, so that a project
+/// that uses neither does not get their files.
+pub(super) fn in_use(host: Host, plan: &Plan, base: &Path) -> bool {
+    let file_there = || targets(host, plan, base).iter().any(|t| matches!(t.part, Part::Settings(_)) && t.path.exists());
+    match host {
+        Host::Claude | Host::Cursor => true,
+        Host::Codex => codex::in_use(plan, base) || file_there(),
+        Host::Gemini => gemini::in_use(plan, base) || file_there(),
     }
 }
 
@@ -91,6 +132,8 @@ pub(super) fn install(
     match host {
         Host::Claude => claude::install(plan, text, path),
         Host::Cursor => cursor::install(text, path),
+        Host::Codex => codex::install(text, path),
+        Host::Gemini => gemini::install(text, path),
     }
 }
 
@@ -106,6 +149,8 @@ pub(super) fn uninstall(
     match host {
         Host::Claude => claude::uninstall(plan, text, record, path),
         Host::Cursor => cursor::uninstall(text, record, path),
+        Host::Codex => codex::uninstall(text, record, path),
+        Host::Gemini => gemini::uninstall(text, record, path),
     }
 }
 
@@ -114,6 +159,8 @@ pub(super) fn status(host: Host, plan: &Plan, text: Option<&str>, path: &Path) -
     match host {
         Host::Claude => claude::status(plan, text, path),
         Host::Cursor => cursor::status(text, path),
+        Host::Codex => codex::status(plan, text, path),
+        Host::Gemini => gemini::status(plan, text, path),
     }
 }
 
