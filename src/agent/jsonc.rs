@@ -56,7 +56,11 @@ pub(super) fn parse_commented(text: &str, path: &Path) -> Result<CstRootNode, Er
         Ok(Some(jsonc_parser::JsonValue::Object(_))) => {}
         Ok(_) => return Err(refuse(1, 1, "not a JSON object")),
         Err(e) => {
-            return Err(refuse(e.line_display(), e.column_display(), &format!("not valid JSON ({})", e.kind())));
+            return Err(refuse(
+                e.line_display(),
+                e.column_display(),
+                &format!("not valid JSON ({})", e.kind()),
+            ));
         }
     }
     CstRootNode::parse(text, &opts).map_err(|e| refuse(1, 1, &format!("not valid JSON ({e})")))

@@ -163,12 +163,8 @@ fn trust_note(ctx: &mut Context, plan: &Plan, user: bool) {
             Host::Codex => hosts::codex::trust_steps(user),
             _ => hosts::gemini::trust_steps().to_owned(),
         };
-        let _ = writeln!(
-            ctx.io.err,
-            "tkx: {}: not protecting yet: {}; {steps}",
-            host.name(),
-            missing.join("; ")
-        );
+        let _ =
+            writeln!(ctx.io.err, "tkx: {}: not protecting yet: {}; {steps}", host.name(), missing.join("; "));
     }
 }
 

@@ -92,6 +92,29 @@ fn guarded(project: &Project) -> bool {
     hooks && ignores
 }
 
+/// Codex CLI's and Gemini CLI's hooks that are in but not protecting (not trusted yet,
+/// or hooks turned off): the host and what is missing.
+fn not_protecting(project: &Project) -> Vec<String> {
+    use crate::agent::install::Part;
+    let mut out = Vec::new();
+    for user in [false, true] {
+        for f in plan(project, user, false).status().unwrap_or_default() {
+            let Part::Settings(host @ (Host::Codex | Host::Gemini)) = f.target.part else { continue };
+            let Some((hook, rest)) = f.items.split_first() else { continue };
+            let missing: Vec<&str> = rest.iter().filter(|i| !i.installed).map(|i| i.what.as_str()).collect();
+            if hook.installed && !missing.is_empty() {
+                out.push(format!(
+                    "{}'s hook in {} is not protecting yet ({})",
+                    host.name(),
+                    project.show(&f.target.path),
+                    missing.join(", ")
+                ));
+            }
+        }
+    }
+    out
+}
+
 impl Check for Agents {
     fn name(&self) -> &'static str {
         "agents"
@@ -102,6 +125,21 @@ impl Check for Agents {
         let list: Vec<String> =
             x.files.iter().map(|(f, keys)| format!("{f} ({})", keys.join(", "))).collect();
         let (path, _) = &x.files[0];
+        let idle = not_protecting(project);
+        if !idle.is_empty() {
+            // A hook that is in but skipped by its host is the one problem to fix first.
+            let message = format!(
+                "this project uses an AI coding agent ({}) and keeps keys in its tree: {}; {}",
+                x.sign,
+                list.join("; "),
+                idle.join("; ")
+            );
+            return vec![
+                Finding::warning("doctor/agents", message)
+                    .at(path.clone(), 0, 0)
+                    .hint("run `tkx agent status` and trust the hook in the agent as it says (Codex CLI: its hooks review or `/hooks`; Gemini CLI: trust the folder)"),
+            ];
+        }
         let (message, hint) = if guarded(project) {
             (
                 format!(

@@ -191,7 +191,9 @@ fn tkx_group(ptu: &CstArray) -> Option<(usize, CstObject, usize)> {
         let g = e.as_object()?;
         let hs = existing_array(&g, "hooks")?;
         let h = hs.elements().iter().position(|x| {
-            x.as_object().and_then(|o| prop_string(&o, "command")).is_some_and(|c| is_tkx_command(&c, Host::Codex))
+            x.as_object()
+                .and_then(|o| prop_string(&o, "command"))
+                .is_some_and(|c| is_tkx_command(&c, Host::Codex))
         })?;
         Some((i, g, h))
     })
@@ -305,14 +307,20 @@ pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec
     }
     let (trusted, detail) = match (place, &config_toml) {
         (None, _) => (false, None),
-        (Some(_), None) if config_text.is_some() => (false, Some(format!("{shown_config} is not valid TOML"))),
+        (Some(_), None) if config_text.is_some() => {
+            (false, Some(format!("{shown_config} is not valid TOML")))
+        }
         (Some((g, h)), c) => match c.as_ref().and_then(|c| hook_state(c, path, g, h)) {
             Some(HookState { enabled: Some(false), .. }) => (false, Some("disabled in Codex".into())),
             Some(HookState { trusted: true, .. }) => (true, None),
             _ => (false, Some("not trusted yet: Codex skips it without a word".into())),
         },
     };
-    items.push(Item { what: "hook trusted in Codex (its startup review or /hooks)".into(), installed: trusted, detail });
+    items.push(Item {
+        what: "hook trusted in Codex (its startup review or /hooks)".into(),
+        installed: trusted,
+        detail,
+    });
     Ok(items)
 }
 
@@ -447,7 +455,8 @@ mod tests {
     fn patches_that_touch_env_files_are_denied() {
         let f = Fixture::new();
         let g = |_: Option<&Path>| f.guard();
-        let p = |patch: &str| answer(&payload(&f, "apply_patch", serde_json::json!({ "command": patch })), &g);
+        let p =
+            |patch: &str| answer(&payload(&f, "apply_patch", serde_json::json!({ "command": patch })), &g);
         let edit_env = "*** Begin Patch\n*** Update File: .env\n@@\n-PORT=1\n+PORT=2\n*** End Patch\n";
         assert!(reason(&p(edit_env)).unwrap().contains("editing .env is blocked"));
         let moved = "*** Begin Patch\n*** Update File: src/main.rs\n*** Move to: services/api/.env.local\n@@\n-a\n+b\n*** End Patch";
@@ -468,7 +477,10 @@ mod tests {
         assert!(ask("mcp__fs__read_text_file", serde_json::json!({"path": "./src/../.env"})).is_some());
         assert!(ask("future_reader", serde_json::json!({"target": ".env"})).is_some());
         assert_eq!(ask("read_file", serde_json::json!({"path": "src/main.rs"})), None);
-        assert_eq!(ask("update_plan", serde_json::json!({"plan": [{"step": "read .env", "status": "pending"}]})), None);
+        assert_eq!(
+            ask("update_plan", serde_json::json!({"plan": [{"step": "read .env", "status": "pending"}]})),
+            None
+        );
         assert_eq!(ask("list_dir", serde_json::json!({"dir_path": f.project()})), None);
     }
 
@@ -553,7 +565,10 @@ mod tests {
         assert_eq!(states(&st(&plan)), [true, true, true]);
         std::fs::write(
             &config,
-            format!("[hooks.state.\"{}:pre_tool_use:0:0\"]\ntrusted_hash = \"sha256:abc\"\n", hooks.display()),
+            format!(
+                "[hooks.state.\"{}:pre_tool_use:0:0\"]\ntrusted_hash = \"sha256:abc\"\n",
+                hooks.display()
+            ),
         )
         .unwrap();
         let s = st(&plan);

@@ -141,11 +141,18 @@ fn read_many(g: &Guard, input: &Value, tool: &str) -> Decision {
     if entries.is_empty() {
         return call::decide(g, Call::Read(None), tool);
     }
+    // Git-ignored files are skipped unless the call says otherwise; reading them too is
+    // judged like an include glob that names every file.
+    let every_file = input
+        .get("file_filtering_options")
+        .and_then(|o| o.get("respect_git_ignore"))
+        .and_then(Value::as_bool)
+        == Some(false);
     for e in entries {
         let call = if has_glob(e) {
             Call::Search { root: None, glob: Some(e), file_type: None }
         } else if g.absolute(e, &g.cwd).is_dir() {
-            Call::Search { root: Some(e), glob: None, file_type: None }
+            Call::Search { root: Some(e), glob: every_file.then_some("*"), file_type: None }
         } else {
             Call::Read(Some(e))
         };
@@ -184,8 +191,11 @@ fn fetch(g: &Guard, input: &Value, tool: &str) -> Decision {
 /// The files a plan edits: `.gemini/settings.json` (or `~/.gemini/settings.json`), and in
 /// a project `.geminiignore` too.
 pub(super) fn targets(plan: &Plan, base: &Path) -> Vec<Target> {
-    let mut out =
-        vec![Target { part: Part::Settings(Host::Gemini), path: base.join(DIR).join("settings.json"), why: None }];
+    let mut out = vec![Target {
+        part: Part::Settings(Host::Gemini),
+        path: base.join(DIR).join("settings.json"),
+        why: None,
+    }];
     if !plan.user {
         if let Some(f) = IGNORE_FILES.iter().find(|f| f.name == ".geminiignore") {
             out.push(Target { part: Part::Ignore(*f), path: plan.project.join(f.name), why: None });
@@ -330,8 +340,10 @@ pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec
     }];
     // This file's `hooksConfig`, then the user's (a project's settings override the user's).
     let user_file = plan.home.as_ref().map(|h| h.join(DIR).join("settings.json"));
-    let user_text = user_file.as_ref().filter(|u| u.as_path() != path).and_then(|u| std::fs::read_to_string(u).ok());
-    let user_root = user_text.as_deref().and_then(|t| user_file.as_deref().and_then(|u| parse_commented(t, u).ok()));
+    let user_text =
+        user_file.as_ref().filter(|u| u.as_path() != path).and_then(|u| std::fs::read_to_string(u).ok());
+    let user_root =
+        user_text.as_deref().and_then(|t| user_file.as_deref().and_then(|u| parse_commented(t, u).ok()));
     let user_obj = user_root.as_ref().and_then(|r| r.object_value());
     let hooks_config = |o: &CstObject| existing_object(o, "hooksConfig");
     let enabled = [obj.as_ref(), user_obj.as_ref()]
@@ -340,9 +352,9 @@ pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec
         .find_map(|o| hooks_config(o)?.get("enabled")?.value()?.as_boolean_lit().map(|b| b.value()))
         .unwrap_or(true);
     let disabled = [obj.as_ref(), user_obj.as_ref()].into_iter().flatten().any(|o| {
-        hooks_config(o)
-            .and_then(|hc| existing_array(&hc, "disabled"))
-            .is_some_and(|d| d.elements().iter().filter_map(string_of).any(|n| n == NAME || is_tkx_command(&n, Host::Gemini)))
+        hooks_config(o).and_then(|hc| existing_array(&hc, "disabled")).is_some_and(|d| {
+            d.elements().iter().filter_map(string_of).any(|n| n == NAME || is_tkx_command(&n, Host::Gemini))
+        })
     });
     items.push(Item {
         what: "hooks on (hooksConfig.enabled, hooksConfig.disabled)".into(),
@@ -438,7 +450,11 @@ mod tests {
         let ask = |tool: &str, input: Value| reason(&answer(&payload(&f, tool, input), &g));
         for (tool, input, deny) in [
             ("run_shell_command", serde_json::json!({"command": "cat .env", "description": "show"}), true),
-            ("run_shell_command", serde_json::json!({"command": "cat .env.local", "dir_path": "services/api"}), true),
+            (
+                "run_shell_command",
+                serde_json::json!({"command": "cat .env.local", "dir_path": "services/api"}),
+                true,
+            ),
             ("run_shell_command", serde_json::json!({"command": "env"}), true),
             ("run_shell_command", serde_json::json!({"command": "npm test"}), false),
             ("read_file", serde_json::json!({"file_path": p.join(".env")}), true),
@@ -447,18 +463,34 @@ mod tests {
             ("read_many_files", serde_json::json!({"include": ["services"]}), true),
             ("read_many_files", serde_json::json!({"include": ["**/.env*"]}), true),
             ("read_many_files", serde_json::json!({"include": ["src/main.rs", "docs"]}), false),
-            ("grep_search", serde_json::json!({"pattern": "KEY", "dir_path": format!("{}/.", p.display()), "include_pattern": "*.env"}), true),
+            (
+                "grep_search",
+                serde_json::json!({"pattern": "KEY", "dir_path": format!("{}/.", p.display()), "include_pattern": "*.env"}),
+                true,
+            ),
             ("grep_search", serde_json::json!({"pattern": "KEY", "dir_path": p.join("src")}), false),
             ("search_file_content", serde_json::json!({"pattern": "KEY", "include": ".env*"}), true),
             ("glob", serde_json::json!({"pattern": "**/.env*"}), true),
             ("glob", serde_json::json!({"pattern": "src/**/*.rs"}), false),
             ("list_directory", serde_json::json!({"dir_path": p}), false),
-            ("replace", serde_json::json!({"file_path": p.join(".env"), "old_string": "A", "new_string": "B"}), true),
+            (
+                "replace",
+                serde_json::json!({"file_path": p.join(".env"), "old_string": "A", "new_string": "B"}),
+                true,
+            ),
             ("write_file", serde_json::json!({"file_path": "src/new.rs", "content": "x"}), false),
-            ("web_fetch", serde_json::json!({"prompt": format!("summarize file://{}/.env please", p.display())}), true),
+            (
+                "web_fetch",
+                serde_json::json!({"prompt": format!("summarize file://{}/.env please", p.display())}),
+                true,
+            ),
             ("web_fetch", serde_json::json!({"prompt": "summarize https://example.com/.env"}), false),
             ("mcp_fs_read_text_file", serde_json::json!({"path": "./src/../.env"}), true),
-            ("write_todos", serde_json::json!({"todos": [{"description": "read .env", "status": "pending"}]}), false),
+            (
+                "write_todos",
+                serde_json::json!({"todos": [{"description": "read .env", "status": "pending"}]}),
+                false,
+            ),
             ("some_future_tool", serde_json::json!({"target": ".env"}), true),
         ] {
             let r = ask(tool, input.clone());
@@ -524,7 +556,8 @@ mod tests {
         };
         let path = project.join(".gemini/settings.json");
         let (text, _) = install(None, &path).unwrap();
-        let states = || status(&plan, Some(&text), &path).unwrap().iter().map(|i| i.installed).collect::<Vec<_>>();
+        let states =
+            || status(&plan, Some(&text), &path).unwrap().iter().map(|i| i.installed).collect::<Vec<_>>();
         assert_eq!(states(), [true, true, false]);
         let trusted = root.join("home/.gemini/trustedFolders.json");
         std::fs::create_dir_all(trusted.parent().unwrap()).unwrap();
@@ -532,13 +565,22 @@ mod tests {
         assert_eq!(states(), [true, true, true]);
         std::fs::write(
             &trusted,
-            format!("{{\"{}\": \"TRUST_FOLDER\", \"{}\": \"DO_NOT_TRUST\"}}", root.display(), project.display()),
+            format!(
+                "{{\"{}\": \"TRUST_FOLDER\", \"{}\": \"DO_NOT_TRUST\"}}",
+                root.display(),
+                project.display()
+            ),
         )
         .unwrap();
         assert_eq!(states(), [true, true, false], "the longest rule wins");
-        std::fs::write(&trusted, format!("{{\"{}\": \"TRUST_PARENT\"}}", project.join("x").display())).unwrap();
+        std::fs::write(&trusted, format!("{{\"{}\": \"TRUST_PARENT\"}}", project.join("x").display()))
+            .unwrap();
         assert_eq!(states(), [true, true, true], "TRUST_PARENT trusts the rule's parent");
-        std::fs::write(root.join("home/.gemini/settings.json"), "{\"hooksConfig\": {\"disabled\": [\"tkx-guard\"]}}").unwrap();
+        std::fs::write(
+            root.join("home/.gemini/settings.json"),
+            "{\"hooksConfig\": {\"disabled\": [\"tkx-guard\"]}}",
+        )
+        .unwrap();
         assert_eq!(states(), [true, false, true]);
     }
 }

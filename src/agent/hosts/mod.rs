@@ -113,7 +113,8 @@ pub(super) fn targets(host: Host, plan: &Plan, base: &Path) -> Vec<Target> {
 /// home directory, `GEMINI.md`) or their settings file is already there, so that a project
 /// that uses neither does not get their files.
 pub(super) fn in_use(host: Host, plan: &Plan, base: &Path) -> bool {
-    let file_there = || targets(host, plan, base).iter().any(|t| matches!(t.part, Part::Settings(_)) && t.path.exists());
+    let file_there =
+        || targets(host, plan, base).iter().any(|t| matches!(t.part, Part::Settings(_)) && t.path.exists());
     match host {
         Host::Claude | Host::Cursor => true,
         Host::Codex => codex::in_use(plan, base) || file_there(),
