@@ -9,18 +9,19 @@
 //! - Hooks live in `hooks.json` next to a config layer's `config.toml`: `~/.codex/` for the
 //!   user, `<project>/.codex/` for a project (loaded only once the project is trusted:
 //!   `[projects."<dir>"] trust_level = "trusted"` in `~/.codex/config.toml`). The format is
-//!   Claude Code's: `{"hooks":{"PreToolUse":[{"matcher":…,"hooks":[{"type":"command",
-//!   "command":…,"timeout":<seconds>}]}]}}`; no matcher matches every tool.
-//! - A user or project hook runs only once the user trusted it: `[hooks.state."<path of
-//!   hooks.json>:pre_tool_use:<group>:<handler>"] trusted_hash = "sha256:…"` in
-//!   `~/.codex/config.toml`, written by Codex's own review (at startup, or `/hooks`). An
+//!   Claude Code's:
+//!   `{"hooks":{"PreToolUse":[{"matcher":…,"hooks":[{"type":"command","command":…,"timeout":<seconds>}]}]}}`;
+//!   no matcher matches every tool.
+//! - A user or project hook runs only once the user trusted it:
+//!   `[hooks.state."<hooks.json path>:pre_tool_use:<group>:<handler>"]` with
+//!   `trusted_hash = "sha256:…"` in `~/.codex/config.toml`, written by Codex's own review (at startup, or `/hooks`). An
 //!   untrusted or changed hook is skipped without a word. tkx does not write that trust:
 //!   the user gives it in Codex, and `status` reports a hook without it as not protecting.
 //! - The hook gets `session_id`, `turn_id`, `transcript_path`, `cwd`, `hook_event_name`
 //!   (`PreToolUse`), `model`, `permission_mode`, `tool_name`, `tool_input`, `tool_use_id`.
 //!   Every shell tool (`shell`, `exec_command`, `local_shell`, unified exec) is shown as
-//!   `Bash` with `{"command": "<line>"}`, an argv joined with shell quoting (`bash -lc
-//!   '…'`); `apply_patch` (also matched as `Write`/`Edit`) has `{"command": "<patch>"}`;
+//!   `Bash` with `{"command": "<line>"}`, an argv joined with shell quoting
+//!   (`bash -lc '…'`); `apply_patch` (also matched as `Write`/`Edit`) has `{"command": "<patch>"}`;
 //!   MCP tools are `mcp__<server>__<tool>` with their arguments.
 //! - To deny, the hook prints Claude Code's `hookSpecificOutput` with `permissionDecision`
 //!   `deny` and a non-empty `permissionDecisionReason` (an empty one makes the hook a
@@ -341,8 +342,9 @@ struct HookState {
     trusted: bool,
 }
 
-/// The `hooks.state` entry of tkx's handler: Codex keys it `<hooks.json path>:pre_tool_use:
-/// <group>:<handler>` (some releases prefix the path with `file:`).
+/// The `hooks.state` entry of tkx's handler: Codex keys it
+/// `<hooks.json path>:pre_tool_use:<group>:<handler>` (some releases prefix the path with
+/// `file:`).
 fn hook_state(config: &toml::Table, path: &Path, group: usize, handler: usize) -> Option<HookState> {
     let states = config.get("hooks")?.get("state")?.as_table()?;
     let suffix = format!(":pre_tool_use:{group}:{handler}");

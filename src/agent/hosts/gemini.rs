@@ -18,7 +18,7 @@
 //!   (`BeforeTool`), `timestamp`, `tool_name` and `tool_input` (the tool's own arguments),
 //!   plus `mcp_context` for MCP tools (named `mcp_<server>_<tool>`).
 //! - The answer is JSON on stdout: `{"decision": "deny", "reason": …}` blocks the tool, and
-//!   the model gets "Tool execution blocked: <reason>". Printing nothing lets it run.
+//!   the model gets `Tool execution blocked: <reason>`. Printing nothing lets it run.
 //!   Without JSON, exit 0 allows, exit 1 only warns, and any other code denies with the
 //!   text of stdout (or else stderr) as the reason. A hook that runs out of time does not
 //!   block. So the command in the settings turns every failure of tkx into exit 2 with a
