@@ -38,6 +38,9 @@ pub struct Plan {
     pub tkx_dir: Option<PathBuf>,
     /// The env file names of the project tree, when the caller already walked it.
     pub env_names: Option<Vec<String>>,
+    /// The variables hosts read for their own directories (`CODEX_HOME`,
+    /// `GEMINI_CLI_HOME`), as the process environment has them.
+    pub host_env: Vec<(String, PathBuf)>,
 }
 
 /// One file tkx edits.
@@ -127,6 +130,11 @@ impl Plan {
             }
         }
         out
+    }
+
+    /// A variable of [`Plan::host_env`], when set to an absolute path.
+    pub fn host_var(&self, name: &str) -> Option<&Path> {
+        self.host_env.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_path()).filter(|p| p.is_absolute())
     }
 
     /// Names of the env files in the project tree.

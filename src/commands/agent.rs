@@ -43,6 +43,7 @@ pub fn plan(ctx: &Context, args: &AgentArgs) -> Result<Plan, Error> {
         home,
         tkx_dir: ctx.project.tkx_dir().map(std::path::Path::to_path_buf),
         env_names: None,
+        host_env: hosts::host_env(ctx.project.process()),
     })
 }
 
@@ -272,8 +273,8 @@ fn check(ctx: &mut Context, args: &AgentCheckArgs) -> Result<u8, Error> {
         hosts::refuse(
             host,
             &format!(
-                "tkx: checking this tool call took longer than {} seconds, so it is refused (fail closed); narrow the call (a path, a glob) and try again",
-                check_deadline(ctx).as_secs()
+                "tkx: checking this tool call took longer than {:.1} seconds, so it is refused (fail closed); narrow the call (a path, a glob) and try again",
+                check_deadline(ctx).as_secs_f64()
             ),
         )
     });
@@ -291,7 +292,6 @@ fn check_deadline(ctx: &Context) -> std::time::Duration {
         .process()
         .get("TKX_AGENT_CHECK_DEADLINE_MS")
         .and_then(|v| v.to_str()?.parse::<u64>().ok())
-        .filter(|ms| *ms > 0)
         .unwrap_or(20_000)
         .min(20_000);
     std::time::Duration::from_millis(ms)

@@ -5,9 +5,9 @@
 //! `--fix` installs the guard; it never moves keys.
 
 use super::{Check, Project, Scope};
-use crate::agent::Host;
 use crate::agent::ignore_files::{AGENT_SIGNS, sign_in};
 use crate::agent::install::Plan;
+use crate::agent::{Host, hosts};
 use crate::error::Error;
 use crate::report::Finding;
 use crate::secret::classify::is_secret_statement;
@@ -51,6 +51,7 @@ fn plan(project: &Project, user: bool, shared: bool) -> Plan {
         home,
         tkx_dir: project.tkx_dir().map(std::path::Path::to_path_buf),
         env_names: Some(env_names(project)),
+        host_env: hosts::host_env(project.process()),
     }
 }
 

@@ -226,6 +226,56 @@ fn codex_user_level_install() {
     assert!(s.contains("hook trusted in Codex"), "{s}");
     run(&env, &["agent", "uninstall", "--user", "--host", "codex"]);
     assert!(!path.exists());
+
+    // `$CODEX_HOME` moves Codex's user directory, and with it the hook and the trust.
+    let codex_home = env.root.join("codex-home");
+    let hooks = codex_home.join("hooks.json");
+    let out = env
+        .tkx(["agent", "install", "--user", "--host", "codex"])
+        .env("CODEX_HOME", &codex_home)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(fs::read_to_string(&hooks).unwrap().contains("tkx agent check --host codex"));
+    env.write_abs(
+        &codex_home.join("config.toml"),
+        format!("[hooks.state.\"{}:pre_tool_use:0:0\"]\ntrusted_hash = \"sha256:1\"\n", hooks.display()),
+    );
+    let out = env
+        .tkx(["agent", "status", "--user", "--host", "codex"])
+        .env("CODEX_HOME", &codex_home)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+/// A check that has not decided by its deadline is refused in the host's shape (the hosts
+/// let a tool run when their own limit passes). A payload of 30 MB takes longer to read
+/// than a deadline of 1 ms.
+#[test]
+fn a_late_check_is_a_denial() {
+    let env = project();
+    let pad = "x".repeat(30 << 20);
+    let late = |host: &str, mut payload: serde_json::Value| {
+        payload["pad"] = serde_json::Value::String(pad.clone());
+        let out = env
+            .tkx(["agent", "check", "--host", host])
+            .env("TKX_AGENT_CHECK_DEADLINE_MS", "1")
+            .write_stdin(payload.to_string())
+            .output()
+            .unwrap();
+        no_leak(&out);
+        out
+    };
+    let out = late("codex", codex_payload(&env, "Bash", serde_json::json!({"command": "ls"})));
+    assert_eq!(out.status.code(), Some(0));
+    let s = stdout(&out);
+    assert!(s.contains("\"permissionDecision\":\"deny\"") && s.contains("took longer than"), "{s}");
+    let out = late("gemini", gemini_payload(&env, "run_shell_command", serde_json::json!({"command": "ls"})));
+    assert!(stdout(&out).contains("\"decision\":\"deny\""), "{}", stdout(&out));
+    let out = late("claude", serde_json::json!({"tool_name": "Bash", "tool_input": {"command": "ls"}}));
+    assert_eq!(out.status.code(), Some(2), "Claude Code blocks on exit 2");
+    assert!(stderr(&out).contains("took longer than"));
 }
 
 #[test]

@@ -167,15 +167,22 @@ fn block(reason: &str) -> Answer {
 // Settings: what `tkx agent install` merges into `hooks.json` (one `PreToolUse` group with
 // tkx's hook, for every tool), and takes out again; and whether Codex will run it.
 
-/// The file a plan edits: `.codex/hooks.json` in the project, or `~/.codex/hooks.json`.
-pub(super) fn targets(_plan: &Plan, base: &Path) -> Vec<Target> {
-    vec![Target { part: Part::Settings(Host::Codex), path: base.join(DIR).join("hooks.json"), why: None }]
+/// Codex's user directory: `$CODEX_HOME`, or `~/.codex`.
+fn user_dir(plan: &Plan) -> Option<PathBuf> {
+    plan.host_var("CODEX_HOME").map(Path::to_path_buf).or_else(|| plan.home.as_ref().map(|h| h.join(DIR)))
 }
 
-/// Whether Codex is in use for this plan: a `.codex` directory where the file would go
-/// (the project's, or the user's for `--user`), or the user's Codex settings.
+/// The file a plan edits: `.codex/hooks.json` in the project, or the user's
+/// (`$CODEX_HOME/hooks.json`, `~/.codex/hooks.json`).
+pub(super) fn targets(plan: &Plan, base: &Path) -> Vec<Target> {
+    let dir = if plan.user { user_dir(plan).unwrap_or_else(|| base.join(DIR)) } else { base.join(DIR) };
+    vec![Target { part: Part::Settings(Host::Codex), path: dir.join("hooks.json"), why: None }]
+}
+
+/// Whether Codex is in use for this plan: a `.codex` directory in the project, or the
+/// user's Codex directory.
 pub(super) fn in_use(plan: &Plan, base: &Path) -> bool {
-    base.join(DIR).is_dir() || plan.home.as_ref().is_some_and(|h| h.join(DIR).is_dir())
+    (!plan.user && base.join(DIR).is_dir()) || user_dir(plan).is_some_and(|d| d.is_dir())
 }
 
 fn tkx_hook() -> CstInputValue {
@@ -289,10 +296,16 @@ pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec
                 .map(|(g, _, h)| (g, h))
         }
     };
-    let config = plan.home.as_ref().map(|h| h.join(DIR).join("config.toml"));
+    let config = user_dir(plan).map(|d| d.join("config.toml"));
     let config_text = config.as_ref().and_then(|c| std::fs::read_to_string(c).ok());
     let config_toml = config_text.as_deref().and_then(|t| t.parse::<toml::Table>().ok());
-    let shown_config = "~/.codex/config.toml";
+    let shown_config = match (&config, &plan.home) {
+        (Some(c), Some(h)) if c.starts_with(h) => {
+            format!("~/{}", c.strip_prefix(h).unwrap_or(c).display())
+        }
+        (Some(c), _) => c.display().to_string(),
+        (None, _) => "~/.codex/config.toml".to_owned(),
+    };
     let mut items = vec![Item {
         what: "PreToolUse hook (`tkx agent check --host codex`)".into(),
         installed: place.is_some(),
@@ -549,6 +562,7 @@ mod tests {
             home: Some(root.join("home")),
             tkx_dir: None,
             env_names: Some(Vec::new()),
+            host_env: Vec::new(),
         };
         let st = |plan: &Plan| status(plan, Some(&text), &hooks).unwrap();
         let states = |s: &[Item]| s.iter().map(|i| i.installed).collect::<Vec<_>>();

@@ -188,12 +188,19 @@ fn fetch(g: &Guard, input: &Value, tool: &str) -> Decision {
 // group with tkx's hook for every tool; `hooksConfig.enabled` back to `true` when the file
 // turned hooks off), and takes out again; and whether Gemini CLI will run it.
 
-/// The files a plan edits: `.gemini/settings.json` (or `~/.gemini/settings.json`), and in
-/// a project `.geminiignore` too.
+/// Gemini CLI's home: `$GEMINI_CLI_HOME`, or `$HOME`.
+fn user_home(plan: &Plan) -> Option<PathBuf> {
+    plan.host_var("GEMINI_CLI_HOME").map(Path::to_path_buf).or_else(|| plan.home.clone())
+}
+
+/// The files a plan edits: `.gemini/settings.json` (or the user's, under
+/// `$GEMINI_CLI_HOME` or `$HOME`), and in a project `.geminiignore` too.
 pub(super) fn targets(plan: &Plan, base: &Path) -> Vec<Target> {
+    let home =
+        if plan.user { user_home(plan).unwrap_or_else(|| base.to_path_buf()) } else { base.to_path_buf() };
     let mut out = vec![Target {
         part: Part::Settings(Host::Gemini),
-        path: base.join(DIR).join("settings.json"),
+        path: home.join(DIR).join("settings.json"),
         why: None,
     }];
     if !plan.user {
@@ -204,12 +211,11 @@ pub(super) fn targets(plan: &Plan, base: &Path) -> Vec<Target> {
     out
 }
 
-/// Whether Gemini CLI is in use for this plan: a `.gemini` directory or `GEMINI.md` where
-/// the file would go, or the user's Gemini CLI settings.
+/// Whether Gemini CLI is in use for this plan: a `.gemini` directory or `GEMINI.md` in
+/// the project, or the user's Gemini CLI settings.
 pub(super) fn in_use(plan: &Plan, base: &Path) -> bool {
-    base.join(DIR).is_dir()
-        || (!plan.user && plan.project.join("GEMINI.md").is_file())
-        || plan.home.as_ref().is_some_and(|h| h.join(DIR).is_dir())
+    (!plan.user && (base.join(DIR).is_dir() || plan.project.join("GEMINI.md").is_file()))
+        || user_home(plan).is_some_and(|h| h.join(DIR).is_dir())
 }
 
 fn tkx_group_value() -> CstInputValue {
@@ -339,7 +345,7 @@ pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec
         detail: None,
     }];
     // This file's `hooksConfig`, then the user's (a project's settings override the user's).
-    let user_file = plan.home.as_ref().map(|h| h.join(DIR).join("settings.json"));
+    let user_file = user_home(plan).map(|h| h.join(DIR).join("settings.json"));
     let user_text =
         user_file.as_ref().filter(|u| u.as_path() != path).and_then(|u| std::fs::read_to_string(u).ok());
     let user_root =
@@ -386,7 +392,7 @@ pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec
 /// Whether `~/.gemini/trustedFolders.json` trusts the project: the longest rule that
 /// covers it is `TRUST_FOLDER`, or `TRUST_PARENT` (which covers the rule's parent).
 fn folder_trusted(plan: &Plan) -> bool {
-    let Some(home) = &plan.home else { return false };
+    let Some(home) = user_home(plan) else { return false };
     let Ok(text) = std::fs::read_to_string(home.join(DIR).join("trustedFolders.json")) else { return false };
     let opts = jsonc_parser::ParseOptions::default();
     let Ok(Some(jsonc_parser::JsonValue::Object(rules))) = jsonc_parser::parse_to_value(&text, &opts) else {
@@ -553,6 +559,7 @@ mod tests {
             home: Some(root.join("home")),
             tkx_dir: None,
             env_names: Some(Vec::new()),
+            host_env: Vec::new(),
         };
         let path = project.join(".gemini/settings.json");
         let (text, _) = install(None, &path).unwrap();

@@ -165,6 +165,17 @@ pub(super) fn status(host: Host, plan: &Plan, text: Option<&str>, path: &Path) -
     }
 }
 
+/// The variables [`super::install::Plan::host_env`] carries.
+pub const HOST_ENV: &[&str] = &["CODEX_HOME", "GEMINI_CLI_HOME"];
+
+/// [`HOST_ENV`] of a process environment, for [`super::install::Plan::host_env`].
+pub fn host_env(process: &crate::layers::ProcessEnv) -> Vec<(String, std::path::PathBuf)> {
+    HOST_ENV
+        .iter()
+        .filter_map(|k| process.get_nonempty(k).map(|v| ((*k).to_owned(), std::path::PathBuf::from(v))))
+        .collect()
+}
+
 /// Whether a hook entry is tkx's (any version of the command, the shared one too).
 fn is_tkx_command(cmd: &str, host: Host) -> bool {
     let check = format!("tkx agent check --host {}", host.flag());
