@@ -5,10 +5,10 @@
 //! `.env.<name>`, at any depth, in any letter case, through symlinks and `..`) and the
 //! private and user stores under `$TKX_DIR`; and which variables hold secrets (the
 //! resolved layers judged by [`crate::secret::classify`]). [`hosts`] holds one file per
-//! host (Claude Code, Cursor, Codex CLI, Gemini CLI): it turns the host's payload into a question for the guard
-//! and its [`Decision`] into the host's answer, and knows what tkx merges into that
-//! host's settings file. [`shell`] splits a command line into simple commands and judges
-//! each; [`paths`] classifies paths and search scopes. [`install`] plans the files and
+//! host (Claude Code, Cursor, Codex CLI, Gemini CLI): it turns the host's payload into a
+//! question for the guard and its [`Decision`] into the host's answer, and knows what tkx
+//! merges into that host's settings file. [`shell`] splits a command line into simple
+//! commands and judges each; [`paths`] classifies paths and search scopes. [`install`] plans the files and
 //! runs the edits (under a lock, recorded so they can be undone), `jsonc.rs` edits JSON
 //! through its syntax tree, and [`ignore_files`] writes the ignore files other agents
 //! read.

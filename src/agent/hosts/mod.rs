@@ -9,8 +9,10 @@
 //! its neighbours.
 //!
 //! Adding a host: a file here with its protocol and its edits, a [`Host`] variant (and
-//! its place in [`Host::ALL`]), an arm in each `match` below, and the `AgentHost` value
-//! in `cli.rs` with its mapping in `commands/agent.rs`. Nothing here prints or exits.
+//! its place in [`Host::ALL`]), an arm in each `match` below (`in_use` says whether
+//! `--host all` takes it; `refuse` is its denial when a check runs late), and the
+//! `AgentHost` value in `cli.rs` with its mapping in `commands/agent.rs`. Nothing here
+//! prints or exits.
 
 pub mod claude;
 pub mod codex;
