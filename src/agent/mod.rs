@@ -8,10 +8,10 @@
 //! host (Claude Code, Cursor, Codex CLI, Gemini CLI): it turns the host's payload into a
 //! question for the guard and its [`Decision`] into the host's answer, and knows what tkx
 //! merges into that host's settings file. [`shell`] splits a command line into simple
-//! commands and judges each; [`paths`] classifies paths and search scopes. [`install`] plans the files and
-//! runs the edits (under a lock, recorded so they can be undone), `jsonc.rs` edits JSON
-//! through its syntax tree, and [`ignore_files`] writes the ignore files other agents
-//! read.
+//! commands and judges each; [`paths`] classifies paths and search scopes. [`install`]
+//! plans the files and runs the edits (under a lock, recorded so they can be undone),
+//! `jsonc.rs` edits JSON through its syntax tree, and [`ignore_files`] writes the ignore
+//! files other agents read.
 //!
 //! Nothing here prints or exits. Checking shell text is best-effort: an agent that
 //! wants to can obfuscate a command. The boundary that holds is the private store,
