@@ -148,6 +148,15 @@ fn trust_note(ctx: &mut Context, plan: &Plan, user: bool) {
     let Ok(files) = plan.status() else { return };
     for f in files {
         let Part::Settings(host @ (Host::Codex | Host::Gemini)) = f.target.part else { continue };
+        let path = &f.target.path;
+        if !user && ctx.project.repo().is_some_and(|r| r.relative(path).is_some() && !r.is_ignored(path)) {
+            let _ = writeln!(
+                ctx.io.err,
+                "tkx: {}: {} is not git-ignored: committed, it guards teammates too once they trust it, and stops their tool calls until they install tkx; git-ignore it to keep the guard yours",
+                host.name(),
+                shown(ctx, path)
+            );
+        }
         let missing: Vec<String> = f
             .items
             .iter()
