@@ -191,6 +191,8 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     let plan = plan(ctx, args)?;
     let files = plan.status()?;
     let mut all = true;
+    let mut installable = false;
+    let mut trust: Vec<Part> = Vec::new();
     let mut lines = Vec::new();
     let mut last_host = "";
     // A hook installed at user level covers every project: it counts as coverage here.
@@ -230,8 +232,15 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
             lines.push(format!("    covered by the user-level {}", u.target.path.display()));
             continue;
         }
-        for i in &f.items {
+        for (n, i) in f.items.iter().enumerate() {
             all &= i.installed;
+            // What only the user can give in the host (trust) is not install's to add.
+            let host_side = n > 0 && matches!(f.target.part, Part::Settings(Host::Codex | Host::Gemini));
+            if !i.installed && host_side {
+                trust.push(f.target.part);
+            } else if !i.installed {
+                installable = true;
+            }
             let state = if i.installed { "installed" } else { "missing" };
             let detail = i.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
             lines.push(format!("    {:<52} {state}{detail}", i.what));
@@ -243,13 +252,21 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     for l in lines {
         writeln!(ctx.io.out, "{l}").map_err(Error::Output)?;
     }
-    if !all {
+    if installable {
         writeln!(
             ctx.io.out,
             "run `tkx agent install{}` to add what is missing",
             if args.user { " --user" } else { "" }
         )
         .map_err(Error::Output)?;
+    }
+    trust.dedup();
+    for part in trust {
+        let steps = match part {
+            Part::Settings(Host::Codex) => hosts::codex::trust_steps(args.user),
+            _ => hosts::gemini::trust_steps().to_owned(),
+        };
+        writeln!(ctx.io.out, "{steps}").map_err(Error::Output)?;
     }
     Ok(u8::from(!all))
 }

@@ -130,10 +130,10 @@ fn codex_install_check_status_uninstall() {
     assert!(s.starts_with("Codex CLI:\n  .codex/hooks.json\n"), "{s}");
     assert!(s.lines().any(|l| l.contains("PreToolUse hook") && l.contains("installed")), "{s}");
     assert!(
-        s.lines().any(|l| l.contains("hook trusted in Codex") && l.contains("missing (not trusted yet")),
+        s.lines().any(|l| l.contains("hook trusted in Codex") && l.contains("missing (Codex skips it")),
         "{s}"
     );
-    assert!(s.lines().any(|l| l.contains("project trusted by Codex") && l.contains("missing")), "{s}");
+    assert!(s.lines().any(|l| l.contains("project trusted in Codex") && l.contains("missing")), "{s}");
 
     // Doctor names the host whose hook is skipped.
     let out = run(&env, &["doctor"]);
@@ -304,7 +304,7 @@ fn gemini_install_check_status_uninstall() {
     assert_eq!(out.status.code(), Some(1));
     let s = stdout(&out);
     assert!(s.starts_with("Gemini CLI:\n  .gemini/settings.json\n"), "{s}");
-    assert!(s.lines().any(|l| l.contains("folder trusted by Gemini CLI") && l.contains("missing")), "{s}");
+    assert!(s.lines().any(|l| l.contains("folder trusted in Gemini CLI") && l.contains("missing")), "{s}");
     assert!(s.contains("  .geminiignore"), "{s}");
     let out = run(&env, &["doctor"]);
     assert!(

@@ -314,9 +314,11 @@ pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec
     if !plan.user {
         let trusted = config_toml.as_ref().is_some_and(|c| project_trusted(c, &plan.project));
         items.push(Item {
-            what: "project trusted by Codex (else it skips .codex/)".into(),
+            what: "project trusted in Codex".into(),
             installed: trusted,
-            detail: (!trusted).then(|| format!("no trust_level = \"trusted\" for it in {shown_config}")),
+            detail: (!trusted).then(|| {
+                format!("Codex skips .codex/ until then: no trust_level = \"trusted\" in {shown_config}")
+            }),
         });
     }
     let (trusted, detail) = match (place, &config_toml) {
@@ -327,14 +329,10 @@ pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec
         (Some((g, h)), c) => match c.as_ref().and_then(|c| hook_state(c, path, g, h)) {
             Some(HookState { enabled: Some(false), .. }) => (false, Some("disabled in Codex".into())),
             Some(HookState { trusted: true, .. }) => (true, None),
-            _ => (false, Some("not trusted yet: Codex skips it without a word".into())),
+            _ => (false, Some("Codex skips it without a word until you trust it".into())),
         },
     };
-    items.push(Item {
-        what: "hook trusted in Codex (its startup review or /hooks)".into(),
-        installed: trusted,
-        detail,
-    });
+    items.push(Item { what: "hook trusted in Codex".into(), installed: trusted, detail });
     Ok(items)
 }
 
@@ -589,6 +587,6 @@ mod tests {
         .unwrap();
         let s = st(&plan);
         assert_eq!(states(&s), [true, false, false], "another group's trust is not tkx's");
-        assert!(s[2].detail.as_deref().unwrap().contains("not trusted"), "{s:?}");
+        assert!(s[2].detail.as_deref().unwrap().contains("until you trust it"), "{s:?}");
     }
 }

@@ -363,7 +363,7 @@ pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec
         })
     });
     items.push(Item {
-        what: "hooks on (hooksConfig.enabled, hooksConfig.disabled)".into(),
+        what: "hooks on (hooksConfig)".into(),
         installed: enabled && !disabled,
         detail: if !enabled {
             Some("hooksConfig.enabled is false".into())
@@ -381,9 +381,10 @@ pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec
         });
         let trusted = folder_trust == Some(false) || folder_trusted(plan);
         items.push(Item {
-            what: "folder trusted by Gemini CLI (else it skips project hooks)".into(),
+            what: "folder trusted in Gemini CLI".into(),
             installed: trusted,
-            detail: (!trusted).then(|| "not trusted in ~/.gemini/trustedFolders.json".into()),
+            detail: (!trusted)
+                .then(|| "Gemini CLI skips project hooks until then: ~/.gemini/trustedFolders.json".into()),
         });
     }
     Ok(items)
@@ -417,7 +418,7 @@ fn folder_trusted(plan: &Plan) -> bool {
 
 /// What the user runs so that Gemini CLI runs a project's hook.
 pub fn trust_steps() -> &'static str {
-    "Gemini CLI runs project hooks only in a trusted folder: start `gemini` in this project and trust the folder when it asks (or `/permissions`), or install with `--user`; `tkx agent status --host gemini` says when it protects"
+    "Gemini CLI runs project hooks only in a trusted folder: start `gemini` in this project and trust the folder when it asks (or `/permissions`), or install with `--user`; it runs no hook while `hooksConfig.enabled` is false or `tkx-guard` is in `hooksConfig.disabled`; `tkx agent status --host gemini` says when it protects"
 }
 
 #[cfg(test)]
