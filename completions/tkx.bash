@@ -286,7 +286,7 @@ _tkx() {
             fi
             case "${prev}" in
                 --host)
-                    COMPREPLY=($(compgen -W "claude cursor copilot opencode windsurf all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "claude cursor codex gemini copilot opencode windsurf all" -- "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -412,7 +412,7 @@ _tkx() {
             fi
             case "${prev}" in
                 --host)
-                    COMPREPLY=($(compgen -W "claude cursor copilot opencode windsurf all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "claude cursor codex gemini copilot opencode windsurf all" -- "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -454,7 +454,7 @@ _tkx() {
             fi
             case "${prev}" in
                 --host)
-                    COMPREPLY=($(compgen -W "claude cursor copilot opencode windsurf all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "claude cursor codex gemini copilot opencode windsurf all" -- "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -496,7 +496,7 @@ _tkx() {
             fi
             case "${prev}" in
                 --host)
-                    COMPREPLY=($(compgen -W "claude cursor copilot opencode windsurf all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "claude cursor codex gemini copilot opencode windsurf all" -- "${cur}"))
                     return 0
                     ;;
                 -C)

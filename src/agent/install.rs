@@ -38,6 +38,9 @@ pub struct Plan {
     pub tkx_dir: Option<PathBuf>,
     /// The env file names of the project tree, when the caller already walked it.
     pub env_names: Option<Vec<String>>,
+    /// The variables hosts read for their own directories (`CODEX_HOME`,
+    /// `GEMINI_CLI_HOME`), as the process environment has them.
+    pub host_env: Vec<(String, PathBuf)>,
 }
 
 /// One file tkx edits.
@@ -128,7 +131,10 @@ impl Plan {
         let base = if self.user { self.home.clone() } else { Some(self.project.clone()) };
         let Some(base) = base else { return out };
         for h in &self.hosts {
-            out.extend(hosts::targets(*h, self, &base));
+            // `--host all` takes the hosts the project (or the user) shows signs of using.
+            if self.hosts.len() < 2 || hosts::in_use(*h, self, &base) {
+                out.extend(hosts::targets(*h, self, &base));
+            }
         }
         if self.user || self.hosts.len() < 2 {
             // Ignore files belong to the project, and to `--host all` (the default).
@@ -143,7 +149,9 @@ impl Plan {
             // An ignore file tkx already wrote stays managed even without signs.
             let ours = fs::read_to_string(self.project.join(f.name))
                 .is_ok_and(|t| ignore_files::find_block(&t).is_some());
-            if why.is_some() || ours {
+            // A host's own ignore file (`.geminiignore`) may be one of its targets already.
+            let listed = out.iter().any(|t| t.path == self.project.join(f.name));
+            if (why.is_some() || ours) && !listed {
                 out.push(Target {
                     part: Part::Ignore(*f),
                     path: self.project.join(f.name),
@@ -152,6 +160,11 @@ impl Plan {
             }
         }
         out
+    }
+
+    /// A variable of [`Plan::host_env`], when set to an absolute path.
+    pub fn host_var(&self, name: &str) -> Option<&Path> {
+        self.host_env.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_path()).filter(|p| p.is_absolute())
     }
 
     /// Names of the env files in the project tree.

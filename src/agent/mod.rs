@@ -5,7 +5,7 @@
 //! `.env.<name>`, at any depth, in any letter case, through symlinks and `..`) and the
 //! private and user stores under `$TKX_DIR`; and which variables hold secrets (the
 //! resolved layers judged by [`crate::secret::classify`]). [`hosts`] holds one file per
-//! host (Claude Code, Cursor, GitHub Copilot, opencode, Windsurf): it turns the host's
+//! host (Claude Code, Cursor, Codex CLI, Gemini CLI, GitHub Copilot, opencode, Windsurf): it turns the host's
 //! payload into a question for the guard and its [`Decision`] into the host's answer, and
 //! knows what tkx merges into that host's files. [`shell`] splits a command line into
 //! simple commands and judges each; [`paths`] classifies paths and search scopes.

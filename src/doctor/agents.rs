@@ -5,9 +5,9 @@
 //! `--fix` installs the guard; it never moves keys.
 
 use super::{Check, Project, Scope};
-use crate::agent::Host;
 use crate::agent::ignore_files::{AGENT_SIGNS, sign_in};
 use crate::agent::install::Plan;
+use crate::agent::{Host, hosts};
 use crate::error::Error;
 use crate::report::Finding;
 use crate::secret::classify::is_secret_statement;
@@ -43,13 +43,8 @@ fn exposure(project: &Project) -> Option<Exposure> {
 fn plan(project: &Project, user: bool, shared: bool) -> Plan {
     let home = project.process().get("HOME").map(PathBuf::from).filter(|p| p.is_absolute());
     let base = if user { home.clone() } else { Some(project.dir().to_path_buf()) };
-    Plan {
-        // As `--host all`: Claude Code and Cursor, and the other hosts where they are in use.
-        hosts: Host::ALL
-            .iter()
-            .copied()
-            .filter(|h| base.as_deref().is_some_and(|b| h.in_use(b, user)))
-            .collect(),
+    let mut plan = Plan {
+        hosts: Host::ALL.to_vec(),
         user,
         shared,
         all_ignore_files: false,
@@ -57,7 +52,16 @@ fn plan(project: &Project, user: bool, shared: bool) -> Plan {
         home,
         tkx_dir: project.tkx_dir().map(std::path::Path::to_path_buf),
         env_names: Some(env_names(project)),
-    }
+        host_env: hosts::host_env(project.process()),
+    };
+    // As `--host all`: Claude Code and Cursor, and the other hosts where they are in use.
+    let in_use: Vec<Host> = Host::ALL
+        .iter()
+        .copied()
+        .filter(|h| base.as_deref().is_some_and(|b| hosts::in_use(*h, &plan, b)))
+        .collect();
+    plan.hosts = in_use;
+    plan
 }
 
 /// The names of the tree's env files, from the walk doctor already did.
@@ -102,6 +106,29 @@ fn guarded(project: &Project) -> Vec<Host> {
     if ignores { hooks } else { Vec::new() }
 }
 
+/// Codex CLI's and Gemini CLI's hooks that are in but not protecting (not trusted yet,
+/// or hooks turned off): the host and what is missing.
+fn not_protecting(project: &Project) -> Vec<String> {
+    use crate::agent::install::Part;
+    let mut out = Vec::new();
+    for user in [false, true] {
+        for f in plan(project, user, false).status().unwrap_or_default() {
+            let Part::Settings(host @ (Host::Codex | Host::Gemini)) = f.target.part else { continue };
+            let Some((hook, rest)) = f.items.split_first() else { continue };
+            let missing: Vec<&str> = rest.iter().filter(|i| !i.installed).map(|i| i.what.as_str()).collect();
+            if hook.installed && !missing.is_empty() {
+                out.push(format!(
+                    "{}'s hook in {} is not protecting yet ({})",
+                    host.name(),
+                    project.show(&f.target.path),
+                    missing.join(", ")
+                ));
+            }
+        }
+    }
+    out
+}
+
 impl Check for Agents {
     fn name(&self) -> &'static str {
         "agents"
@@ -112,6 +139,21 @@ impl Check for Agents {
         let list: Vec<String> =
             x.files.iter().map(|(f, keys)| format!("{f} ({})", keys.join(", "))).collect();
         let (path, _) = &x.files[0];
+        let idle = not_protecting(project);
+        if !idle.is_empty() {
+            // A hook that is in but skipped by its host is the one problem to fix first.
+            let message = format!(
+                "this project uses an AI coding agent ({}) and keeps keys in its tree: {}; {}",
+                x.sign,
+                list.join("; "),
+                idle.join("; ")
+            );
+            return vec![
+                Finding::warning("doctor/agents", message)
+                    .at(path.clone(), 0, 0)
+                    .hint("run `tkx agent status` and trust the hook in the agent as it says (Codex CLI: its hooks review or `/hooks`; Gemini CLI: trust the folder)"),
+            ];
+        }
         let hosts = guarded(project);
         let (message, hint) = if !hosts.is_empty() {
             let names: Vec<&str> = hosts.iter().map(|h| h.name()).collect();

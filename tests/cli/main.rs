@@ -3,6 +3,7 @@
 mod support;
 
 mod agent;
+mod agent_codex_gemini;
 mod agent_copilot_opencode;
 mod bad_input;
 mod completions;

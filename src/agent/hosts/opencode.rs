@@ -369,6 +369,7 @@ mod tests {
             home: None,
             tkx_dir: None,
             env_names: Some(Vec::new()),
+            host_env: Vec::new(),
         }
     }
 
