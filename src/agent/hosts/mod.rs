@@ -14,7 +14,7 @@
 //! `--host all` takes it; `deadline` and `fail_closed` say how a late check answers), and
 //! the `AgentHost` value in `cli.rs` with its mapping in `commands/agent.rs`. A host whose
 //! guard needs a second file that tkx owns whole (opencode's plugin) returns it from
-//! `plugin`; `install` writes it as a [`Part::Plugin`](super::install::Part::Plugin).
+//! `plugin`; `install` writes it as a [`Part::Plugin`].
 //! Nothing here prints or exits.
 
 pub mod claude;
