@@ -22,6 +22,7 @@ Every request body is written to OUT/req-NNNN.json (and the path to .meta).
 """
 
 import argparse
+import glob
 import itertools
 import json
 import os
@@ -31,8 +32,9 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-# The script. kind: "leak" (the guard must stop it) or "ok" (it must work; `expect` is a
-# string its result must hold; "{marker}" is the project's app.py marker).
+# The script. kind: "leak" (the guard must stop it), "ok" (it must work; `expect` is a
+# string its result must hold; "{marker}" is the project's app.py marker) or "setup" (a
+# step that changes the project for the ones after it, not judged).
 # op: ("sh", command) | ("read", relative path) | ("grep", pattern, glob or None, dir or None)
 # (a file tool where the client has one; Codex runs `cat`/`rg` in its shell instead)
 STEPS = [
@@ -78,6 +80,13 @@ STEPS = [
     {"kind": "leak", "op": ("sh", "export -p")},
     {"kind": "leak", "op": ("sh", "ls -A | xargs cat")},
     {"kind": "ok", "op": ("sh", "git status --short"), "expect": "local-config.txt"},
+    # From here on every env file in the tree is git-ignored, so a search over the whole
+    # project reads none, and a search's own root decides.
+    {"kind": "setup", "op": ("sh", "rm -f docker/.env local-config.txt")},
+    {"kind": "ok", "op": ("grep", "OPENAI_PAT", None, None), "expect": "README.md"},
+    {"kind": "leak", "op": ("grep", "OPENAI_PAT", None, ".env")},
+    {"kind": "leak", "op": ("grep", "sk-ant-admin01", None, "../tkxdir/projects/*/.env")},
+    {"kind": "ok", "op": ("sh", "grep -rn OPENAI_PAT src README.md"), "expect": "README.md"},
 ]
 
 FINAL_TEXT = "E2E_DONE: finished the scripted tool calls."
@@ -104,7 +113,13 @@ def call_id(i):
 def tool_call(client, step, project):
     """(tool name, arguments) for one step in a client's own tools."""
     op = step["op"]
-    abspath = lambda rel: os.path.join(project, rel)  # noqa: E731
+    def abspath(rel):
+        path = os.path.normpath(os.path.join(project, rel))
+        if "*" in path:  # the private store's file, whose directory name tkx chose
+            found = sorted(glob.glob(path))
+            path = found[0] if found else path
+        return path
+
     if client == "claude":
         if op[0] == "sh":
             return "Bash", {"command": op[1], "description": "e2e step"}
