@@ -170,8 +170,29 @@ pub fn decide(g: &Guard, tool: &str, args: &Value) -> Decision {
             Some("view") => Call::Read(path()),
             _ => Call::Edit(path()),
         },
-        "grep" | "rg" => Call::Search { root: path(), glob: field("glob"), file_type: field("type") },
-        "glob" => Call::Glob { pattern: field("pattern"), root: path() },
+        // Copilot CLI names the scope `paths`: one path or a list of them.
+        "grep" | "rg" | "glob" => {
+            let mut roots: Vec<Option<&str>> = match args.get("paths") {
+                Some(Value::String(p)) => vec![Some(p.as_str())],
+                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(Some).collect(),
+                _ => vec![path()],
+            };
+            if roots.is_empty() {
+                roots.push(None);
+            }
+            for root in roots {
+                let c = if tool == "glob" {
+                    Call::Glob { pattern: field("pattern"), root }
+                } else {
+                    Call::Search { root, glob: field("glob"), file_type: field("type") }
+                };
+                let d = call::decide(g, c, tool);
+                if d.is_deny() {
+                    return d;
+                }
+            }
+            return Decision::Allow;
+        }
         "list_dir" => Call::List(path()),
         "web_fetch" | "fetch" => Call::Fetch(field("url")),
         "ask_user" | "task" | "think" | "report_intent" | "report_progress" | "update_todo" | "read_bash"
@@ -372,6 +393,13 @@ mod tests {
                 ),
                 ("str_replace_editor", serde_json::json!({"command": "view", "path": env}), true),
                 ("glob", serde_json::json!({"pattern": "**/.env*"}), true),
+                ("grep", serde_json::json!({"pattern": "KEY", "paths": ".", "glob": "*.env*"}), true),
+                (
+                    "grep",
+                    serde_json::json!({"pattern": "KEY", "paths": ["src", "."], "glob": "*.env*"}),
+                    true,
+                ),
+                ("grep", serde_json::json!({"pattern": "KEY", "paths": ["src"]}), false),
                 ("glob", serde_json::json!({"pattern": "src/**/*.rs"}), false),
                 ("web_fetch", serde_json::json!({"url": format!("file://{}", env.display())}), true),
                 ("web_fetch", serde_json::json!({"url": "https://docs.github.com"}), false),
