@@ -179,6 +179,19 @@ pub fn not_supabase_anon(c: &Context) -> bool {
     !jwt_role_is(c.secret, "anon")
 }
 
+/// `bearer-token`: a variable, a template or a word (`$TOKEN`, `{{token}}`,
+/// `process.env.TOKEN`) is not a token; a token already found by a provider's rule is
+/// reported by that rule. The value must look generated: letters and digits mixed.
+pub fn bearer_caution(c: &Context) -> bool {
+    let s = c.secret;
+    if looks_like_a_name(s) || looks_like_code_or_hash(s) || looks_like_counting(s) {
+        return true;
+    }
+    let has_digit = s.chars().any(|c| c.is_ascii_digit());
+    let has_alpha = s.chars().any(|c| c.is_ascii_alphabetic());
+    !(has_digit && has_alpha)
+}
+
 /// `generic-secret`: a secret-like name proves little, so the value must look generated:
 /// not a name, code, a hash, a counting run or a value that says what it is.
 pub fn generic_caution(c: &Context) -> bool {
@@ -323,6 +336,7 @@ mod tests {
                 "supabase-anon-key",
                 "url-credentials",
                 "kubeconfig-client-key",
+                "bearer-token",
                 "generic-secret"
             ]
         );
