@@ -236,6 +236,10 @@ pub struct ChangedFile {
     pub repeat: bool,
 }
 
+/// How many (deleted, added) file pairs a commit may have before renames are paired by
+/// identical content only (git's `diff.renameLimit` plays the same part).
+const MAX_RENAME_PAIRS: usize = 400;
+
 /// The old and the new blob id of a changed file, side by side.
 pub type ChangeId = [u8; 40];
 
@@ -375,9 +379,15 @@ impl Repo {
         mut diff: git2::Diff<'_>,
         mut seen: Option<&mut Seen>,
     ) -> Result<Vec<ChangedFile>, GitError> {
-        // A rename needs a deleted side: without one there is nothing to pair.
-        if diff.deltas().any(|d| d.status() == git2::Delta::Deleted) {
-            diff.find_similar(Some(git2::DiffFindOptions::new().renames(true)))?;
+        // A rename needs a deleted side: without one there is nothing to pair. Comparing
+        // contents costs for every pair of an added and a deleted file: past a few hundred
+        // pairs (a generated tree rewritten), only files moved unchanged are paired.
+        let count = |status| diff.deltas().filter(|d| d.status() == status).count();
+        let (deleted, added) = (count(git2::Delta::Deleted), count(git2::Delta::Added));
+        if deleted > 0 && added > 0 {
+            let mut find = git2::DiffFindOptions::new();
+            find.renames(true).exact_match_only(deleted * added > MAX_RENAME_PAIRS);
+            diff.find_similar(Some(&mut find))?;
         }
         let mut out = Vec::new();
         let mut opts = git2::DiffOptions::new();
