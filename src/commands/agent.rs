@@ -25,6 +25,13 @@ pub fn run(ctx: &mut Context, cmd: &AgentCommand) -> Result<u8, Error> {
         AgentCommand::Uninstall(args) => uninstall(ctx, args),
         AgentCommand::Status(args) => status(ctx, args),
         AgentCommand::Check(args) => check(ctx, args),
+        #[cfg(unix)]
+        AgentCommand::Run(args) => super::agent_run::run(ctx, args),
+        #[cfg(not(unix))]
+        AgentCommand::Run(_) => Err(Error::BeforeLaunch(Box::new(Error::usage(
+            "tkx agent run has a sandbox for Linux (bubblewrap) and macOS only",
+            None,
+        )))),
     }
 }
 

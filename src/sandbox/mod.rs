@@ -1,0 +1,522 @@
+//! `tkx agent run`: an operating-system boundary between a coding agent and the keys.
+//!
+//! The guard (`crate::agent`) reads shell text and can be talked around; this module
+//! makes the boundary the kernel's. It owns four things, and never prints or exits:
+//! - **the view** ([`View`]): which paths the sandbox hides — every env file of the
+//!   project tree ([`crate::agent::walk::env_files`]), the private stores and the user
+//!   file under `$TKX_DIR`, the paths of `[agent] hide` in `.tkx.toml` and, opt-in,
+//!   [`COMMON_CREDENTIALS`] — and how a backend is told so: bubblewrap arguments on
+//!   Linux ([`View::bwrap_args`]), a `sandbox-exec` profile on macOS
+//!   ([`macos_profile`]);
+//! - **the agent's environment** ([`agent_env`]): the process environment without the
+//!   variables [`crate::secret::classify::hide_from_agents`] marks as secrets, except
+//!   the agent's own credentials ([`agent_credentials`]) and `--keep`;
+//! - **the socket protocol** ([`protocol`]) between a `tkx exec` inside the sandbox
+//!   ([`client`]) and the `tkx agent run` outside ([`server`]), which starts the
+//!   command in a second sandbox with the same view, with the resolved environment and
+//!   its output redacted. Values only ever travel from the outer tkx to the command,
+//!   never back over the socket;
+//! - **starting** the agent and those commands ([`launch`]): with `exec.rs`, the only
+//!   code that spawns processes.
+//!
+//! Env files created after the sandbox starts are not hidden until the next start.
+
+pub mod client;
+pub mod launch;
+pub mod protocol;
+pub mod server;
+
+use crate::agent::paths::Scope;
+use crate::agent::walk;
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+
+/// The variable that tells a tkx inside the sandbox where the outer tkx listens.
+pub const SOCKET_VAR: &str = "TKX_AGENT_SOCKET";
+
+/// Credential files an opt-in (`[agent] hide_common = true`) hides too, relative to
+/// `$HOME`. SSH keys are not in the list: hiding them stops `git push` over SSH.
+pub const COMMON_CREDENTIALS: &[&str] = &[
+    ".aws/credentials",
+    ".netrc",
+    ".npmrc",
+    ".pypirc",
+    ".docker/config.json",
+    ".git-credentials",
+    ".config/gh/hosts.yml",
+    ".config/gcloud/application_default_credentials.json",
+    ".config/gcloud/credentials.db",
+    ".kube/config",
+    ".cargo/credentials.toml",
+    ".gem/credentials",
+];
+
+/// The variables an agent needs to run, by the agent's program name.
+pub fn agent_credentials(program: &str) -> &'static [&'static str] {
+    match program {
+        "claude" => &["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN"],
+        "codex" => &["OPENAI_API_KEY", "CODEX_API_KEY"],
+        "gemini" => &["GEMINI_API_KEY", "GOOGLE_API_KEY"],
+        "cursor-agent" => &["CURSOR_API_KEY"],
+        "copilot" => &["COPILOT_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN"],
+        "amp" => &["AMP_API_KEY"],
+        "opencode" | "aider" | "goose" | "crush" => &[
+            "ANTHROPIC_API_KEY",
+            "OPENAI_API_KEY",
+            "GEMINI_API_KEY",
+            "OPENROUTER_API_KEY",
+            "DEEPSEEK_API_KEY",
+            "GROQ_API_KEY",
+            "MISTRAL_API_KEY",
+        ],
+        _ => &[],
+    }
+}
+
+/// The agent's environment, and what was taken out of it.
+#[derive(Debug, Default)]
+pub struct AgentEnv {
+    /// What the agent starts with.
+    pub env: Vec<(OsString, OsString)>,
+    /// The secret variables removed (names and values: commands started through
+    /// `tkx exec` inside get them back, and their output is redacted of them).
+    pub removed: Vec<(OsString, OsString)>,
+    /// The names of secret variables kept: the agent's own credentials and `--keep`.
+    pub kept: Vec<String>,
+}
+
+impl AgentEnv {
+    /// The names removed, for the message.
+    pub fn removed_names(&self) -> Vec<String> {
+        self.removed.iter().map(|(k, _)| k.to_string_lossy().into_owned()).collect()
+    }
+}
+
+/// Splits the process environment into the agent's and the secrets it must not get.
+/// `program` is the agent as given (its file name picks [`agent_credentials`]).
+pub fn agent_env(process: &[(OsString, OsString)], program: &OsStr, keep: &[String]) -> AgentEnv {
+    let name = Path::new(program).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let own = agent_credentials(&name);
+    let mut out = AgentEnv::default();
+    for (k, v) in process {
+        if k == SOCKET_VAR {
+            continue;
+        }
+        let key = k.to_string_lossy();
+        let secret = crate::secret::classify::hide_from_agents(&key, &v.to_string_lossy());
+        if !secret {
+            out.env.push((k.clone(), v.clone()));
+        } else if own.contains(&key.as_ref()) || keep.iter().any(|n| n == key.as_ref()) {
+            out.kept.push(key.into_owned());
+            out.env.push((k.clone(), v.clone()));
+        } else {
+            out.removed.push((k.clone(), v.clone()));
+        }
+    }
+    out
+}
+
+/// What a hidden path is, which decides what is put over it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A file: it reads as empty.
+    File,
+    /// A directory: it reads as empty.
+    Dir,
+}
+
+/// A path the sandbox hides, canonical.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hidden {
+    /// The path.
+    pub path: PathBuf,
+    /// File or directory.
+    pub kind: Kind,
+    /// Why (for the summary): an env file, a store, a configured path.
+    pub why: Why,
+}
+
+/// Why a path is hidden.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// An env file of the project tree.
+    EnvFile,
+    /// The private stores or the user file.
+    Store,
+    /// `[agent] hide` or the common credential files.
+    Configured,
+}
+
+/// What to hide.
+#[derive(Clone, Debug, Default)]
+pub struct HideSpec {
+    /// The tree whose env files are hidden (the git work tree, or the project).
+    pub tree: PathBuf,
+    /// `$TKX_DIR`.
+    pub tkx_dir: Option<PathBuf>,
+    /// `$HOME`, for `~/` in patterns and for [`COMMON_CREDENTIALS`].
+    pub home: Option<PathBuf>,
+    /// `[agent] hide`: paths or globs, relative to the project, absolute, or `~/…`.
+    pub patterns: Vec<String>,
+    /// The project directory patterns are relative to.
+    pub project: PathBuf,
+    /// Also hide [`COMMON_CREDENTIALS`].
+    pub common: bool,
+    /// Where the env-file walk keeps its record.
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// The paths to hide, and whether the tree walk stopped at its limit (so env files
+/// past it are not hidden).
+pub fn hidden_paths(spec: &HideSpec) -> (Vec<Hidden>, bool) {
+    let mut out: Vec<Hidden> = Vec::new();
+    let mut add = |path: &Path, why: Why| {
+        // Hide where the bytes are: a link is hidden by hiding its target.
+        let Ok(real) = path.canonicalize() else { return };
+        let Ok(meta) = std::fs::metadata(&real) else { return };
+        let kind = if meta.is_dir() { Kind::Dir } else { Kind::File };
+        if !out.iter().any(|h| h.path == real) {
+            out.push(Hidden { path: real, kind, why });
+        }
+    };
+    let scope = Scope { honors_gitignore: true, hidden: true, ..Scope::default() };
+    let walked = walk::env_files(&spec.tree, &scope, spec.cache_dir.as_deref());
+    for f in &walked.candidates {
+        add(f, Why::EnvFile);
+    }
+    if let Some(d) = &spec.tkx_dir {
+        add(&d.join(".env"), Why::Store);
+        add(&d.join("projects"), Why::Store);
+    }
+    let home = spec.home.as_deref().filter(|h| h.is_absolute());
+    if let (true, Some(h)) = (spec.common, home) {
+        for rel in COMMON_CREDENTIALS {
+            add(&h.join(rel), Why::Configured);
+        }
+    }
+    for p in &spec.patterns {
+        for path in expand(p, &spec.project, home) {
+            add(&path, Why::Configured);
+        }
+    }
+    (out, walked.capped)
+}
+
+/// Most entries a pattern's walk visits.
+const PATTERN_WALK_LIMIT: usize = 20_000;
+
+/// The existing paths a pattern of `[agent] hide` names: the path itself when it has no
+/// glob character; otherwise what the glob matches below its literal leading part
+/// (`*` does not cross `/`, `**` does).
+pub fn expand(pattern: &str, project: &Path, home: Option<&Path>) -> Vec<PathBuf> {
+    let joined = match (pattern.strip_prefix("~/"), home) {
+        (Some(rest), Some(h)) => h.join(rest),
+        (Some(_), None) => return Vec::new(),
+        (None, _) => project.join(pattern),
+    };
+    let joined = crate::agent::paths::normalize(&joined);
+    if !crate::agent::paths::has_glob(&joined.to_string_lossy()) {
+        return if joined.symlink_metadata().is_ok() { vec![joined] } else { Vec::new() };
+    }
+    let mut base = PathBuf::new();
+    let mut rest = PathBuf::new();
+    for c in joined.components() {
+        if rest.as_os_str().is_empty() && !crate::agent::paths::has_glob(&c.as_os_str().to_string_lossy()) {
+            base.push(c);
+        } else {
+            rest.push(c);
+        }
+    }
+    let Ok(glob) = globset::GlobBuilder::new(&rest.to_string_lossy()).literal_separator(true).build() else {
+        return Vec::new();
+    };
+    let matcher = glob.compile_matcher();
+    let mut found = Vec::new();
+    let mut stack = vec![base.clone()];
+    let mut seen = 0usize;
+    while let Some(dir) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+        for e in rd.flatten() {
+            seen += 1;
+            if seen > PATTERN_WALK_LIMIT {
+                return found;
+            }
+            let path = e.path();
+            let Ok(rel) = path.strip_prefix(&base) else { continue };
+            if matcher.is_match(rel) {
+                found.push(path.clone());
+            } else if e.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The sandbox's view of the file system: what is hidden, and the private directory
+/// (socket, the empty file and directory put over hidden paths) the outer tkx made.
+#[derive(Clone, Debug)]
+pub struct View {
+    /// The hidden paths.
+    pub hidden: Vec<Hidden>,
+    /// The outer tkx's directory: read-only inside.
+    pub run_dir: PathBuf,
+}
+
+impl View {
+    /// The empty, read-only file put over hidden files.
+    pub fn empty_file(&self) -> PathBuf {
+        self.run_dir.join("empty")
+    }
+
+    /// The empty, read-only directory put over hidden directories.
+    pub fn empty_dir(&self) -> PathBuf {
+        self.run_dir.join("empty.d")
+    }
+
+    /// The socket `tkx exec` inside connects to.
+    pub fn socket(&self) -> PathBuf {
+        self.run_dir.join("socket")
+    }
+
+    /// Makes the empty file and directory in the run directory.
+    pub fn prepare(&self) -> std::io::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(self.empty_file(), b"")?;
+        std::fs::set_permissions(self.empty_file(), std::fs::Permissions::from_mode(0o444))?;
+        std::fs::create_dir_all(self.empty_dir())?;
+        std::fs::set_permissions(self.empty_dir(), std::fs::Permissions::from_mode(0o555))?;
+        Ok(())
+    }
+
+    /// bubblewrap's arguments, up to and including `--`: the whole file system as the
+    /// user sees it (devices included), a new PID namespace with its own `/proc` (so no
+    /// process outside is reachable through `/proc/PID/root` or `/proc/PID/environ`),
+    /// every hidden file and directory covered read-only by an empty one, the run
+    /// directory read-only, and the sandbox killed with the tkx that started it.
+    /// Network, terminal and user stay the user's.
+    pub fn bwrap_args(&self, cwd: &Path) -> Vec<OsString> {
+        let mut a: Vec<OsString> = Vec::new();
+        let mut push = |s: &[&OsStr]| a.extend(s.iter().map(|s| s.to_os_string()));
+        push(&["--dev-bind".as_ref(), "/".as_ref(), "/".as_ref()]);
+        push(&["--unshare-pid".as_ref(), "--proc".as_ref(), "/proc".as_ref()]);
+        push(&["--die-with-parent".as_ref()]);
+        let (file, dir) = (self.empty_file(), self.empty_dir());
+        for h in &self.hidden {
+            let over = if h.kind == Kind::Dir { &dir } else { &file };
+            push(&["--ro-bind".as_ref(), over.as_os_str(), h.path.as_os_str()]);
+        }
+        push(&["--ro-bind".as_ref(), self.run_dir.as_os_str(), self.run_dir.as_os_str()]);
+        push(&["--chdir".as_ref(), cwd.as_os_str(), "--".as_ref()]);
+        a
+    }
+}
+
+/// A `sandbox-exec` (macOS) profile that denies reading and writing the hidden paths
+/// and allows everything else. Not yet verified on a Mac.
+pub fn macos_profile(hidden: &[Hidden]) -> String {
+    let quote = |p: &Path| {
+        let s = p.to_string_lossy();
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    };
+    let mut s = String::from("(version 1)\n(allow default)\n");
+    if hidden.is_empty() {
+        return s;
+    }
+    s.push_str("(deny file-read* file-write*\n");
+    for h in hidden {
+        let filter = if h.kind == Kind::Dir { "subpath" } else { "literal" };
+        s.push_str(&format!("  ({filter} {})\n", quote(&h.path)));
+    }
+    s.push_str(")\n");
+    s
+}
+
+/// The sandbox program this machine has.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// bubblewrap, at this path (Linux).
+    Bwrap(PathBuf),
+    /// `sandbox-exec` (macOS).
+    SandboxExec(PathBuf),
+}
+
+/// Why there is no sandbox here: what is missing and how to install it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Missing {
+    /// What is missing.
+    pub what: String,
+    /// How to get it.
+    pub install: String,
+}
+
+/// How to install bubblewrap.
+pub const BWRAP_INSTALL: &str = "install bubblewrap: `apt-get install bubblewrap` (Debian, Ubuntu), `dnf install bubblewrap` (Fedora), `pacman -S bubblewrap` (Arch)";
+
+impl Backend {
+    /// The backend found on `path_var` (the `PATH` tkx was given).
+    pub fn find(path_var: Option<&OsStr>) -> Result<Backend, Missing> {
+        if cfg!(target_os = "macos") {
+            return which("sandbox-exec", path_var).map(Backend::SandboxExec).ok_or_else(|| Missing {
+                what: "sandbox-exec is not on PATH".into(),
+                install: "it ships with macOS at /usr/bin/sandbox-exec: add /usr/bin to PATH".into(),
+            });
+        }
+        if !cfg!(target_os = "linux") {
+            return Err(Missing {
+                what: "tkx agent run has a sandbox for Linux (bubblewrap) and macOS only".into(),
+                install: "run the agent on Linux or macOS, or in a Linux container".into(),
+            });
+        }
+        which("bwrap", path_var).map(Backend::Bwrap).ok_or_else(|| Missing {
+            what: "bwrap (bubblewrap) is not on PATH; tkx agent run needs it to start the agent in a sandbox"
+                .into(),
+            install: BWRAP_INSTALL.into(),
+        })
+    }
+
+    /// The program, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Backend::Bwrap(p) => format!("bubblewrap ({})", p.display()),
+            Backend::SandboxExec(p) => format!("sandbox-exec ({}, not yet verified)", p.display()),
+        }
+    }
+}
+
+/// `program` found in the directories of `path_var`, as an executable regular file.
+pub fn which(program: &str, path_var: Option<&OsStr>) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    std::env::split_paths(path_var?)
+        .filter(|d| d.is_absolute())
+        .map(|d| d.join(program))
+        .find(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn os(pairs: &[(&str, &str)]) -> Vec<(OsString, OsString)> {
+        pairs.iter().map(|(k, v)| (OsString::from(k), OsString::from(v))).collect()
+    }
+
+    #[test]
+    fn agent_env_removes_secrets_but_the_agents_own() {
+        let process = os(&[
+            ("PATH", "/usr/bin"),
+            ("OPENAI_PAT", "sk-proj-SANDBOXtest0123456789abcdefghij"),
+            ("ANTHROPIC_API_KEY", "sk-ant-api03-SANDBOXtest0123456789abcdefghij"),
+            ("GITHUB_TOKEN", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            ("PORT", "8080"),
+            (SOCKET_VAR, "/tmp/x"),
+        ]);
+        let a = agent_env(&process, OsStr::new("/usr/local/bin/claude"), &["GITHUB_TOKEN".into()]);
+        let names: Vec<String> = a.env.iter().map(|(k, _)| k.to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["PATH", "ANTHROPIC_API_KEY", "GITHUB_TOKEN", "PORT"]);
+        assert_eq!(a.removed_names(), ["OPENAI_PAT"]);
+        assert_eq!(a.kept, ["ANTHROPIC_API_KEY", "GITHUB_TOKEN"]);
+        let b = agent_env(&process, OsStr::new("codex"), &[]);
+        assert_eq!(b.removed_names(), ["OPENAI_PAT", "ANTHROPIC_API_KEY", "GITHUB_TOKEN"]);
+        assert!(b.kept.is_empty());
+    }
+
+    #[test]
+    fn hidden_paths_cover_env_files_stores_and_patterns() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().canonicalize().unwrap();
+        let p = root.join("p");
+        fs::create_dir_all(p.join("svc/api")).unwrap();
+        fs::create_dir_all(p.join("keys")).unwrap();
+        fs::write(p.join(".env"), "A=1\n").unwrap();
+        fs::write(p.join(".env.example"), "A=\n").unwrap();
+        fs::write(p.join("svc/api/.env.local"), "B=1\n").unwrap();
+        fs::write(p.join("keys/a.pem"), "x").unwrap();
+        fs::write(p.join("keys/b.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(root.join("outside.env"), p.join("link.env")).unwrap();
+        fs::write(root.join("outside.env"), "C=1\n").unwrap();
+        let tkx = root.join("tkx");
+        fs::create_dir_all(tkx.join("projects/p-1")).unwrap();
+        fs::write(tkx.join(".env"), "D=1\n").unwrap();
+        let home = root.join("home");
+        fs::create_dir_all(home.join(".aws")).unwrap();
+        fs::write(home.join(".aws/credentials"), "x").unwrap();
+        fs::write(home.join(".netrc"), "x").unwrap();
+        let spec = HideSpec {
+            tree: p.clone(),
+            tkx_dir: Some(tkx.clone()),
+            home: Some(home.clone()),
+            patterns: vec!["keys/*.pem".into(), "~/.netrc".into(), "nothing/here".into()],
+            project: p.clone(),
+            common: false,
+            cache_dir: None,
+        };
+        let (hidden, capped) = hidden_paths(&spec);
+        assert!(!capped);
+        let mut paths: Vec<PathBuf> = hidden.iter().map(|h| h.path.clone()).collect();
+        paths.sort();
+        let mut want = vec![
+            p.join(".env"),
+            p.join("svc/api/.env.local"),
+            root.join("outside.env"),
+            tkx.join(".env"),
+            tkx.join("projects"),
+            p.join("keys/a.pem"),
+            home.join(".netrc"),
+        ];
+        want.sort();
+        assert_eq!(paths, want);
+        assert!(hidden.iter().any(|h| h.path == tkx.join("projects") && h.kind == Kind::Dir));
+        let common = hidden_paths(&HideSpec { common: true, patterns: vec![], ..spec }).0;
+        assert!(common.iter().any(|h| h.path == home.join(".aws/credentials")));
+    }
+
+    #[test]
+    fn bwrap_arguments() {
+        let view = View {
+            hidden: vec![
+                Hidden { path: "/p/.env".into(), kind: Kind::File, why: Why::EnvFile },
+                Hidden { path: "/t/projects".into(), kind: Kind::Dir, why: Why::Store },
+            ],
+            run_dir: "/run/tkx-1".into(),
+        };
+        let args: Vec<String> =
+            view.bwrap_args(Path::new("/p/src")).iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert_eq!(
+            args.join(" "),
+            "--dev-bind / / --unshare-pid --proc /proc --die-with-parent \
+             --ro-bind /run/tkx-1/empty /p/.env --ro-bind /run/tkx-1/empty.d /t/projects \
+             --ro-bind /run/tkx-1 /run/tkx-1 --chdir /p/src --"
+        );
+    }
+
+    #[test]
+    fn macos_profile_denies_the_same_paths() {
+        let hidden = vec![
+            Hidden { path: "/Users/a/p/.env".into(), kind: Kind::File, why: Why::EnvFile },
+            Hidden { path: "/Users/a/Library/tkx/projects".into(), kind: Kind::Dir, why: Why::Store },
+            Hidden { path: "/Users/a/we\"ird\\.env".into(), kind: Kind::File, why: Why::EnvFile },
+        ];
+        assert_eq!(
+            macos_profile(&hidden),
+            "(version 1)\n(allow default)\n(deny file-read* file-write*\n  \
+             (literal \"/Users/a/p/.env\")\n  (subpath \"/Users/a/Library/tkx/projects\")\n  \
+             (literal \"/Users/a/we\\\"ird\\\\.env\")\n)\n"
+        );
+        assert_eq!(macos_profile(&[]), "(version 1)\n(allow default)\n");
+    }
+
+    #[test]
+    fn which_finds_executables_only() {
+        let t = tempfile::tempdir().unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        fs::write(t.path().join("bwrap"), "").unwrap();
+        let path = OsString::from(t.path());
+        assert_eq!(which("bwrap", Some(&path)), None);
+        fs::set_permissions(t.path().join("bwrap"), fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(which("bwrap", Some(&path)), Some(t.path().join("bwrap")));
+        assert_eq!(which("bwrap", None), None);
+    }
+}

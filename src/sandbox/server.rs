@@ -1,0 +1,136 @@
+//! The outer side of the socket: runs what `tkx exec` inside the sandbox asks for.
+//!
+//! For each connection: receive the [`Request`] and the inner tkx's stdin, stdout and
+//! stderr; ask the [`Planner`] (the command layer, which holds the resolved layers)
+//! for the command's environment and redaction engine; start the command in a second
+//! sandbox with the same [`View`], its stdin the passed one, its stdout and stderr
+//! piped through the engine into the passed ones; relay the signals the inner tkx
+//! sends; answer with the exit code. Nothing read from the command or the layers is
+//! written to the socket.
+
+use super::protocol::{self, Message, Request};
+use super::{Backend, View, launch};
+use crate::redact::Engine;
+use std::ffi::OsString;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// What the command layer decides for one request.
+pub struct Planned {
+    /// The command's whole environment.
+    pub env: Vec<(OsString, OsString)>,
+    /// The engine its output goes through.
+    pub engine: Engine,
+}
+
+/// Why a request is not run: the code the inner tkx exits with, and what it says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// 125 (tkx's own failure), 126 or 127.
+    pub code: u8,
+    /// The message (never a value).
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+/// Turns a request into an environment and an engine, or refuses it.
+pub trait Planner: Send + Sync {
+    /// The plan for `req`.
+    fn plan(&self, req: &Request) -> Result<Planned, Refusal>;
+}
+
+/// Serves the socket on a thread of its own until the process ends.
+pub fn start(listener: UnixListener, backend: Backend, view: View, planner: Arc<dyn Planner>) {
+    let shared = Arc::new((backend, view));
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { continue };
+            let shared = Arc::clone(&shared);
+            let planner = Arc::clone(&planner);
+            std::thread::spawn(move || {
+                let _ = serve(conn, &shared.0, &shared.1, planner.as_ref());
+            });
+        }
+    });
+}
+
+/// Handles one connection.
+pub fn serve(conn: UnixStream, backend: &Backend, view: &View, planner: &dyn Planner) -> std::io::Result<()> {
+    let (req, fds) = protocol::receive_request(&conn)?;
+    let mut writer = &conn;
+    let refuse = |w: &mut &UnixStream, r: Refusal| {
+        protocol::write_message(w, &Message::Refused { code: r.code, message: r.message, hint: r.hint })
+    };
+    let Ok::<[_; 3], _>([stdin, stdout, stderr]) = fds.try_into() else {
+        let message = "tkx exec inside the sandbox sent no stdin, stdout and stderr".to_owned();
+        return refuse(&mut writer, Refusal { code: 125, message, hint: None });
+    };
+    let Some((program, args)) = req.argv.split_first() else {
+        return refuse(&mut writer, Refusal { code: 125, message: "no command given".into(), hint: None });
+    };
+    let planned = match planner.plan(&req) {
+        Ok(p) => p,
+        Err(r) => return refuse(&mut writer, r),
+    };
+    if let Err(source) = launch::check_program(program, &planned.env, &req.cwd) {
+        let e = crate::error::Error::Launch { program: program.to_string_lossy().into_owned(), source };
+        return refuse(&mut writer, Refusal { code: e.exit_code(), message: e.to_string(), hint: e.hint() });
+    }
+    let mut cmd = launch::command(backend, view, program, args, &planned.env, &req.cwd);
+    cmd.stdin(std::process::Stdio::from(stdin))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            let message = format!("starting the sandbox: {}", crate::error::io_reason(&e));
+            return refuse(&mut writer, Refusal { code: 125, message, hint: None });
+        }
+    };
+    let spawned = child.id();
+    let done = Arc::new(AtomicBool::new(false));
+    // Signals the inner tkx relays; the end of the connection (the inner tkx was
+    // killed) ends the command too.
+    let relay = {
+        let mut reader = conn.try_clone()?;
+        let done = Arc::clone(&done);
+        let backend = backend.clone();
+        std::thread::spawn(move || {
+            loop {
+                match protocol::read_frame(&mut reader) {
+                    Ok(Some(payload)) => {
+                        if let Ok(Message::Signal(sig)) = Message::decode(&payload) {
+                            launch::signal(&backend, spawned, sig);
+                        }
+                    }
+                    _ => {
+                        if !done.load(Ordering::SeqCst) {
+                            launch::kill_all(&backend, spawned);
+                        }
+                        return;
+                    }
+                }
+            }
+        })
+    };
+    let mut sources: Vec<Box<dyn std::io::Read + Send>> = Vec::new();
+    if let Some(o) = child.stdout.take() {
+        sources.push(Box::new(o));
+    }
+    if let Some(e) = child.stderr.take() {
+        sources.push(Box::new(e));
+    }
+    let (mut out, mut err) = (std::fs::File::from(stdout), std::fs::File::from(stderr));
+    // A closed stdout on the inner side must not stop the command halfway: keep
+    // waiting for it either way.
+    let _ = crate::redact::pump(&planned.engine, sources, &mut [&mut out, &mut err]);
+    let status = child.wait()?;
+    done.store(true, Ordering::SeqCst);
+    drop((out, err));
+    protocol::write_message(&mut writer, &Message::Exit(launch::exit_code(status)))?;
+    let _ = conn.shutdown(std::net::Shutdown::Write);
+    let _ = relay.join();
+    Ok(())
+}
