@@ -3,6 +3,7 @@
 mod support;
 
 mod agent;
+mod agent_run;
 mod bad_input;
 mod completions;
 mod dialect;
