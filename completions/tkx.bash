@@ -73,6 +73,9 @@ _tkx() {
             tkx__subcmd__agent,install)
                 cmd="tkx__subcmd__agent__subcmd__install"
                 ;;
+            tkx__subcmd__agent,run)
+                cmd="tkx__subcmd__agent__subcmd__run"
+                ;;
             tkx__subcmd__agent,status)
                 cmd="tkx__subcmd__agent__subcmd__status"
                 ;;
@@ -87,6 +90,9 @@ _tkx() {
                 ;;
             tkx__subcmd__agent__subcmd__help,install)
                 cmd="tkx__subcmd__agent__subcmd__help__subcmd__install"
+                ;;
+            tkx__subcmd__agent__subcmd__help,run)
+                cmd="tkx__subcmd__agent__subcmd__help__subcmd__run"
                 ;;
             tkx__subcmd__agent__subcmd__help,status)
                 cmd="tkx__subcmd__agent__subcmd__help__subcmd__status"
@@ -147,6 +153,9 @@ _tkx() {
                 ;;
             tkx__subcmd__help__subcmd__agent,install)
                 cmd="tkx__subcmd__help__subcmd__agent__subcmd__install"
+                ;;
+            tkx__subcmd__help__subcmd__agent,run)
+                cmd="tkx__subcmd__help__subcmd__agent__subcmd__run"
                 ;;
             tkx__subcmd__help__subcmd__agent,status)
                 cmd="tkx__subcmd__help__subcmd__agent__subcmd__status"
@@ -241,7 +250,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__agent)
-            opts="-C -f -p -v -q -h --file --profile --no-user --override --verbose --quiet --color --help install uninstall status check help"
+            opts="-C -f -p -v -q -h --file --profile --no-user --override --verbose --quiet --color --help install uninstall status check run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -321,7 +330,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__agent__subcmd__help)
-            opts="install uninstall status check help"
+            opts="install uninstall status check run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,6 +385,20 @@ _tkx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkx__subcmd__agent__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkx__subcmd__agent__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -413,6 +436,48 @@ _tkx() {
             case "${prev}" in
                 --host)
                     COMPREPLY=($(compgen -W "claude cursor all" -- "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkx__subcmd__agent__subcmd__run)
+            opts="-C -f -p -v -q -h --keep --file --profile --no-user --override --verbose --quiet --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -801,7 +866,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__help__subcmd__agent)
-            opts="install uninstall status check"
+            opts="install uninstall status check run"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -829,6 +894,20 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__help__subcmd__agent__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkx__subcmd__help__subcmd__agent__subcmd__run)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -210,6 +210,9 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
         )
         .map_err(Error::Output)?;
     }
+    #[cfg(unix)]
+    writeln!(ctx.io.out, "{}", super::agent_run::availability(ctx.project.process()))
+        .map_err(Error::Output)?;
     Ok(u8::from(!all))
 }
 

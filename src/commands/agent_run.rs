@@ -34,7 +34,8 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
     }
     let backend = Backend::find(ctx.project.process().get("PATH"))
         .map_err(|m| before(Error::usage(m.what, Some(m.install))))?;
-    let (program, agent_args) = args.command.split_first().ok_or_else(|| before(Error::usage("no agent given", None)))?;
+    let (program, agent_args) =
+        args.command.split_first().ok_or_else(|| before(Error::usage("no agent given", None)))?;
     let keep = super::exec::names(ctx, "--keep", &args.keep).map_err(before)?;
     let res = ctx.load().map_err(before)?;
     let config = ctx.project.config().map_err(before)?.agent.clone();
@@ -86,6 +87,15 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
     let code = sandbox::launch::run_agent(cmd, &backend)?;
     drop(run_dir);
     Ok(code)
+}
+
+/// One line on whether `tkx agent run` can sandbox an agent on this machine, for
+/// `tkx agent status` and `tkx doctor`.
+pub fn availability(process: &ProcessEnv) -> String {
+    match Backend::find(process.get("PATH")) {
+        Ok(b) => format!("Sandbox (tkx agent run): available, {}", b.describe()),
+        Err(m) => format!("Sandbox (tkx agent run): not available: {}; {}", m.what, m.install),
+    }
 }
 
 /// Refuses, as `execvp` would (127 not found, 126 not executable), an agent that cannot
@@ -178,8 +188,8 @@ impl Planner for Plan {
         if req.strict {
             super::exec::check_strict(&res).map_err(refusal)?;
         }
-        let mut env = crate::layers::child_env(&res, ChildPlan { pure: req.pure, only: &req.only })
-            .map_err(refusal)?;
+        let mut env =
+            crate::layers::child_env(&res, ChildPlan { pure: req.pure, only: &req.only }).map_err(refusal)?;
         // Nested `tkx exec` in the command reaches this tkx too.
         if let Some((_, socket)) = req.env.iter().find(|(k, _)| k == sandbox::SOCKET_VAR) {
             env.push((OsString::from(sandbox::SOCKET_VAR), socket.clone()));

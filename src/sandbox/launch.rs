@@ -19,6 +19,15 @@ pub const FORWARDED: [i32; 7] = {
     [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH]
 };
 
+/// A command ready to spawn, and the descriptor it must inherit (bubblewrap's seccomp
+/// program), kept open until it is spawned.
+pub struct Prepared {
+    /// The command.
+    pub command: Command,
+    /// Closed when this is dropped, after the spawn.
+    pub inherited: Option<std::os::fd::OwnedFd>,
+}
+
 /// The command that starts `program` with `args` in the sandbox, in `cwd`, with exactly
 /// `env`.
 pub fn command(
@@ -28,11 +37,14 @@ pub fn command(
     args: &[OsString],
     env: &[(OsString, OsString)],
     cwd: &Path,
-) -> Command {
+) -> Prepared {
+    let mut inherited = None;
     let mut c = match backend {
         Backend::Bwrap(bwrap) => {
             let mut c = Command::new(bwrap);
-            c.args(view.bwrap_args(cwd));
+            inherited = seccomp_fd(view);
+            let fd = inherited.as_ref().map(std::os::fd::AsRawFd::as_raw_fd);
+            c.args(view.bwrap_args(cwd, fd));
             c
         }
         Backend::SandboxExec(p) => {
@@ -42,7 +54,20 @@ pub fn command(
         }
     };
     c.arg(program).args(args).env_clear().envs(env.iter().map(|(k, v)| (k, v))).current_dir(cwd);
-    c
+    Prepared { command: c, inherited }
+}
+
+/// A fresh descriptor on the seccomp program (each bubblewrap reads its own from the
+/// start), without close-on-exec so bubblewrap inherits it; `None` when there is no
+/// program for this architecture.
+fn seccomp_fd(view: &View) -> Option<std::os::fd::OwnedFd> {
+    let file = std::fs::File::open(view.seccomp_file()).ok()?;
+    if file.metadata().ok()?.len() == 0 {
+        return None;
+    }
+    let fd = std::os::fd::OwnedFd::from(file);
+    rustix::io::fcntl_setfd(&fd, rustix::io::FdFlags::empty()).ok()?;
+    Some(fd)
 }
 
 /// Checks, before the sandbox starts, that `program` can be run: found on the `PATH`
@@ -134,7 +159,8 @@ pub fn exit_code(status: std::process::ExitStatus) -> u8 {
 /// Runs the agent in the sandbox with the terminal, stdin, stdout and stderr as they
 /// are, forwarding the signals a process sends to tkx (a terminal's signals reach the
 /// agent directly: it is in the same process group), and returns its exit code.
-pub fn run_agent(mut cmd: Command, backend: &Backend) -> Result<u8, Error> {
+pub fn run_agent(prepared: Prepared, backend: &Backend) -> Result<u8, Error> {
+    let Prepared { command: mut cmd, inherited } = prepared;
     use signal_hook::iterator::SignalsInfo;
     use signal_hook::iterator::exfiltrator::WithOrigin;
     // Registered before spawning, so no signal falls between the two; from here on a
@@ -145,6 +171,7 @@ pub fn run_agent(mut cmd: Command, backend: &Backend) -> Result<u8, Error> {
         program: cmd.get_program().to_string_lossy().into_owned(),
         source,
     })?;
+    drop(inherited);
     let spawned = child.id();
     let handle = signals.handle();
     let backend2 = backend.clone();

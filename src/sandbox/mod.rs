@@ -280,9 +280,15 @@ impl View {
         self.run_dir.join("socket")
     }
 
-    /// Makes the empty file and directory in the run directory.
+    /// The seccomp program bubblewrap loads ([`tty_injection_filter`]).
+    pub fn seccomp_file(&self) -> PathBuf {
+        self.run_dir.join("seccomp.bpf")
+    }
+
+    /// Makes the empty file and directory, and the seccomp program, in the run directory.
     pub fn prepare(&self) -> std::io::Result<()> {
         use std::os::unix::fs::PermissionsExt;
+        std::fs::write(self.seccomp_file(), tty_injection_filter())?;
         std::fs::write(self.empty_file(), b"")?;
         std::fs::set_permissions(self.empty_file(), std::fs::Permissions::from_mode(0o444))?;
         std::fs::create_dir_all(self.empty_dir())?;
@@ -295,10 +301,14 @@ impl View {
     /// process outside is reachable through `/proc/PID/root` or `/proc/PID/environ`),
     /// every hidden file and directory covered read-only by an empty one, the run
     /// directory read-only, and the sandbox killed with the tkx that started it.
-    /// Network, terminal and user stay the user's.
-    pub fn bwrap_args(&self, cwd: &Path) -> Vec<OsString> {
+    /// Network, terminal and user stay the user's. `seccomp_fd`: a descriptor open on
+    /// [`View::seccomp_file`], inherited by bubblewrap.
+    pub fn bwrap_args(&self, cwd: &Path, seccomp_fd: Option<i32>) -> Vec<OsString> {
         let mut a: Vec<OsString> = Vec::new();
         let mut push = |s: &[&OsStr]| a.extend(s.iter().map(|s| s.to_os_string()));
+        if let Some(fd) = seccomp_fd {
+            push(&["--seccomp".as_ref(), fd.to_string().as_ref()]);
+        }
         push(&["--dev-bind".as_ref(), "/".as_ref(), "/".as_ref()]);
         push(&["--unshare-pid".as_ref(), "--proc".as_ref(), "/proc".as_ref()]);
         push(&["--die-with-parent".as_ref()]);
@@ -311,6 +321,68 @@ impl View {
         push(&["--chdir".as_ref(), cwd.as_os_str(), "--".as_ref()]);
         a
     }
+}
+
+/// A seccomp program (classic BPF, as bubblewrap's `--seccomp` reads it) that makes
+/// `ioctl(fd, TIOCSTI)` and `ioctl(fd, TIOCLINUX)` fail with `EPERM` and allows every
+/// other system call. The sandbox shares the user's terminal, and on kernels that still
+/// allow it (`dev.tty.legacy_tiocsti = 1`) TIOCSTI pushes input into it: text the
+/// user's shell would run after the agent exits, outside the sandbox. Empty on
+/// architectures without a table here (x86_64, i386, aarch64, arm are covered).
+pub fn tty_injection_filter() -> Vec<u8> {
+    const LD_W_ABS: u16 = 0x20;
+    const JEQ_K: u16 = 0x15;
+    const RET_K: u16 = 0x06;
+    const ALLOW: u32 = 0x7fff_0000;
+    const EPERM: u32 = 0x0005_0000 | 1;
+    const TIOCSTI: u32 = 0x5412;
+    const TIOCLINUX: u32 = 0x541c;
+    const OFF_NR: u32 = 0;
+    const OFF_ARCH: u32 = 4;
+    // The low 32 bits of args[1], the ioctl request.
+    const OFF_ARG1: u32 = if cfg!(target_endian = "little") { 24 } else { 28 };
+    // (audit arch, ioctl's number) for the architectures a process here can call.
+    let table: &[(u32, u32)] = if cfg!(target_arch = "x86_64") {
+        &[(0xc000_003e, 16), (0xc000_003e, 0x4000_0000 | 514), (0x4000_0003, 54)]
+    } else if cfg!(target_arch = "aarch64") {
+        &[(0xc000_00b7, 29), (0x4000_0028, 54)]
+    } else if cfg!(target_arch = "x86") {
+        &[(0x4000_0003, 54)]
+    } else if cfg!(target_arch = "arm") {
+        &[(0x4000_0028, 54)]
+    } else {
+        &[]
+    };
+    if table.is_empty() {
+        return Vec::new();
+    }
+    // Each block is 7 instructions; after the blocks: ALLOW, then DENY.
+    const BLOCK: usize = 7;
+    let n = table.len() * BLOCK;
+    let (allow_at, deny_at) = (n, n + 1);
+    let mut prog: Vec<(u16, u8, u8, u32)> = Vec::new();
+    let off = |from: usize, to: usize| u8::try_from(to - from - 1).unwrap_or(0);
+    for (i, &(arch, nr)) in table.iter().enumerate() {
+        let base = i * BLOCK;
+        let next = base + BLOCK;
+        prog.push((LD_W_ABS, 0, 0, OFF_ARCH));
+        prog.push((JEQ_K, 0, off(base + 1, next), arch));
+        prog.push((LD_W_ABS, 0, 0, OFF_NR));
+        prog.push((JEQ_K, 0, off(base + 3, next), nr));
+        prog.push((LD_W_ABS, 0, 0, OFF_ARG1));
+        prog.push((JEQ_K, off(base + 5, deny_at), 0, TIOCSTI));
+        prog.push((JEQ_K, off(base + 6, deny_at), off(base + 6, allow_at), TIOCLINUX));
+    }
+    prog.push((RET_K, 0, 0, ALLOW));
+    prog.push((RET_K, 0, 0, EPERM));
+    let mut out = Vec::with_capacity(prog.len() * 8);
+    for (code, jt, jf, k) in prog {
+        out.extend_from_slice(&code.to_ne_bytes());
+        out.push(jt);
+        out.push(jf);
+        out.extend_from_slice(&k.to_ne_bytes());
+    }
+    out
 }
 
 /// A `sandbox-exec` (macOS) profile that denies reading and writing the hidden paths
@@ -482,14 +554,48 @@ mod tests {
             ],
             run_dir: "/run/tkx-1".into(),
         };
-        let args: Vec<String> =
-            view.bwrap_args(Path::new("/p/src")).iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        let args: Vec<String> = view
+            .bwrap_args(Path::new("/p/src"), Some(7))
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
         assert_eq!(
             args.join(" "),
-            "--dev-bind / / --unshare-pid --proc /proc --die-with-parent \
+            "--seccomp 7 --dev-bind / / --unshare-pid --proc /proc --die-with-parent \
              --ro-bind /run/tkx-1/empty /p/.env --ro-bind /run/tkx-1/empty.d /t/projects \
              --ro-bind /run/tkx-1 /run/tkx-1 --chdir /p/src --"
         );
+    }
+
+    #[test]
+    fn the_seccomp_program_is_well_formed() {
+        let prog = tty_injection_filter();
+        if !cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) {
+            return;
+        }
+        assert_eq!(prog.len() % 8, 0);
+        let n = prog.len() / 8;
+        let insn = |i: usize| {
+            let b = &prog[i * 8..i * 8 + 8];
+            (
+                u16::from_ne_bytes([b[0], b[1]]),
+                b[2] as usize,
+                b[3] as usize,
+                u32::from_ne_bytes([b[4], b[5], b[6], b[7]]),
+            )
+        };
+        // Ends with ALLOW then EPERM; every jump lands inside the program.
+        assert_eq!(insn(n - 2), (0x06, 0, 0, 0x7fff_0000));
+        assert_eq!(insn(n - 1), (0x06, 0, 0, 0x0005_0001));
+        for i in 0..n {
+            let (code, jt, jf, _) = insn(i);
+            if code == 0x15 {
+                assert!(i + 1 + jt < n && i + 1 + jf < n, "jump out of range at {i}");
+            }
+        }
+        // TIOCSTI leads to EPERM, once the architecture and ioctl matched.
+        assert_eq!(insn(5).3, 0x5412);
+        assert_eq!(5 + 1 + insn(5).1, n - 1);
     }
 
     #[test]

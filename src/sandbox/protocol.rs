@@ -233,7 +233,11 @@ pub fn write_message(w: &mut impl Write, m: &Message) -> io::Result<()> {
 }
 
 /// Sends the request with `fds` attached to its first byte.
-pub fn send_request(socket: &std::os::unix::net::UnixStream, req: &Request, fds: &[BorrowedFd<'_>]) -> io::Result<()> {
+pub fn send_request(
+    socket: &std::os::unix::net::UnixStream,
+    req: &Request,
+    fds: &[BorrowedFd<'_>],
+) -> io::Result<()> {
     use rustix::net::{SendAncillaryBuffer, SendAncillaryMessage, SendFlags, sendmsg};
     use std::mem::MaybeUninit;
     let frame = req.encode();
@@ -259,7 +263,12 @@ pub fn receive_request(socket: &std::os::unix::net::UnixStream) -> io::Result<(R
     let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(3))];
     let mut control = RecvAncillaryBuffer::new(&mut space);
     let mut first = [0u8; 1];
-    let got = recvmsg(socket.as_fd(), &mut [io::IoSliceMut::new(&mut first)], &mut control, RecvFlags::CMSG_CLOEXEC)?;
+    let got = recvmsg(
+        socket.as_fd(),
+        &mut [io::IoSliceMut::new(&mut first)],
+        &mut control,
+        RecvFlags::CMSG_CLOEXEC,
+    )?;
     let mut fds = Vec::new();
     for m in control.drain() {
         if let RecvAncillaryMessage::ScmRights(received) = m {

@@ -78,7 +78,8 @@ pub fn serve(conn: UnixStream, backend: &Backend, view: &View, planner: &dyn Pla
         let e = crate::error::Error::Launch { program: program.to_string_lossy().into_owned(), source };
         return refuse(&mut writer, Refusal { code: e.exit_code(), message: e.to_string(), hint: e.hint() });
     }
-    let mut cmd = launch::command(backend, view, program, args, &planned.env, &req.cwd);
+    let launch::Prepared { command: mut cmd, inherited } =
+        launch::command(backend, view, program, args, &planned.env, &req.cwd);
     cmd.stdin(std::process::Stdio::from(stdin))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
@@ -89,6 +90,7 @@ pub fn serve(conn: UnixStream, backend: &Backend, view: &View, planner: &dyn Pla
             return refuse(&mut writer, Refusal { code: 125, message, hint: None });
         }
     };
+    drop(inherited);
     let spawned = child.id();
     let done = Arc::new(AtomicBool::new(false));
     // Signals the inner tkx relays; the end of the connection (the inner tkx was

@@ -208,7 +208,11 @@ fn exit_codes_pass_through_both_layers() {
 /// Starts `tkx agent run -- sh -c SCRIPT`, waits for its first line, sends `sig` to
 /// the outer tkx, and returns the exit code and the rest of stdout.
 fn signalled(env: &TestEnv, script: &str, sig: nix::sys::signal::Signal) -> (Option<i32>, String) {
-    let mut child = agent_run(env, &["--", "sh", "-c", script]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = agent_run(env, &["--", "sh", "-c", script])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     lines.read_line(&mut first).unwrap();
@@ -269,7 +273,8 @@ fn without_bwrap_it_says_how_to_install_it_and_exits_125() {
     let env = project();
     let empty = env.root.join("empty-path");
     std::fs::create_dir_all(&empty).unwrap();
-    let out = env.process(tkx_path()).env("PATH", &empty).args(["agent", "run", "--", "true"]).output().unwrap();
+    let out =
+        env.process(tkx_path()).env("PATH", &empty).args(["agent", "run", "--", "true"]).output().unwrap();
     assert_eq!(out.status.code(), Some(125), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("bwrap (bubblewrap) is not on PATH"), "{err}");
@@ -287,9 +292,48 @@ fn configured_paths_are_hidden_too() {
     env.write("certs/server.key", format!("{KEY}\n"));
     env.write("certs/server.crt", "public\n");
     env.write_abs(&env.root.join("home/.netrc"), format!("machine x password {KEY}\n"));
-    let script = r#"echo "key:[$(cat certs/server.key)] crt:[$(cat certs/server.crt)] netrc:[$(cat ~/.netrc)]""#;
+    let script =
+        r#"echo "key:[$(cat certs/server.key)] crt:[$(cat certs/server.crt)] netrc:[$(cat ~/.netrc)]""#;
     let out = agent_run(&env, &["--", "sh", "-c", script]).output().unwrap();
     assert_eq!(stdout(&out), "key:[] crt:[public] netrc:[]\n", "{}", stderr(&out));
     assert!(stderr(&out).contains("2 paths from .tkx.toml"), "{}", stderr(&out));
+    no_leaks(&out);
+}
+
+#[test]
+fn the_terminal_cannot_be_fed_input_from_inside() {
+    if !bwrap_works() {
+        return;
+    }
+    let env = project();
+    // TIOCSTI would push text into the user's terminal, run by their shell after the agent
+    // exits. The filter answers before the tty check, so no terminal is needed to see it.
+    let code = "import errno, fcntl, termios\n\
+        for req in (termios.TIOCSTI, 0x541c):\n    \
+            try:\n        fcntl.ioctl(0, req, b'x')\n        print('allowed')\n    \
+            except OSError as e:\n        print(errno.errorcode[e.errno])\n";
+    let script = format!("python3 -c \"{code}\"; tkx exec -- python3 -c \"{code}\"");
+    let out = agent_run(&env, &["--", "sh", "-c", &script]).output().unwrap();
+    assert_eq!(stdout(&out), "EPERM\nEPERM\nEPERM\nEPERM\n", "{}", stderr(&out));
+}
+
+#[test]
+fn status_says_whether_the_sandbox_is_available() {
+    let env = project();
+    let out = env.process(tkx_path()).args(["agent", "status"]).output().unwrap();
+    let line = if bwrap_works() {
+        "Sandbox (tkx agent run): available, bubblewrap"
+    } else {
+        "Sandbox (tkx agent run): not available"
+    };
+    assert!(stdout(&out).contains(line), "{}", stdout(&out));
+    let empty = env.root.join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = env.process(tkx_path()).env("PATH", &empty).args(["agent", "status"]).output().unwrap();
+    assert!(
+        stdout(&out).contains("Sandbox (tkx agent run): not available: bwrap (bubblewrap) is not on PATH"),
+        "{}",
+        stdout(&out)
+    );
     no_leaks(&out);
 }
