@@ -297,7 +297,7 @@ impl View {
     }
 
     /// bubblewrap's arguments, up to and including `--`: the whole file system as the
-    /// user sees it (devices included), a new PID namespace with its own `/proc` (so no
+    /// user sees it (devices included), no capabilities, a new PID namespace with its own `/proc` (so no
     /// process outside is reachable through `/proc/PID/root` or `/proc/PID/environ`),
     /// every hidden file and directory covered read-only by an empty one, the run
     /// directory read-only, and the sandbox killed with the tkx that started it.
@@ -309,6 +309,8 @@ impl View {
         if let Some(fd) = seccomp_fd {
             push(&["--seccomp".as_ref(), fd.to_string().as_ref()]);
         }
+        // Run as root, bubblewrap would leave the agent every capability (and so `umount`).
+        push(&["--cap-drop".as_ref(), "ALL".as_ref()]);
         push(&["--dev-bind".as_ref(), "/".as_ref(), "/".as_ref()]);
         push(&["--unshare-pid".as_ref(), "--proc".as_ref(), "/proc".as_ref()]);
         push(&["--die-with-parent".as_ref()]);
@@ -507,7 +509,7 @@ mod tests {
         fs::write(p.join("svc/api/.env.local"), "B=1\n").unwrap();
         fs::write(p.join("keys/a.pem"), "x").unwrap();
         fs::write(p.join("keys/b.txt"), "x").unwrap();
-        std::os::unix::fs::symlink(root.join("outside.env"), p.join("link.env")).unwrap();
+        std::os::unix::fs::symlink(root.join("outside.env"), p.join("svc/.env.prod")).unwrap();
         fs::write(root.join("outside.env"), "C=1\n").unwrap();
         let tkx = root.join("tkx");
         fs::create_dir_all(tkx.join("projects/p-1")).unwrap();
@@ -561,7 +563,7 @@ mod tests {
             .collect();
         assert_eq!(
             args.join(" "),
-            "--seccomp 7 --dev-bind / / --unshare-pid --proc /proc --die-with-parent \
+            "--seccomp 7 --cap-drop ALL --dev-bind / / --unshare-pid --proc /proc --die-with-parent \
              --ro-bind /run/tkx-1/empty /p/.env --ro-bind /run/tkx-1/empty.d /t/projects \
              --ro-bind /run/tkx-1 /run/tkx-1 --chdir /p/src --"
         );

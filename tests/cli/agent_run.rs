@@ -90,6 +90,7 @@ fn every_way_of_reading_the_keys_yields_nothing() {
         echo "tree:$(cat src/main.py)"
         echo "write:$(echo X=1 > .env 2>&1 && echo wrote || echo refused)"
         echo "env:[$(env | grep -c EXPORTED_TOKEN)]"
+        umount .env 2>/dev/null; umount -l .env 2>/dev/null; echo "umount:[$(cat .env)]"
     "#;
     let out = agent_run(&env, &["--", "sh", "-c", script]).output().unwrap();
     let text = stdout(&out);
@@ -109,6 +110,7 @@ fn every_way_of_reading_the_keys_yields_nothing() {
         "tree:print('hello from the tree')",
         "write:refused",
         "env:[0]",
+        "umount:[]",
     ] {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }
