@@ -78,7 +78,8 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
     let mut env = agent.env;
     env.push((OsString::from(sandbox::SOCKET_VAR), view.socket().into_os_string()));
     let cwd = ctx.project.cwd().to_path_buf();
-    launch_checked(program, &env, &cwd).map_err(before)?;
+    // Not found or not executable: 127 or 126, as for `tkx exec`.
+    launch_checked(program, &env, &cwd)?;
     // The values the layers resolved are in this process's memory: keep other processes
     // of the user (the agent's tools outside the sandbox view included) from reading it.
     #[cfg(target_os = "linux")]

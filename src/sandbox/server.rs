@@ -56,6 +56,23 @@ pub fn start(listener: UnixListener, backend: Backend, view: View, planner: Arc<
     });
 }
 
+/// The process group of the process at the other end of the socket, as this process's
+/// PID namespace numbers it (the kernel translates the peer's PID).
+#[cfg(target_os = "linux")]
+fn peer_group(conn: &UnixStream) -> Option<i32> {
+    let cred = rustix::net::sockopt::socket_peercred(conn).ok()?;
+    let pid = cred.pid.as_raw_nonzero().get();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses.
+    let after = stat.rsplit_once(')')?.1;
+    after.split_whitespace().nth(2)?.parse().ok().filter(|&g: &i32| g > 0)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn peer_group(_conn: &UnixStream) -> Option<i32> {
+    None
+}
+
 /// Handles one connection.
 pub fn serve(conn: UnixStream, backend: &Backend, view: &View, planner: &dyn Planner) -> std::io::Result<()> {
     let (req, fds) = protocol::receive_request(&conn)?;
@@ -83,7 +100,20 @@ pub fn serve(conn: UnixStream, backend: &Backend, view: &View, planner: &dyn Pla
     cmd.stdin(std::process::Stdio::from(stdin))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    let mut child = match cmd.spawn() {
+    // In the inner tkx's process group, so the agent's job control (a shell inside that
+    // puts its jobs in the foreground) and the terminal's Ctrl-C treat the command as
+    // that tkx: a command reading the terminal is not stopped as a background job.
+    let group = peer_group(&conn);
+    if let Some(pgid) = group {
+        std::os::unix::process::CommandExt::process_group(&mut cmd, pgid);
+    }
+    let mut spawned_child = cmd.spawn();
+    if spawned_child.is_err() && group.is_some() {
+        // The group may be gone already: start it in ours rather than not at all.
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        spawned_child = cmd.spawn();
+    }
+    let mut child = match spawned_child {
         Ok(c) => c,
         Err(e) => {
             let message = format!("starting the sandbox: {}", crate::error::io_reason(&e));
