@@ -52,6 +52,8 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
         project: project.clone(),
         common: config.hide_common,
         cache_dir: guard.cache_dir.clone(),
+        // Every file the layers read (an explicit `-f` of any name included).
+        files: res.sources.iter().map(|s| s.path.clone()).collect(),
     };
     let (hidden, capped) = sandbox::hidden_paths(&spec);
     let agent = sandbox::agent_env(ctx.project.process(), program, &keep);

@@ -164,6 +164,8 @@ pub struct HideSpec {
     pub common: bool,
     /// Where the env-file walk keeps its record.
     pub cache_dir: Option<PathBuf>,
+    /// Files the layers read, whatever their names (`-f secrets.txt`).
+    pub files: Vec<PathBuf>,
 }
 
 /// The paths to hide, and whether the tree walk stopped at its limit (so env files
@@ -187,6 +189,11 @@ pub fn hidden_paths(spec: &HideSpec) -> (Vec<Hidden>, bool) {
     if let Some(d) = &spec.tkx_dir {
         add(&d.join(".env"), Why::Store);
         add(&d.join("projects"), Why::Store);
+    }
+    for f in &spec.files {
+        if !spec.tkx_dir.as_ref().is_some_and(|d| f.starts_with(d)) {
+            add(f, Why::EnvFile);
+        }
     }
     let home = spec.home.as_deref().filter(|h| h.is_absolute());
     if let (true, Some(h)) = (spec.common, home) {
@@ -526,6 +533,7 @@ mod tests {
             project: p.clone(),
             common: false,
             cache_dir: None,
+            files: vec![p.join("keys/b.txt")],
         };
         let (hidden, capped) = hidden_paths(&spec);
         assert!(!capped);
@@ -538,6 +546,7 @@ mod tests {
             tkx.join(".env"),
             tkx.join("projects"),
             p.join("keys/a.pem"),
+            p.join("keys/b.txt"),
             home.join(".netrc"),
         ];
         want.sort();

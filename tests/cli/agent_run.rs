@@ -339,3 +339,44 @@ fn status_says_whether_the_sandbox_is_available() {
     );
     no_leaks(&out);
 }
+
+#[test]
+fn an_explicit_file_of_any_name_is_hidden_too() {
+    if !bwrap_works() {
+        return;
+    }
+    let env = project();
+    env.write("config/secrets.txt", format!("OPENAI_PAT={KEY}\n"));
+    let script = r#"echo "[$(cat config/secrets.txt)]"; tkx exec -- sh -c 'test "$OPENAI_PAT" = "'"$1"'" && echo same'"#;
+    let mut cmd = env.process(tkx_path());
+    cmd.env("PATH", path_with_tkx()).args([
+        "-f",
+        "config/secrets.txt",
+        "agent",
+        "run",
+        "--",
+        "sh",
+        "-c",
+        script,
+        "sh",
+        KEY,
+    ]);
+    let out = cmd.output().unwrap();
+    assert_eq!(stdout(&out), "[]\nsame\n", "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("hidden: 3 env files, the private stores and the user file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn doctor_points_to_the_sandbox() {
+    let env = project();
+    env.write("CLAUDE.md", "# notes\n");
+    let out = env.tkx(["doctor"]).output().unwrap();
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    let want = if bwrap_works() { "tkx agent run -- AGENT" } else { "apt-get install bubblewrap" };
+    assert!(text.contains(want), "{text}");
+    no_leaks(&out);
+}
