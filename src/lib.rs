@@ -80,6 +80,10 @@ pub fn run_with(
     if let Some(refusal) = commands::agent_run::refused_inside(&cli.command, &process) {
         return Err(refusal);
     }
+    #[cfg(unix)]
+    if let Some(code) = commands::agent_run::env_inside(&cli, io, &process) {
+        return Ok(code);
+    }
     let mut ctx = commands::Context::new(&cli, io, process).map_err(|e| match &cli.command {
         // `exec` fails with 125 whenever tkx, not the child, is at fault.
         Command::Exec(_) | Command::Agent(cli::AgentCommand::Run(_)) => Error::BeforeLaunch(Box::new(e)),

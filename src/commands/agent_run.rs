@@ -68,6 +68,7 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
     let listener =
         std::os::unix::net::UnixListener::bind(view.socket()).map_err(io_err("opening the agent socket"))?;
     let planner = Arc::new(Plan {
+        globals: globals(ctx.project.options()),
         res: Arc::new((*res).clone()),
         removed: agent.removed.clone(),
         secrets: secrets_of(&res, &agent.removed),
@@ -167,8 +168,29 @@ fn secrets_of(res: &Resolution, removed: &[(OsString, OsString)]) -> Vec<Secret>
     values
 }
 
+/// The global options the outer tkx was given that choose the layers (`-p`, `-f`,
+/// `--no-user`, `--override`), for the subcommands it runs for the inside.
+fn globals(o: &crate::layers::Options) -> Vec<OsString> {
+    let mut g: Vec<OsString> = Vec::new();
+    if let Some(p) = &o.profile {
+        g.extend(["-p".into(), p.into()]);
+    }
+    for f in &o.files {
+        g.extend(["-f".into(), o.cwd.join(f).into_os_string()]);
+    }
+    if o.no_user {
+        g.push("--no-user".into());
+    }
+    if o.override_env {
+        g.push("--override".into());
+    }
+    g
+}
+
 /// The outer tkx's answer to requests: the resolution made once at start.
 struct Plan {
+    /// The outer tkx's layer options, as arguments.
+    globals: Vec<OsString>,
     res: Arc<Resolution>,
     removed: Vec<(OsString, OsString)>,
     secrets: Vec<Secret>,
@@ -200,6 +222,75 @@ impl Planner for Plan {
         let style = if req.fingerprint { Style::Fingerprint } else { Style::Mask };
         Ok(Planned { env, engine: Engine::new(&self.secrets, style) })
     }
+
+    fn tkx(&self, req: &Request, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write) -> u8 {
+        use clap::Parser;
+        let mut argv: Vec<OsString> = vec!["tkx".into(), "-C".into(), req.cwd.clone().into_os_string()];
+        argv.extend(self.globals.iter().cloned());
+        argv.extend(req.argv.iter().cloned());
+        let cli = match crate::cli::Cli::try_parse_from(&argv) {
+            Ok(cli) => cli,
+            Err(e) => {
+                let _ = err.write_all(crate::rejected(&e, &argv, false).as_bytes());
+                return 2;
+            }
+        };
+        // Only the masked listing: everything else a tkx inside does itself.
+        if !matches!(&cli.command, Command::Env(a) if !a.reveal && !a.export) {
+            let _ = writeln!(err, "tkx: only `tkx env` runs in the tkx outside the sandbox");
+            return 2;
+        }
+        let mut io = crate::Io { input: None, out, err, out_is_tty: false, err_is_tty: false };
+        match crate::run_with(cli, &mut io, self.res.process.to_vec()) {
+            Ok(code) => code,
+            Err(e) => {
+                crate::report_error(io.err, &e);
+                e.exit_code()
+            }
+        }
+    }
+}
+
+/// `tkx env` (masked) inside the sandbox: the env files read as empty here, so the tkx
+/// outside lists the variables with its layers. `None` outside the sandbox, or for
+/// another command.
+pub fn env_inside(cli: &crate::cli::Cli, io: &mut crate::Io, process: &[(OsString, OsString)]) -> Option<u8> {
+    let socket = process.iter().find(|(k, v)| k == sandbox::SOCKET_VAR && !v.is_empty())?.1.clone();
+    let Command::Env(a) = &cli.command else { return None };
+    if a.reveal || a.export || !cli.files.is_empty() {
+        return None;
+    }
+    let mut argv: Vec<OsString> = vec!["env".into()];
+    if a.json {
+        argv.push("--json".into());
+    }
+    if a.all {
+        argv.push("--all".into());
+    }
+    if let Some(k) = &a.explain {
+        argv.push(format!("--explain={k}").into());
+    }
+    if cli.quiet {
+        argv.insert(0, "-q".into());
+    }
+    let start = std::env::current_dir().ok()?;
+    let cwd = cli.directory.as_ref().map_or(start.clone(), |d| start.join(d));
+    let req = Request { argv, cwd, tkx: true, ..Request::default() };
+    let _ = io.out.flush();
+    match sandbox::client::exec(Path::new(&socket), &req) {
+        Ok(Message::Exit(code)) => Some(code),
+        Ok(Message::Refused { code, message, .. }) => {
+            let _ = writeln!(io.err, "tkx: {message}");
+            Some(code)
+        }
+        _ => {
+            let _ = writeln!(
+                io.err,
+                "tkx: the `tkx agent run` outside the sandbox did not answer; listing what this side sees"
+            );
+            None
+        }
+    }
 }
 
 /// `tkx exec` inside the sandbox: the tkx outside runs the command (same directory,
@@ -217,6 +308,7 @@ pub fn exec_inside(ctx: &mut Context, args: &ExecArgs, socket: &Path) -> Result<
         fingerprint: args.redact_style == RedactStyle::Fingerprint,
         only,
         require,
+        tkx: false,
     };
     ctx.io.out.flush().map_err(Error::Output)?;
     match sandbox::client::exec(socket, &req) {

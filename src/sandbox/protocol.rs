@@ -4,7 +4,8 @@
 //! Every message is a frame: a 4-byte little-endian length, then that many bytes, the
 //! first of which is the message's kind. The inner tkx sends one [`Request`] (`R`),
 //! with its stdin, stdout and stderr attached as `SCM_RIGHTS` to the frame's first
-//! byte, then a [`Message::Signal`] (`S`) for each signal it relays. The outer answers
+//! byte (a request either starts a command or, for `tkx env`, has the outer tkx run
+//! the subcommand itself), then a [`Message::Signal`] (`S`) for each signal it relays. The outer answers
 //! with one [`Message::Exit`] (`X`, the exit code) or [`Message::Refused`] (`E`, a code,
 //! a message and a hint, when the command could not be started). Nothing in a reply
 //! holds a value: values reach only the command, through its environment.
@@ -40,6 +41,10 @@ pub struct Request {
     pub only: Vec<String>,
     /// `--require`.
     pub require: Vec<String>,
+    /// Not a command to start: `argv` are the arguments of a tkx subcommand the outer
+    /// tkx runs itself, with its layers (`tkx env`, masked), its output to the passed
+    /// stdout and stderr.
+    pub tkx: bool,
 }
 
 /// A message after the request.
@@ -128,7 +133,7 @@ impl Request {
     /// The request as a frame.
     pub fn encode(&self) -> Vec<u8> {
         let mut e = Enc::default();
-        e.byte(b'R').byte(VERSION);
+        e.byte(b'R').byte(VERSION).byte(u8::from(self.tkx));
         e.count(self.argv.len());
         for a in &self.argv {
             e.bytes(a.as_bytes());
@@ -160,6 +165,7 @@ impl Request {
                 "the tkx inside the sandbox and the tkx agent run outside are different versions",
             ));
         }
+        let tkx = d.byte()? != 0;
         let n = d.u32()?;
         let argv = (0..n).map(|_| d.os()).collect::<io::Result<Vec<_>>>()?;
         let cwd = PathBuf::from(d.os()?);
@@ -168,7 +174,7 @@ impl Request {
         let (pure, strict, fingerprint) = (d.byte()? != 0, d.byte()? != 0, d.byte()? != 0);
         let only = d.texts()?;
         let require = d.texts()?;
-        Ok(Request { argv, cwd, env, pure, strict, fingerprint, only, require })
+        Ok(Request { argv, cwd, env, pure, strict, fingerprint, only, require, tkx })
     }
 }
 
@@ -306,6 +312,7 @@ mod tests {
             fingerprint: true,
             only: vec!["A".into()],
             require: vec!["B".into(), "C".into()],
+            tkx: true,
         };
         let frame = req.encode();
         let payload = read_frame(&mut &frame[..]).unwrap().unwrap();

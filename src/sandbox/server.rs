@@ -39,6 +39,10 @@ pub struct Refusal {
 pub trait Planner: Send + Sync {
     /// The plan for `req`.
     fn plan(&self, req: &Request) -> Result<Planned, Refusal>;
+
+    /// Runs the tkx subcommand of a [`Request::tkx`] request, writing its (masked)
+    /// output to `out` and `err`; returns its exit code.
+    fn tkx(&self, req: &Request, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write) -> u8;
 }
 
 /// Serves the socket on a thread of its own until the process ends.
@@ -84,6 +88,13 @@ pub fn serve(conn: UnixStream, backend: &Backend, view: &View, planner: &dyn Pla
         let message = "tkx exec inside the sandbox sent no stdin, stdout and stderr".to_owned();
         return refuse(&mut writer, Refusal { code: 125, message, hint: None });
     };
+    if req.tkx {
+        let (mut out, mut err) = (std::fs::File::from(stdout), std::fs::File::from(stderr));
+        drop(stdin);
+        let code = planner.tkx(&req, &mut out, &mut err);
+        drop((out, err));
+        return protocol::write_message(&mut writer, &Message::Exit(code));
+    }
     let Some((program, args)) = req.argv.split_first() else {
         return refuse(&mut writer, Refusal { code: 125, message: "no command given".into(), hint: None });
     };

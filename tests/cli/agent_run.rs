@@ -138,6 +138,7 @@ fn tkx_exec_inside_runs_with_the_keys_and_masks_them() {
         echo piped | tkx exec -- cat
         tkx exec --require NOPE -- true; echo "require=$?"
         tkx exec -- no-such-command-tkx; echo "notfound=$?"
+        tkx env; echo "env=$?"
         tkx get OPENAI_PAT; echo "get=$?"
         tkx env --reveal; echo "reveal=$?"
         "#
@@ -153,6 +154,9 @@ fn tkx_exec_inside_runs_with_the_keys_and_masks_them() {
     assert!(text.contains("piped\n"), "{text}");
     assert!(text.contains("require=125") && err.contains("missing key required by --require: NOPE"), "{err}");
     assert!(text.contains("notfound=127") && err.contains("no-such-command-tkx: command not found"), "{err}");
+    // `tkx env` is listed by the tkx outside (the files read as empty here), masked.
+    assert!(text.contains("OPENAI_PAT     sk-p**********fXYZ  ../.env:1"), "{text}");
+    assert!(text.contains("PRIVATE_TOKEN") && text.contains("env=0"), "{text}");
     assert!(text.contains("get=2") && err.contains("tkx get is refused inside `tkx agent run`"), "{err}");
     assert!(text.contains("reveal=2") && err.contains("tkx env --reveal is refused"), "{err}");
     no_leaks(&out);
