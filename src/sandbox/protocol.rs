@@ -269,17 +269,22 @@ pub fn receive_request(socket: &std::os::unix::net::UnixStream) -> io::Result<(R
     let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(3))];
     let mut control = RecvAncillaryBuffer::new(&mut space);
     let mut first = [0u8; 1];
-    let got = recvmsg(
-        socket.as_fd(),
-        &mut [io::IoSliceMut::new(&mut first)],
-        &mut control,
-        RecvFlags::CMSG_CLOEXEC,
-    )?;
+    // Close-on-exec as they arrive where the system can (Linux), right after elsewhere:
+    // no other child may inherit the inner tkx's terminal or pipes.
+    #[cfg(target_os = "linux")]
+    let flags = RecvFlags::CMSG_CLOEXEC;
+    #[cfg(not(target_os = "linux"))]
+    let flags = RecvFlags::empty();
+    let got = recvmsg(socket.as_fd(), &mut [io::IoSliceMut::new(&mut first)], &mut control, flags)?;
     let mut fds = Vec::new();
     for m in control.drain() {
         if let RecvAncillaryMessage::ScmRights(received) = m {
             fds.extend(received);
         }
+    }
+    #[cfg(not(target_os = "linux"))]
+    for fd in &fds {
+        rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::CLOEXEC)?;
     }
     if got.bytes != 1 {
         return Err(bad("request (empty)"));
