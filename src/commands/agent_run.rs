@@ -297,6 +297,15 @@ pub fn env_inside(cli: &crate::cli::Cli, io: &mut crate::Io, process: &[(OsStrin
 /// same view, output always masked) and this one waits for its exit code.
 pub fn exec_inside(ctx: &mut Context, args: &ExecArgs, socket: &Path) -> Result<u8, Error> {
     let before = |e: Error| Error::BeforeLaunch(Box::new(e));
+    let o = ctx.project.options();
+    // A profile from TKX_PROFILE is the one the tkx outside was started with too.
+    let profile_flag = o.profile.is_some() && o.profile != ctx.project.process().get_nonempty("TKX_PROFILE");
+    if (!o.files.is_empty() || profile_flag || o.no_user || o.override_env) && !ctx.quiet {
+        let _ = writeln!(
+            ctx.io.err,
+            "tkx: warning: -f, -p, --no-user and --override do not apply inside `tkx agent run`: the command gets the layers it resolved (give them to `tkx agent run` instead)"
+        );
+    }
     let require = super::exec::names(ctx, "--require", &args.require).map_err(before)?;
     let only = super::exec::names(ctx, "--only", &args.only).map_err(before)?;
     let req = Request {

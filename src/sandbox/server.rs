@@ -79,10 +79,16 @@ fn peer_group(_conn: &UnixStream) -> Option<i32> {
 
 /// Handles one connection.
 pub fn serve(conn: UnixStream, backend: &Backend, view: &View, planner: &dyn Planner) -> std::io::Result<()> {
-    let (req, fds) = protocol::receive_request(&conn)?;
     let mut writer = &conn;
     let refuse = |w: &mut &UnixStream, r: Refusal| {
         protocol::write_message(w, &Message::Refused { code: r.code, message: r.message, hint: r.hint })
+    };
+    let (req, fds) = match protocol::receive_request(&conn) {
+        Ok(got) => got,
+        Err(e) => {
+            let message = format!("the request from inside the sandbox: {}", crate::error::io_reason(&e));
+            return refuse(&mut writer, Refusal { code: 125, message, hint: None });
+        }
     };
     let Ok::<[_; 3], _>([stdin, stdout, stderr]) = fds.try_into() else {
         let message = "tkx exec inside the sandbox sent no stdin, stdout and stderr".to_owned();
