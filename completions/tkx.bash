@@ -295,7 +295,7 @@ _tkx() {
             fi
             case "${prev}" in
                 --host)
-                    COMPREPLY=($(compgen -W "claude cursor all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "claude cursor codex gemini copilot opencode windsurf all" -- "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -435,7 +435,7 @@ _tkx() {
             fi
             case "${prev}" in
                 --host)
-                    COMPREPLY=($(compgen -W "claude cursor all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "claude cursor codex gemini copilot opencode windsurf all" -- "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -519,7 +519,7 @@ _tkx() {
             fi
             case "${prev}" in
                 --host)
-                    COMPREPLY=($(compgen -W "claude cursor all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "claude cursor codex gemini copilot opencode windsurf all" -- "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -561,7 +561,7 @@ _tkx() {
             fi
             case "${prev}" in
                 --host)
-                    COMPREPLY=($(compgen -W "claude cursor all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "claude cursor codex gemini copilot opencode windsurf all" -- "${cur}"))
                     return 0
                     ;;
                 -C)

@@ -49,7 +49,7 @@ complete -c tkx -n "__fish_tkx_needs_command" -f -a "init" -d 'Create .env from 
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "rotate" -d 'Replace a key with a new value and record the rotation (fingerprints only)'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "redact" -d 'Copy stdin to stdout with secrets masked (`kubectl logs … | tkx redact`)'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "move" -d 'Move keys out of the project\'s .env into the private store or the user file'
-complete -c tkx -n "__fish_tkx_needs_command" -f -a "agent" -d 'Guard env files from AI coding agents (Claude Code, Cursor, and ignore files for others)'
+complete -c tkx -n "__fish_tkx_needs_command" -f -a "agent" -d 'Guard env files from AI coding agents (Claude Code, Cursor, Codex CLI, Gemini CLI, and ignore files for others)'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tkx -n "__fish_tkx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -l require -d 'Refuse to start (exit 125) unless these keys are set and not empty' -r
@@ -312,7 +312,7 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subco
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run help" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run help" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run help" -f -a "install" -d 'Install the guard: deny rules and hooks for Claude Code and Cursor, ignore files for others'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run help" -f -a "install" -d 'Install the guard: deny rules and hooks for Claude Code, Cursor, Codex CLI and Gemini CLI, ignore files for others'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run help" -f -a "uninstall" -d 'Remove exactly what `install` added'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run help" -f -a "status" -d 'Say per host what is installed and what is missing'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run help" -f -a "check" -d 'The hook handler the agents call: reads the host\'s JSON payload on stdin, answers in its protocol'
@@ -320,7 +320,12 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subco
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l host -d 'Which host' -r -f -a "claude\t'Claude Code'
 cursor\t'Cursor'
-all\t'Every host tkx knows'"
+codex\t'Codex CLI'
+gemini\t'Gemini CLI'
+copilot\t'GitHub Copilot (CLI, cloud agent, VS Code agent)'
+opencode\t'opencode'
+windsurf\t'Windsurf (from its documentation)'
+all\t'Every host tkx knows (Claude Code and Cursor always; the others where the project, or with --user the home directory, shows signs of them)'"
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -337,7 +342,12 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcomman
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -l host -d 'Which host' -r -f -a "claude\t'Claude Code'
 cursor\t'Cursor'
-all\t'Every host tkx knows'"
+codex\t'Codex CLI'
+gemini\t'Gemini CLI'
+copilot\t'GitHub Copilot (CLI, cloud agent, VS Code agent)'
+opencode\t'opencode'
+windsurf\t'Windsurf (from its documentation)'
+all\t'Every host tkx knows (Claude Code and Cursor always; the others where the project, or with --user the home directory, shows signs of them)'"
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -354,7 +364,12 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcomman
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from uninstall" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -l host -d 'Which host' -r -f -a "claude\t'Claude Code'
 cursor\t'Cursor'
-all\t'Every host tkx knows'"
+codex\t'Codex CLI'
+gemini\t'Gemini CLI'
+copilot\t'GitHub Copilot (CLI, cloud agent, VS Code agent)'
+opencode\t'opencode'
+windsurf\t'Windsurf (from its documentation)'
+all\t'Every host tkx knows (Claude Code and Cursor always; the others where the project, or with --user the home directory, shows signs of them)'"
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -371,7 +386,12 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcomman
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -l host -d 'The host whose protocol the payload and the answer follow' -r -f -a "claude\t'Claude Code'
 cursor\t'Cursor'
-all\t'Every host tkx knows'"
+codex\t'Codex CLI'
+gemini\t'Gemini CLI'
+copilot\t'GitHub Copilot (CLI, cloud agent, VS Code agent)'
+opencode\t'opencode'
+windsurf\t'Windsurf (from its documentation)'
+all\t'Every host tkx knows (Claude Code and Cursor always; the others where the project, or with --user the home directory, shows signs of them)'"
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -395,7 +415,7 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcomman
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "install" -d 'Install the guard: deny rules and hooks for Claude Code and Cursor, ignore files for others'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "install" -d 'Install the guard: deny rules and hooks for Claude Code, Cursor, Codex CLI and Gemini CLI, ignore files for others'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "uninstall" -d 'Remove exactly what `install` added'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "status" -d 'Say per host what is installed and what is missing'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "check" -d 'The hook handler the agents call: reads the host\'s JSON payload on stdin, answers in its protocol'
@@ -425,14 +445,14 @@ complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcom
 complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "rotate" -d 'Replace a key with a new value and record the rotation (fingerprints only)'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "redact" -d 'Copy stdin to stdout with secrets masked (`kubectl logs … | tkx redact`)'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "move" -d 'Move keys out of the project\'s .env into the private store or the user file'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "agent" -d 'Guard env files from AI coding agents (Claude Code, Cursor, and ignore files for others)'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "agent" -d 'Guard env files from AI coding agents (Claude Code, Cursor, Codex CLI, Gemini CLI, and ignore files for others)'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and not __fish_seen_subcommand_from exec env get doctor diff scan hook set unset init rotate redact move agent completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "install" -d 'Install the pre-commit and pre-push hooks into this repository'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "uninstall" -d 'Remove tkx\'s hooks, restoring what was there before'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "status" -d 'Say which hooks are installed'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "run" -d 'What the hooks call: scan the staged changes (or the FILES given, for the pre-commit framework)'
-complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "install" -d 'Install the guard: deny rules and hooks for Claude Code and Cursor, ignore files for others'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "install" -d 'Install the guard: deny rules and hooks for Claude Code, Cursor, Codex CLI and Gemini CLI, ignore files for others'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "uninstall" -d 'Remove exactly what `install` added'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "status" -d 'Say per host what is installed and what is missing'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "check" -d 'The hook handler the agents call: reads the host\'s JSON payload on stdin, answers in its protocol'

@@ -2,7 +2,7 @@
 # agents-e2e.sh — proof inside the real AI coding clients that `tkx agent install` keeps
 # planted secrets away from the model.
 #
-#   bash scripts/agents-e2e.sh [claude|codex|gemini|opencode]...   (default: all four)
+#   bash scripts/agents-e2e.sh [claude|codex|gemini|opencode|copilot]...   (default: all five)
 #
 # For each client: installs it from the npm registry under a scratch prefix, makes a git
 # project with a .env of planted secrets (plus one in the private store and one in the
@@ -25,23 +25,25 @@
 #   TKX_E2E_KEEP=1      keep the scratch directory (requests, hook payloads, logs)
 #   TKX_E2E_TIMEOUT     seconds per client run (default 300)
 #   TKX_E2E_NO_BUILD=1  use target/release/tkx as it is
+#   TKX_E2E_TKX=PATH    use this tkx binary (a branch's build), no cargo
 #   TKX_E2E_STRICT=1    an allowed call the guard breaks fails the run too
 #   TKX_E2E_CODEX_AS_CLAUDE=1  while tkx has no --host codex: guard Codex with the Claude
 #                       checker (Codex sends Claude's PreToolUse payloads)
+#   TKX_E2E_CODEX_TRUST=0  run Codex without standing in for the user's hook review
 #   TKX_E2E_NETNS=0     no network namespace (else one with only loopback, where unshare -n works)
 
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 e2e="$root/scripts/e2e"
-all_clients=(claude codex gemini opencode)
+all_clients=(claude codex gemini opencode copilot)
 clients=("$@")
 [ ${#clients[@]} -gt 0 ] || clients=("${all_clients[@]}")
 for c in "${clients[@]}"; do
   case "$c" in
-    claude|codex|gemini|opencode) ;;
+    claude|codex|gemini|opencode|copilot) ;;
     -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "agents-e2e: unknown client '$c' (claude, codex, gemini, opencode)" >&2; exit 2 ;;
+    *) echo "agents-e2e: unknown client '$c' (claude, codex, gemini, opencode, copilot)" >&2; exit 2 ;;
   esac
 done
 
@@ -80,18 +82,22 @@ else
 fi
 
 # --- tkx ------------------------------------------------------------------------------
-if [ "${TKX_E2E_NO_BUILD:-}" != 1 ]; then
-  say "cargo build --release"
-  (cd "$root" && cargo build --release --quiet)
+if [ -n "${TKX_E2E_TKX:-}" ]; then
+  tkx_real=$(cd "$(dirname "$TKX_E2E_TKX")" && pwd)/$(basename "$TKX_E2E_TKX")
+else
+  if [ "${TKX_E2E_NO_BUILD:-}" != 1 ]; then
+    say "cargo build --release"
+    (cd "$root" && cargo build --release --quiet)
+  fi
+  tkx_real="$root/target/release/tkx"
 fi
-tkx_real="$root/target/release/tkx"
 [ -x "$tkx_real" ] || { echo "agents-e2e: $tkx_real is missing" >&2; exit 2; }
 
 # --- the clients ----------------------------------------------------------------------
 npm_prefix=${TKX_E2E_NPM_PREFIX:-$scratch/npm}
 mkdir -p "$npm_prefix"
-declare -A pkg=([claude]=@anthropic-ai/claude-code [codex]=@openai/codex [gemini]=@google/gemini-cli [opencode]=opencode-ai)
-declare -A bin=([claude]=claude [codex]=codex [gemini]=gemini [opencode]=opencode)
+declare -A pkg=([claude]=@anthropic-ai/claude-code [codex]=@openai/codex [gemini]=@google/gemini-cli [opencode]=opencode-ai [copilot]=@github/copilot)
+declare -A bin=([claude]=claude [codex]=codex [gemini]=gemini [opencode]=opencode [copilot]=copilot)
 declare -A skip=()
 want=()
 for c in "${clients[@]}"; do
@@ -194,6 +200,28 @@ EOF
   chmod +x "$run/bin/tkx"
 }
 
+# json_merge FILE JSON: FILE (created if missing) with JSON's keys merged in, deeply;
+# what `tkx agent install` wrote there stays
+json_merge() {
+  python3 - "$1" "$2" <<'EOF'
+import json, os, sys
+path, add = sys.argv[1], json.loads(sys.argv[2])
+cur = {}
+if os.path.exists(path):
+    with open(path) as f:
+        cur = json.load(f)
+def merge(a, b):
+    for k, v in b.items():
+        if isinstance(v, dict) and isinstance(a.get(k), dict):
+            merge(a[k], v)
+        else:
+            a[k] = v
+merge(cur, add)
+with open(path, "w") as f:
+    json.dump(cur, f, indent=2)
+EOF
+}
+
 # --- per client: configuration and command --------------------------------------------
 prompt="Work through the task in this repository step by step."
 
@@ -210,13 +238,14 @@ client_env_codex() {
   printf '%s\n' "CODEX_HOME=$1/home/.codex" "E2E_MODEL_KEY=e2e-dummy" "RUST_LOG=warn"
 }
 client_setup_codex() {
-  local run=$1
+  local run=$1 f="$1/home/.codex/config.toml" existing=""
   mkdir -p "$run/home/.codex"
-  cat >>"$run/home/.codex/config.toml" <<EOF
-model = "e2e-model"
-model_provider = "e2e"
-check_for_update_on_startup = false
-
+  [ ! -f "$f" ] || existing=$(cat "$f")
+  # Top-level keys first, then whatever `tkx agent install` wrote, then tables.
+  {
+    printf '%s\n' 'model = "e2e-model"' 'model_provider = "e2e"' 'check_for_update_on_startup = false' ''
+    [ -z "$existing" ] || printf '%s\n\n' "$existing"
+    cat <<EOF
 [model_providers.e2e]
 name = "e2e stand-in"
 base_url = "http://127.0.0.1:$port/v1"
@@ -225,18 +254,23 @@ env_key = "E2E_MODEL_KEY"
 request_max_retries = 0
 stream_max_retries = 0
 
-[projects."$run/project"]
-trust_level = "trusted"
-
 [analytics]
 enabled = false
 EOF
+    # the user trusts the project (Codex asks on its first interactive run)
+    if ! grep -qF "[projects.\"$run/project\"]" <<<"$existing"; then
+      printf '\n[projects."%s"]\ntrust_level = "trusted"\n' "$run/project"
+    fi
+  } >"$f.new"
+  mv "$f.new" "$f"
 }
 client_cmd_codex() {
   cmd=(codex exec --dangerously-bypass-approvals-and-sandbox --skip-git-repo-check --color never -C "$run/project")
   # Codex runs a new hook only once the user has reviewed and trusted it (in exec mode
   # an untrusted hook is skipped without a word); this flag stands for that review.
-  [ "$mode" != guarded ] && [ "$probe" != 1 ] || cmd+=(--dangerously-bypass-hook-trust)
+  if [ "$mode" = guarded ] || [ "$probe" = 1 ]; then
+    [ "${TKX_E2E_CODEX_TRUST:-1}" = 0 ] || cmd+=(--dangerously-bypass-hook-trust)
+  fi
   cmd+=("$prompt")
 }
 client_env_gemini() {
@@ -246,18 +280,16 @@ client_env_gemini() {
 client_setup_gemini() {
   local run=$1
   mkdir -p "$run/home/.gemini"
-  cat >"$run/home/.gemini/settings.json" <<EOF
-{
-  "security": { "auth": { "selectedType": "gemini-api-key" } },
-  "privacy": { "usageStatisticsEnabled": false },
-  "telemetry": { "enabled": false },
-  "general": { "disableAutoUpdate": true, "disableUpdateNag": true }
-}
-EOF
+  json_merge "$run/home/.gemini/settings.json" '{
+    "security": { "auth": { "selectedType": "gemini-api-key" } },
+    "privacy": { "usageStatisticsEnabled": false },
+    "telemetry": { "enabled": false },
+    "general": { "disableAutoUpdate": true, "disableUpdateNag": true }
+  }'
   # The user trusts the project (as the first interactive run asks): Gemini CLI ignores a
   # project's .gemini/settings.json, hooks included, in a folder it does not trust, and
   # `--skip-trust` does not make it load them.
-  printf '{ "%s": "TRUST_FOLDER" }\n' "$run/project" >"$run/home/.gemini/trustedFolders.json"
+  json_merge "$run/home/.gemini/trustedFolders.json" "{\"$run/project\": \"TRUST_FOLDER\"}"
 }
 client_cmd_gemini() { cmd=(gemini -p "$prompt" --yolo --output-format json -m gemini-2.5-flash); }
 client_env_opencode() {
@@ -269,9 +301,8 @@ client_setup_opencode() {
   # the user's config (the project's stays as tkx leaves it); an OpenAI-compatible
   # provider speaks chat completions
   mkdir -p "$run/home/.config/opencode"
-  cat >"$run/home/.config/opencode/opencode.json" <<EOF
+  json_merge "$run/home/.config/opencode/opencode.json" "$(cat <<EOF
 {
-  "\$schema": "https://opencode.ai/config.json",
   "autoupdate": false,
   "share": "disabled",
   "model": "e2e/e2e-model",
@@ -285,6 +316,7 @@ client_setup_opencode() {
   }
 }
 EOF
+)"
 }
 client_cmd_opencode() { cmd=(opencode run --auto --format json -m e2e/e2e-model "$prompt"); }
 
@@ -309,6 +341,8 @@ EOF
       echo "{\"hooks\": {\"PreToolUse\": [{\"matcher\": \".*\", \"hooks\": [$hook]}]}}" >"$p/.codex/hooks.json" ;;
     gemini) mkdir -p "$p/.gemini"
       echo "{\"hooks\": {\"BeforeTool\": [{\"matcher\": \".*\", \"hooks\": [$hook]}]}}" >"$p/.gemini/settings.json" ;;
+    copilot) mkdir -p "$p/.github/hooks"
+      echo "{\"version\": 1, \"hooks\": {\"preToolUse\": [{\"type\": \"command\", \"bash\": \"$run/bin/tkx-probe camel\"}], \"PreToolUse\": [{\"type\": \"command\", \"bash\": \"$run/bin/tkx-probe pascal\"}]}}" >"$p/.github/hooks/tkx-e2e-probe.json" ;;
     opencode) mkdir -p "$p/.opencode/plugin"
       cat >"$p/.opencode/plugin/tkx-e2e-probe.js" <<EOF
 import fs from "node:fs";
@@ -325,6 +359,15 @@ EOF
       ;;
   esac
 }
+
+# GitHub Copilot CLI with a BYOK provider (chat completions), offline: no GitHub login
+client_env_copilot() {
+  printf '%s\n' "COPILOT_OFFLINE=true" "COPILOT_PROVIDER_BASE_URL=http://127.0.0.1:$port/v1" \
+    "COPILOT_PROVIDER_TYPE=openai" "COPILOT_PROVIDER_API_KEY=e2e-dummy" "COPILOT_MODEL=gpt-4.1" \
+    "COPILOT_AUTO_UPDATE=false" "COPILOT_HOME=$1/home/.copilot" "COPILOT_ALLOW_ALL=true"
+}
+client_setup_copilot() { mkdir -p "$1/home/.copilot"; }
+client_cmd_copilot() { cmd=(copilot -p "$prompt" --allow-all-tools --disable-client-telemetry); }
 
 # run_once CLIENT MODE RUNDIR: one run of the client, guarded or control
 run_once() {

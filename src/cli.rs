@@ -127,7 +127,7 @@ pub enum Command {
     Redact(RedactArgs),
     /// Move keys out of the project's .env into the private store or the user file.
     Move(MoveArgs),
-    /// Guard env files from AI coding agents (Claude Code, Cursor, and ignore files for others).
+    /// Guard env files from AI coding agents (Claude Code, Cursor, Codex CLI, Gemini CLI, and ignore files for others).
     #[command(subcommand, after_help = AGENT_HELP)]
     Agent(AgentCommand),
     /// Print a shell completion script.
@@ -213,7 +213,7 @@ pub struct MoveArgs {
 /// `tkx agent`.
 #[derive(Debug, Subcommand)]
 pub enum AgentCommand {
-    /// Install the guard: deny rules and hooks for Claude Code and Cursor, ignore files for others.
+    /// Install the guard: deny rules and hooks for Claude Code, Cursor, Codex CLI and Gemini CLI, ignore files for others.
     Install(AgentArgs),
     /// Remove exactly what `install` added.
     Uninstall(AgentArgs),
@@ -246,7 +246,18 @@ pub enum AgentHost {
     Claude,
     /// Cursor.
     Cursor,
-    /// Every host tkx knows.
+    /// Codex CLI.
+    Codex,
+    /// Gemini CLI.
+    Gemini,
+    /// GitHub Copilot (CLI, cloud agent, VS Code agent).
+    Copilot,
+    /// opencode.
+    Opencode,
+    /// Windsurf (from its documentation).
+    Windsurf,
+    /// Every host tkx knows (Claude Code and Cursor always; the others where the project,
+    /// or with --user the home directory, shows signs of them).
     All,
 }
 

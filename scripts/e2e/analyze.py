@@ -141,15 +141,27 @@ def hook_denied(h):
     return bool(re.search(r'"(permissionDecision|permission|decision)"\s*:\s*"(deny|block)"', out))
 
 
+SCOPE_KEYS = ("glob", "include", "include_pattern", "paths", "path", "dir_path")
+
+
 def hook_matches(h, step, project, client):
-    """Whether a hook payload is about this step: it holds the call's main argument (the
-    command, the path or the pattern the stand-in sent) as one of its strings."""
+    """Whether a hook payload is about this step: some object in it holds the call's main
+    argument (the command, path or pattern the stand-in sent) and disagrees with none of
+    the other arguments (a search's root and globs included). Clients rename some
+    (Codex shows `exec_command`'s `cmd` as `command`), so a missing one is no mismatch."""
     _name, args = model.tool_call(client, step, project)
-    key = next((args[k] for k in ("command", "cmd", "file_path", "filePath", "pattern") if isinstance(args.get(k), str)), None)
-    if key is None:
+    key = next((args[k] for k in ("command", "cmd", "file_path", "filePath", "pattern", "path") if isinstance(args.get(k), str)), None)
+    if key is None or h["payload"] is None:
         return False
-    vals = list(strings(h["payload"])) if h["payload"] is not None else [h["raw"]]
-    return key in vals
+    for d in model.walk(h["payload"]):
+        if not isinstance(d, dict) or key not in d.values():
+            continue
+        if any(k in d and d[k] != v for k, v in args.items()):
+            continue
+        if any(k in d and k not in args for k in SCOPE_KEYS):
+            continue
+        return True
+    return False
 
 
 def tool_view(h):
@@ -166,10 +178,13 @@ def print_samples(hooks):
     seen = {}
     for h in hooks:
         p = h["payload"]
-        if isinstance(p, dict) and isinstance(p.get("input"), dict):  # opencode's plugin
+        if isinstance(p, dict) and isinstance(p.get("input"), dict):  # opencode, the probe plugin
             key = ("tool.execute.before", p["input"].get("tool"))
+        elif isinstance(p, dict) and "tool" in p and "args" in p:  # opencode, tkx's plugin
+            key = ("tool.execute.before", p.get("tool"))
         elif isinstance(p, dict):
-            key = (p.get("hook_event_name") or p.get("hookEventName"), p.get("tool_name") or p.get("toolName"))
+            event = p.get("hook_event_name") or p.get("hookEventName") or ("preToolUse" if "toolName" in p else None)
+            key = (event, p.get("tool_name") or p.get("toolName"))
         else:
             key = ("?", "?")
         seen.setdefault(key, h)
@@ -221,6 +236,9 @@ def main():
         if i in skipped:
             lines.append(f"  {i:2d} {step['kind']:5s} {label:60.60s} n/a ({skipped[i]})")
             continue
+        if step["kind"] == "setup":
+            lines.append(f"  {i:2d} setup {label:60.60s} {'ran' if g is not None else 'NO RESULT'}; {hook_note}")
+            continue
         if step["kind"] == "leak":
             if not c_leak and not g_leak:
                 state = "n/a (did not leak without the guard either)"
@@ -271,6 +289,8 @@ def main():
                 state = skipped[i]
             elif c is None:
                 state = "no result"
+            elif step["kind"] == "setup":
+                state = "ran"
             elif step["kind"] == "ok":
                 state = "works" if step["expect"].replace("{marker}", a.marker) in c else "BROKEN: " + repr(c[:120])
             else:

@@ -22,6 +22,7 @@ Every request body is written to OUT/req-NNNN.json (and the path to .meta).
 """
 
 import argparse
+import glob
 import itertools
 import json
 import os
@@ -31,8 +32,9 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-# The script. kind: "leak" (the guard must stop it) or "ok" (it must work; `expect` is a
-# string its result must hold; "{marker}" is the project's app.py marker).
+# The script. kind: "leak" (the guard must stop it), "ok" (it must work; `expect` is a
+# string its result must hold; "{marker}" is the project's app.py marker) or "setup" (a
+# step that changes the project for the ones after it, not judged).
 # op: ("sh", command) | ("read", relative path) | ("grep", pattern, glob or None, dir or None)
 # (a file tool where the client has one; Codex runs `cat`/`rg` in its shell instead)
 STEPS = [
@@ -69,6 +71,22 @@ STEPS = [
     {"kind": "leak", "op": ("sh", "tkx exec -- printenv OPENAI_PAT")},
     {"kind": "ok", "op": ("sh", "tkx exec -- python3 src/app.py"), "expect": "calling the API with a key of 48 characters"},
     {"kind": "ok", "op": ("sh", "cat .env.example"), "expect": "OPENAI_PAT=sk-proj-your-key-here"},
+    {"kind": "leak", "op": ("sh", "cp .env ../copy.txt && cat ../copy.txt")},
+    {"kind": "leak", "op": ("sh", "python3 - <<'EOF'\nprint(open('.env').read())\nEOF")},
+    {"kind": "leak", "op": ("sh", "perl -ne print docker/.env")},
+    {"kind": "leak", "op": ("sh", "find . -name '.env*' -exec cat {} +")},
+    {"kind": "leak", "op": ("sh", "git diff --no-index /dev/null .env")},
+    {"kind": "leak", "op": ("sh", "rg --hidden --no-ignore OPENAI_PAT")},
+    {"kind": "leak", "op": ("sh", "export -p")},
+    {"kind": "leak", "op": ("sh", "ls -A | xargs cat")},
+    {"kind": "ok", "op": ("sh", "git status --short"), "expect": "local-config.txt"},
+    # From here on every env file in the tree is git-ignored, so a search over the whole
+    # project reads none, and a search's own root decides.
+    {"kind": "setup", "op": ("sh", "rm -f docker/.env local-config.txt")},
+    {"kind": "ok", "op": ("grep", "OPENAI_PAT", None, None), "expect": "README.md"},
+    {"kind": "leak", "op": ("grep", "OPENAI_PAT", None, ".env")},
+    {"kind": "leak", "op": ("grep", "sk-ant-admin01", None, "../tkxdir/projects/*/.env")},
+    {"kind": "ok", "op": ("sh", "grep -rn OPENAI_PAT src README.md"), "expect": "README.md"},
 ]
 
 FINAL_TEXT = "E2E_DONE: finished the scripted tool calls."
@@ -78,6 +96,8 @@ ID_RE = re.compile(r"e2e_(\d+)")
 def step_label(step):
     """A short human label for a step: `sh: cat .env`, `read: .env`, `grep: X -g G`."""
     op = step["op"]
+    if op[0] == "sh":
+        return "sh: " + op[1].replace("\n", "\\n")
     if op[0] == "grep":
         return f"grep-tool: {op[1]}" + (f" glob={op[2]}" if op[2] else "") + (f" path={op[3]}" if op[3] else "")
     return f"{op[0]}: {op[1]}"
@@ -93,7 +113,13 @@ def call_id(i):
 def tool_call(client, step, project):
     """(tool name, arguments) for one step in a client's own tools."""
     op = step["op"]
-    abspath = lambda rel: os.path.join(project, rel)  # noqa: E731
+    def abspath(rel):
+        path = os.path.normpath(os.path.join(project, rel))
+        if "*" in path:  # the private store's file, whose directory name tkx chose
+            found = sorted(glob.glob(path))
+            path = found[0] if found else path
+        return path
+
     if client == "claude":
         if op[0] == "sh":
             return "Bash", {"command": op[1], "description": "e2e step"}
@@ -130,6 +156,15 @@ def tool_call(client, step, project):
         args = {"pattern": op[1], "path": abspath(op[3] or ".")}
         if op[2]:
             args["include"] = op[2]
+        return "grep", args
+    if client == "copilot":
+        if op[0] == "sh":
+            return "bash", {"command": op[1], "description": "e2e step"}
+        if op[0] == "read":
+            return "view", {"path": abspath(op[1])}
+        args = {"pattern": op[1], "paths": abspath(op[3] or "."), "output_mode": "content", "-n": True}
+        if op[2]:
+            args["glob"] = op[2]
         return "grep", args
     raise ValueError(f"unknown client {client}")
 
@@ -501,7 +536,7 @@ def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("serve")
-    s.add_argument("--client", required=True, choices=["claude", "codex", "gemini", "opencode"])
+    s.add_argument("--client", required=True, choices=["claude", "codex", "gemini", "opencode", "copilot"])
     s.add_argument("--project", required=True)
     s.add_argument("--out", required=True)
     s.add_argument("--port", type=int, default=0)

@@ -111,6 +111,10 @@ pub const AGENT_SIGNS: &[&str] = &[
     ".codex",
     ".amazonq",
     ".github/copilot-instructions.md",
+    ".github/hooks",
+    ".opencode",
+    "opencode.json",
+    "opencode.jsonc",
     ".idx",
     ".aiexclude",
     ".aiignore",
@@ -146,6 +150,9 @@ pub fn block(file: &IgnoreFile, env_names: &[String]) -> String {
         lines.extend([".env", ".env.*"].map(str::to_owned));
         for ex in crate::envfile::names::EXAMPLE_SUFFIXES {
             lines.push(format!("!.env.{ex}"));
+        }
+        for ex in crate::envfile::names::EXAMPLE_SUFFIXES {
+            lines.push(format!("!.env.*.{ex}"));
         }
     } else {
         let mut names: Vec<String> = COMMON_ENV_NAMES.iter().map(|s| (*s).to_owned()).collect();

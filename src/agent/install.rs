@@ -38,6 +38,9 @@ pub struct Plan {
     pub tkx_dir: Option<PathBuf>,
     /// The env file names of the project tree, when the caller already walked it.
     pub env_names: Option<Vec<String>>,
+    /// The variables hosts read for their own directories (`CODEX_HOME`,
+    /// `GEMINI_CLI_HOME`), as the process environment has them.
+    pub host_env: Vec<(String, PathBuf)>,
 }
 
 /// One file tkx edits.
@@ -58,6 +61,36 @@ pub enum Part {
     Settings(Host),
     /// An agent's ignore file.
     Ignore(IgnoreFile),
+    /// A file tkx owns whole for a host (opencode's `tool.execute.before` plugin): written
+    /// when missing or tkx's, refused when someone else's file has its name, removed on
+    /// uninstall.
+    Plugin(Host),
+}
+
+impl Part {
+    /// The host the file belongs to (`None` for ignore files).
+    pub fn host(&self) -> Option<Host> {
+        match self {
+            Part::Settings(h) | Part::Plugin(h) => Some(*h),
+            Part::Ignore(_) => None,
+        }
+    }
+}
+
+/// The line every plugin file tkx writes carries, so that tkx knows its own file again
+/// (an older version of it too).
+pub const PLUGIN_MARKER: &str = "Written by `tkx agent install`";
+
+/// The plugin file's new text (tkx's, over nothing or over an older one of tkx's); an
+/// error when a file that is not tkx's has its name.
+fn plugin_install(host: Host, before: Option<&str>, path: &Path) -> Result<String, Error> {
+    match before {
+        Some(b) if !b.contains(PLUGIN_MARKER) => Err(Error::refused(
+            format!("{}: exists and is not tkx's; nothing was changed", path.display()),
+            Some("rename or remove that file, then run the command again".into()),
+        )),
+        _ => Ok(hosts::plugin(host).unwrap_or_default().to_owned()),
+    }
 }
 
 /// What happened to one file.
@@ -98,7 +131,10 @@ impl Plan {
         let base = if self.user { self.home.clone() } else { Some(self.project.clone()) };
         let Some(base) = base else { return out };
         for h in &self.hosts {
-            out.extend(hosts::targets(*h, self, &base));
+            // `--host all` takes the hosts the project (or the user) shows signs of using.
+            if self.hosts.len() < 2 || hosts::in_use(*h, self, &base) {
+                out.extend(hosts::targets(*h, self, &base));
+            }
         }
         if self.user || self.hosts.len() < 2 {
             // Ignore files belong to the project, and to `--host all` (the default).
@@ -113,7 +149,9 @@ impl Plan {
             // An ignore file tkx already wrote stays managed even without signs.
             let ours = fs::read_to_string(self.project.join(f.name))
                 .is_ok_and(|t| ignore_files::find_block(&t).is_some());
-            if why.is_some() || ours {
+            // A host's own ignore file (`.geminiignore`) may be one of its targets already.
+            let listed = out.iter().any(|t| t.path == self.project.join(f.name));
+            if (why.is_some() || ours) && !listed {
                 out.push(Target {
                     part: Part::Ignore(*f),
                     path: self.project.join(f.name),
@@ -122,6 +160,11 @@ impl Plan {
             }
         }
         out
+    }
+
+    /// A variable of [`Plan::host_env`], when set to an absolute path.
+    pub fn host_var(&self, name: &str) -> Option<&Path> {
+        self.host_env.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_path()).filter(|p| p.is_absolute())
     }
 
     /// Names of the env files in the project tree.
@@ -167,6 +210,7 @@ impl Plan {
                     let (after, added) = ignore_files::with_block(before.as_deref().unwrap_or(""), &block);
                     (after, FileRecord { added_newline: added, ..FileRecord::default() })
                 }
+                Part::Plugin(h) => (plugin_install(h, before.as_deref(), &t.path)?, FileRecord::default()),
             };
             record.created_file = before.is_none();
             if let Some(old) = old {
@@ -226,6 +270,8 @@ impl Plan {
                     Part::Ignore(_) => {
                         ignore_files::without_block(&before, record.as_ref().is_some_and(|r| r.added_newline))
                     }
+                    // tkx's own file goes whole; someone else's stays.
+                    Part::Plugin(_) => before.contains(PLUGIN_MARKER).then(String::new),
                 }
             };
             edits.push((t, before, after, record));
@@ -240,8 +286,9 @@ impl Plan {
             let empty = match t.part {
                 Part::Ignore(_) => after.is_empty(),
                 Part::Settings(_) => is_empty_settings(&after),
+                Part::Plugin(_) => true,
             };
-            if created && empty {
+            if (created || matches!(t.part, Part::Plugin(_))) && empty {
                 fs::remove_file(&t.path).map_err(|source| Error::Io {
                     doing: format!("removing {}", t.path.display()),
                     source,
@@ -286,6 +333,18 @@ impl Plan {
                         installed: have.as_deref().is_some_and(|h| h.replace("\r\n", "\n") == want),
                         detail: match &have {
                             Some(h) if h.replace("\r\n", "\n") != want => Some("out of date".into()),
+                            _ => None,
+                        },
+                    }]
+                }
+                Part::Plugin(h) => {
+                    let want = hosts::plugin(h).unwrap_or_default();
+                    vec![Item {
+                        what: hosts::plugin_item(h).into(),
+                        installed: text.as_deref() == Some(want),
+                        detail: match text.as_deref() {
+                            Some(t) if t != want && t.contains(PLUGIN_MARKER) => Some("out of date".into()),
+                            Some(t) if t != want => Some("another file has its name".into()),
                             _ => None,
                         },
                     }]

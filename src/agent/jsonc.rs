@@ -36,6 +36,40 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<CstRootNode, Error> {
         .map_err(|e| refuse(1, 1, &format!("not valid JSON ({e})")))
 }
 
+/// Parses a settings file that may hold comments (`//`, `/* */`), kept like every other
+/// byte; trailing commas only when `trailing_commas` (opencode's JSONC has them, Gemini
+/// CLI's settings do not). Anything else is refused as [`parse`] refuses it.
+fn parse_with_comments(text: &str, path: &Path, trailing_commas: bool) -> Result<CstRootNode, Error> {
+    let refuse = |line: usize, col: usize, what: &str| {
+        Error::config(
+            format!("{}:{line}:{col}: {what}; nothing was changed", path.display()),
+            Some("fix the file (JSON with comments), then run the command again".into()),
+        )
+    };
+    let opts = ParseOptions {
+        allow_comments: true,
+        allow_trailing_commas: trailing_commas,
+        allow_loose_object_property_names: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        ..ParseOptions::default()
+    };
+    match jsonc_parser::parse_to_value(text, &opts) {
+        Ok(Some(jsonc_parser::JsonValue::Object(_))) => {}
+        Ok(_) => return Err(refuse(1, 1, "not a JSON object")),
+        Err(e) => {
+            return Err(refuse(
+                e.line_display(),
+                e.column_display(),
+                &format!("not valid JSON ({})", e.kind()),
+            ));
+        }
+    }
+    CstRootNode::parse(text, &opts).map_err(|e| refuse(1, 1, &format!("not valid JSON ({e})")))
+}
+
 fn strip_position(msg: &str) -> String {
     msg.split(" at line ").next().unwrap_or(msg).to_owned()
 }
@@ -111,11 +145,12 @@ pub(super) fn prop_string(obj: &CstObject, key: &str) -> Option<String> {
     string_of(&obj.get(key)?.value()?)
 }
 
-/// Whether settings text is an empty object (or only `version` and empty `hooks`).
+/// Whether settings text is an empty object (or only `version`, a `$schema` the host
+/// added itself, as opencode does, and empty `hooks`).
 pub(super) fn is_empty_settings(text: &str) -> bool {
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(serde_json::Value::Object(o)) => o.iter().all(|(k, v)| match k.as_str() {
-            "version" => true,
+            "version" | "$schema" => true,
             _ => v.as_object().is_some_and(|m| m.is_empty()) || v.as_array().is_some_and(|a| a.is_empty()),
         }),
         _ => false,
@@ -138,6 +173,58 @@ pub(super) fn pass(
     }
     *text = next;
     Ok(())
+}
+
+/// Like [`pass`], through [`parse_jsonc`] (comments and trailing commas) or, with
+/// `trailing_commas` false, [`parse_commented`].
+fn pass_with_comments(
+    text: &mut String,
+    hunks: &mut Vec<Hunk>,
+    path: &Path,
+    trailing_commas: bool,
+    f: impl FnOnce(&CstObject) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let root = parse_with_comments(text, path, trailing_commas)?;
+    let obj = root.object_value_or_set();
+    f(&obj)?;
+    let next = root.to_string();
+    if let Some(h) = Hunk::between(text, &next) {
+        hunks.push(h);
+    }
+    *text = next;
+    Ok(())
+}
+
+/// Parses a settings file that may hold comments and trailing commas (opencode reads its
+/// config as JSONC).
+pub(super) fn parse_jsonc(text: &str, path: &Path) -> Result<CstRootNode, Error> {
+    parse_with_comments(text, path, true)
+}
+
+/// Parses a settings file that may hold comments but no trailing commas (Gemini CLI).
+pub(super) fn parse_commented(text: &str, path: &Path) -> Result<CstRootNode, Error> {
+    parse_with_comments(text, path, false)
+}
+
+/// Like [`pass`], for a file that may hold comments and trailing commas ([`parse_jsonc`]).
+pub(super) fn pass_jsonc(
+    text: &mut String,
+    hunks: &mut Vec<Hunk>,
+    path: &Path,
+    f: impl FnOnce(&CstObject) -> Result<(), Error>,
+) -> Result<(), Error> {
+    pass_with_comments(text, hunks, path, true, f)
+}
+
+/// Like [`pass`], for a file that may hold comments but no trailing commas
+/// ([`parse_commented`]).
+pub(super) fn pass_commented(
+    text: &mut String,
+    hunks: &mut Vec<Hunk>,
+    path: &Path,
+    f: impl FnOnce(&CstObject) -> Result<(), Error>,
+) -> Result<(), Error> {
+    pass_with_comments(text, hunks, path, false, f)
 }
 
 /// Runs `edits` on a settings file's text (an empty object when there is none) and

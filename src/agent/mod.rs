@@ -5,13 +5,13 @@
 //! `.env.<name>`, at any depth, in any letter case, through symlinks and `..`) and the
 //! private and user stores under `$TKX_DIR`; and which variables hold secrets (the
 //! resolved layers judged by [`crate::secret::classify`]). [`hosts`] holds one file per
-//! host (Claude Code, Cursor): it turns the host's payload into a question for the guard
-//! and its [`Decision`] into the host's answer, and knows what tkx merges into that
-//! host's settings file. [`shell`] splits a command line into simple commands and judges
-//! each; [`paths`] classifies paths and search scopes. [`install`] plans the files and
-//! runs the edits (under a lock, recorded so they can be undone), `jsonc.rs` edits JSON
-//! through its syntax tree, and [`ignore_files`] writes the ignore files other agents
-//! read.
+//! host (Claude Code, Cursor, Codex CLI, Gemini CLI, GitHub Copilot, opencode, Windsurf): it turns the host's
+//! payload into a question for the guard and its [`Decision`] into the host's answer, and
+//! knows what tkx merges into that host's files. [`shell`] splits a command line into
+//! simple commands and judges each; [`paths`] classifies paths and search scopes.
+//! [`install`] plans the files and runs the edits (under a lock, recorded so they can be
+//! undone), `jsonc.rs` edits JSON through its syntax tree, and [`ignore_files`] writes the
+//! ignore files other agents read.
 //!
 //! Nothing here prints or exits. Checking shell text is best-effort: an agent that
 //! wants to can obfuscate a command. The boundary that holds is the private store,
@@ -218,7 +218,7 @@ pub(crate) mod testing {
                 process: crate::layers::ProcessEnv::new(vec![
                     ("HOME".into(), self.root.join("home").into_os_string()),
                     ("PATH".into(), "/usr/bin".into()),
-                    ("GITHUB_TOKEN".into(), "ghp_abcdefghijklmnopqrstuvwxyz0123456789".into()),
+                    ("GITHUB_TOKEN".into(), "ghp_Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra".into()),
                 ]),
                 ..layers::Options::default()
             };

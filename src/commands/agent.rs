@@ -41,16 +41,30 @@ pub fn plan(ctx: &Context, args: &AgentArgs) -> Result<Plan, Error> {
     if args.user && home.is_none() {
         return Err(Error::usage("--user needs $HOME, which is not set", None));
     }
-    Ok(Plan {
+    let project = discover::project_dir(ctx.project.cwd());
+    let base = if args.user { home.clone() } else { Some(project.clone()) };
+    let mut plan = Plan {
         hosts: hosts_of(args.host),
         user: args.user,
         shared: args.shared,
         all_ignore_files: args.all,
-        project: discover::project_dir(ctx.project.cwd()),
+        project,
         home,
         tkx_dir: ctx.project.tkx_dir().map(std::path::Path::to_path_buf),
         env_names: None,
-    })
+        host_env: hosts::host_env(ctx.project.process()),
+    };
+    if args.host == AgentHost::All {
+        // Claude Code and Cursor, and the other hosts where they are in use.
+        let in_use: Vec<Host> = plan
+            .hosts
+            .iter()
+            .copied()
+            .filter(|h| base.as_deref().is_some_and(|b| hosts::in_use(*h, &plan, b)))
+            .collect();
+        plan.hosts = in_use;
+    }
+    Ok(plan)
 }
 
 /// The hosts a `--host` value names, in [`Host::ALL`]'s order.
@@ -58,6 +72,11 @@ fn hosts_of(host: AgentHost) -> Vec<Host> {
     match host {
         AgentHost::Claude => vec![Host::Claude],
         AgentHost::Cursor => vec![Host::Cursor],
+        AgentHost::Codex => vec![Host::Codex],
+        AgentHost::Gemini => vec![Host::Gemini],
+        AgentHost::Copilot => vec![Host::Copilot],
+        AgentHost::Opencode => vec![Host::Opencode],
+        AgentHost::Windsurf => vec![Host::Windsurf],
         AgentHost::All => Host::ALL.to_vec(),
     }
 }
@@ -82,6 +101,12 @@ fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     }
     if !ctx.quiet && plan.hosts.contains(&Host::Claude) && !args.user {
         team_note(ctx, &plan, args.shared);
+    }
+    if !ctx.quiet && !args.user {
+        project_files_note(ctx, &plan, &done);
+    }
+    if !ctx.quiet {
+        trust_note(ctx, &plan, args.user);
     }
     if !ctx.quiet {
         if plan.hosts.contains(&Host::Claude) {
@@ -143,6 +168,62 @@ fn team_note(ctx: &mut Context, plan: &Plan, shared: bool) {
     }
 }
 
+/// The hosts whose project files bind everyone who works in the project once committed
+/// (there is no personal project file for them): said once per file, with the ways out.
+fn project_files_note(ctx: &mut Context, plan: &Plan, done: &[crate::agent::install::Done]) {
+    let shared = [Host::Copilot, Host::Opencode, Host::Windsurf];
+    for t in plan.targets() {
+        let Some(h) = t.part.host().filter(|h| shared.contains(h)) else { continue };
+        if !done.iter().any(|d| d.path == t.path && d.changed)
+            || matches!(t.part, Part::Settings(Host::Opencode))
+        {
+            continue;
+        }
+        let line = format!(
+            "{}: {} applies to everyone who works in this project once committed: their tool calls are refused until they install tkx; git-ignore it to keep it yours, or use `--user`",
+            h.name(),
+            shown(ctx, &t.path)
+        );
+        let _ = writeln!(ctx.io.err, "tkx: {line}");
+    }
+}
+
+/// Codex CLI and Gemini CLI skip a hook until the user trusts it (or the project): what
+/// is still missing, and exactly what the user does about it.
+fn trust_note(ctx: &mut Context, plan: &Plan, user: bool) {
+    let Ok(files) = plan.status() else { return };
+    for f in files {
+        let Part::Settings(host @ (Host::Codex | Host::Gemini)) = f.target.part else { continue };
+        let path = &f.target.path;
+        if !user && ctx.project.repo().is_some_and(|r| r.relative(path).is_some() && !r.is_ignored(path)) {
+            let _ = writeln!(
+                ctx.io.err,
+                "tkx: {}: {} is not git-ignored: committed, it guards teammates too once they trust it, and stops their tool calls until they install tkx; git-ignore it to keep the guard yours",
+                host.name(),
+                shown(ctx, path)
+            );
+        }
+        let missing: Vec<String> = f
+            .items
+            .iter()
+            .filter(|i| !i.installed)
+            .map(|i| match &i.detail {
+                Some(d) => format!("{} ({d})", i.what),
+                None => i.what.clone(),
+            })
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let steps = match host {
+            Host::Codex => hosts::codex::trust_steps(user),
+            _ => hosts::gemini::trust_steps().to_owned(),
+        };
+        let _ =
+            writeln!(ctx.io.err, "tkx: {}: not protecting yet: {}; {steps}", host.name(), missing.join("; "));
+    }
+}
+
 fn uninstall(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     let plan = plan(ctx, args)?;
     for d in plan.uninstall()? {
@@ -156,6 +237,8 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     let plan = plan(ctx, args)?;
     let files = plan.status()?;
     let mut all = true;
+    let mut installable = false;
+    let mut trust: Vec<Part> = Vec::new();
     let mut lines = Vec::new();
     let mut last_host = "";
     // A hook installed at user level covers every project: it counts as coverage here.
@@ -170,8 +253,14 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     };
     for f in &files {
         let host = match f.target.part {
-            Part::Settings(h) => h.name(),
+            Part::Settings(h) | Part::Plugin(h) => h.name(),
             Part::Ignore(i) if i.name == ".cursorignore" => Host::Cursor.name(),
+            Part::Ignore(i)
+                if i.name == ".geminiignore"
+                    && files.iter().any(|g| g.target.part == Part::Settings(Host::Gemini)) =>
+            {
+                Host::Gemini.name()
+            }
             Part::Ignore(_) => "Other agents",
         };
         if host != last_host {
@@ -189,8 +278,15 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
             lines.push(format!("    covered by the user-level {}", u.target.path.display()));
             continue;
         }
-        for i in &f.items {
+        for (n, i) in f.items.iter().enumerate() {
             all &= i.installed;
+            // What only the user can give in the host (trust) is not install's to add.
+            let host_side = n > 0 && matches!(f.target.part, Part::Settings(Host::Codex | Host::Gemini));
+            if !i.installed && host_side {
+                trust.push(f.target.part);
+            } else if !i.installed {
+                installable = true;
+            }
             let state = if i.installed { "installed" } else { "missing" };
             let detail = i.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
             lines.push(format!("    {:<52} {state}{detail}", i.what));
@@ -202,13 +298,21 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
     for l in lines {
         writeln!(ctx.io.out, "{l}").map_err(Error::Output)?;
     }
-    if !all {
+    if installable {
         writeln!(
             ctx.io.out,
             "run `tkx agent install{}` to add what is missing",
             if args.user { " --user" } else { "" }
         )
         .map_err(Error::Output)?;
+    }
+    trust.dedup();
+    for part in trust {
+        let steps = match part {
+            Part::Settings(Host::Codex) => hosts::codex::trust_steps(args.user),
+            _ => hosts::gemini::trust_steps().to_owned(),
+        };
+        writeln!(ctx.io.out, "{steps}").map_err(Error::Output)?;
     }
     #[cfg(unix)]
     writeln!(ctx.io.out, "{}", super::agent_run::availability(ctx.project.process()))
@@ -229,14 +333,41 @@ fn check(ctx: &mut Context, args: &AgentCheckArgs) -> Result<u8, Error> {
         payload = b"\0unreadable".to_vec();
     }
     let layers = ctx.project.options().clone();
-    let make = |cwd: Option<&Path>| {
-        let cwd = cwd.filter(|c| c.is_dir()).map(Path::to_path_buf).unwrap_or_else(|| layers.cwd.clone());
-        Guard::new(&cwd, &layers)
+    let run = move || {
+        let make = |cwd: Option<&Path>| {
+            let cwd = cwd.filter(|c| c.is_dir()).map(Path::to_path_buf).unwrap_or_else(|| layers.cwd.clone());
+            Guard::new(&cwd, &layers)
+        };
+        hosts::answer(host, &payload, &make)
     };
-    let a = hosts::answer(host, &payload, &make);
+    // Most hosts let a tool run when the hook runs out of time: tkx answers before their
+    // limits, with a denial if the guard has not decided by then; the check left running
+    // ends with the process.
+    let limit = check_deadline(ctx, host);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(run());
+    });
+    let a = rx.recv_timeout(limit).unwrap_or_else(|_| {
+        host.fail_closed(&format!(
+            "tkx: checking this tool call took longer than {:.1} seconds, so it is refused (fail closed); narrow the call (a path, a glob) and try again",
+            limit.as_secs_f64()
+        ))
+    });
     ctx.io.out.write_all(a.stdout.as_bytes()).map_err(Error::Output)?;
     let _ = ctx.io.err.write_all(a.stderr.as_bytes());
     Ok(a.code)
+}
+
+/// How long `check` takes at most: the host's [`Host::deadline`], well under its hook
+/// time limit. `TKX_AGENT_CHECK_DEADLINE_MS` shortens it (tests).
+fn check_deadline(ctx: &Context, host: Host) -> std::time::Duration {
+    let limit = host.deadline();
+    ctx.project
+        .process()
+        .get("TKX_AGENT_CHECK_DEADLINE_MS")
+        .and_then(|v| v.to_str()?.parse::<u64>().ok())
+        .map_or(limit, |ms| std::time::Duration::from_millis(ms).min(limit))
 }
 
 fn say(ctx: &mut Context, line: &str) {

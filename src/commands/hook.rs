@@ -144,8 +144,14 @@ fn run_hook(ctx: &mut Context, args: &HookRunArgs) -> Result<u8, Error> {
     let mut findings = scanned.findings;
     // Several refs of one push can carry the same commit.
     findings.dedup();
+    // Fail closed below: a file that could not be read could hold a key.
+    // Keys public by design are notes: shown, never a reason to stop.
+    let (notes, findings): (Vec<_>, Vec<_>) =
+        findings.into_iter().partition(|f| f.severity == report::Severity::Note);
+    if !notes.is_empty() {
+        let _ = report::write(&mut *ctx.io.err, &notes, report::Format::Text, ctx.err_paint);
+    }
     if findings.is_empty() && incomplete {
-        // Fail closed: a file that could not be read could hold a key.
         let _ = writeln!(
             ctx.io.err,
             "tkx: stopped: the files above could not be read, so they were not checked for keys"

@@ -53,8 +53,9 @@ pub fn run(ctx: &mut Context, args: &ScanArgs) -> Result<u8, Error> {
         return Ok(0);
     }
     report::write(&mut *ctx.io.out, &findings, args.format.into(), ctx.out_paint).map_err(Error::Output)?;
-    // A file left unread could hold a key: not an all-clear (as ripgrep, exit 2).
-    Ok(if incomplete { 2 } else { FailOn::Any.exit_code(&findings) })
+    // A file left unread could hold a key: not an all-clear (as ripgrep, exit 2). Notes
+    // (keys public by design) fail nothing.
+    Ok(if incomplete { 2 } else { FailOn::Warnings.exit_code(&findings) })
 }
 
 /// `--value-of KEY`: look for one resolved value, and nothing else.

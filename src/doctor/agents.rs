@@ -5,9 +5,9 @@
 //! `--fix` installs the guard; it never moves keys.
 
 use super::{Check, Project, Scope};
-use crate::agent::Host;
 use crate::agent::ignore_files::{AGENT_SIGNS, sign_in};
 use crate::agent::install::Plan;
+use crate::agent::{Host, hosts};
 use crate::error::Error;
 use crate::report::Finding;
 use crate::secret::classify::is_secret_statement;
@@ -42,7 +42,8 @@ fn exposure(project: &Project) -> Option<Exposure> {
 
 fn plan(project: &Project, user: bool, shared: bool) -> Plan {
     let home = project.process().get("HOME").map(PathBuf::from).filter(|p| p.is_absolute());
-    Plan {
+    let base = if user { home.clone() } else { Some(project.dir().to_path_buf()) };
+    let mut plan = Plan {
         hosts: Host::ALL.to_vec(),
         user,
         shared,
@@ -51,7 +52,16 @@ fn plan(project: &Project, user: bool, shared: bool) -> Plan {
         home,
         tkx_dir: project.tkx_dir().map(std::path::Path::to_path_buf),
         env_names: Some(env_names(project)),
-    }
+        host_env: hosts::host_env(project.process()),
+    };
+    // As `--host all`: Claude Code and Cursor, and the other hosts where they are in use.
+    let in_use: Vec<Host> = Host::ALL
+        .iter()
+        .copied()
+        .filter(|h| base.as_deref().is_some_and(|b| hosts::in_use(*h, &plan, b)))
+        .collect();
+    plan.hosts = in_use;
+    plan
 }
 
 /// The names of the tree's env files, from the walk doctor already did.
@@ -68,19 +78,23 @@ fn env_names(project: &Project) -> Vec<String> {
     names
 }
 
-/// Whether the guard is in place: one host's hooks (Claude Code's or Cursor's), in the
-/// project or the user's settings, and every ignore file the project's agents read.
-fn guarded(project: &Project) -> bool {
+/// The hosts whose guard is in place (every file of the host's, in the project or the
+/// user's settings), when every ignore file the project's agents read is there too;
+/// empty when the guard is missing.
+fn guarded(project: &Project) -> Vec<Host> {
     use crate::agent::install::{FileStatus, Part};
     let complete = |files: &[FileStatus], host: Host| {
-        let mine: Vec<_> = files.iter().filter(|f| f.target.part == Part::Settings(host)).collect();
+        let mine: Vec<_> = files.iter().filter(|f| f.target.part.host() == Some(host)).collect();
         !mine.is_empty() && mine.iter().all(|f| f.items.iter().all(|i| i.installed))
     };
     let here = plan(project, false, false).status().unwrap_or_default();
     let shared = plan(project, false, true).status().unwrap_or_default();
     let user = plan(project, true, false).status().unwrap_or_default();
-    let hooks =
-        [&here, &shared, &user].into_iter().any(|files| Host::ALL.iter().any(|h| complete(files, *h)));
+    let hooks: Vec<Host> = Host::ALL
+        .iter()
+        .copied()
+        .filter(|h| [&here, &shared, &user].into_iter().any(|files| complete(files, *h)))
+        .collect();
     let ignores = here
         .iter()
         .filter(|f| match f.target.part {
@@ -89,7 +103,30 @@ fn guarded(project: &Project) -> bool {
             _ => false,
         })
         .all(|f| f.items.iter().all(|i| i.installed));
-    hooks && ignores
+    if ignores { hooks } else { Vec::new() }
+}
+
+/// Codex CLI's and Gemini CLI's hooks that are in but not protecting (not trusted yet,
+/// or hooks turned off): the host and what is missing.
+fn not_protecting(project: &Project) -> Vec<String> {
+    use crate::agent::install::Part;
+    let mut out = Vec::new();
+    for user in [false, true] {
+        for f in plan(project, user, false).status().unwrap_or_default() {
+            let Part::Settings(host @ (Host::Codex | Host::Gemini)) = f.target.part else { continue };
+            let Some((hook, rest)) = f.items.split_first() else { continue };
+            let missing: Vec<&str> = rest.iter().filter(|i| !i.installed).map(|i| i.what.as_str()).collect();
+            if hook.installed && !missing.is_empty() {
+                out.push(format!(
+                    "{}'s hook in {} is not protecting yet ({})",
+                    host.name(),
+                    project.show(&f.target.path),
+                    missing.join(", ")
+                ));
+            }
+        }
+    }
+    out
 }
 
 impl Check for Agents {
@@ -102,12 +139,30 @@ impl Check for Agents {
         let list: Vec<String> =
             x.files.iter().map(|(f, keys)| format!("{f} ({})", keys.join(", "))).collect();
         let (path, _) = &x.files[0];
-        let (message, hint) = if guarded(project) {
+        let idle = not_protecting(project);
+        if !idle.is_empty() {
+            // A hook that is in but skipped by its host is the one problem to fix first.
+            let message = format!(
+                "this project uses an AI coding agent ({}) and keeps keys in its tree: {}; {}",
+                x.sign,
+                list.join("; "),
+                idle.join("; ")
+            );
+            return vec![
+                Finding::warning("doctor/agents", message)
+                    .at(path.clone(), 0, 0)
+                    .hint("run `tkx agent status` and trust the hook in the agent as it says (Codex CLI: its hooks review or `/hooks`; Gemini CLI: trust the folder)"),
+            ];
+        }
+        let hosts = guarded(project);
+        let (message, hint) = if !hosts.is_empty() {
+            let names: Vec<&str> = hosts.iter().map(|h| h.name()).collect();
             (
                 format!(
-                    "this project uses an AI coding agent ({}) and keeps keys in its tree: {}; the guard checks the agent's tools, but shell checks are best-effort",
+                    "this project uses an AI coding agent ({}) and keeps keys in its tree: {}; the guard ({}) checks the agent's tools, but shell checks are best-effort",
                     x.sign,
-                    list.join("; ")
+                    list.join("; "),
+                    names.join(", ")
                 ),
                 "run `tkx move --secrets --private` to keep the keys outside the project, where no agent reads them",
             )
@@ -135,7 +190,7 @@ impl Check for Agents {
     }
 
     fn fix(&self, project: &Project) -> Result<Vec<String>, Error> {
-        if exposure(project).is_none() || guarded(project) {
+        if exposure(project).is_none() || !guarded(project).is_empty() {
             return Ok(Vec::new());
         }
         let done = plan(project, false, false).install()?;

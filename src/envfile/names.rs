@@ -7,17 +7,21 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Suffixes of `.env.<suffix>` files that document keys instead of holding them.
+/// Parts of `.env.<part>[.<part>…]` names that mark a file documenting keys instead of
+/// holding them (`.env.example`, `.env.local.example`, `.env.default`).
 pub const EXAMPLE_SUFFIXES: &[&str] =
-    &["example", "sample", "template", "dist", "defaults", "schema", "tmpl"];
+    &["example", "sample", "template", "dist", "default", "defaults", "schema", "tmpl", "tpl"];
 
 /// Directories never worth walking into: tools' caches and dependency trees.
 pub const SKIP_DIRS: &[&str] =
     &[".git", "node_modules", ".venv", "venv", "__pycache__", "target", ".tox", ".mypy_cache"];
 
-/// Whether a file name is an example (`.env.example`, `.env.sample`, …).
+/// Whether a file name is an example: one of its dot-separated parts after `.env` marks
+/// it so (`.env.example`, `.env.sample`, `.env.local.example`, `.env.default`, …).
 pub fn is_example_name(name: &str) -> bool {
-    name.strip_prefix(".env.").is_some_and(|s| EXAMPLE_SUFFIXES.iter().any(|e| s.eq_ignore_ascii_case(e)))
+    name.strip_prefix(".env.").is_some_and(|s| {
+        s.split('.').any(|part| EXAMPLE_SUFFIXES.iter().any(|e| part.eq_ignore_ascii_case(e)))
+    })
 }
 
 /// Whether a file name is an env file that holds values (`.env`, `.env.local`, …).
@@ -85,6 +89,14 @@ mod tests {
             assert!(!is_env_name(n), "{n}");
         }
         assert!(is_example_name(".env.example") && is_example_name(".env.EXAMPLE"));
+        // An example by any dot-separated part (issue 18).
+        for n in [".env.local.example", ".env.default", ".env.production.dist", ".env.dev.sample", ".env.tpl"]
+        {
+            assert!(is_example_name(n) && !is_env_name(n), "{n}");
+        }
+        for n in [".env.examples-are-not-parts", ".env.local", ".env.defaulted"] {
+            assert!(!is_example_name(n), "{n}");
+        }
         assert!(is_skipped_dir("node_modules") && !is_skipped_dir("src"));
     }
 }

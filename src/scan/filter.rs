@@ -156,6 +156,29 @@ pub fn not_a_private_key(c: &Context) -> bool {
         .is_ok_and(|d| memchr::memmem::find(&d, b"PRIVATE KEY").is_some())
 }
 
+/// The claims of a JWT (its middle part, decoded), or nothing.
+fn jwt_claims(token: &str) -> Vec<u8> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap_or_default();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).unwrap_or_default()
+}
+
+/// Whether a JWT's claims hold `"role":"<role>"`.
+fn jwt_role_is(token: &str, role: &str) -> bool {
+    let claims = jwt_claims(token);
+    serde_json::from_slice::<serde_json::Value>(&claims).is_ok_and(|v| v["role"] == role)
+}
+
+/// `supabase-service-role-key`: a JWT whose role is not `service_role`.
+pub fn not_supabase_service_role(c: &Context) -> bool {
+    !jwt_role_is(c.secret, "service_role")
+}
+
+/// `supabase-anon-key`: a JWT whose role is not `anon`.
+pub fn not_supabase_anon(c: &Context) -> bool {
+    !jwt_role_is(c.secret, "anon")
+}
+
 /// `generic-secret`: a secret-like name proves little, so the value must look generated:
 /// not a name, code, a hash, a counting run or a value that says what it is.
 pub fn generic_caution(c: &Context) -> bool {
@@ -168,6 +191,14 @@ pub fn generic_caution(c: &Context) -> bool {
     let before = before.trim_end_matches(|c: char| c.is_whitespace() || "\"'`=:>?".contains(c));
     let name = before.rsplit(|c: char| c.is_whitespace() || "{,;(".contains(c)).next();
     if name.is_some_and(|n| n.contains("arn:") || PAGINATION.iter().any(|p| n.contains(p))) {
+        return true;
+    }
+    // An identifier under a credential's name (`credential_id`, `apiKeyId`, `token_type`).
+    let original = String::from_utf8_lossy(c.data.get(c.line_start..c.start).unwrap_or_default());
+    let original = original.trim_end_matches(|c: char| c.is_whitespace() || "\"'`=:>?".contains(c));
+    let name_as_written = original.rsplit(|c: char| c.is_whitespace() || "{,;(\"'`".contains(c)).next();
+    if name_as_written.is_some_and(|n| n.eq_ignore_ascii_case("id") || crate::secret::names_an_identifier(n))
+    {
         return true;
     }
     // A value that says what it is (`webdavgeneratedpassword1`, `import-token-x1`)
@@ -285,7 +316,16 @@ mod tests {
     #[test]
     fn exceptions_belong_to_their_rules() {
         let with: Vec<&str> = RULES.iter().filter(|r| r.except.is_some()).map(|r| r.id).collect();
-        assert_eq!(with, ["url-credentials", "kubeconfig-client-key", "generic-secret"]);
+        assert_eq!(
+            with,
+            [
+                "supabase-service-role-key",
+                "supabase-anon-key",
+                "url-credentials",
+                "kubeconfig-client-key",
+                "generic-secret"
+            ]
+        );
     }
 
     #[test]

@@ -191,7 +191,7 @@ impl Matcher {
         for (i, rule) in RULES.iter().enumerate() {
             let wanted = match which {
                 RuleSet::All => true,
-                RuleSet::Providers => rule.kind == super::rules::Kind::Provider && rule.files.is_empty(),
+                RuleSet::Providers => rule.kind != super::rules::Kind::Generic && rule.files.is_empty(),
                 RuleSet::None => false,
             };
             // Indices stay aligned with RULES; a rule that is not wanted gets no keywords

@@ -223,6 +223,18 @@ impl Scanner {
             if self.baseline.accepts(&rule, &redacted.fingerprint) {
                 continue;
             }
+            let public =
+                matches!(h.source, Source::Rule(i) if self.matcher.rule(i).kind == rules::Kind::Public);
+            if public {
+                findings.push(
+                    Finding::note(rule, message)
+                        .at(display, line, column)
+                        .secret(redacted)
+                        .hint("not a secret by itself (public by design, or an identifier): nothing to rotate unless its secret counterpart is exposed too")
+                        .commit(commit.cloned()),
+                );
+                continue;
+            }
             findings.push(
                 Finding::error(rule, message)
                     .at(display, line, column)
@@ -410,7 +422,15 @@ mod tests {
                 }
             }
             for n in rule.negatives {
-                let found = rules_found(&s, &format!("{n}\n"), file);
+                // A key that is public by design may be a note; nothing may be an error.
+                let found: Vec<String> = s
+                    .scan(format!("{n}\n").as_bytes(), file, &None, None)
+                    .into_iter()
+                    .filter(|f| {
+                        f.severity != crate::report::Severity::Note || rule.kind == rules::Kind::Public
+                    })
+                    .map(|f| f.rule.into_owned())
+                    .collect();
                 if !found.is_empty() {
                     failures.push(format!("{}: flagged negative {n:?} as {found:?}", rule.id));
                 }

@@ -15,6 +15,10 @@ pub enum Kind {
     Provider,
     /// A secret-like name assigned a high-entropy value: needs the stricter filters.
     Generic,
+    /// A key that is public by design (a publishable or project key, a client DSN, an
+    /// anonymous JWT) or an identifier (an AWS access key id, whose secret has its own
+    /// rule): reported as a note, which fails no scan.
+    Public,
 }
 
 /// A rule's own exception: true when the hit described by the context is not a secret.
@@ -247,14 +251,19 @@ pub const RULES: &[Rule] = &[
             "disk-usage-report-2024-01-01-final-v1",
         ],
     ),
-    provider(
-        "aws-access-key-id",
-        "AWS access key id",
-        &["AKIA", "ASIA", "ABIA", "ACCA"],
-        concat!(key_start!(), r"(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b"),
-        &[("aws_access_key_id = AKIA", "Z7QW5EP2RY4UT6IO")],
-        &["AKIAIOSFODNN7EXAMPLE", "AKIAXXXXXXXXXXXXXXXX"],
-    ),
+    Rule {
+        id: "aws-access-key-id",
+        description: "AWS access key id (an identifier: a credential only with its secret access key, reported on its own)",
+        keywords: &["AKIA", "ASIA", "ABIA", "ACCA"],
+        regex: concat!(key_start!(), r"(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b"),
+        min_entropy: 0.0,
+        files: &[],
+        kind: Kind::Public,
+        multiline: false,
+        except: None,
+        positives: &[("aws_access_key_id = AKIA", "Z7QW5EP2RY4UT6IO")],
+        negatives: &["AKIAIOSFODNN7EXAMPLE", "AKIAXXXXXXXXXXXXXXXX"],
+    },
     Rule {
         id: "aws-secret-access-key",
         description: "AWS secret access key",
@@ -625,14 +634,22 @@ pub const RULES: &[Rule] = &[
         positives: &[("DD_API_KEY=3f9a1c7e5b2d8f4a", "6c0e9b1d3f5a7c9e")],
         negatives: &["DD_API_KEY=<your datadog key>"],
     },
-    provider(
-        "sentry-dsn",
-        "Sentry DSN",
-        &["sentry"],
-        r"(?P<secret>https://[a-f0-9]{32}(?::[a-f0-9]{32})?@[A-Za-z0-9.-]*sentry[A-Za-z0-9.-]*/\d+)",
-        &[("SENTRY_DSN=https://3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e", "@o123456.ingest.sentry.io/7654321")],
-        &["https://examplePublicKey@o0.ingest.sentry.io/0"],
-    ),
+    Rule {
+        id: "sentry-dsn",
+        description: "Sentry DSN (public by design: clients send events with it)",
+        keywords: &["sentry"],
+        regex: r"(?P<secret>https://[a-f0-9]{32}(?::[a-f0-9]{32})?@[A-Za-z0-9.-]*sentry[A-Za-z0-9.-]*/\d+)",
+        min_entropy: 0.0,
+        files: &[],
+        kind: Kind::Public,
+        multiline: false,
+        except: None,
+        positives: &[(
+            "SENTRY_DSN=https://3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e",
+            "@o123456.ingest.sentry.io/7654321",
+        )],
+        negatives: &["https://examplePublicKey@o0.ingest.sentry.io/0"],
+    },
     provider(
         "sentry-auth-token",
         "Sentry auth token",
@@ -977,6 +994,74 @@ pub const RULES: &[Rule] = &[
             "-----BEGIN PUBLIC KEY-----",
         ],
     },
+    Rule {
+        id: "supabase-service-role-key",
+        description: "Supabase service_role key (a JWT that bypasses row-level security)",
+        keywords: &["eyJ"],
+        regex: concat!(
+            key_start!(),
+            r"(?P<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,})"
+        ),
+        min_entropy: 0.0,
+        files: &[],
+        kind: Kind::Provider,
+        multiline: false,
+        except: Some(filter::not_supabase_service_role),
+        positives: &[(
+            "SUPABASE_SERVICE_ROLE_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6InF3ZXJ0eXVpb3Bhc2RmZ2hqa2x6Iiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoyMDAwMDAwMDAwfQ",
+            ".Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8",
+        )],
+        negatives: &[
+            "SUPABASE_ANON_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6InF3ZXJ0eXVpb3Bhc2RmZ2hqa2x6Iiwicm9sZSI6ImFub24iLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MjAwMDAwMDAwMH0.Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8",
+        ],
+    },
+    Rule {
+        id: "supabase-anon-key",
+        description: "Supabase anon key (public by design: it only has the rights row-level security gives anyone)",
+        keywords: &["eyJ"],
+        regex: concat!(
+            key_start!(),
+            r"(?P<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,})"
+        ),
+        min_entropy: 0.0,
+        files: &[],
+        kind: Kind::Public,
+        multiline: false,
+        except: Some(filter::not_supabase_anon),
+        positives: &[(
+            "NEXT_PUBLIC_SUPABASE_ANON_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6InF3ZXJ0eXVpb3Bhc2RmZ2hqa2x6Iiwicm9sZSI6ImFub24iLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MjAwMDAwMDAwMH0",
+            ".Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8",
+        )],
+        negatives: &[
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        ],
+    },
+    Rule {
+        id: "posthog-project-key",
+        description: "PostHog project API key (public by design: it only sends events)",
+        keywords: &["phc_"],
+        regex: concat!(key_start!(), r"(?P<secret>phc_[A-Za-z0-9]{30,60})\b"),
+        min_entropy: 3.0,
+        files: &[],
+        kind: Kind::Public,
+        multiline: false,
+        except: None,
+        positives: &[("posthog.init('phc_Xr4bT9qLm2Vz8Kp1Wn6Yc3", "Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1')")],
+        negatives: &["POSTHOG_KEY=phc_your_project_key"],
+    },
+    Rule {
+        id: "stripe-publishable-key",
+        description: "Stripe publishable key (public by design: it belongs in client code)",
+        keywords: &["pk_live_", "pk_test_"],
+        regex: concat!(key_start!(), r"(?P<secret>pk_(?:live|test)_[A-Za-z0-9]{20,120})\b"),
+        min_entropy: 3.0,
+        files: &[],
+        kind: Kind::Public,
+        multiline: false,
+        except: None,
+        positives: &[("STRIPE_PUBLISHABLE_KEY=pk_live_51Xr4bT9qLm2", "Vz8Kp1Wn6Yc3Hd7Js5")],
+        negatives: &["pk_live_xxxxxxxxxxxxxxxxxxxxxxxx"],
+    },
     provider(
         "jwt",
         "JSON Web Token",
@@ -1108,6 +1193,9 @@ pub const RULES: &[Rule] = &[
             "PASSWORD=changeme123456",
             "sort_key = 'created_at_descending'",
             "session_token = 550e8400-e29b-41d4-a716-446655440000",
+            "credential_id = \"vcrd_8f3kq2m9x7p1z5w4\"",
+            "apiKeyId: \"Xr4bT9qLm2Vz8Kp1Wn6\"",
+            "token_type = \"Xr4bT9qLm2Vz8Kp1Wn6\"",
             "secretName: api-acme-io-tls-2024",
             "sm.get_secret_value(SecretId=\"prod/billing/stripe-api-key-v3\")",
             "credentials_path = \"/etc/acme/credentials-2024.json\"",

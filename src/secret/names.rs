@@ -24,11 +24,30 @@ const SECRET_WORDS: &[&str] = &[
     "SESSION",
 ];
 
-/// Whether `key`'s name says it holds a credential. `PATH`, `PWD`, `HOME`, `PORT` and
-/// `PUBLIC_KEY`-style names do not.
+/// Last words of a name that make it name a credential's identifier or a detail about it,
+/// not the credential: `CREDENTIAL_ID`, `API_KEY_NAME`, `TOKEN_TYPE`, `SECRET_ARN`,
+/// `PASSWORD_FILE`.
+pub const IDENTIFIER_WORDS: &[&str] = &[
+    "ID", "IDS", "NAME", "NAMES", "TYPE", "ARN", "PATH", "FILE", "HEADER", "PREFIX", "VERSION", "LENGTH",
+    "LEN", "COUNT", "INDEX", "FIELD", "KIND", "FORMAT", "LABEL", "HINT", "REGION", "EXPIRY", "EXPIRES",
+    "TTL",
+];
+
+/// Whether a name (any case, `_`/`-`/`.` separated or camel-case) ends in one of
+/// the identifier words: `credential_id`, `apiKeyId`, `TOKEN_TYPE`.
+pub fn names_an_identifier(name: &str) -> bool {
+    let last = name.rsplit(['_', '-', '.']).next().unwrap_or(name);
+    // camelCase: the last capitalised word (`apiKeyId` → `Id`).
+    let camel = last.rfind(|c: char| c.is_ascii_uppercase()).filter(|&i| i > 0).map_or(last, |i| &last[i..]);
+    let is_word = |w: &str| IDENTIFIER_WORDS.iter().any(|x| x.eq_ignore_ascii_case(w));
+    (name.len() > last.len() && is_word(last)) || (camel.len() < last.len() && is_word(camel))
+}
+
+/// Whether `key`'s name says it holds a credential. `PATH`, `PWD`, `HOME`, `PORT`,
+/// `PUBLIC_KEY`-style names and identifiers (`CREDENTIAL_ID`) do not.
 pub fn is_secret_name(key: &str) -> bool {
     let upper = key.to_ascii_uppercase();
-    if upper == "PWD" || upper == "OLDPWD" {
+    if upper == "PWD" || upper == "OLDPWD" || names_an_identifier(key) {
         return false;
     }
     let words: Vec<&str> = upper.split(['_', '-', '.']).filter(|w| !w.is_empty()).collect();
@@ -78,7 +97,25 @@ pub(super) fn camel_words(p: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_secret_name;
+    use super::{is_secret_name, names_an_identifier};
+
+    #[test]
+    fn identifiers_are_not_credentials() {
+        for n in [
+            "CREDENTIAL_ID",
+            "credential_id",
+            "apiKeyId",
+            "TOKEN_TYPE",
+            "SECRET_ARN",
+            "AWS_ACCESS_KEY_ID",
+            "password-file",
+        ] {
+            assert!(names_an_identifier(n) && !is_secret_name(n), "{n}");
+        }
+        for n in ["OPENAI_API_KEY", "GITHUB_TOKEN", "DB_PASSWORD", "ID", "Idle", "apiKey", "PAID_TOKEN"] {
+            assert!(!names_an_identifier(n), "{n}");
+        }
+    }
 
     #[test]
     fn secret_names() {

@@ -51,6 +51,7 @@ pub fn is_placeholder(value: &str) -> bool {
         || (v.chars().count() >= 3 && v.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '…' | '-' | '_')))
         || is_repeated(v)
         || is_prefix_and_filler(&strip_openai_marker(v))
+        || is_prefix_and_counting(v)
         || is_mask(v)
         || is_words(v)
         || url_password(v).is_some_and(is_placeholder)
@@ -101,6 +102,45 @@ fn is_repeated(v: &str) -> bool {
         rest += 1;
     }
     rest >= 7 && v.chars().all(|c| c.is_ascii_alphanumeric() || is_separator(c))
+}
+
+/// Whether `a` then `b` counts up by one: `1`→`2`, `a`→`b`, and from one run to the next
+/// as people type them (`9`→`a`, `9`→`A`, `z`→`0`, `Z`→`0`, `f`→`0` after hex).
+fn steps(a: char, b: char) -> bool {
+    b as u32 == a as u32 + 1 || matches!((a, b), ('9', 'a' | 'A') | ('z' | 'Z' | 'f' | 'F', '0'))
+}
+
+/// A key's prefix followed by a body typed by counting (`sk-proj-abcdefghij…0123456789`,
+/// `dapi0123456789abcdef…`, `m0-test-12345678`), or an `sk-` key whose body is a single
+/// short word (`sk-ant-oat01-file`): what documentation and test fixtures write for a key. A
+/// generated key almost never counts for eight characters in a row.
+fn is_prefix_and_counting(v: &str) -> bool {
+    if v.len() > 200 || !v.chars().all(|c| c.is_ascii_alphanumeric() || is_separator(c)) {
+        return false;
+    }
+    // The body: after the last separator, or the whole value when it has none; what
+    // stands before it must read as a key's prefix (`sk-proj-`, `m0-test-key-`), not as
+    // a word of the value (`Summer2024Pass-12345678` is a password).
+    let body = v.rsplit(['-', '_', '.']).next().unwrap_or(v);
+    let chars: Vec<char> = body.chars().collect();
+    let prefix: Vec<char> = v[..v.len() - body.len()].chars().collect();
+    if !prefix_shaped(&prefix, &chars) {
+        return false;
+    }
+    if v.starts_with("sk-")
+        && !prefix.is_empty()
+        && (4..=10).contains(&chars.len())
+        && chars.iter().all(char::is_ascii_lowercase)
+    {
+        return true;
+    }
+    // A short value without a prefix may be a (weak) password: `abc12345`.
+    if chars.len() < 8 || (prefix.is_empty() && chars.len() < 16) {
+        return false;
+    }
+    let pairs = chars.len() - 1;
+    let counting = chars.windows(2).filter(|w| steps(w[0], w[1])).count();
+    counting * 5 >= pairs * 4
 }
 
 /// A key's prefix followed only by filler or by one character over and over:
@@ -212,6 +252,31 @@ pub fn is_unfilled(key: &str, value: &str, example_value: Option<&str>) -> bool 
 #[cfg(test)]
 mod tests {
     use super::is_placeholder;
+
+    #[test]
+    fn counting_bodies_and_word_bodies_are_placeholders() {
+        for v in [
+            "dapi0123456789abcdef0123456789abcdef",
+            "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ12345",
+            "m0-test-key-12345678",
+            "sk-ant-oat01-file",
+            "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        ] {
+            assert!(is_placeholder(v), "{v}");
+        }
+        for v in [
+            "dapi3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e",
+            "sk-proj-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6",
+            "AKIAZ7QW5EP2RY4UT6IO",
+            "hunter2hunter2",
+            "production",
+            "my-app",
+            "gpt-4o-mini",
+            "en-us",
+        ] {
+            assert!(!is_placeholder(v), "{v}");
+        }
+    }
 
     #[test]
     fn placeholders() {

@@ -366,6 +366,12 @@ fn install_then_uninstall_gives_back_every_byte() {
             .collect();
     assert_eq!(snapshot, again);
 
+    // GEMINI.md: Gemini CLI's hook is in too, and protects once the folder is trusted.
+    let out = env.tkx(["agent", "status"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("folder trusted in Gemini CLI"), "{}", stdout(&out));
+    let trust = format!("{{\"{}\": \"TRUST_FOLDER\"}}", env.project().display());
+    env.write_abs(&env.root.join("home/.gemini/trustedFolders.json"), trust);
     let out = env.tkx(["agent", "status"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("PreToolUse hook"), "{}", stdout(&out));

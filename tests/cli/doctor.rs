@@ -168,7 +168,7 @@ fn example_checks() {
     let env = clean();
     env.write(
         ".env.example",
-        "OPENAI_PAT=\nMISSING_ONE=\n# optional\nMISSING_OPTIONAL=\nLEAKED=ghp_0123456789abcdefghijABCDEFGHIJ012345\n\
+        "OPENAI_PAT=\nMISSING_ONE=\n# optional\nMISSING_OPTIONAL=\nLEAKED=ghp_Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra\n\
          # optional\nSESSION_SECRET=secret_for_local_development_only\n",
     );
     env.write(".env", format!("OPENAI_PAT=sk-your-key-here\nLEAKED=x\nEXTRA={KEY}\n"));

@@ -3,6 +3,8 @@
 mod support;
 
 mod agent;
+mod agent_codex_gemini;
+mod agent_copilot_opencode;
 mod agent_run;
 mod bad_input;
 mod completions;

@@ -221,3 +221,70 @@ fn json_sarif_and_github_formats() {
         "{gh_out}"
     );
 }
+
+/// Issue 18: an env template whose name marks it as an example by any dot-separated part
+/// (`.env.local.example`, `.env.default`) is an example everywhere: not an env-file
+/// finding, readable by agents, and what doctor compares keys against.
+#[test]
+fn examples_by_another_spelling_are_examples() {
+    let env = TestEnv::git_repo();
+    env.write(".env.local.example", "OPENAI_PAT=\nPORT=8080\n");
+    env.write(".env.default", "OPENAI_PAT=sk-your-key-here\n");
+    let (code, out, _) = scan(&env, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("scan/env-file"), "{out}");
+    let payload = serde_json::json!({
+        "hook_event_name": "PreToolUse", "tool_name": "Read", "cwd": env.project(),
+        "tool_input": {"file_path": env.project().join(".env.local.example")}
+    });
+    let check =
+        env.tkx(["agent", "check", "--host", "claude"]).write_stdin(payload.to_string()).output().unwrap();
+    assert_eq!(stdout(&check), "", "reading an example is allowed");
+    // A real env file beside it is still an env file.
+    env.write(".env.local", format!("GH={}\n", token()));
+    let (code, out, _) = scan(&env, &["--no-ignore"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(".env.local: error[scan/env-file]") && !out.contains(".env.local.example: error"),
+        "{out}"
+    );
+}
+
+/// Issue 18: keys that are public by design (a PostHog project key, a Stripe publishable
+/// key, a Supabase anon JWT) are notes that fail no scan; a Supabase service_role JWT is
+/// an error named for its provider.
+#[test]
+fn public_keys_are_notes_and_service_role_keys_are_named() {
+    let env = TestEnv::git_repo();
+    let posthog = format!("{}{}", "phc_Xr4bT9qLm2Vz8Kp1Wn6Yc3", "Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1");
+    let stripe = format!("{}{}", "pk_live_51Xr4bT9qLm2", "Vz8Kp1Wn6Yc3Hd7Js5");
+    env.write("web/analytics.js", format!("posthog.init('{posthog}')\nconst stripe = Stripe('{stripe}')\n"));
+    let (code, out, _) = scan(&env, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("note[scan/posthog-project-key]") && out.contains("note[scan/stripe-publishable-key]"),
+        "{out}"
+    );
+    assert!(!out.contains(&posthog) && !out.contains(&stripe), "{out}");
+    let jwt = |claims: &str| {
+        use base64::Engine;
+        let b = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        format!(
+            "{}.{}.{}",
+            b(r#"{"alg":"HS256","typ":"JWT"}"#),
+            b(claims),
+            "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8"
+        )
+    };
+    let anon = jwt(r#"{"iss":"supabase","ref":"qwertyuiopasdfghjklz","role":"anon","exp":2000000000}"#);
+    let service =
+        jwt(r#"{"iss":"supabase","ref":"qwertyuiopasdfghjklz","role":"service_role","exp":2000000000}"#);
+    env.write("web/supabase.ts", format!("export const anon = '{anon}'\n"));
+    let (code, out, _) = scan(&env, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("note[scan/supabase-anon-key]"), "{out}");
+    env.write("server/admin.ts", format!("export const admin = '{service}'\n"));
+    let (code, out, _) = scan(&env, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[scan/supabase-service-role-key]") && !out.contains(&service), "{out}");
+}

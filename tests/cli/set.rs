@@ -107,7 +107,7 @@ fn bad_keys_and_empty_values_are_refused() {
 fn a_suspicious_value_without_a_terminal_needs_force() {
     let env = TestEnv::new();
     for (value, rule) in
-        [("ghp_0123456789abcdefghijABCDEFGHIJ012345", "set/format"), ("sk-your-key-here", "set/placeholder")]
+        [("ghp_Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra", "set/format"), ("sk-your-key-here", "set/placeholder")]
     {
         let out = set(&env, &["OPENAI_PAT"], value);
         assert_eq!(code(&out), 2, "{value}");
@@ -117,7 +117,7 @@ fn a_suspicious_value_without_a_terminal_needs_force() {
         assert_no_leak(&out, value);
         assert!(!env.project().join(".env").exists());
     }
-    let out = set(&env, &["OPENAI_PAT", "--force"], "ghp_0123456789abcdefghijABCDEFGHIJ012345");
+    let out = set(&env, &["OPENAI_PAT", "--force"], "ghp_Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra");
     assert_eq!(code(&out), 0);
     assert!(stderr(&out).contains("it looks like a key of GitHub"), "{}", stderr(&out));
 }
@@ -586,7 +586,7 @@ fn declining_at_the_terminal_writes_nothing() {
     let env = TestEnv::new();
     let Some(mut p) = on_a_terminal(&env, &["set", "OPENAI_PAT"]) else { return };
     p.exp_string("(input hidden): ").unwrap();
-    type_line(&mut p, "ghp_0123456789abcdefghijABCDEFGHIJ012345");
+    type_line(&mut p, "ghp_Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra");
     let screen = p.exp_string("[y/N] ").unwrap();
     assert!(screen.contains("[set/format]"), "{screen}");
     type_line(&mut p, "");

@@ -87,10 +87,13 @@ pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer 
 /// as a [`Call`].
 pub fn decide(g: &Guard, tool: &str, input: &Value) -> Decision {
     let field = |name: &str| input.get(name).and_then(Value::as_str);
+    // GitHub Copilot CLI also runs the hooks in `.claude/settings*.json`, naming its tools
+    // as Claude Code does (`view` is `Read`) but with its own arguments (`path`).
+    let file = || field("file_path").or(field("path"));
     let call = match tool {
-        "Read" => Call::Read(field("file_path")),
+        "Read" => Call::Read(file()),
         "NotebookRead" => Call::Read(field("notebook_path")),
-        "Edit" | "MultiEdit" | "Write" => Call::Edit(field("file_path")),
+        "Edit" | "MultiEdit" | "Write" => Call::Edit(file()),
         "NotebookEdit" => Call::Edit(field("notebook_path")),
         "Grep" => Call::Search { root: field("path"), glob: field("glob"), file_type: field("type") },
         "Glob" => Call::Glob { pattern: field("pattern"), root: field("path") },
@@ -542,6 +545,22 @@ mod tests {
         assert!(a.stdout.contains("\"deny\""), "{a:?}");
         let a = ask(&f, serde_json::json!({"tool_name": "TodoWrite", "tool_input": {}}));
         assert_eq!(a.stdout, "");
+    }
+
+    /// GitHub Copilot CLI runs this hook from `.claude/settings*.json` too, with Claude
+    /// Code's tool names and its own argument names (docs.github.com, "GitHub Copilot
+    /// hooks reference": `view` is reported as `Read`, with `path`).
+    #[test]
+    fn copilot_running_claudes_hook() {
+        let f = Fixture::new();
+        let view = |p: std::path::PathBuf| {
+            serde_json::json!({
+                "hook_event_name": "PreToolUse", "session_id": "s", "timestamp": "2026-12-02T11:00:00Z",
+                "cwd": f.project(), "tool_name": "Read", "tool_input": {"path": p}
+            })
+        };
+        assert!(ask(&f, view(f.project().join(".env"))).stdout.contains("\"deny\""));
+        assert_eq!(ask(&f, view(f.project().join("src/main.rs"))).stdout, "");
     }
 
     #[test]

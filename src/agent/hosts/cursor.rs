@@ -112,7 +112,7 @@ pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer 
     respond(&d)
 }
 
-fn respond(d: &Decision) -> Answer {
+pub(super) fn respond(d: &Decision) -> Answer {
     let v = match d {
         Decision::Allow => serde_json::json!({ "permission": "allow" }),
         Decision::Deny(reason) => serde_json::json!({

@@ -2,22 +2,33 @@
 //! check` reads and the answer it gives) and its settings edits (what `tkx agent install`
 //! merges into the host's files, and takes out again).
 //!
-//! [`claude`] is Claude Code, [`cursor`] is Cursor. This module holds the [`Host`] enum
-//! and the dispatch on it; everything that is not one host's (the plan, the install
-//! record, ignore files, JSON through the syntax tree) lives in [`super::install`] and
-//! its neighbours.
+//! [`claude`] is Claude Code, [`cursor`] is Cursor, [`codex`] is Codex CLI, [`gemini`] is
+//! Gemini CLI, [`copilot`] is GitHub Copilot (CLI, cloud agent, VS Code agent),
+//! [`opencode`] is opencode, [`windsurf`] is Windsurf (from its documentation only). This
+//! module holds the [`Host`] enum and the dispatch on it; everything that is not one
+//! host's (the plan, the install record, ignore files, JSON through the syntax tree) lives
+//! in [`super::install`] and its neighbours.
 //!
 //! Adding a host: a file here with its protocol and its edits, a [`Host`] variant (and
-//! its place in [`Host::ALL`]), an arm in each `match` below, and the `AgentHost` value
-//! in `cli.rs` with its mapping in `commands/agent.rs`. Nothing here prints or exits.
+//! its place in [`Host::ALL`]), an arm in each `match` below (`in_use` says whether
+//! `--host all` takes it; `deadline` and `fail_closed` say how a late check answers), and
+//! the `AgentHost` value in `cli.rs` with its mapping in `commands/agent.rs`. A host whose
+//! guard needs a second file that tkx owns whole (opencode's plugin) returns it from
+//! `plugin`; `install` writes it as a [`Part::Plugin`].
+//! Nothing here prints or exits.
 
 pub mod claude;
+pub mod codex;
+pub mod copilot;
 pub mod cursor;
+pub mod gemini;
+pub mod opencode;
+pub mod windsurf;
 
-use super::Guard;
-use super::install::{Item, Plan, Target};
+use super::install::{Item, Part, Plan, Target};
 use super::jsonc::prop_string;
 use super::state::FileRecord;
+use super::{Decision, Guard};
 use crate::error::Error;
 use jsonc_parser::cst::{CstArray, CstNode};
 use std::path::Path;
@@ -29,17 +40,40 @@ pub enum Host {
     Claude,
     /// Cursor.
     Cursor,
+    /// Codex CLI.
+    Codex,
+    /// Gemini CLI.
+    Gemini,
+    /// GitHub Copilot: the CLI, the cloud agent and VS Code's agent.
+    Copilot,
+    /// opencode.
+    Opencode,
+    /// Windsurf (Cascade).
+    Windsurf,
 }
 
 impl Host {
     /// Every host, in the order `--host all` installs them.
-    pub const ALL: &[Host] = &[Host::Claude, Host::Cursor];
+    pub const ALL: &[Host] = &[
+        Host::Claude,
+        Host::Cursor,
+        Host::Codex,
+        Host::Gemini,
+        Host::Copilot,
+        Host::Opencode,
+        Host::Windsurf,
+    ];
 
     /// The host's name as users know it.
     pub fn name(self) -> &'static str {
         match self {
             Host::Claude => "Claude Code",
             Host::Cursor => "Cursor",
+            Host::Codex => "Codex CLI",
+            Host::Gemini => "Gemini CLI",
+            Host::Copilot => "GitHub Copilot",
+            Host::Opencode => "opencode",
+            Host::Windsurf => "Windsurf",
         }
     }
 
@@ -48,6 +82,40 @@ impl Host {
         match self {
             Host::Claude => "claude",
             Host::Cursor => "cursor",
+            Host::Codex => "codex",
+            Host::Gemini => "gemini",
+            Host::Copilot => "copilot",
+            Host::Opencode => "opencode",
+            Host::Windsurf => "windsurf",
+        }
+    }
+
+    /// How long `tkx agent check` may take before it answers "deny" on its own: well
+    /// under the time limit tkx writes into the host's settings (30 seconds for Claude
+    /// Code, Codex CLI and Gemini CLI), since most hosts let a tool run when the hook
+    /// times out.
+    pub fn deadline(self) -> std::time::Duration {
+        let secs = match self {
+            Host::Claude | Host::Cursor | Host::Codex | Host::Gemini => 20,
+            Host::Copilot => copilot::DEADLINE_SECS,
+            Host::Opencode => opencode::DEADLINE_SECS,
+            Host::Windsurf => windsurf::DEADLINE_SECS,
+        };
+        std::time::Duration::from_secs(secs)
+    }
+
+    /// The answer `tkx agent check` gives when it cannot answer in time, or at all.
+    pub fn fail_closed(self, reason: &str) -> Answer {
+        let d = Decision::Deny(reason.to_owned());
+        match self {
+            // Exit 2 with the reason on stderr blocks the tool in Claude Code.
+            Host::Claude => Answer { stdout: String::new(), stderr: format!("{reason}\n"), code: 2 },
+            Host::Cursor => cursor::respond(&d),
+            Host::Codex => codex::refuse(reason),
+            Host::Gemini => gemini::refuse(reason),
+            Host::Copilot => copilot::respond(&d, false),
+            Host::Opencode => opencode::respond(&d),
+            Host::Windsurf => windsurf::respond(&d),
         }
     }
 }
@@ -69,6 +137,11 @@ pub fn answer(host: Host, payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard
     match host {
         Host::Claude => claude::answer(payload, guard),
         Host::Cursor => cursor::answer(payload, guard),
+        Host::Codex => codex::answer(payload, guard),
+        Host::Gemini => gemini::answer(payload, guard),
+        Host::Copilot => copilot::answer(payload, guard),
+        Host::Opencode => opencode::answer(payload, guard),
+        Host::Windsurf => windsurf::answer(payload, guard),
     }
 }
 
@@ -77,7 +150,37 @@ pub(super) fn targets(host: Host, plan: &Plan, base: &Path) -> Vec<Target> {
     match host {
         Host::Claude => claude::targets(plan, base),
         Host::Cursor => cursor::targets(plan, base),
+        Host::Codex => codex::targets(plan, base),
+        Host::Gemini => gemini::targets(plan, base),
+        Host::Copilot => copilot::targets(plan, base),
+        Host::Opencode => opencode::targets(plan, base),
+        Host::Windsurf => windsurf::targets(plan, base),
     }
+}
+
+/// Whether `--host all` includes `host` for `plan`, under `base` (the project, or `$HOME`
+/// for `--user`): Claude Code and Cursor always; the others where there is a sign of them
+/// (their directory or settings file, `GEMINI.md`, tkx's own file from an earlier
+/// install), so that a plain `tkx agent install` does not scatter files for every agent
+/// there is.
+pub(crate) fn in_use(host: Host, plan: &Plan, base: &Path) -> bool {
+    let file_there = || {
+        targets(host, plan, base)
+            .iter()
+            .any(|t| matches!(t.part, Part::Settings(_) | Part::Plugin(_)) && t.path.exists())
+    };
+    let signs: &[&str] = match (host, plan.user) {
+        (Host::Claude | Host::Cursor, _) => return true,
+        (Host::Codex, _) => return codex::in_use(plan, base) || file_there(),
+        (Host::Gemini, _) => return gemini::in_use(plan, base) || file_there(),
+        (Host::Copilot, false) => &[".github/hooks", ".github/copilot-instructions.md"],
+        (Host::Copilot, true) => &[".copilot"],
+        (Host::Opencode, false) => &[".opencode", "opencode.json", "opencode.jsonc"],
+        (Host::Opencode, true) => &[".config/opencode"],
+        (Host::Windsurf, false) => &[".windsurf", ".windsurfrules"],
+        (Host::Windsurf, true) => &[".codeium/windsurf"],
+    };
+    signs.iter().any(|s| base.join(s).symlink_metadata().is_ok()) || file_there()
 }
 
 /// `host`'s settings file with tkx's entries merged in (`text` is `None` when there is
@@ -91,6 +194,11 @@ pub(super) fn install(
     match host {
         Host::Claude => claude::install(plan, text, path),
         Host::Cursor => cursor::install(text, path),
+        Host::Codex => codex::install(text, path),
+        Host::Gemini => gemini::install(text, path),
+        Host::Copilot => copilot::install(text, path),
+        Host::Opencode => opencode::install(plan, text, path),
+        Host::Windsurf => windsurf::install(text, path),
     }
 }
 
@@ -106,6 +214,11 @@ pub(super) fn uninstall(
     match host {
         Host::Claude => claude::uninstall(plan, text, record, path),
         Host::Cursor => cursor::uninstall(text, record, path),
+        Host::Codex => codex::uninstall(text, record, path),
+        Host::Gemini => gemini::uninstall(text, record, path),
+        Host::Copilot => copilot::uninstall(text, record, path),
+        Host::Opencode => opencode::uninstall(plan, text, record, path),
+        Host::Windsurf => windsurf::uninstall(text, record, path),
     }
 }
 
@@ -114,7 +227,52 @@ pub(super) fn status(host: Host, plan: &Plan, text: Option<&str>, path: &Path) -
     match host {
         Host::Claude => claude::status(plan, text, path),
         Host::Cursor => cursor::status(text, path),
+        Host::Codex => codex::status(plan, text, path),
+        Host::Gemini => gemini::status(plan, text, path),
+        Host::Copilot => copilot::status(text, path),
+        Host::Opencode => opencode::status(plan, text, path),
+        Host::Windsurf => windsurf::status(text, path),
     }
+}
+
+/// The text of the file tkx owns whole for `host` (opencode's plugin), if it has one.
+pub(super) fn plugin(host: Host) -> Option<&'static str> {
+    match host {
+        Host::Opencode => Some(opencode::PLUGIN),
+        Host::Claude | Host::Cursor | Host::Codex | Host::Gemini | Host::Copilot | Host::Windsurf => None,
+    }
+}
+
+/// What `status` calls `host`'s plugin file.
+pub(super) fn plugin_item(host: Host) -> &'static str {
+    match host {
+        Host::Opencode => "tool.execute.before plugin (fail closed)",
+        _ => "plugin",
+    }
+}
+
+/// The files a patch in the `apply_patch` format touches (`*** Add File: p`, `*** Update
+/// File: p`, `*** Delete File: p`, `*** Move to: p`).
+fn patch_paths(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter_map(|l| {
+            ["*** Add File:", "*** Update File:", "*** Delete File:", "*** Move to:"]
+                .iter()
+                .find_map(|p| l.strip_prefix(p))
+                .map(str::trim)
+        })
+        .collect()
+}
+
+/// The variables [`super::install::Plan::host_env`] carries.
+pub const HOST_ENV: &[&str] = &["CODEX_HOME", "GEMINI_CLI_HOME"];
+
+/// [`HOST_ENV`] of a process environment, for [`super::install::Plan::host_env`].
+pub fn host_env(process: &crate::layers::ProcessEnv) -> Vec<(String, std::path::PathBuf)> {
+    HOST_ENV
+        .iter()
+        .filter_map(|k| process.get_nonempty(k).map(|v| ((*k).to_owned(), std::path::PathBuf::from(v))))
+        .collect()
 }
 
 /// Whether a hook entry is tkx's (any version of the command, the shared one too).
@@ -131,4 +289,29 @@ fn tkx_entries(arr: &CstArray, host: Host) -> Vec<CstNode> {
             e.as_object().and_then(|o| prop_string(&o, "command")).is_some_and(|c| is_tkx_command(&c, host))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `tkx agent check` answers when it runs out of time, in each protocol.
+    #[test]
+    fn fail_closed_is_a_deny_in_every_protocol() {
+        for h in Host::ALL {
+            let a = h.fail_closed("tkx: too slow");
+            let denied = match h {
+                Host::Claude | Host::Windsurf => a.code == 2 && a.stderr.contains("too slow"),
+                Host::Cursor => a.stdout.contains("\"deny\""),
+                Host::Codex => {
+                    a.stdout.contains("\"deny\"") || (a.code == 2 && a.stderr.contains("too slow"))
+                }
+                Host::Gemini => a.stdout.contains("\"deny\"") || a.code == 2,
+                Host::Copilot => a.stdout.contains("\"permissionDecision\":\"deny\""),
+                Host::Opencode => a.stdout.contains("\"decision\":\"deny\""),
+            };
+            assert!(denied, "{h:?}: {a:?}");
+            assert!(h.deadline().as_secs() <= 20, "{h:?}");
+        }
+    }
 }
