@@ -54,6 +54,24 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
         cache_dir: guard.cache_dir.clone(),
         // Every file the layers read (an explicit `-f` of any name included).
         files: res.sources.iter().map(|s| s.path.clone()).collect(),
+        services: sandbox::Services {
+            runtime_dir: ctx
+                .project
+                .process()
+                .get("XDG_RUNTIME_DIR")
+                .map(PathBuf::from)
+                .filter(|d| d.is_absolute()),
+            tmux_dir: Some(
+                ctx.project
+                    .process()
+                    .get("TMUX_TMPDIR")
+                    .map(PathBuf::from)
+                    .filter(|d| d.is_absolute())
+                    .unwrap_or_else(|| PathBuf::from("/tmp")),
+            ),
+            uid: rustix::process::getuid().as_raw(),
+            user: ctx.project.process().get_nonempty("USER"),
+        },
     };
     let (hidden, capped) = sandbox::hidden_paths(&spec);
     let agent = sandbox::agent_env(ctx.project.process(), program, &keep);
@@ -135,6 +153,13 @@ fn say_plan(ctx: &mut Context, backend: &Backend, view: &View, capped: bool, age
     }
     if configured > 0 {
         parts.push(format!("{configured} path{} from .tkx.toml", if configured == 1 { "" } else { "s" }));
+    }
+    let services = count(Why::Service);
+    if services > 0 {
+        let s = if services == 1 { "" } else { "s" };
+        parts.push(format!(
+            "{services} socket{s} of services that run commands outside (D-Bus, systemd, tmux, screen)"
+        ));
     }
     let mut lines = vec![format!("sandbox: {}; hidden: {}", backend.describe(), parts.join(", "))];
     if capped {

@@ -145,6 +145,8 @@ pub enum Why {
     Store,
     /// `[agent] hide` or the common credential files.
     Configured,
+    /// A service that runs commands outside the sandbox when asked ([`service_sockets`]).
+    Service,
 }
 
 /// What to hide.
@@ -166,6 +168,44 @@ pub struct HideSpec {
     pub cache_dir: Option<PathBuf>,
     /// Files the layers read, whatever their names (`-f secrets.txt`).
     pub files: Vec<PathBuf>,
+    /// `$XDG_RUNTIME_DIR`, `$TMUX_TMPDIR` or the temporary directory, and the user, for
+    /// [`service_sockets`].
+    pub services: Services,
+}
+
+/// Where the services that would run a command outside the sandbox listen.
+#[derive(Clone, Debug, Default)]
+pub struct Services {
+    /// `$XDG_RUNTIME_DIR`.
+    pub runtime_dir: Option<PathBuf>,
+    /// `$TMUX_TMPDIR`, else the temporary directory.
+    pub tmux_dir: Option<PathBuf>,
+    /// The user's id.
+    pub uid: u32,
+    /// The user's name (`$USER`), for screen's directory.
+    pub user: Option<String>,
+}
+
+/// The sockets of services that start a command outside the sandbox for whoever asks:
+/// the session D-Bus (`systemd-run --user`, `gdbus call … StartTransientUnit`), the
+/// systemd user manager, tmux (`tmux send-keys`) and screen (`screen -X stuff`). They
+/// are covered like env files, so connecting to them fails. Abstract sockets (an older
+/// D-Bus) and network services are out of a file system view's reach.
+pub fn service_sockets(s: &Services) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Some(run) = &s.runtime_dir {
+        out.push(run.join("bus"));
+        out.push(run.join("systemd/private"));
+        out.push(run.join("systemd/notify"));
+    }
+    if let Some(t) = &s.tmux_dir {
+        out.push(t.join(format!("tmux-{}", s.uid)));
+    }
+    if let Some(u) = &s.user {
+        out.push(PathBuf::from(format!("/run/screen/S-{u}")));
+        out.push(PathBuf::from(format!("/var/run/screen/S-{u}")));
+    }
+    out
 }
 
 /// The paths to hide, and whether the tree walk stopped at its limit (so env files
@@ -194,6 +234,9 @@ pub fn hidden_paths(spec: &HideSpec) -> (Vec<Hidden>, bool) {
         if !spec.tkx_dir.as_ref().is_some_and(|d| f.starts_with(d)) {
             add(f, Why::EnvFile);
         }
+    }
+    for p in service_sockets(&spec.services) {
+        add(&p, Why::Service);
     }
     let home = spec.home.as_deref().filter(|h| h.is_absolute());
     if let (true, Some(h)) = (spec.common, home) {
@@ -552,6 +595,21 @@ mod tests {
         want.sort();
         assert_eq!(paths, want);
         assert!(hidden.iter().any(|h| h.path == tkx.join("projects") && h.kind == Kind::Dir));
+        let run = root.join("run");
+        fs::create_dir_all(run.join("systemd")).unwrap();
+        fs::write(run.join("bus"), "").unwrap();
+        fs::write(run.join("systemd/private"), "").unwrap();
+        fs::create_dir_all(root.join("tmp/tmux-1000")).unwrap();
+        let services = Services {
+            runtime_dir: Some(run.clone()),
+            tmux_dir: Some(root.join("tmp")),
+            uid: 1000,
+            user: Some("nobody-here".into()),
+        };
+        let with = hidden_paths(&HideSpec { services, ..spec.clone() }).0;
+        let svc: Vec<&Path> =
+            with.iter().filter(|h| h.why == Why::Service).map(|h| h.path.as_path()).collect();
+        assert_eq!(svc, [run.join("bus"), run.join("systemd/private"), root.join("tmp/tmux-1000")]);
         let common = hidden_paths(&HideSpec { common: true, patterns: vec![], ..spec }).0;
         assert!(common.iter().any(|h| h.path == home.join(".aws/credentials")));
     }
