@@ -577,6 +577,7 @@ mod tests {
             common: false,
             cache_dir: None,
             files: vec![p.join("keys/b.txt")],
+            services: Services::default(),
         };
         let (hidden, capped) = hidden_paths(&spec);
         assert!(!capped);
