@@ -533,7 +533,7 @@ mod tests {
             ("PATH", "/usr/bin"),
             ("OPENAI_PAT", "sk-proj-SANDBOXtest0123456789abcdefghij"),
             ("ANTHROPIC_API_KEY", "sk-ant-api03-SANDBOXtest0123456789abcdefghij"),
-            ("GITHUB_TOKEN", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            ("GITHUB_TOKEN", "ghp_R8k2Lq9ZxT4mN7vB1cW5yH3jD6fG0sAeUoPi"),
             ("PORT", "8080"),
             (SOCKET_VAR, "/tmp/x"),
         ]);
