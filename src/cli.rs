@@ -23,8 +23,8 @@ checks their shell commands for reads of those files, environment dumps, printed
 variables, `tkx get` and `tkx env --reveal/--export`. .env.example stays readable.
 
 Honest limits: checking shell text is best-effort; an agent that wants to can obfuscate a \
-command. The boundary that holds is the private store outside the project tree: \
-`tkx move --secrets --private`.";
+command. The boundaries that hold are the private store outside the project tree \
+(`tkx move --secrets --private`) and the sandbox of `tkx agent run`.";
 
 const AGENT_RUN_HELP: &str = "\
 Linux: bubblewrap (`bwrap` on PATH). Inside, every env file of the project tree, the private \

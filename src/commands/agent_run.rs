@@ -164,7 +164,8 @@ fn say_plan(ctx: &mut Context, backend: &Backend, view: &View, capped: bool, age
     let mut lines = vec![format!("sandbox: {}; hidden: {}", backend.describe(), parts.join(", "))];
     if capped {
         lines.push(
-            "warning: the tree has more than 20,000 entries; env files past that limit are not hidden".into(),
+            "warning: the tree has more than 2,000,000 entries; env files past that limit are not hidden"
+                .into(),
         );
     }
     let removed = agent.removed_names();

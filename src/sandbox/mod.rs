@@ -223,7 +223,10 @@ pub fn hidden_paths(spec: &HideSpec) -> (Vec<Hidden>, bool) {
     };
     let scope = Scope { honors_gitignore: true, hidden: true, ..Scope::default() };
     let walked = walk::env_files(&spec.tree, &scope, spec.cache_dir.as_deref());
-    for f in &walked.candidates {
+    // The guard's walk stops at 20,000 entries; a sandbox must not leave the rest
+    // readable, so a large tree is walked again, whole.
+    let (found, capped) = if walked.capped { all_env_files(&spec.tree) } else { (walked.candidates, false) };
+    for f in &found {
         add(f, Why::EnvFile);
     }
     if let Some(d) = &spec.tkx_dir {
@@ -249,7 +252,39 @@ pub fn hidden_paths(spec: &HideSpec) -> (Vec<Hidden>, bool) {
             add(&path, Why::Configured);
         }
     }
-    (out, walked.capped)
+    (out, capped)
+}
+
+/// Most entries [`all_env_files`] visits; a tree larger than this is not a project.
+const FULL_WALK_LIMIT: usize = 2_000_000;
+
+/// Every env file under `tree` (symbolic links to directories not followed, the
+/// directories of [`walk::SKIP_DIRS`] skipped), and whether the walk stopped at
+/// [`FULL_WALK_LIMIT`].
+fn all_env_files(tree: &Path) -> (Vec<PathBuf>, bool) {
+    let mut found = Vec::new();
+    let mut stack = vec![tree.to_path_buf()];
+    let mut seen = 0usize;
+    while let Some(dir) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+        for e in rd.flatten() {
+            seen += 1;
+            if seen > FULL_WALK_LIMIT {
+                return (found, true);
+            }
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let Ok(t) = e.file_type() else { continue };
+            if t.is_dir() {
+                if !walk::SKIP_DIRS.contains(&name.as_ref()) {
+                    stack.push(e.path());
+                }
+            } else if crate::agent::paths::is_protected_name(&name) {
+                found.push(e.path());
+            }
+        }
+    }
+    (found, false)
 }
 
 /// Most entries a pattern's walk visits.
@@ -613,6 +648,22 @@ mod tests {
         assert_eq!(svc, [run.join("bus"), run.join("systemd/private"), root.join("tmp/tmux-1000")]);
         let common = hidden_paths(&HideSpec { common: true, patterns: vec![], ..spec }).0;
         assert!(common.iter().any(|h| h.path == home.join(".aws/credentials")));
+    }
+
+    #[test]
+    fn the_full_walk_finds_every_env_file() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().canonicalize().unwrap();
+        for d in ["a/b/c", "node_modules/x", "d"] {
+            fs::create_dir_all(root.join(d)).unwrap();
+        }
+        for f in ["a/b/c/.env.prod", "d/.ENV", "d/.env.example", "node_modules/x/.env", "a/main.rs"] {
+            fs::write(root.join(f), "").unwrap();
+        }
+        let (mut found, capped) = all_env_files(&root);
+        found.sort();
+        assert!(!capped);
+        assert_eq!(found, [root.join("a/b/c/.env.prod"), root.join("d/.ENV")]);
     }
 
     #[test]
