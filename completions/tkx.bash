@@ -67,6 +67,9 @@ _tkx() {
             tkx__subcmd__agent,check)
                 cmd="tkx__subcmd__agent__subcmd__check"
                 ;;
+            tkx__subcmd__agent,cover)
+                cmd="tkx__subcmd__agent__subcmd__cover"
+                ;;
             tkx__subcmd__agent,help)
                 cmd="tkx__subcmd__agent__subcmd__help"
                 ;;
@@ -84,6 +87,9 @@ _tkx() {
                 ;;
             tkx__subcmd__agent__subcmd__help,check)
                 cmd="tkx__subcmd__agent__subcmd__help__subcmd__check"
+                ;;
+            tkx__subcmd__agent__subcmd__help,cover)
+                cmd="tkx__subcmd__agent__subcmd__help__subcmd__cover"
                 ;;
             tkx__subcmd__agent__subcmd__help,help)
                 cmd="tkx__subcmd__agent__subcmd__help__subcmd__help"
@@ -150,6 +156,9 @@ _tkx() {
                 ;;
             tkx__subcmd__help__subcmd__agent,check)
                 cmd="tkx__subcmd__help__subcmd__agent__subcmd__check"
+                ;;
+            tkx__subcmd__help__subcmd__agent,cover)
+                cmd="tkx__subcmd__help__subcmd__agent__subcmd__cover"
                 ;;
             tkx__subcmd__help__subcmd__agent,install)
                 cmd="tkx__subcmd__help__subcmd__agent__subcmd__install"
@@ -250,7 +259,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__agent)
-            opts="-C -f -p -v -q -h --file --profile --no-user --override --verbose --quiet --color --help install uninstall status check run help"
+            opts="-C -f -p -v -q -h --file --profile --no-user --override --verbose --quiet --color --help install uninstall status check run cover help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -329,8 +338,58 @@ _tkx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkx__subcmd__agent__subcmd__cover)
+            opts="-C -f -p -v -q -h --pid --over-file --over-dir --file --profile --no-user --override --verbose --quiet --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --over-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --over-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkx__subcmd__agent__subcmd__help)
-            opts="install uninstall status check run help"
+            opts="install uninstall status check run cover help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +403,20 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__agent__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkx__subcmd__agent__subcmd__help__subcmd__cover)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -866,7 +939,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__help__subcmd__agent)
-            opts="install uninstall status check run"
+            opts="install uninstall status check run cover"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -880,6 +953,20 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__help__subcmd__agent__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkx__subcmd__help__subcmd__agent__subcmd__cover)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -224,6 +224,29 @@ pub enum AgentCommand {
     /// Run an agent (or any command) in an OS sandbox where env files and the stores read as
     /// empty and secret variables are gone; `tkx exec` inside still works, its output masked.
     Run(AgentRunArgs),
+    /// Internal, run by `tkx agent run`: put covers back inside a running sandbox.
+    #[command(hide = true)]
+    Cover(AgentCoverArgs),
+}
+
+/// `tkx agent cover` (internal).
+#[derive(Debug, Args)]
+pub struct AgentCoverArgs {
+    /// A process of the sandbox (its user and mount namespaces are entered).
+    #[arg(long)]
+    pub pid: i32,
+
+    /// The empty file put over files.
+    #[arg(long)]
+    pub over_file: PathBuf,
+
+    /// The empty directory put over directories.
+    #[arg(long)]
+    pub over_dir: PathBuf,
+
+    /// The paths to cover.
+    #[arg(required = true, trailing_var_arg = true)]
+    pub paths: Vec<PathBuf>,
 }
 
 /// `tkx agent run`.

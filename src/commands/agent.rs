@@ -27,6 +27,10 @@ pub fn run(ctx: &mut Context, cmd: &AgentCommand) -> Result<u8, Error> {
         AgentCommand::Check(args) => check(ctx, args),
         #[cfg(unix)]
         AgentCommand::Run(args) => super::agent_run::run(ctx, args),
+        #[cfg(target_os = "linux")]
+        AgentCommand::Cover(args) => super::agent_run::cover(args),
+        #[cfg(not(target_os = "linux"))]
+        AgentCommand::Cover(_) => Err(Error::usage("tkx agent cover is for Linux sandboxes", None)),
         #[cfg(not(unix))]
         AgentCommand::Run(_) => Err(Error::BeforeLaunch(Box::new(Error::usage(
             "tkx agent run has a sandbox for Linux (bubblewrap) and macOS only",

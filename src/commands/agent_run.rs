@@ -91,7 +91,21 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
         removed: agent.removed.clone(),
         secrets: secrets_of(&res, &agent.removed),
     });
-    sandbox::server::start(listener, backend.clone(), view.clone(), planner);
+    let live: sandbox::server::Live = Arc::default();
+    sandbox::server::start(listener, backend.clone(), view.clone(), planner, Arc::clone(&live));
+    // A cover that something outside replaces (an editor's save, `tkx set`) is put back.
+    #[cfg(target_os = "linux")]
+    if matches!(backend, Backend::Bwrap(_)) {
+        let started =
+            std::env::current_exe().and_then(|exe| sandbox::cover::watch(&view, Arc::clone(&live), exe));
+        if let Err(e) = started {
+            let _ = writeln!(
+                ctx.io.err,
+                "tkx: warning: cannot watch the hidden files ({}): a file replaced outside the sandbox while the agent runs is not covered again",
+                crate::error::io_reason(&e)
+            );
+        }
+    }
 
     if !ctx.quiet {
         say_plan(ctx, &backend, &view, capped, &agent);
@@ -106,9 +120,17 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
     #[cfg(target_os = "linux")]
     let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
     let cmd = sandbox::launch::command(&backend, &view, program, agent_args, &env, &cwd);
-    let code = sandbox::launch::run_agent(cmd, &backend)?;
+    let code = sandbox::launch::run_agent(cmd, &backend, &live)?;
     drop(run_dir);
     Ok(code)
+}
+
+/// `tkx agent cover` (internal): puts covers back inside a running sandbox.
+#[cfg(target_os = "linux")]
+pub fn cover(args: &crate::cli::AgentCoverArgs) -> Result<u8, Error> {
+    sandbox::cover::cover_in(args.pid, &args.over_file, &args.over_dir, &args.paths)
+        .map(|()| 0)
+        .map_err(|source| Error::Io { doing: "covering hidden files again".into(), source })
 }
 
 /// One line on whether `tkx agent run` can sandbox an agent on this machine, for

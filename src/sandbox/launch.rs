@@ -105,7 +105,8 @@ pub fn check_program(program: &OsStr, env: &[(OsString, OsString)], cwd: &Path) 
     Err(IoError::from(if denied { ErrorKind::PermissionDenied } else { ErrorKind::NotFound }))
 }
 
-fn first_child(pid: i32) -> Option<i32> {
+/// The first child of `pid` (bubblewrap's monitor → the namespace's init → the program).
+pub fn first_child(pid: i32) -> Option<i32> {
     let text = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).ok()?;
     text.split_whitespace().next()?.parse().ok()
 }
@@ -159,7 +160,11 @@ pub fn exit_code(status: std::process::ExitStatus) -> u8 {
 /// Runs the agent in the sandbox with the terminal, stdin, stdout and stderr as they
 /// are, forwarding the signals a process sends to tkx (a terminal's signals reach the
 /// agent directly: it is in the same process group), and returns its exit code.
-pub fn run_agent(prepared: Prepared, backend: &Backend) -> Result<u8, Error> {
+pub fn run_agent(
+    prepared: Prepared,
+    backend: &Backend,
+    live: &std::sync::Mutex<Vec<u32>>,
+) -> Result<u8, Error> {
     let Prepared { command: mut cmd, inherited } = prepared;
     use signal_hook::iterator::SignalsInfo;
     use signal_hook::iterator::exfiltrator::WithOrigin;
@@ -173,6 +178,9 @@ pub fn run_agent(prepared: Prepared, backend: &Backend) -> Result<u8, Error> {
     })?;
     drop(inherited);
     let spawned = child.id();
+    if let Ok(mut l) = live.lock() {
+        l.push(spawned);
+    }
     let handle = signals.handle();
     let backend2 = backend.clone();
     let forwarder = std::thread::spawn(move || {

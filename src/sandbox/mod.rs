@@ -19,9 +19,12 @@
 //! - **starting** the agent and those commands ([`launch`]): with `exec.rs`, the only
 //!   code that spawns processes.
 //!
-//! Env files created after the sandbox starts are not hidden until the next start.
+//! A cover that something outside replaces is put back ([`cover`], Linux). Env files
+//! created after the sandbox starts are not hidden until the next start.
 
 pub mod client;
+#[cfg(target_os = "linux")]
+pub mod cover;
 pub mod launch;
 pub mod protocol;
 pub mod server;

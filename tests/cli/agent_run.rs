@@ -384,3 +384,44 @@ fn doctor_points_to_the_sandbox() {
     assert!(text.contains(want), "{text}");
     no_leaks(&out);
 }
+
+#[test]
+fn an_env_file_replaced_outside_is_covered_again() {
+    if !bwrap_works() {
+        return;
+    }
+    let env = project();
+    // Both the agent and a command it started through `tkx exec` before the rename wait
+    // for the marker, then read `.env` until the cover is back (a few milliseconds after
+    // the rename), at most 3 seconds.
+    let wait_then_read = r#"while [ ! -e renamed ]; do sleep 0.02; done; for i in $(seq 150); do [ -z "$(cat .env)" ] && break; sleep 0.02; done"#;
+    let script = format!(
+        r#"
+        tkx exec -- sh -c '{wait_then_read}; echo "child:[$(cat .env)]"' &
+        sleep 0.3
+        echo ready
+        {wait_then_read}
+        echo "agent:[$(cat .env)]"
+        wait
+        "#
+    );
+    let mut child = agent_run(&env, &["--", "sh", "-c", &script])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    lines.read_line(&mut first).unwrap();
+    assert_eq!(first.trim(), "ready");
+    // `tkx set` writes the file atomically: a new file renamed over the old.
+    env.tkx(["set", "NEW_TOKEN"]).write_stdin(format!("{PRIVATE}\n")).assert().success();
+    assert!(std::fs::read_to_string(env.project().join(".env")).unwrap().contains("NEW_TOKEN="));
+    env.write("renamed", "");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut lines, &mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(rest.contains("agent:[]"), "{rest}\n{}", stderr(&out));
+    assert!(rest.contains("child:[]"), "{rest}\n{}", stderr(&out));
+    assert!(!rest.contains(KEY) && !rest.contains(PRIVATE), "{rest}");
+}
