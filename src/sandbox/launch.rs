@@ -44,7 +44,13 @@ pub fn command(
             let mut c = Command::new(bwrap);
             inherited = seccomp_fd(view);
             let fd = inherited.as_ref().map(std::os::fd::AsRawFd::as_raw_fd);
-            c.args(view.bwrap_args(cwd, fd));
+            // A hidden file removed since the start has nothing to cover, and bubblewrap
+            // would create an empty one in its place, in the user's tree.
+            let current = View {
+                hidden: view.hidden.iter().filter(|h| h.path.symlink_metadata().is_ok()).cloned().collect(),
+                run_dir: view.run_dir.clone(),
+            };
+            c.args(current.bwrap_args(cwd, fd));
             c
         }
         Backend::SandboxExec(p) => {
