@@ -9,8 +9,8 @@
 # client's environment), starts scripts/e2e/model.py (a scripted stand-in of the client's
 # model API on 127.0.0.1) and runs the client non-interactively twice: with the guard
 # (`tkx agent install --host <client>`) and, as a control, without it. The stand-in asks
-# for a dozen tool calls that would leak and a few that must work, and records every
-# request body; scripts/e2e/analyze.py then checks that no secret reached the model with
+# for some thirty tool calls that would leak and a dozen that must work (STEPS in
+# model.py, in each client's own tools), and records every request body; scripts/e2e/analyze.py then checks that no secret reached the model with
 # the guard, that the allowed calls worked, and that the control did leak (else the
 # harness proves nothing). Hook payloads are recorded by a `tkx` wrapper put first in the
 # client's PATH.
@@ -27,8 +27,8 @@
 #   TKX_E2E_NO_BUILD=1  use target/release/tkx as it is
 #   TKX_E2E_TKX=PATH    use this tkx binary (a branch's build), no cargo
 #   TKX_E2E_STRICT=1    an allowed call the guard breaks fails the run too
-#   TKX_E2E_CODEX_AS_CLAUDE=1  while tkx has no --host codex: guard Codex with the Claude
-#                       checker (Codex sends Claude's PreToolUse payloads)
+#   TKX_E2E_CODEX_AS_CLAUDE=1  with a tkx that has no --host codex (before 6a2a989):
+#                       guard Codex with the Claude checker (Codex sends Claude's payloads)
 #   TKX_E2E_CODEX_TRUST=0  run Codex without standing in for the user's hook review
 #   TKX_E2E_NETNS=0     no network namespace (else one with only loopback, where unshare -n works)
 
@@ -42,7 +42,7 @@ clients=("$@")
 for c in "${clients[@]}"; do
   case "$c" in
     claude|codex|gemini|opencode|copilot) ;;
-    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "agents-e2e: unknown client '$c' (claude, codex, gemini, opencode, copilot)" >&2; exit 2 ;;
   esac
 done
@@ -427,9 +427,9 @@ client_setup_claude() { :; }
 # --- main -----------------------------------------------------------------------------
 declare -A row=()
 failed=0
+export PATH="$npm_prefix/node_modules/.bin:$PATH"
 for c in "${clients[@]}"; do
   if [ -n "${skip[$c]:-}" ]; then row[$c]="skipped: ${skip[$c]}"; continue; fi
-  export PATH="$npm_prefix/node_modules/.bin:$PATH"
   version=$(HOME="$scratch/vhome" timeout 60 "${bin[$c]}" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1 || true)
   if [ -z "$version" ]; then row[$c]="skipped: \`${bin[$c]} --version\` does not run here"; continue; fi
   say "$c $version"

@@ -4,7 +4,7 @@
 //! [scan]
 //! exclude = ["tests/fixtures/**"]   # globs, relative to the project root
 //! allow = ["sk-test-[0-9]+"]        # regexes; a match on a finding's value or line silences it
-//! max_file_size = 1048576           # bytes; larger files are skipped
+//! max_file_size = 268435456         # bytes; larger files are skipped (and named)
 //!
 //! [rotation]
 //! max_age_days = 90                 # doctor warns about keys first seen longer ago
@@ -56,13 +56,14 @@ pub struct ScanConfig {
     pub exclude: Vec<String>,
     /// Regexes that silence a finding when they match its value or its line.
     pub allow: Vec<String>,
-    /// Files larger than this many bytes are skipped.
+    /// Files larger than this many bytes are skipped, and named on stderr. Files over
+    /// [`crate::scan::sources::paths::WHOLE_FILE`] are read in pieces, so memory stays bounded.
     pub max_file_size: u64,
 }
 
 impl Default for ScanConfig {
     fn default() -> Self {
-        ScanConfig { exclude: Vec::new(), allow: Vec::new(), max_file_size: 2 * 1024 * 1024 }
+        ScanConfig { exclude: Vec::new(), allow: Vec::new(), max_file_size: 256 * 1024 * 1024 }
     }
 }
 
@@ -171,7 +172,7 @@ mod tests {
         assert_eq!(Config::parse("").unwrap(), Config::default());
         let c = Config::parse("[scan]\nexclude = [\"a/**\"]\n[rotation]\nmax_age_days = 30\n").unwrap();
         assert_eq!(c.scan.exclude, ["a/**"]);
-        assert_eq!(c.scan.max_file_size, 2 * 1024 * 1024);
+        assert_eq!(c.scan.max_file_size, 256 * 1024 * 1024);
         assert_eq!(c.rotation.max_age_days, 30);
         let c = Config::parse("[agent]\nhide = [\"~/.ssh/id_*\"]\nhide_common = true\n").unwrap();
         assert_eq!(c.agent.hide, ["~/.ssh/id_*"]);

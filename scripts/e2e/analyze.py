@@ -158,7 +158,7 @@ def hook_matches(h, step, project, client):
             continue
         if any(k in d and d[k] != v for k, v in args.items()):
             continue
-        if any(k in d and k not in args for k in SCOPE_KEYS):
+        if any((k in d) != (k in args) for k in SCOPE_KEYS):
             continue
         return True
     return False

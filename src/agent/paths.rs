@@ -27,6 +27,19 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// Credential files in the home directory that hold tokens or passwords in plain text:
+/// git's and curl's, the AWS CLI's, PyPI's, npm's, Docker's, GitHub CLI's, kubectl's.
+pub const CREDENTIAL_FILES: &[&str] = &[
+    ".git-credentials",
+    ".netrc",
+    ".aws/credentials",
+    ".pypirc",
+    ".npmrc",
+    ".docker/config.json",
+    ".config/gh/hosts.yml",
+    ".kube/config",
+];
+
 /// Whether a file name is an env file tkx would load (any letter case), not an example.
 pub fn is_protected_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -96,6 +109,12 @@ impl Guard {
     fn protected_path(&self, abs: &Path) -> bool {
         if abs.file_name().and_then(|n| n.to_str()).is_some_and(is_protected_name) {
             return true;
+        }
+        // The user's credential files (`~/.netrc`, `~/.aws/credentials`, …).
+        if let Some(rel) = self.home.as_ref().and_then(|h| abs.strip_prefix(h).ok()) {
+            if CREDENTIAL_FILES.iter().any(|c| rel == Path::new(c)) {
+                return true;
+            }
         }
         if is_proc_environ(abs) {
             return true;

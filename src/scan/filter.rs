@@ -179,6 +179,19 @@ pub fn not_supabase_anon(c: &Context) -> bool {
     !jwt_role_is(c.secret, "anon")
 }
 
+/// `bearer-token`: a variable, a template or a word (`$TOKEN`, `{{token}}`,
+/// `process.env.TOKEN`) is not a token; a token already found by a provider's rule is
+/// reported by that rule. The value must look generated: letters and digits mixed.
+pub fn bearer_caution(c: &Context) -> bool {
+    let s = c.secret;
+    if looks_like_a_name(s) || looks_like_code_or_hash(s) || looks_like_counting(s) {
+        return true;
+    }
+    let has_digit = s.chars().any(|c| c.is_ascii_digit());
+    let has_alpha = s.chars().any(|c| c.is_ascii_alphabetic());
+    !(has_digit && has_alpha)
+}
+
 /// `generic-secret`: a secret-like name proves little, so the value must look generated:
 /// not a name, code, a hash, a counting run or a value that says what it is.
 pub fn generic_caution(c: &Context) -> bool {
@@ -263,6 +276,48 @@ fn is_documentation_host(rest: &[u8]) -> bool {
         || ["example", "test", "invalid"].contains(&host)
 }
 
+/// Words of test and local credentials (`test_user:test_pass`, `postgres:postgres`).
+const TEST_WORDS: &[&str] = &[
+    "test", "dev", "local", "example", "sample", "demo", "postgres", "root", "admin", "password", "pass",
+    "secret", "user",
+];
+
+/// Whether a hit is reported as a note rather than an error: a password in a URL whose
+/// host is this machine (`localhost`, `127.0.0.1`, `[::1]`, `0.0.0.0`) and whose user or
+/// password is made of test words (`postgres://test_user:test_pass@localhost/app`), as
+/// test suites and compose files write them.
+pub fn only_a_note(rule: &Rule, data: &[u8], start: usize, end: usize) -> bool {
+    if rule.id != "url-credentials" {
+        return false;
+    }
+    let rest = data.get(end..).unwrap_or_default();
+    let host: String = rest
+        .iter()
+        .skip(1)
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'[' | b']' | b':'))
+        .map(|&b| char::from(b).to_ascii_lowercase())
+        .collect();
+    let host = host.split(':').next().unwrap_or("");
+    let loopback = matches!(host, "localhost" | "127.0.0.1" | "0.0.0.0" | "[") || host.starts_with("127.");
+    if !loopback {
+        return false;
+    }
+    // The user: what stands between `://` and the password's `:`.
+    let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
+    let before = String::from_utf8_lossy(&data[line_start..start]).to_ascii_lowercase();
+    let user = before.rsplit("://").next().unwrap_or("").trim_end_matches(':').to_owned();
+    let password = String::from_utf8_lossy(&data[start..end]).to_ascii_lowercase();
+    let testy = |s: &str| {
+        let parts: Vec<&str> = s.split(['_', '-', '.']).filter(|p| !p.is_empty()).collect();
+        !parts.is_empty()
+            && parts.iter().all(|p| {
+                TEST_WORDS.iter().any(|w| p.trim_end_matches(|c: char| c.is_ascii_digit()) == *w)
+                    || p.chars().all(|c| c.is_ascii_digit())
+            })
+    };
+    testy(&user) || testy(&password)
+}
+
 /// Generic-rule values that are code, variable references, UUIDs or hashes.
 fn looks_like_code_or_hash(v: &str) -> bool {
     let uuid = v.len() == 36
@@ -323,6 +378,7 @@ mod tests {
                 "supabase-anon-key",
                 "url-credentials",
                 "kubeconfig-client-key",
+                "bearer-token",
                 "generic-secret"
             ]
         );

@@ -223,14 +223,16 @@ impl Scanner {
             if self.baseline.accepts(&rule, &redacted.fingerprint) {
                 continue;
             }
-            let public =
-                matches!(h.source, Source::Rule(i) if self.matcher.rule(i).kind == rules::Kind::Public);
+            let public = matches!(h.source, Source::Rule(i) if {
+                let rule = self.matcher.rule(i);
+                rule.kind == rules::Kind::Public || filter::only_a_note(rule, data, h.start, h.end)
+            });
             if public {
                 findings.push(
                     Finding::note(rule, message)
                         .at(display, line, column)
                         .secret(redacted)
-                        .hint("not a secret by itself (public by design, or an identifier): nothing to rotate unless its secret counterpart is exposed too")
+                        .hint("not a secret by itself (public by design, an identifier, or a test password on this machine): nothing to rotate unless a real credential is exposed too")
                         .commit(commit.cloned()),
                 );
                 continue;
@@ -406,6 +408,29 @@ mod tests {
 
     fn rules_found(s: &Scanner, text: &str, file: &str) -> Vec<String> {
         s.scan(text.as_bytes(), file, &None, None).into_iter().map(|f| f.rule.into_owned()).collect()
+    }
+
+    #[test]
+    fn test_passwords_on_this_machine_are_notes() {
+        let s = scanner();
+        let severities = |text: &str| -> Vec<String> {
+            s.scan(text.as_bytes(), "docker-compose.yml", &None, None)
+                .into_iter()
+                .map(|f| format!("{}:{}", f.severity.as_str(), f.rule))
+                .collect()
+        };
+        assert_eq!(
+            severities("DATABASE_URL=postgres://test_user:test_pass@localhost:5432/app_test\n"),
+            ["note:scan/url-credentials"]
+        );
+        assert_eq!(
+            severities(concat!("DATABASE_URL=postgres://app:Xr4bT9", "qLm2Vz8@localhost:5432/app\n")),
+            ["error:scan/url-credentials"]
+        );
+        assert_eq!(
+            severities(concat!("DATABASE_URL=postgres://test_user:Xr4bT9", "qLm2Vz8@db.internal.corp/app\n")),
+            ["error:scan/url-credentials"]
+        );
     }
 
     #[test]

