@@ -339,13 +339,17 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__agent__subcmd__cover)
-            opts="-C -f -p -v -q -h --pid --over-file --over-dir --file --profile --no-user --override --verbose --quiet --color --help"
+            opts="-C -f -p -v -q -h --pid --watch --over-file --over-dir --file --profile --no-user --override --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

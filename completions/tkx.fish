@@ -417,6 +417,7 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcomman
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -l pid -d 'A process of the sandbox (its user and mount namespaces are entered)' -r
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -l watch -d 'Watch the paths for the sandboxes of this `tkx agent run` process until it ends, covering them again when they are replaced' -r
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -l over-file -d 'The empty file put over files' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -l over-dir -d 'The empty directory put over directories' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -s C -d 'Act as if tkx had been started in DIR' -r -F

@@ -233,8 +233,13 @@ pub enum AgentCommand {
 #[derive(Debug, Args)]
 pub struct AgentCoverArgs {
     /// A process of the sandbox (its user and mount namespaces are entered).
-    #[arg(long)]
-    pub pid: i32,
+    #[arg(long, required_unless_present = "watch", conflicts_with = "watch")]
+    pub pid: Option<i32>,
+
+    /// Watch the paths for the sandboxes of this `tkx agent run` process until it ends,
+    /// covering them again when they are replaced.
+    #[arg(long, value_name = "PID")]
+    pub watch: Option<i32>,
 
     /// The empty file put over files.
     #[arg(long)]

@@ -91,21 +91,35 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
         removed: agent.removed.clone(),
         secrets: secrets_of(&res, &agent.removed),
     });
-    let live: sandbox::server::Live = Arc::default();
-    sandbox::server::start(listener, backend.clone(), view.clone(), planner, Arc::clone(&live));
-    // A cover that something outside replaces (an editor's save, `tkx set`) is put back.
+    sandbox::server::start(listener, backend.clone(), view.clone(), planner);
+    // A cover that something outside replaces (an editor's save, `tkx set`) is put back
+    // by a watcher process, which dies with this one.
     #[cfg(target_os = "linux")]
-    if matches!(backend, Backend::Bwrap(_)) {
-        let started =
-            std::env::current_exe().and_then(|exe| sandbox::cover::watch(&view, Arc::clone(&live), exe));
-        if let Err(e) = started {
+    let _watcher = if matches!(backend, Backend::Bwrap(_)) && !view.hidden.is_empty() {
+        let started = std::env::current_exe().and_then(|exe| {
+            std::process::Command::new(exe)
+                .args(["agent", "cover", "--watch", &std::process::id().to_string(), "--over-file"])
+                .arg(view.empty_file())
+                .arg("--over-dir")
+                .arg(view.empty_dir())
+                .arg("--")
+                .args(view.hidden.iter().map(|h| &h.path))
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+        });
+        if let Err(e) = &started {
             let _ = writeln!(
                 ctx.io.err,
                 "tkx: warning: cannot watch the hidden files ({}): a file replaced outside the sandbox while the agent runs is not covered again",
-                crate::error::io_reason(&e)
+                crate::error::io_reason(e)
             );
         }
-    }
+        started.ok()
+    } else {
+        None
+    };
 
     if !ctx.quiet {
         say_plan(ctx, &backend, &view, capped, &agent);
@@ -120,7 +134,7 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
     #[cfg(target_os = "linux")]
     let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
     let cmd = sandbox::launch::command(&backend, &view, program, agent_args, &env, &cwd);
-    let code = sandbox::launch::run_agent(cmd, &backend, &live)?;
+    let code = sandbox::launch::run_agent(cmd, &backend)?;
     drop(run_dir);
     Ok(code)
 }
@@ -128,9 +142,14 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
 /// `tkx agent cover` (internal): puts covers back inside a running sandbox.
 #[cfg(target_os = "linux")]
 pub fn cover(args: &crate::cli::AgentCoverArgs) -> Result<u8, Error> {
-    sandbox::cover::cover_in(args.pid, &args.over_file, &args.over_dir, &args.paths)
-        .map(|()| 0)
-        .map_err(|source| Error::Io { doing: "covering hidden files again".into(), source })
+    let done = match (args.watch, args.pid) {
+        (Some(parent), _) => std::env::current_exe().and_then(|helper| {
+            sandbox::cover::watch(parent, &args.over_file, &args.over_dir, &args.paths, &helper)
+        }),
+        (None, Some(pid)) => sandbox::cover::cover_in(pid, &args.over_file, &args.over_dir, &args.paths),
+        (None, None) => return Err(Error::usage("--pid or --watch is needed", None)),
+    };
+    done.map(|()| 0).map_err(|source| Error::Io { doing: "covering hidden files again".into(), source })
 }
 
 /// One line on whether `tkx agent run` can sandbox an agent on this machine, for

@@ -3,72 +3,83 @@
 //! A hidden file is covered by a bind mount on its directory entry. When something
 //! outside the sandbox replaces that entry — an editor saving by rename, `tkx set`'s
 //! atomic write — the kernel detaches the mount in every other namespace, and the new
-//! file would be readable inside. So the outer tkx watches the directories of the hidden
+//! file would be readable inside. So `tkx agent run` starts a watcher process
+//! (`tkx agent cover --watch PID`, [`watch`]) that watches the directories of the hidden
 //! paths with inotify and, when one of their entries is created or renamed onto, runs
-//! `tkx agent cover` (a helper process: entering a user namespace needs a single thread)
-//! for every live sandbox; the helper enters the sandbox's user and mount namespaces and
-//! puts the cover back. Between the rename and the new cover lie a few milliseconds.
+//! `tkx agent cover --pid` ([`cover_in`]) for every live sandbox of that `tkx agent run`
+//! (the bubblewrap processes among its children: the agent's and those of the commands
+//! `tkx exec` started). That helper enters the sandbox's user and mount namespaces (which
+//! needs a process with a single thread) and puts the cover back. Between the rename and
+//! the new cover lie a few milliseconds.
+//!
+//! The watcher is a process of its own, not a thread, because closing an inotify
+//! descriptor waits for the kernel's grace period (10–20 ms): the watcher pays it when
+//! it dies with its parent, not `tkx agent run` on the way out.
 
-use super::{Hidden, View};
 use std::collections::HashMap;
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
-/// The bubblewrap processes (as spawned) of the live sandboxes: the agent's and those of
-/// the commands `tkx exec` started inside.
-pub type Live = Arc<Mutex<Vec<u32>>>;
-
-/// Watches the hidden paths' directories on a thread of its own; `helper` is the tkx
-/// binary to run as `tkx agent cover`.
-pub fn watch(view: &View, live: Live, helper: PathBuf) -> std::io::Result<()> {
+/// The watcher's loop: runs until `parent` (the `tkx agent run`) ends. `helper` is the
+/// tkx binary, run as `tkx agent cover --pid` for each cover to put back.
+pub fn watch(parent: i32, file: &Path, dir: &Path, paths: &[PathBuf], helper: &Path) -> std::io::Result<()> {
     use rustix::fs::inotify;
+    use rustix::process::{Signal, getppid, set_parent_process_death_signal};
+    set_parent_process_death_signal(Some(Signal::KILL))?;
+    if getppid().map(|p| p.as_raw_nonzero().get()) != Some(parent) {
+        return Ok(());
+    }
     let fd = inotify::init(inotify::CreateFlags::CLOEXEC)?;
     // Watched directory → the hidden entries in it.
-    let mut by_wd: HashMap<i32, (PathBuf, Vec<Hidden>)> = HashMap::new();
-    for h in &view.hidden {
-        let Some(dir) = h.path.parent() else { continue };
+    let mut by_wd: HashMap<i32, Vec<PathBuf>> = HashMap::new();
+    for p in paths {
+        let Some(d) = p.parent() else { continue };
         let flags = inotify::WatchFlags::CREATE | inotify::WatchFlags::MOVED_TO;
-        let Ok(wd) = inotify::add_watch(&fd, dir, flags) else { continue };
-        by_wd.entry(wd).or_insert_with(|| (dir.to_path_buf(), Vec::new())).1.push(h.clone());
+        let Ok(wd) = inotify::add_watch(&fd, d, flags) else { continue };
+        by_wd.entry(wd).or_default().push(p.clone());
     }
-    let (file, dir) = (view.empty_file(), view.empty_dir());
-    std::thread::spawn(move || {
-        let mut buf = [std::mem::MaybeUninit::uninit(); 8192];
-        let mut reader = inotify::Reader::new(fd.as_fd(), &mut buf);
-        loop {
-            let Ok(event) = reader.next() else { return };
-            let Some((_, hidden)) = by_wd.get(&event.wd()) else { continue };
-            let Some(name) = event.file_name() else { continue };
-            let name = std::ffi::OsStr::new(name.to_str().unwrap_or_default());
-            let replaced: Vec<&Hidden> =
-                hidden.iter().filter(|h| h.path.file_name() == Some(name) && !name.is_empty()).collect();
-            if replaced.is_empty() {
-                continue;
-            }
-            let pids: Vec<u32> = live.lock().map(|l| l.clone()).unwrap_or_default();
-            for spawned in pids {
-                let Some(init) = super::launch::first_child(i32::try_from(spawned).unwrap_or(0)) else {
-                    continue;
-                };
-                let mut cmd = std::process::Command::new(&helper);
-                cmd.args(["agent", "cover", "--pid", &init.to_string(), "--over-file"])
-                    .arg(&file)
-                    .arg("--over-dir")
-                    .arg(&dir)
-                    .arg("--");
-                for h in &replaced {
-                    cmd.arg(&h.path);
-                }
-                let _ = cmd
-                    .stdin(std::process::Stdio::null())
-                    .stdout(std::process::Stdio::null())
-                    .stderr(std::process::Stdio::null())
-                    .status();
+    let mut buf = [std::mem::MaybeUninit::uninit(); 8192];
+    let mut reader = inotify::Reader::new(fd.as_fd(), &mut buf);
+    loop {
+        let event = reader.next()?;
+        let Some(hidden) = by_wd.get(&event.wd()) else { continue };
+        let Some(name) = event.file_name().and_then(|n| n.to_str().ok()) else { continue };
+        let replaced: Vec<&PathBuf> =
+            hidden.iter().filter(|p| !name.is_empty() && p.file_name().is_some_and(|n| n == name)).collect();
+        if replaced.is_empty() {
+            continue;
+        }
+        for init in sandboxes_of(parent) {
+            let _ = std::process::Command::new(helper)
+                .args(["agent", "cover", "--pid", &init.to_string(), "--over-file"])
+                .arg(file)
+                .arg("--over-dir")
+                .arg(dir)
+                .arg("--")
+                .args(&replaced)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status();
+        }
+    }
+}
+
+/// The init process of each live sandbox of `parent`: its bubblewrap children (on any
+/// of its threads) and their first child.
+fn sandboxes_of(parent: i32) -> Vec<i32> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{parent}/task")) else { return Vec::new() };
+    let mut out = Vec::new();
+    for t in tasks.flatten() {
+        let Ok(children) = std::fs::read_to_string(t.path().join("children")) else { continue };
+        for pid in children.split_whitespace().filter_map(|p| p.parse::<i32>().ok()) {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if comm.trim() == "bwrap" {
+                out.extend(super::launch::first_child(pid));
             }
         }
-    });
-    Ok(())
+    }
+    out
 }
 
 /// In the helper: enters the user and mount namespaces of `pid` and covers each of

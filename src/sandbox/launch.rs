@@ -166,11 +166,7 @@ pub fn exit_code(status: std::process::ExitStatus) -> u8 {
 /// Runs the agent in the sandbox with the terminal, stdin, stdout and stderr as they
 /// are, forwarding the signals a process sends to tkx (a terminal's signals reach the
 /// agent directly: it is in the same process group), and returns its exit code.
-pub fn run_agent(
-    prepared: Prepared,
-    backend: &Backend,
-    live: &std::sync::Mutex<Vec<u32>>,
-) -> Result<u8, Error> {
+pub fn run_agent(prepared: Prepared, backend: &Backend) -> Result<u8, Error> {
     let Prepared { command: mut cmd, inherited } = prepared;
     use signal_hook::iterator::SignalsInfo;
     use signal_hook::iterator::exfiltrator::WithOrigin;
@@ -184,9 +180,6 @@ pub fn run_agent(
     })?;
     drop(inherited);
     let spawned = child.id();
-    if let Ok(mut l) = live.lock() {
-        l.push(spawned);
-    }
     let handle = signals.handle();
     let backend2 = backend.clone();
     let forwarder = std::thread::spawn(move || {

@@ -45,20 +45,16 @@ pub trait Planner: Send + Sync {
     fn tkx(&self, req: &Request, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write) -> u8;
 }
 
-/// The spawned processes of the live sandboxes, for re-covering ([`super::cover`]).
-pub type Live = Arc<std::sync::Mutex<Vec<u32>>>;
-
 /// Serves the socket on a thread of its own until the process ends.
-pub fn start(listener: UnixListener, backend: Backend, view: View, planner: Arc<dyn Planner>, live: Live) {
+pub fn start(listener: UnixListener, backend: Backend, view: View, planner: Arc<dyn Planner>) {
     let shared = Arc::new((backend, view));
     std::thread::spawn(move || {
         for conn in listener.incoming() {
             let Ok(conn) = conn else { continue };
             let shared = Arc::clone(&shared);
             let planner = Arc::clone(&planner);
-            let live = Arc::clone(&live);
             std::thread::spawn(move || {
-                let _ = serve(conn, &shared.0, &shared.1, planner.as_ref(), &live);
+                let _ = serve(conn, &shared.0, &shared.1, planner.as_ref());
             });
         }
     });
@@ -82,13 +78,7 @@ fn peer_group(_conn: &UnixStream) -> Option<i32> {
 }
 
 /// Handles one connection.
-pub fn serve(
-    conn: UnixStream,
-    backend: &Backend,
-    view: &View,
-    planner: &dyn Planner,
-    live: &std::sync::Mutex<Vec<u32>>,
-) -> std::io::Result<()> {
+pub fn serve(conn: UnixStream, backend: &Backend, view: &View, planner: &dyn Planner) -> std::io::Result<()> {
     let mut writer = &conn;
     let refuse = |w: &mut &UnixStream, r: Refusal| {
         protocol::write_message(w, &Message::Refused { code: r.code, message: r.message, hint: r.hint })
@@ -149,9 +139,6 @@ pub fn serve(
     };
     drop(inherited);
     let spawned = child.id();
-    if let Ok(mut l) = live.lock() {
-        l.push(spawned);
-    }
     let done = Arc::new(AtomicBool::new(false));
     // Signals the inner tkx relays; the end of the connection (the inner tkx was
     // killed) ends the command too.
@@ -190,9 +177,6 @@ pub fn serve(
     let _ = crate::redact::pump(&planned.engine, sources, &mut [&mut out, &mut err]);
     let status = child.wait();
     done.store(true, Ordering::SeqCst);
-    if let Ok(mut l) = live.lock() {
-        l.retain(|&p| p != spawned);
-    }
     let status = status?;
     drop((out, err));
     protocol::write_message(&mut writer, &Message::Exit(launch::exit_code(status)))?;
