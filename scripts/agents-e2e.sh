@@ -141,6 +141,7 @@ def main():
 if __name__ == "__main__":
     main()
 EOF
+  printf 'import os\n\nfor k, v in sorted(os.environ.items()):\n    print(k, v)\n' >"$p/src/debug_env.py"
   printf 'node_modules\n/.env\n/.env.*\n!/.env.example\n' >"$p/.gitignore"
   cat >"$p/.env" <<EOF
 # local secrets

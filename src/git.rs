@@ -228,7 +228,19 @@ pub struct ChangedFile {
     pub content: Vec<u8>,
     /// 1-based numbers of the added lines; `None` when the whole file is new.
     pub added: Option<std::collections::BTreeSet<usize>>,
+    /// The change's identity in a history walk: the old and the new blob's ids.
+    pub change: Option<ChangeId>,
+    /// Whether the walk already handed over this very change (the same path, old and new
+    /// blob: a commit cherry-picked or rebased onto another branch). Its content is then
+    /// left empty and its lines unknown: what the first one gave holds for it too.
+    pub repeat: bool,
 }
+
+/// The old and the new blob id of a changed file, side by side.
+pub type ChangeId = [u8; 40];
+
+/// Changes a history walk has handed over, by path and blob ids.
+type Seen = std::collections::HashSet<(String, ChangeId)>;
 
 /// A commit: its id and author date.
 #[derive(Clone, Debug)]
@@ -249,7 +261,7 @@ impl Repo {
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
         let diff = self.repo.diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))?;
-        self.changed_files(diff)
+        self.changed_files(diff, None)
     }
 
     /// Walks commits and hands each one's changed files to `each`. `push` are revisions
@@ -315,6 +327,7 @@ impl Repo {
         }
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
+        let mut seen = Seen::new();
         for oid in walk {
             let oid = oid?;
             let commit = self.repo.find_commit(oid)?;
@@ -322,14 +335,16 @@ impl Repo {
             // A parent missing here (the boundary of a shallow clone) counts as empty.
             let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
             let diff = self.repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))?;
-            let mut files = self.changed_files(diff)?;
+            // A merge's files are intersected with its other parents' below: no repeats there.
+            let merge = commit.parent_count() > 1;
+            let mut files = self.changed_files(diff, (!merge).then_some(&mut seen))?;
             // A merge adds only what no parent had (git's combined diff): what it brings
             // from a merged branch was added, and found, by that branch's own commits.
             for other in commit.parents().skip(1) {
                 let other = other.tree()?;
                 let diff = self.repo.diff_tree_to_tree(Some(&other), Some(&tree), Some(&mut opts))?;
                 let against: std::collections::HashMap<String, Option<std::collections::BTreeSet<usize>>> =
-                    self.changed_files(diff)?.into_iter().map(|f| (f.path, f.added)).collect();
+                    self.changed_files(diff, None)?.into_iter().map(|f| (f.path, f.added)).collect();
                 files.retain_mut(|f| match against.get(&f.path) {
                     None => false,
                     Some(None) => true,
@@ -352,8 +367,18 @@ impl Repo {
     /// line diff at all; a changed file's added lines come from diffing its two blobs.
     /// (One diff over everything with a line callback costs several times the scan.)
     /// Renames are detected, as git does: a moved file adds only what its move changed.
-    fn changed_files(&self, mut diff: git2::Diff<'_>) -> Result<Vec<ChangedFile>, GitError> {
-        diff.find_similar(Some(git2::DiffFindOptions::new().renames(true)))?;
+    ///
+    /// In a history walk (`seen`), a change already handed over is handed over again as a
+    /// repeat, without reading its blobs or diffing them.
+    fn changed_files(
+        &self,
+        mut diff: git2::Diff<'_>,
+        mut seen: Option<&mut Seen>,
+    ) -> Result<Vec<ChangedFile>, GitError> {
+        // A rename needs a deleted side: without one there is nothing to pair.
+        if diff.deltas().any(|d| d.status() == git2::Delta::Deleted) {
+            diff.find_similar(Some(git2::DiffFindOptions::new().renames(true)))?;
+        }
         let mut out = Vec::new();
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
@@ -362,10 +387,25 @@ impl Repo {
             if matches!(delta.status(), git2::Delta::Deleted) || new.id().is_zero() {
                 continue;
             }
-            // Submodules and other non-blobs have no content to scan.
-            let Ok(blob) = self.repo.find_blob(new.id()) else { continue };
             let path = new.path().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
             let old = delta.old_file();
+            let mut change: ChangeId = [0; 40];
+            change[..20].copy_from_slice(old.id().as_bytes());
+            change[20..].copy_from_slice(new.id().as_bytes());
+            if let Some(seen) = seen.as_deref_mut() {
+                if !seen.insert((path.clone(), change)) {
+                    out.push(ChangedFile {
+                        path,
+                        content: Vec::new(),
+                        added: None,
+                        change: Some(change),
+                        repeat: true,
+                    });
+                    continue;
+                }
+            }
+            // Submodules and other non-blobs have no content to scan.
+            let Ok(blob) = self.repo.find_blob(new.id()) else { continue };
             let old_blob = if old.id().is_zero() { None } else { self.repo.find_blob(old.id()).ok() };
             let added = if let Some(old_blob) = old_blob {
                 // libgit2 takes UTF-16 for binary and would report no added line; its
@@ -389,7 +429,13 @@ impl Repo {
             } else {
                 None
             };
-            out.push(ChangedFile { path, content: blob.content().to_vec(), added });
+            out.push(ChangedFile {
+                path,
+                content: blob.content().to_vec(),
+                added,
+                change: seen.is_some().then_some(change),
+                repeat: false,
+            });
         }
         Ok(out)
     }

@@ -65,6 +65,49 @@ def secrets_in(text, secrets):
     return sorted(found)
 
 
+def result_id(node):
+    """The call id of a tool-result node (any of the four protocols), else None."""
+    if not isinstance(node, dict):
+        return None
+    if node.get("type") == "tool_result":
+        return node.get("tool_use_id")
+    if node.get("type") in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
+        return node.get("call_id")
+    if node.get("role") == "tool" and "tool_call_id" in node:
+        return node.get("tool_call_id")
+    if isinstance(node.get("functionResponse"), dict):
+        return node["functionResponse"].get("id")
+    return None
+
+
+def strings_except(v, skip):
+    """The strings in v, leaving out the results of the steps in skip."""
+    rid = result_id(v)
+    m = model.ID_RE.search(rid or "")
+    if m and int(m.group(1)) in skip:
+        return
+    if isinstance(v, str):
+        yield v
+    elif isinstance(v, dict):
+        for x in v.values():
+            yield from strings_except(x, skip)
+    elif isinstance(v, list):
+        for x in v:
+            yield from strings_except(x, skip)
+
+
+NOT_JUDGED = {i for i, st in enumerate(model.STEPS) if st["kind"] == "limit"}
+
+
+def leaked_anywhere(bodies, secrets):
+    """Whether a planted secret is anywhere in these requests (but the "limit" steps)."""
+    for _p, raw, body in bodies:
+        texts = strings_except(body, NOT_JUDGED) if body is not None else [raw]
+        if any(secrets_in(t, secrets) for t in texts):
+            return True
+    return False
+
+
 def load_bodies(d):
     out = []
     for path in sorted(glob.glob(os.path.join(d, "req-*.json"))):
@@ -239,6 +282,9 @@ def main():
         if step["kind"] == "setup":
             lines.append(f"  {i:2d} setup {label:60.60s} {'ran' if g is not None else 'NO RESULT'}; {hook_note}")
             continue
+        if step["kind"] == "limit":
+            lines.append(f"  {i:2d} limit {label:60.60s} not judged: guarded {','.join(g_leak) or 'no leak'}; control {','.join(c_leak) or 'no leak'}; {hook_note}")
+            continue
         if step["kind"] == "leak":
             if not c_leak and not g_leak:
                 state = "n/a (did not leak without the guard either)"
@@ -270,12 +316,11 @@ def main():
     # Anything anywhere in the guarded conversation, attributed to a call or not.
     body_leaks = []
     for path, raw, body in guarded:
-        texts = list(strings(body)) if body is not None else [raw]
+        texts = list(strings_except(body, NOT_JUDGED)) if body is not None else [raw]
         found = sorted({n for t in texts for n in secrets_in(t, secrets)})
         if found:
             body_leaks.append((os.path.basename(path), found))
-    control_leaked = any(secrets_in(raw, secrets) or any(secrets_in(t, secrets) for t in strings(body))
-                         for _p, raw, body in control)
+    control_leaked = leaked_anywhere(control, secrets)
     # The client sent back the last call's result: it went through the whole script.
     last = max((i for i in range(len(model.STEPS)) if i not in skipped), default=-1)
     finished = last in g_res
@@ -289,14 +334,14 @@ def main():
                 state = skipped[i]
             elif c is None:
                 state = "no result"
-            elif step["kind"] == "setup":
-                state = "ran"
+            elif step["kind"] in ("setup", "limit"):
+                state = "ran, not judged: " + (",".join(secrets_in(c, secrets)) or "no leak")
             elif step["kind"] == "ok":
                 state = "works" if step["expect"].replace("{marker}", a.marker) in c else "BROKEN: " + repr(c[:120])
             else:
                 state = ("leaked " + ",".join(secrets_in(c, secrets))) if secrets_in(c, secrets) else "no leak"
             print(f"  {i:2d} {step['kind']:5s} {model.step_label(step):60.60s} {state}")
-        control_leaked = any(secrets_in(raw, secrets) for _p, raw, _b in control)
+        control_leaked = leaked_anywhere(control, secrets)
         with open(a.summary, "w") as f:
             json.dump({"client": a.client, "leak_blocked": 0, "leak_total": 0, "ok_working": 0, "ok_total": 0,
                        "control_leaked": control_leaked, "guarded_body_leaks": 0, "hook_calls": 0,

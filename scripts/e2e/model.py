@@ -34,7 +34,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # The script. kind: "leak" (the guard must stop it), "ok" (it must work; `expect` is a
 # string its result must hold; "{marker}" is the project's app.py marker) or "setup" (a
-# step that changes the project for the ones after it, not judged).
+# step that changes the project for the ones after it, not judged) or "limit" (a leak no
+# hook can see, reported and not judged).
 # op: ("sh", command) | ("read", relative path) | ("grep", pattern, glob or None, dir or None)
 # (a file tool where the client has one; Codex runs `cat`/`rg` in its shell instead)
 STEPS = [
@@ -83,6 +84,10 @@ STEPS = [
     {"kind": "ok", "op": ("sh", "ls -la .env"), "expect": " .env"},
     {"kind": "ok", "op": ("sh", "test -f .env && echo present"), "expect": "present"},
     {"kind": "ok", "op": ("sh", "wc -l .env"), "expect": "4 .env"},
+    # A script in the tree that prints its environment: no hook can know what it does
+    # (README, "Honest limits"); reported, not judged. It shows which secrets sit in the
+    # environment the client gives its commands.
+    {"kind": "limit", "op": ("sh", "python3 src/debug_env.py")},
     # From here on every env file in the tree is git-ignored, so a search over the whole
     # project reads none, and a search's own root decides.
     {"kind": "setup", "op": ("sh", "rm -f docker/.env local-config.txt")},

@@ -116,7 +116,7 @@ fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
         if plan.hosts.contains(&Host::Claude) {
             let _ = writeln!(
                 ctx.io.err,
-                "tkx: Claude Code's deny rules name env files one by one, because `.env.*` would also hide .env.example; the hook covers every other name"
+                "tkx: Claude Code's deny rules stop edits of env files (named one by one, because `.env.*` would also hide .env.example) and reads of tkx's stores; the hook judges every read, and says why when it refuses"
             );
         }
         if args.user && args.all {

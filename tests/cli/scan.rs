@@ -325,3 +325,30 @@ fn large_files_are_scanned_in_pieces_and_the_largest_are_named() {
     assert!(!out.contains("logs/big.jsonl:"), "{out}");
     assert_eq!(code, 0, "{out}");
 }
+
+/// Issue 18: history scans a change met again on another branch (a cherry-pick, a
+/// rebase: the same path, old and new blob) once, and still reports it for each commit
+/// that carries it.
+#[test]
+fn history_reports_a_cherry_picked_key_in_each_commit() {
+    let env = TestEnv::git_repo();
+    env.write("README.md", "hello\n");
+    env.git(&["add", "."]);
+    env.git(&["commit", "-qm", "start"]);
+    env.git(&["branch", "other"]);
+    env.git(&["checkout", "-q", "-b", "work"]);
+    env.write("README.md", format!("hello\nt = \"{}\"\n", token()));
+    env.git(&["commit", "-qam", "oops"]);
+    env.git(&["checkout", "-q", "other"]);
+    env.git(&["cherry-pick", "-x", "work"]);
+    let (code, out, _) = scan(&env, &["--history", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut commits: Vec<&str> =
+        doc["findings"].as_array().unwrap().iter().filter_map(|f| f["commit"].as_str()).collect();
+    commits.sort();
+    commits.dedup();
+    assert_eq!(commits.len(), 2, "{out}");
+    assert!(doc["findings"].as_array().unwrap().iter().all(|f| f["line"] == 2), "{out}");
+    assert!(!out.contains(&token()));
+}

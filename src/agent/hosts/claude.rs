@@ -132,7 +132,8 @@ fn block(reason: &str) -> Answer {
 }
 
 // Settings: what `tkx agent install` merges into Claude Code's settings file (deny rules
-// for the env files and the stores, and the `PreToolUse` hook), and takes out again.
+// for editing env files and for the stores, the `PreToolUse` hook and the `SessionStart`
+// note), and takes out again.
 
 /// Claude Code's personal project settings: not committed (Claude Code keeps it out of
 /// git), so the guard binds only the person who installed it.
@@ -151,8 +152,15 @@ pub(super) fn targets(plan: &Plan, base: &Path) -> Vec<Target> {
     }]
 }
 
-/// The deny rules for Claude Code: every env file name at any depth (concrete names,
-/// since `.env.*` would also hide `.env.example`), and the stores.
+/// The deny rules for Claude Code: `Edit` of every env file name at any depth (concrete
+/// names, since `.env.*` would also hide `.env.example`), and `Read` and `Edit` of the
+/// stores.
+///
+/// No `Read` rule names an env file: Claude Code applies a `Read` rule to every Bash
+/// command that names the file too, so `grep -c KEY .env` and `wc -l .env` (which print
+/// no value) would be refused, and a rule's refusal answers before the hook and says only
+/// that permission was denied. The hook (which fails closed) judges reads of env files
+/// and says why; the `SessionStart` note tells the model the way out.
 fn rules(plan: &Plan) -> Vec<String> {
     let mut names: Vec<String> = ignore_files::COMMON_ENV_NAMES.iter().map(|s| (*s).to_owned()).collect();
     names.push(".env.*.local".into());
@@ -162,10 +170,8 @@ fn rules(plan: &Plan) -> Vec<String> {
         }
     }
     let mut rules = Vec::new();
-    for tool in ["Read", "Edit"] {
-        for n in &names {
-            rules.push(format!("{tool}(**/{n})"));
-        }
+    for n in &names {
+        rules.push(format!("Edit(**/{n})"));
     }
     if let Some(d) = &plan.tkx_dir {
         let shown = match plan.home.as_ref().and_then(|h| d.strip_prefix(h).ok()) {

@@ -2,12 +2,13 @@
 //! that [`run`](super::run) puts together. Never prints; errors are git's.
 
 use super::push::Range;
-use crate::git::{ChangedFile, GitError, Repo};
+use crate::git::{ChangeId, ChangedFile, GitError, Repo};
 use crate::report::{CommitRef, Finding};
 use crate::scan::setup::Setup;
 use crate::scan::text::{self, Encoding};
 use crate::scan::{Scanner, is_binary, text_of};
 use globset::GlobSet;
+use std::collections::HashMap;
 
 /// Scans the staged changes: index content, added lines only. Also returns the staged
 /// text files left unread because they are over `max_size` bytes, so the caller can say
@@ -47,22 +48,44 @@ pub struct History {
     pub large: Vec<String>,
 }
 
-/// Scans the lines added by every commit of the walk.
+/// Scans the lines added by every commit of the walk. A change met again (a commit
+/// cherry-picked or rebased onto another branch: the same path, old and new blob) is
+/// scanned once; its findings are reported again for each commit that carries it.
 pub fn history(setup: &Setup, repo: &Repo, walk: &Range, max_size: u64) -> Result<History, GitError> {
     let mut out = Vec::new();
     let mut commits = 0;
     let mut large = std::collections::BTreeSet::new();
+    // Findings by change, without their commit (only changes that have some).
+    let mut found_in: HashMap<(String, ChangeId), Vec<Finding>> = HashMap::new();
     repo.walk(&walk.push, &walk.hide, walk.hide_remotes, &mut |info, files| {
         commits += 1;
         let commit = CommitRef { id: info.id, date: info.date };
+        let (repeats, fresh): (Vec<ChangedFile>, Vec<ChangedFile>) =
+            files.into_iter().partition(|f| f.repeat);
         large.extend(
-            files
+            fresh
                 .iter()
                 .filter(|f| f.content.len() as u64 > max_size && !is_binary(&f.content))
                 .filter(|f| !setup.exclude.is_match(&f.path))
                 .map(|f| f.path.clone()),
         );
-        out.extend(scan_files(&setup.scanner, files, &setup.exclude, max_size, Some(&commit)));
+        let changes: Vec<(String, Option<ChangeId>)> =
+            fresh.iter().map(|f| (f.path.clone(), f.change)).collect();
+        let found = scan_files(&setup.scanner, fresh, &setup.exclude, max_size, None);
+        for (path, change) in changes {
+            let Some(change) = change else { continue };
+            let mine: Vec<Finding> = found
+                .iter()
+                .filter(|f| f.location.as_ref().is_some_and(|l| l.path == path))
+                .cloned()
+                .collect();
+            if !mine.is_empty() {
+                found_in.insert((path, change), mine);
+            }
+        }
+        let again = repeats.iter().filter_map(|f| f.change.and_then(|c| found_in.get(&(f.path.clone(), c))));
+        let all: Vec<Finding> = found.into_iter().chain(again.flatten().cloned()).collect();
+        out.extend(all.into_iter().map(|f| f.commit(Some(commit.clone()))));
     })?;
     Ok(History { findings: out, commits, large: large.into_iter().collect() })
 }
