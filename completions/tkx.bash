@@ -67,11 +67,17 @@ _tkx() {
             tkx__subcmd__agent,check)
                 cmd="tkx__subcmd__agent__subcmd__check"
                 ;;
+            tkx__subcmd__agent,cover)
+                cmd="tkx__subcmd__agent__subcmd__cover"
+                ;;
             tkx__subcmd__agent,help)
                 cmd="tkx__subcmd__agent__subcmd__help"
                 ;;
             tkx__subcmd__agent,install)
                 cmd="tkx__subcmd__agent__subcmd__install"
+                ;;
+            tkx__subcmd__agent,run)
+                cmd="tkx__subcmd__agent__subcmd__run"
                 ;;
             tkx__subcmd__agent,status)
                 cmd="tkx__subcmd__agent__subcmd__status"
@@ -82,11 +88,17 @@ _tkx() {
             tkx__subcmd__agent__subcmd__help,check)
                 cmd="tkx__subcmd__agent__subcmd__help__subcmd__check"
                 ;;
+            tkx__subcmd__agent__subcmd__help,cover)
+                cmd="tkx__subcmd__agent__subcmd__help__subcmd__cover"
+                ;;
             tkx__subcmd__agent__subcmd__help,help)
                 cmd="tkx__subcmd__agent__subcmd__help__subcmd__help"
                 ;;
             tkx__subcmd__agent__subcmd__help,install)
                 cmd="tkx__subcmd__agent__subcmd__help__subcmd__install"
+                ;;
+            tkx__subcmd__agent__subcmd__help,run)
+                cmd="tkx__subcmd__agent__subcmd__help__subcmd__run"
                 ;;
             tkx__subcmd__agent__subcmd__help,status)
                 cmd="tkx__subcmd__agent__subcmd__help__subcmd__status"
@@ -145,8 +157,14 @@ _tkx() {
             tkx__subcmd__help__subcmd__agent,check)
                 cmd="tkx__subcmd__help__subcmd__agent__subcmd__check"
                 ;;
+            tkx__subcmd__help__subcmd__agent,cover)
+                cmd="tkx__subcmd__help__subcmd__agent__subcmd__cover"
+                ;;
             tkx__subcmd__help__subcmd__agent,install)
                 cmd="tkx__subcmd__help__subcmd__agent__subcmd__install"
+                ;;
+            tkx__subcmd__help__subcmd__agent,run)
+                cmd="tkx__subcmd__help__subcmd__agent__subcmd__run"
                 ;;
             tkx__subcmd__help__subcmd__agent,status)
                 cmd="tkx__subcmd__help__subcmd__agent__subcmd__status"
@@ -241,7 +259,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__agent)
-            opts="-C -f -p -v -q -h --file --profile --no-user --override --verbose --quiet --color --help install uninstall status check help"
+            opts="-C -f -p -v -q -h --file --profile --no-user --override --verbose --quiet --color --help install uninstall status check run cover help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -320,8 +338,62 @@ _tkx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkx__subcmd__agent__subcmd__cover)
+            opts="-C -f -p -v -q -h --pid --watch --over-file --over-dir --file --profile --no-user --override --verbose --quiet --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --over-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --over-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkx__subcmd__agent__subcmd__help)
-            opts="install uninstall status check help"
+            opts="install uninstall status check run cover help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -335,6 +407,20 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__agent__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkx__subcmd__agent__subcmd__help__subcmd__cover)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -363,6 +449,20 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__agent__subcmd__help__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkx__subcmd__agent__subcmd__help__subcmd__run)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -413,6 +513,48 @@ _tkx() {
             case "${prev}" in
                 --host)
                     COMPREPLY=($(compgen -W "claude cursor codex gemini copilot opencode windsurf all" -- "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkx__subcmd__agent__subcmd__run)
+            opts="-C -f -p -v -q -h --keep --file --profile --no-user --override --verbose --quiet --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -801,7 +943,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__help__subcmd__agent)
-            opts="install uninstall status check"
+            opts="install uninstall status check run cover"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -828,7 +970,35 @@ _tkx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkx__subcmd__help__subcmd__agent__subcmd__cover)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkx__subcmd__help__subcmd__agent__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkx__subcmd__help__subcmd__agent__subcmd__run)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -301,22 +301,24 @@ complete -c tkx -n "__fish_tkx_using_subcommand move" -l override -d 'Let values
 complete -c tkx -n "__fish_tkx_using_subcommand move" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand move" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand move" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -s C -d 'Act as if tkx had been started in DIR' -r -F
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
 always\t'Always'
 never\t'Never'"
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -l override -d 'Let values from files win over the process environment for this run'
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -s q -l quiet -d 'Print no warnings'
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -f -a "install" -d 'Install the guard: deny rules and hooks for Claude Code, Cursor, Codex CLI and Gemini CLI, ignore files for others'
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -f -a "uninstall" -d 'Remove exactly what `install` added'
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -f -a "status" -d 'Say per host what is installed and what is missing'
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -f -a "check" -d 'The hook handler the agents call: reads the host\'s JSON payload on stdin, answers in its protocol'
-complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -f -a "install" -d 'Install the guard: deny rules and hooks for Claude Code, Cursor, Codex CLI and Gemini CLI, ignore files for others'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -f -a "uninstall" -d 'Remove exactly what `install` added'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -f -a "status" -d 'Say per host what is installed and what is missing'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -f -a "check" -d 'The hook handler the agents call: reads the host\'s JSON payload on stdin, answers in its protocol'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -f -a "run" -d 'Run an agent (or any command) in an OS sandbox where env files and the stores read as empty and secret variables are gone; `tkx exec` inside still works, its output masked'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -f -a "cover" -d 'Internal, run by `tkx agent run`: put covers back inside a running sandbox'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and not __fish_seen_subcommand_from install uninstall status check run cover help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from install" -l host -d 'Which host' -r -f -a "claude\t'Claude Code'
 cursor\t'Cursor'
 codex\t'Codex CLI'
@@ -402,10 +404,39 @@ complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcomman
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -l keep -d 'Keep this secret variable in the agent\'s environment (repeatable, or comma-separated)' -r
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -l pid -d 'A process of the sandbox (its user and mount namespaces are entered)' -r
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -l watch -d 'Watch the paths for the sandboxes of this `tkx agent run` process until it ends, covering them again when they are replaced' -r
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -l over-file -d 'The empty file put over files' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -l over-dir -d 'The empty directory put over directories' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -s C -d 'Act as if tkx had been started in DIR' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -l color -d 'When to use colour (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t'When writing to a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -l override -d 'Let values from files win over the process environment for this run'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -s q -l quiet -d 'Print no warnings'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from cover" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "install" -d 'Install the guard: deny rules and hooks for Claude Code, Cursor, Codex CLI and Gemini CLI, ignore files for others'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "uninstall" -d 'Remove exactly what `install` added'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "status" -d 'Say per host what is installed and what is missing'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "check" -d 'The hook handler the agents call: reads the host\'s JSON payload on stdin, answers in its protocol'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run an agent (or any command) in an OS sandbox where env files and the stores read as empty and secret variables are gone; `tkx exec` inside still works, its output masked'
+complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "cover" -d 'Internal, run by `tkx agent run`: put covers back inside a running sandbox'
 complete -c tkx -n "__fish_tkx_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand completions" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
@@ -442,3 +473,5 @@ complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "uninstall" -d 'Remove exactly what `install` added'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "status" -d 'Say per host what is installed and what is missing'
 complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "check" -d 'The hook handler the agents call: reads the host\'s JSON payload on stdin, answers in its protocol'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "run" -d 'Run an agent (or any command) in an OS sandbox where env files and the stores read as empty and secret variables are gone; `tkx exec` inside still works, its output masked'
+complete -c tkx -n "__fish_tkx_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "cover" -d 'Internal, run by `tkx agent run`: put covers back inside a running sandbox'

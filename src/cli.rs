@@ -23,8 +23,25 @@ checks their shell commands for reads of those files, environment dumps, printed
 variables, `tkx get` and `tkx env --reveal/--export`. .env.example stays readable.
 
 Honest limits: checking shell text is best-effort; an agent that wants to can obfuscate a \
-command. The boundary that holds is the private store outside the project tree: \
-`tkx move --secrets --private`.";
+command. The boundaries that hold are the private store outside the project tree \
+(`tkx move --secrets --private`) and the sandbox of `tkx agent run`.";
+
+const AGENT_RUN_HELP: &str = "\
+Linux: bubblewrap (`bwrap` on PATH). Inside, every env file of the project tree, the private \
+stores and the user file under $TKX_DIR, and the paths of `[agent] hide` in .tkx.toml read as \
+empty; other processes are out of sight. Network, terminal, signals, exit code and the working \
+directory are as without the sandbox. Secret variables are removed from the agent's \
+environment, except its own credentials (ANTHROPIC_API_KEY for claude, OPENAI_API_KEY for \
+codex, GEMINI_API_KEY for gemini, …) and --keep.
+
+Inside, `tkx exec -- CMD` asks the tkx outside to run CMD with the resolved environment, in the \
+same view, its output always masked; `tkx get` and `tkx env --reveal/--export` are refused.
+
+Exit codes: the agent's; 125 when tkx fails before the agent starts (no bwrap).
+
+Examples:
+  tkx agent run -- claude
+  tkx agent run --keep GITHUB_TOKEN -- codex";
 
 /// tkx keeps API keys out of code and out of git: it loads layered .env files, runs
 /// commands with them, and checks projects for exposed secrets.
@@ -204,6 +221,50 @@ pub enum AgentCommand {
     Status(AgentArgs),
     /// The hook handler the agents call: reads the host's JSON payload on stdin, answers in its protocol.
     Check(AgentCheckArgs),
+    /// Run an agent (or any command) in an OS sandbox where env files and the stores read as
+    /// empty and secret variables are gone; `tkx exec` inside still works, its output masked.
+    Run(AgentRunArgs),
+    /// Internal, run by `tkx agent run`: put covers back inside a running sandbox.
+    #[command(hide = true)]
+    Cover(AgentCoverArgs),
+}
+
+/// `tkx agent cover` (internal).
+#[derive(Debug, Args)]
+pub struct AgentCoverArgs {
+    /// A process of the sandbox (its user and mount namespaces are entered).
+    #[arg(long, required_unless_present = "watch", conflicts_with = "watch")]
+    pub pid: Option<i32>,
+
+    /// Watch the paths for the sandboxes of this `tkx agent run` process until it ends,
+    /// covering them again when they are replaced.
+    #[arg(long, value_name = "PID")]
+    pub watch: Option<i32>,
+
+    /// The empty file put over files.
+    #[arg(long)]
+    pub over_file: PathBuf,
+
+    /// The empty directory put over directories.
+    #[arg(long)]
+    pub over_dir: PathBuf,
+
+    /// The paths to cover.
+    #[arg(required = true, trailing_var_arg = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+/// `tkx agent run`.
+#[derive(Debug, Args)]
+#[command(after_help = AGENT_RUN_HELP)]
+pub struct AgentRunArgs {
+    /// Keep this secret variable in the agent's environment (repeatable, or comma-separated).
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub keep: Vec<String>,
+
+    /// The agent and its arguments, after `--`.
+    #[arg(value_name = "AGENT", required = true, trailing_var_arg = true)]
+    pub command: Vec<OsString>,
 }
 
 /// Which agent host.

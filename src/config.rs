@@ -11,6 +11,10 @@
 //!
 //! [exec]
 //! redact = false                    # mask secrets in the child's output by default
+//!
+//! [agent]
+//! hide = ["~/.ssh/id_*", "certs/*.key"]  # more paths `tkx agent run` hides (globs)
+//! hide_common = true                # also ~/.aws/credentials, ~/.netrc, ~/.npmrc, …
 //! ```
 
 use crate::error::Error;
@@ -30,6 +34,18 @@ pub struct Config {
     pub rotation: RotationConfig,
     /// `[exec]`.
     pub exec: ExecConfig,
+    /// `[agent]`.
+    pub agent: AgentConfig,
+}
+
+/// `[agent]`: what `tkx agent run` hides besides env files and the stores.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AgentConfig {
+    /// Paths or globs, relative to the project root, absolute, or `~/…`.
+    pub hide: Vec<String>,
+    /// Also hide the common credential files ([`crate::sandbox::COMMON_CREDENTIALS`]).
+    pub hide_common: bool,
 }
 
 /// `[scan]`.
@@ -158,6 +174,9 @@ mod tests {
         assert_eq!(c.scan.exclude, ["a/**"]);
         assert_eq!(c.scan.max_file_size, 256 * 1024 * 1024);
         assert_eq!(c.rotation.max_age_days, 30);
+        let c = Config::parse("[agent]\nhide = [\"~/.ssh/id_*\"]\nhide_common = true\n").unwrap();
+        assert_eq!(c.agent.hide, ["~/.ssh/id_*"]);
+        assert!(c.agent.hide_common);
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub mod prompt;
 pub mod redact;
 pub mod report;
 pub mod rotation;
+#[cfg(unix)]
+pub mod sandbox;
 pub mod scan;
 pub mod secret;
 pub mod store;
@@ -74,9 +76,17 @@ pub fn run_with(
     if let Command::Completions(args) = &cli.command {
         return commands::completions::run(io.out, args);
     }
+    #[cfg(unix)]
+    if let Some(refusal) = commands::agent_run::refused_inside(&cli.command, &process) {
+        return Err(refusal);
+    }
+    #[cfg(unix)]
+    if let Some(code) = commands::agent_run::env_inside(&cli, io, &process) {
+        return Ok(code);
+    }
     let mut ctx = commands::Context::new(&cli, io, process).map_err(|e| match &cli.command {
         // `exec` fails with 125 whenever tkx, not the child, is at fault.
-        Command::Exec(_) => Error::BeforeLaunch(Box::new(e)),
+        Command::Exec(_) | Command::Agent(cli::AgentCommand::Run(_)) => Error::BeforeLaunch(Box::new(e)),
         _ => e,
     })?;
     let code = match &cli.command {

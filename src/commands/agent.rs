@@ -25,6 +25,17 @@ pub fn run(ctx: &mut Context, cmd: &AgentCommand) -> Result<u8, Error> {
         AgentCommand::Uninstall(args) => uninstall(ctx, args),
         AgentCommand::Status(args) => status(ctx, args),
         AgentCommand::Check(args) => check(ctx, args),
+        #[cfg(unix)]
+        AgentCommand::Run(args) => super::agent_run::run(ctx, args),
+        #[cfg(target_os = "linux")]
+        AgentCommand::Cover(args) => super::agent_run::cover(args),
+        #[cfg(not(target_os = "linux"))]
+        AgentCommand::Cover(_) => Err(Error::usage("tkx agent cover is for Linux sandboxes", None)),
+        #[cfg(not(unix))]
+        AgentCommand::Run(_) => Err(Error::BeforeLaunch(Box::new(Error::usage(
+            "tkx agent run has a sandbox for Linux (bubblewrap) and macOS only",
+            None,
+        )))),
     }
 }
 
@@ -307,6 +318,9 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
         };
         writeln!(ctx.io.out, "{steps}").map_err(Error::Output)?;
     }
+    #[cfg(unix)]
+    writeln!(ctx.io.out, "{}", super::agent_run::availability(ctx.project.process()))
+        .map_err(Error::Output)?;
     Ok(u8::from(!all))
 }
 

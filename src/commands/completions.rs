@@ -34,7 +34,8 @@ fn add_pages(cmd: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) {
     let _ = clap_mangen::Man::new(cmd.clone()).render(&mut out);
     let out = with_synopsis(&String::from_utf8_lossy(&out), cmd).into_bytes();
     pages.push((format!("{}.1", cmd.get_display_name().unwrap_or_else(|| cmd.get_name())), out));
-    for sub in cmd.get_subcommands() {
+    // Internal subcommands (`tkx agent cover`) get no page.
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         add_pages(sub, pages);
     }
 }

@@ -10,6 +10,12 @@ use crate::secret::is_placeholder;
 
 /// Runs `tkx exec`. Every failure before the child starts exits 125.
 pub fn run(ctx: &mut Context, args: &ExecArgs) -> Result<u8, Error> {
+    // Inside `tkx agent run`: the tkx outside holds the layers and starts the command.
+    #[cfg(unix)]
+    if let Some(socket) = ctx.project.process().get(crate::sandbox::SOCKET_VAR).filter(|s| !s.is_empty()) {
+        let socket = std::path::PathBuf::from(socket);
+        return super::agent_run::exec_inside(ctx, args, &socket);
+    }
     let (launch, engine) = prepare(ctx, args).map_err(|e| match e {
         Error::BeforeLaunch(_) => e,
         other => Error::BeforeLaunch(Box::new(other)),
@@ -31,28 +37,8 @@ fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<(Launch, Option<crate::
     let require = names(ctx, "--require", &args.require)?;
     let only = names(ctx, "--only", &args.only)?;
     check_required(&res, &require, "--require")?;
-    if let (true, Some(p)) = (args.strict, res.missing_profile()) {
-        return Err(Error::usage(
-            format!("--strict: there is no {} for this profile", p.display),
-            Some("check the name given to -p (or TKX_PROFILE), or create the file".into()),
-        ));
-    }
     if args.strict {
-        let path = res.project_dir.join(".env.example");
-        match crate::envfile::read_text(&path) {
-            Ok(text) => {
-                let required: Vec<String> =
-                    example::declared(&text).into_iter().filter(|d| d.required).map(|d| d.key).collect();
-                check_required(&res, &required, ".env.example")?;
-            }
-            Err(crate::error::FileProblem::NotFound) => {
-                return Err(Error::usage(
-                    "--strict: the project has no .env.example to check against",
-                    Some("create .env.example declaring the project's keys, or drop --strict".into()),
-                ));
-            }
-            Err(problem) => return Err(Error::File { path: ".env.example".into(), problem }),
-        }
+        check_strict(&res)?;
     }
     for key in &only {
         if !res.vars.contains_key(key) && !ctx.quiet {
@@ -74,7 +60,7 @@ fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<(Launch, Option<crate::
 
 /// The key names given to `flag` (`--require A,B` or `--require "A, B"`): trimmed, blanks
 /// dropped, each a plain key name ([`Context::key_arg`]).
-fn names(ctx: &Context, flag: &str, given: &[String]) -> Result<Vec<String>, Error> {
+pub(crate) fn names(ctx: &Context, flag: &str, given: &[String]) -> Result<Vec<String>, Error> {
     given
         .iter()
         .map(|k| k.trim())
@@ -83,8 +69,32 @@ fn names(ctx: &Context, flag: &str, given: &[String]) -> Result<Vec<String>, Err
         .collect()
 }
 
+/// `--strict`: refuses when the profile's file is missing, or a required key of
+/// `.env.example` is unset, empty or a placeholder.
+pub(crate) fn check_strict(res: &Resolution) -> Result<(), Error> {
+    if let Some(p) = res.missing_profile() {
+        return Err(Error::usage(
+            format!("--strict: there is no {} for this profile", p.display),
+            Some("check the name given to -p (or TKX_PROFILE), or create the file".into()),
+        ));
+    }
+    let path = res.project_dir.join(".env.example");
+    match crate::envfile::read_text(&path) {
+        Ok(text) => {
+            let required: Vec<String> =
+                example::declared(&text).into_iter().filter(|d| d.required).map(|d| d.key).collect();
+            check_required(res, &required, ".env.example")
+        }
+        Err(crate::error::FileProblem::NotFound) => Err(Error::usage(
+            "--strict: the project has no .env.example to check against",
+            Some("create .env.example declaring the project's keys, or drop --strict".into()),
+        )),
+        Err(problem) => Err(Error::File { path: ".env.example".into(), problem }),
+    }
+}
+
 /// Refuses when any of `keys` is unset, empty or a placeholder.
-fn check_required(res: &Resolution, keys: &[String], required_by: &str) -> Result<(), Error> {
+pub(crate) fn check_required(res: &Resolution, keys: &[String], required_by: &str) -> Result<(), Error> {
     let missing: Vec<(String, Lack)> = keys
         .iter()
         .filter_map(|k| match res.winner(k) {

@@ -2,6 +2,8 @@
 //! the results are written to the handles `main` passed in.
 
 pub mod agent;
+#[cfg(unix)]
+pub mod agent_run;
 pub mod completions;
 pub mod dialogue;
 pub mod diff;

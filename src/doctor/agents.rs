@@ -176,6 +176,16 @@ impl Check for Agents {
                 "run `tkx agent install` (or `tkx doctor --fix`) so the agent cannot read env files, and `tkx move --secrets --private` to keep the keys outside the project",
             )
         };
+        // Whether this machine can also start the agent where the keys are unreadable.
+        #[cfg(unix)]
+        let hint = match crate::sandbox::Backend::find(project.process().get("PATH")) {
+            Ok(_) => format!(
+                "{hint}; or start the agent with `tkx agent run -- AGENT`, in a sandbox where env files read as empty"
+            ),
+            Err(m) => {
+                format!("{hint}; `tkx agent run` could sandbox the agent, but {}: {}", m.what, m.install)
+            }
+        };
         vec![Finding::warning("doctor/agents", message).at(path.clone(), 0, 0).hint(hint)]
     }
 

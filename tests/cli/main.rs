@@ -5,6 +5,8 @@ mod support;
 mod agent;
 mod agent_codex_gemini;
 mod agent_copilot_opencode;
+#[cfg(target_os = "linux")]
+mod agent_run;
 mod bad_input;
 mod completions;
 mod dialect;
