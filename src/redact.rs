@@ -239,10 +239,18 @@ impl Stream<'_> {
         if url > hold && memchr::memmem::find(&p[p.len() - url..], b"://").is_some() {
             hold = url;
         }
+        // A known value may have started in what was already written (glued to a key
+        // masked before it): its start is looked for in the written context too, and
+        // all of it that is still pending is held.
+        let tail_len = self.engine.longest.min(self.context.len() + p.len());
+        let mut joined: Vec<u8> = Vec::with_capacity(tail_len);
+        let from_context = tail_len.saturating_sub(p.len());
+        joined.extend_from_slice(&self.context[self.context.len() - from_context..]);
+        joined.extend_from_slice(&p[p.len() - (tail_len - from_context)..]);
         for pat in &self.engine.patterns {
-            let max = pat.len().saturating_sub(1).min(p.len());
-            if let Some(k) = (hold + 1..=max).rev().find(|k| p.ends_with(&pat[..*k])) {
-                hold = k;
+            let max = pat.len().saturating_sub(1).min(joined.len());
+            if let Some(k) = (1..=max).rev().find(|k| joined.ends_with(&pat[..*k])) {
+                hold = hold.max(k.min(p.len()));
             }
         }
         // A key right before what is held may be glued to a known value still arriving
