@@ -234,6 +234,34 @@ pub struct ChangedFile {
     /// blob: a commit cherry-picked or rebased onto another branch). Its content is then
     /// left empty and its lines unknown: what the first one gave holds for it too.
     pub repeat: bool,
+    /// Whether `added` is still to be asked for ([`Repo::added_lines`]): a history walk
+    /// diffs a changed file's lines only when its new content holds a finding.
+    pub lines_later: bool,
+}
+
+/// The 1-based numbers of the lines `new` adds to `old`. libgit2 takes UTF-16 for binary
+/// and would report no added line; its lines end in a 0x0A byte too, so a byte diff
+/// numbers them as decoded.
+fn added_between(
+    old: &git2::Blob<'_>,
+    new: &git2::Blob<'_>,
+    opts: &mut git2::DiffOptions,
+) -> Result<std::collections::BTreeSet<usize>, GitError> {
+    let utf16 = [new.content(), old.content()]
+        .iter()
+        .any(|b| b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF]));
+    opts.force_text(utf16);
+    let patch = git2::Patch::from_blobs(old, None, new, None, Some(opts))?;
+    let mut lines = std::collections::BTreeSet::new();
+    for h in 0..patch.num_hunks() {
+        for l in 0..patch.num_lines_in_hunk(h)? {
+            let line = patch.line_in_hunk(h, l)?;
+            if let (Some(n), '+') = (line.new_lineno(), line.origin()) {
+                lines.insert(n as usize);
+            }
+        }
+    }
+    Ok(lines)
 }
 
 /// How many (deleted, added) file pairs a commit may have before renames are paired by
@@ -367,6 +395,21 @@ impl Repo {
         Ok(())
     }
 
+    /// The lines a change (see [`ChangedFile::change`]) added to its file; `None` when
+    /// the file is new.
+    pub fn added_lines(&self, change: &ChangeId) -> Result<Option<std::collections::BTreeSet<usize>>, GitError> {
+        let (Ok(old), Ok(new)) = (git2::Oid::from_bytes(&change[..20]), git2::Oid::from_bytes(&change[20..])) else {
+            return Ok(None);
+        };
+        if old.is_zero() {
+            return Ok(None);
+        }
+        let (Ok(old_blob), Ok(blob)) = (self.repo.find_blob(old), self.repo.find_blob(new)) else { return Ok(None) };
+        let mut opts = git2::DiffOptions::new();
+        opts.context_lines(0);
+        Ok(Some(added_between(&old_blob, &blob, &mut opts)?))
+    }
+
     /// The files a diff adds or changes. A new file's lines are all added and need no
     /// line diff at all; a changed file's added lines come from diffing its two blobs.
     /// (One diff over everything with a line callback costs several times the scan.)
@@ -410,34 +453,21 @@ impl Repo {
                         added: None,
                         change: Some(change),
                         repeat: true,
+                        lines_later: false,
                     });
                     continue;
                 }
             }
             // Submodules and other non-blobs have no content to scan.
             let Ok(blob) = self.repo.find_blob(new.id()) else { continue };
-            let old_blob = if old.id().is_zero() { None } else { self.repo.find_blob(old.id()).ok() };
-            let added = if let Some(old_blob) = old_blob {
-                // libgit2 takes UTF-16 for binary and would report no added line; its
-                // lines end in a 0x0A byte too, so a byte diff numbers them as decoded.
-                let utf16 = [blob.content(), old_blob.content()]
-                    .iter()
-                    .any(|b| b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF]));
-                opts.force_text(utf16);
-                let patch = git2::Patch::from_blobs(&old_blob, None, &blob, None, Some(&mut opts))?;
-                let mut lines = std::collections::BTreeSet::new();
-                for h in 0..patch.num_hunks() {
-                    let count = patch.num_lines_in_hunk(h)?;
-                    for l in 0..count {
-                        let line = patch.line_in_hunk(h, l)?;
-                        if let (Some(n), '+') = (line.new_lineno(), line.origin()) {
-                            lines.insert(n as usize);
-                        }
-                    }
-                }
-                Some(lines)
-            } else {
-                None
+            // In a history walk the line diff waits until the new content holds a finding
+            // (most changes hold none): `lines_later`, and `added_lines` then.
+            let later = seen.is_some() && !old.id().is_zero();
+            let old_blob =
+                if old.id().is_zero() || later { None } else { self.repo.find_blob(old.id()).ok() };
+            let added = match old_blob {
+                Some(old_blob) => Some(added_between(&old_blob, &blob, &mut opts)?),
+                None => None,
             };
             out.push(ChangedFile {
                 path,
@@ -445,6 +475,7 @@ impl Repo {
                 added,
                 change: seen.is_some().then_some(change),
                 repeat: false,
+                lines_later: later,
             });
         }
         Ok(out)

@@ -71,7 +71,28 @@ pub fn history(setup: &Setup, repo: &Repo, walk: &Range, max_size: u64) -> Resul
         );
         let changes: Vec<(String, Option<ChangeId>)> =
             fresh.iter().map(|f| (f.path.clone(), f.change)).collect();
-        let found = scan_files(&setup.scanner, fresh, &setup.exclude, max_size, None);
+        // Changed files whose lines are not diffed yet are scanned whole; only those with a
+        // finding are diffed, and keep the findings on the lines they added.
+        let later: Vec<(String, ChangeId, bool)> = fresh
+            .iter()
+            .filter(|f| f.lines_later)
+            .filter_map(|f| Some((f.path.clone(), f.change?, text::encoding(&f.content) != Encoding::Utf8)))
+            .collect();
+        let mut found = scan_files(&setup.scanner, fresh, &setup.exclude, max_size, None);
+        for (path, change, utf16) in later {
+            if !found.iter().any(|f| f.location.as_ref().is_some_and(|l| l.path == path)) {
+                continue;
+            }
+            // Unknown lines (an error) keep every finding: a key is never dropped for it.
+            let Ok(Some(added)) = repo.added_lines(&change) else { continue };
+            // git gives no lines for a UTF-16 file it takes for binary: scanned whole.
+            if utf16 && added.is_empty() {
+                continue;
+            }
+            found.retain(|f| {
+                f.location.as_ref().is_none_or(|l| l.path != path || l.line == 0 || added.contains(&l.line))
+            });
+        }
         for (path, change) in changes {
             let Some(change) = change else { continue };
             let mine: Vec<Finding> = found
