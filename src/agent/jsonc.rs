@@ -183,6 +183,19 @@ pub(super) fn pass(
     pass_with(text, hunks, path, parse, f)
 }
 
+/// A settings file with what `f` takes out through the syntax tree; `None` when `f` finds
+/// nothing to take out (it returns whether it did).
+pub(super) fn take_out(
+    text: &str,
+    path: &Path,
+    parse: impl FnOnce(&str, &Path) -> Result<CstRootNode, Error>,
+    f: impl FnOnce(&CstObject) -> bool,
+) -> Result<Option<String>, Error> {
+    let root = parse(text, path)?;
+    let Some(obj) = root.object_value() else { return Ok(None) };
+    Ok(f(&obj).then(|| root.to_string()))
+}
+
 /// Like [`pass`], with `parse` for the file's dialect.
 fn pass_with(
     text: &mut String,

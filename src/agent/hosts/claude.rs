@@ -28,7 +28,7 @@ use crate::agent::call::{self, Call};
 use crate::agent::install::{Item, Part, Plan, Target};
 use crate::agent::jsonc::{
     array, edit_settings, existing_array, existing_object, object, parse, pass, prop_string, remove_empty,
-    string_of,
+    string_of, take_out,
 };
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard, ignore_files};
@@ -297,35 +297,30 @@ fn uninstall_with(
     rules: &[String],
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    let mut touched = false;
-    for event in ["PreToolUse", "SessionStart"] {
-        touched |= remove_group_entries(&obj, event, Host::Claude, record);
-    }
-    if let Some(perms) = existing_object(&obj, "permissions") {
-        if let Some(deny) = existing_array(&perms, "deny") {
-            let mine: Vec<String> = match record {
-                Some(r) => r.added.clone(),
-                None => rules.to_vec(),
-            };
-            let ours: Vec<CstNode> = deny
-                .elements()
-                .into_iter()
-                .filter(|e| string_of(e).is_some_and(|s| mine.contains(&s)))
-                .collect();
-            if remove_all(ours) {
-                touched = true;
-                if created(record, "permissions.deny") {
-                    remove_empty(&perms, "deny");
-                }
-                if created(record, "permissions") {
-                    remove_empty(&obj, "permissions");
-                }
+    take_out(text, path, parse, |obj| {
+        let mut touched = false;
+        for event in ["PreToolUse", "SessionStart"] {
+            touched |= remove_group_entries(obj, event, Host::Claude, record);
+        }
+        let Some(perms) = existing_object(obj, "permissions") else { return touched };
+        let Some(deny) = existing_array(&perms, "deny") else { return touched };
+        let mine: Vec<String> = match record {
+            Some(r) => r.added.clone(),
+            None => rules.to_vec(),
+        };
+        let ours: Vec<CstNode> =
+            deny.elements().into_iter().filter(|e| string_of(e).is_some_and(|s| mine.contains(&s))).collect();
+        if remove_all(ours) {
+            touched = true;
+            if created(record, "permissions.deny") {
+                remove_empty(&perms, "deny");
+            }
+            if created(record, "permissions") {
+                remove_empty(obj, "permissions");
             }
         }
-    }
-    Ok(touched.then(|| root.to_string()))
+        touched
+    })
 }
 
 fn status_with(text: Option<&str>, rules: &[String], path: &Path) -> Result<Vec<Item>, Error> {

@@ -38,7 +38,7 @@ use super::common::{
 use super::{Answer, Host, is_tkx_command};
 use crate::agent::call::{self, Call};
 use crate::agent::install::{Item, Part, Plan, Target};
-use crate::agent::jsonc::{edit_settings, existing_array, parse, pass, prop_string};
+use crate::agent::jsonc::{edit_settings, existing_array, parse, pass, prop_string, take_out};
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard};
 use crate::error::Error;
@@ -220,9 +220,7 @@ pub(super) fn uninstall(
     record: Option<&FileRecord>,
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    Ok(remove_group_entries(&obj, "PreToolUse", Host::Codex, record).then(|| root.to_string()))
+    take_out(text, path, parse, |obj| remove_group_entries(obj, "PreToolUse", Host::Codex, record))
 }
 
 /// Whether the hook is there, and whether Codex will run it: the project trusted (for a

@@ -177,23 +177,25 @@ pub(super) fn remove_all(nodes: Vec<CstNode>) -> bool {
     any
 }
 
-/// Takes tkx's entries (`ours` finds them) out of `hooks.<event>` for each of `events`,
-/// each array with them when tkx created it and it is empty now; whether there were any.
+/// Takes tkx's entries (`ours` finds them) out of `hooks.<event>` of `obj` for each of
+/// `events`, each array with them when tkx created it and it is empty now; whether there
+/// were any. `hooks` itself stays: when to take it out too is the host's.
 pub(super) fn remove_entries(
-    hooks: &CstObject,
+    obj: &CstObject,
     events: &[&str],
     record: Option<&FileRecord>,
     ours: impl Fn(&CstArray) -> Vec<CstNode>,
 ) -> bool {
+    let Some(hooks) = existing_object(obj, "hooks") else { return false };
     let mut touched = false;
     for ev in events {
-        let Some(arr) = existing_array(hooks, ev) else { continue };
+        let Some(arr) = existing_array(&hooks, ev) else { continue };
         if !remove_all(ours(&arr)) {
             continue;
         }
         touched = true;
         if created(record, &format!("hooks.{ev}")) {
-            remove_empty(hooks, ev);
+            remove_empty(&hooks, ev);
         }
     }
     touched

@@ -48,7 +48,7 @@ use super::common::{
 use super::{Answer, Host, patch_paths};
 use crate::agent::call::{self, Call};
 use crate::agent::install::{Item, Part, Plan, Target};
-use crate::agent::jsonc::{edit_settings, existing_object, parse, pass, prop_string, remove_empty};
+use crate::agent::jsonc::{edit_settings, parse, pass, prop_string, remove_empty, take_out};
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard};
 use crate::error::Error;
@@ -258,16 +258,15 @@ pub(super) fn uninstall(
     record: Option<&FileRecord>,
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    let Some(hooks) = existing_object(&obj, "hooks") else { return Ok(None) };
-    if !remove_entries(&hooks, &[EVENT], record, tkx_entries) {
-        return Ok(None);
-    }
-    if created(record, "hooks") && remove_empty(&obj, "hooks") {
-        remove_lone_version(&obj, record);
-    }
-    Ok(Some(root.to_string()))
+    take_out(text, path, parse, |obj| {
+        if !remove_entries(obj, &[EVENT], record, tkx_entries) {
+            return false;
+        }
+        if created(record, "hooks") && remove_empty(obj, "hooks") {
+            remove_lone_version(obj, record);
+        }
+        true
+    })
 }
 
 /// Whether tkx's hook is there.

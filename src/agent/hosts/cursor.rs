@@ -31,7 +31,7 @@ use super::{Answer, Host, tkx_entries};
 use crate::agent::call::{self, Call};
 use crate::agent::ignore_files::IGNORE_FILES;
 use crate::agent::install::{Item, Part, Plan, Target};
-use crate::agent::jsonc::{edit_settings, existing_object, parse, pass, remove_empty};
+use crate::agent::jsonc::{edit_settings, parse, pass, remove_empty, take_out};
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard};
 use crate::error::Error;
@@ -184,16 +184,15 @@ pub(super) fn uninstall(
     record: Option<&FileRecord>,
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    let Some(hooks) = existing_object(&obj, "hooks") else { return Ok(None) };
-    if !remove_entries(&hooks, EVENTS, record, ours) {
-        return Ok(None);
-    }
-    if record.is_some() && created(record, "hooks") && remove_empty(&obj, "hooks") {
-        remove_lone_version(&obj, record);
-    }
-    Ok(Some(root.to_string()))
+    take_out(text, path, parse, |obj| {
+        if !remove_entries(obj, EVENTS, record, ours) {
+            return false;
+        }
+        if record.is_some() && created(record, "hooks") && remove_empty(obj, "hooks") {
+            remove_lone_version(obj, record);
+        }
+        true
+    })
 }
 
 /// Whether each of tkx's hooks is there.

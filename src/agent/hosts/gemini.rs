@@ -33,7 +33,7 @@ use crate::agent::call::{self, Call};
 use crate::agent::ignore_files::IGNORE_FILES;
 use crate::agent::install::{Item, Part, Plan, Target};
 use crate::agent::jsonc::{
-    edit_settings, existing_array, existing_object, parse_commented, pass_commented, string_of,
+    edit_settings, existing_array, existing_object, parse_commented, pass_commented, string_of, take_out,
 };
 use crate::agent::paths::has_glob;
 use crate::agent::state::FileRecord;
@@ -251,16 +251,16 @@ pub(super) fn uninstall(
     record: Option<&FileRecord>,
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse_commented(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    let mut touched = remove_group_entries(&obj, "BeforeTool", Host::Gemini, record);
-    if record.is_some_and(|r| r.added.iter().any(|a| a == ENABLED_MARK)) {
-        if let Some(p) = existing_object(&obj, "hooksConfig").and_then(|hc| hc.get("enabled")) {
-            p.set_value(CstInputValue::Bool(false));
-            touched = true;
+    take_out(text, path, parse_commented, |obj| {
+        let mut touched = remove_group_entries(obj, "BeforeTool", Host::Gemini, record);
+        if record.is_some_and(|r| r.added.iter().any(|a| a == ENABLED_MARK)) {
+            if let Some(p) = existing_object(obj, "hooksConfig").and_then(|hc| hc.get("enabled")) {
+                p.set_value(CstInputValue::Bool(false));
+                touched = true;
+            }
         }
-    }
-    Ok(touched.then(|| root.to_string()))
+        touched
+    })
 }
 
 /// Whether the hook is there, and whether Gemini CLI will run it: hooks not turned off or

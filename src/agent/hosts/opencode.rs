@@ -40,7 +40,7 @@ use super::{Answer, Host, patch_paths};
 use crate::agent::call::{self, Call};
 use crate::agent::install::{Item, Part, Plan, Target};
 use crate::agent::jsonc::{
-    edit_settings, existing_object, object, parse_jsonc, pass_jsonc, remove_empty, string_of,
+    edit_settings, existing_object, object, parse_jsonc, pass_jsonc, remove_empty, string_of, take_out,
 };
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard};
@@ -283,37 +283,37 @@ pub(super) fn uninstall(
     record: Option<&FileRecord>,
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse_jsonc(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    let Some(permission) = existing_object(&obj, "permission") else { return Ok(None) };
-    let mut touched = false;
-    for perm in PERMISSIONS {
-        let Some(rules_obj) = existing_object(&permission, perm) else { continue };
-        for (pattern, action) in rules() {
-            let Some(prop) = rules_obj.get(&pattern) else { continue };
-            // Without a record, only a value tkx would have written is taken.
-            let ours = match record {
-                Some(r) => r.added.contains(&record_key(perm, &pattern)),
-                None => prop.value().and_then(|v| string_of(&v)).as_deref() == Some(action),
-            };
-            if ours {
-                prop.remove();
-                touched = true;
+    take_out(text, path, parse_jsonc, |obj| {
+        let Some(permission) = existing_object(obj, "permission") else { return false };
+        let mut touched = false;
+        for perm in PERMISSIONS {
+            let Some(rules_obj) = existing_object(&permission, perm) else { continue };
+            for (pattern, action) in rules() {
+                let Some(prop) = rules_obj.get(&pattern) else { continue };
+                // Without a record, only a value tkx would have written is taken.
+                let ours = match record {
+                    Some(r) => r.added.contains(&record_key(perm, &pattern)),
+                    None => prop.value().and_then(|v| string_of(&v)).as_deref() == Some(action),
+                };
+                if ours {
+                    prop.remove();
+                    touched = true;
+                }
             }
+            if created(record, &format!("permission.{perm}")) {
+                remove_empty(&permission, perm);
+            }
+            give_back_word(&permission, perm, &format!("permission.{perm}"), record);
         }
-        if created(record, &format!("permission.{perm}")) {
-            remove_empty(&permission, perm);
+        if !touched {
+            return false;
         }
-        give_back_word(&permission, perm, &format!("permission.{perm}"), record);
-    }
-    if !touched {
-        return Ok(None);
-    }
-    if created(record, "permission") {
-        remove_empty(&obj, "permission");
-    }
-    give_back_word(&obj, "permission", "permission", record);
-    Ok(Some(root.to_string()))
+        if created(record, "permission") {
+            remove_empty(obj, "permission");
+        }
+        give_back_word(obj, "permission", "permission", record);
+        true
+    })
 }
 
 /// Whether tkx's rules are in `permission.read` and `permission.edit`.

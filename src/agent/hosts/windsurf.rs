@@ -21,7 +21,7 @@ use super::common::{add_entry, block, created, has_entry, item, remove_entries, 
 use super::{Answer, Host, tkx_entries};
 use crate::agent::call::{self, Call};
 use crate::agent::install::{Item, Part, Plan, Target};
-use crate::agent::jsonc::{edit_settings, existing_object, parse, pass, remove_empty};
+use crate::agent::jsonc::{edit_settings, parse, pass, remove_empty, take_out};
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard};
 use crate::error::Error;
@@ -120,16 +120,15 @@ pub(super) fn uninstall(
     record: Option<&FileRecord>,
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    let Some(hooks) = existing_object(&obj, "hooks") else { return Ok(None) };
-    if !remove_entries(&hooks, EVENTS, record, ours) {
-        return Ok(None);
-    }
-    if created(record, "hooks") {
-        remove_empty(&obj, "hooks");
-    }
-    Ok(Some(root.to_string()))
+    take_out(text, path, parse, |obj| {
+        if !remove_entries(obj, EVENTS, record, ours) {
+            return false;
+        }
+        if created(record, "hooks") {
+            remove_empty(obj, "hooks");
+        }
+        true
+    })
 }
 
 /// Whether each of tkx's hooks is there.
