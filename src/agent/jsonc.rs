@@ -128,6 +128,22 @@ pub(super) fn existing_array(obj: &CstObject, key: &str) -> Option<CstArray> {
     obj.get(key)?.value()?.as_array()
 }
 
+/// Takes out `key` of `obj` when it holds an empty object or array; whether it did.
+pub(super) fn remove_empty(obj: &CstObject, key: &str) -> bool {
+    let Some(prop) = obj.get(key) else { return false };
+    let empty = match prop.value() {
+        Some(v) => {
+            v.as_object().is_some_and(|o| o.properties().is_empty())
+                || v.as_array().is_some_and(|a| a.elements().is_empty())
+        }
+        None => false,
+    };
+    if empty {
+        prop.remove();
+    }
+    empty
+}
+
 fn shape_error(path: &Path, key: &str, want: &str) -> Error {
     Error::config(
         format!("{}: `{key}` is not {want}; nothing was changed", path.display()),
@@ -164,27 +180,31 @@ pub(super) fn pass(
     path: &Path,
     f: impl FnOnce(&CstObject) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let root = parse(text, path)?;
-    let obj = root.object_value_or_set();
-    f(&obj)?;
-    let next = root.to_string();
-    if let Some(h) = Hunk::between(text, &next) {
-        hunks.push(h);
-    }
-    *text = next;
-    Ok(())
+    pass_with(text, hunks, path, parse, f)
 }
 
-/// Like [`pass`], through [`parse_jsonc`] (comments and trailing commas) or, with
-/// `trailing_commas` false, [`parse_commented`].
-fn pass_with_comments(
+/// A settings file with what `f` takes out through the syntax tree; `None` when `f` finds
+/// nothing to take out (it returns whether it did).
+pub(super) fn take_out(
+    text: &str,
+    path: &Path,
+    parse: impl FnOnce(&str, &Path) -> Result<CstRootNode, Error>,
+    f: impl FnOnce(&CstObject) -> bool,
+) -> Result<Option<String>, Error> {
+    let root = parse(text, path)?;
+    let Some(obj) = root.object_value() else { return Ok(None) };
+    Ok(f(&obj).then(|| root.to_string()))
+}
+
+/// Like [`pass`], with `parse` for the file's dialect.
+fn pass_with(
     text: &mut String,
     hunks: &mut Vec<Hunk>,
     path: &Path,
-    trailing_commas: bool,
+    parse: impl FnOnce(&str, &Path) -> Result<CstRootNode, Error>,
     f: impl FnOnce(&CstObject) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let root = parse_with_comments(text, path, trailing_commas)?;
+    let root = parse(text, path)?;
     let obj = root.object_value_or_set();
     f(&obj)?;
     let next = root.to_string();
@@ -213,7 +233,7 @@ pub(super) fn pass_jsonc(
     path: &Path,
     f: impl FnOnce(&CstObject) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    pass_with_comments(text, hunks, path, true, f)
+    pass_with(text, hunks, path, parse_jsonc, f)
 }
 
 /// Like [`pass`], for a file that may hold comments but no trailing commas
@@ -224,7 +244,7 @@ pub(super) fn pass_commented(
     path: &Path,
     f: impl FnOnce(&CstObject) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    pass_with_comments(text, hunks, path, false, f)
+    pass_with(text, hunks, path, parse_commented, f)
 }
 
 /// Runs `edits` on a settings file's text (an empty object when there is none) and

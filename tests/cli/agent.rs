@@ -2,7 +2,7 @@
 //! for both hosts, install/uninstall round trips with pre-existing settings, status,
 //! malformed settings, and doctor's `agents` and `build-context` checks.
 
-use crate::support::{TestEnv, assert_no_leak, stderr, stdout};
+use crate::support::{TestEnv, assert_no_leak, read, stderr, stdout};
 use std::fs;
 use std::path::Path;
 use std::process::Output;
@@ -296,10 +296,6 @@ fn agent_project() -> TestEnv {
     env.write("GEMINI.md", "# notes for Gemini\n");
     env.write(".aider.conf.yml", "model: x\n");
     env
-}
-
-fn read(env: &TestEnv, rel: &str) -> Option<String> {
-    fs::read_to_string(env.project().join(rel)).ok()
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! command line failing closed, status with and without the host's trust, uninstall
 //! giving back every byte, and doctor's `agents` check naming a hook that is not trusted.
 
-use crate::support::{TestEnv, assert_no_leak, stderr, stdout, tkx_path};
+use crate::support::{TestEnv, assert_no_leak, read, run_hook_line, stderr, stdout, tkx_path};
 use std::fs;
 use std::process::Output;
 
@@ -42,10 +42,6 @@ fn check(env: &TestEnv, host: &str, payload: &serde_json::Value) -> Output {
     out
 }
 
-fn read(env: &TestEnv, rel: &str) -> Option<String> {
-    fs::read_to_string(env.project().join(rel)).ok()
-}
-
 /// Codex CLI's payload (Codex 0.171.0: every shell tool is shown as `Bash`).
 fn codex_payload(env: &TestEnv, tool: &str, input: serde_json::Value) -> serde_json::Value {
     serde_json::json!({
@@ -67,19 +63,7 @@ fn gemini_payload(env: &TestEnv, tool: &str, input: serde_json::Value) -> serde_
 /// Runs the hook's command line from the host's settings file as the host does (`sh -c`,
 /// the payload on stdin), with `path` as PATH.
 fn run_hook_command(env: &TestEnv, command: &str, payload: &serde_json::Value, path: &str) -> Output {
-    use std::io::Write;
-    let mut child = env
-        .process("/bin/sh")
-        .args(["-c", command])
-        .env("PATH", path)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A shell that fails before reading its input closes the pipe: that is fine.
-    let _ = child.stdin.take().unwrap().write_all(payload.to_string().as_bytes());
-    let out = child.wait_with_output().unwrap();
+    let out = run_hook_line(env, command, payload, path);
     no_leak(&out);
     out
 }

@@ -4,7 +4,7 @@
 //! same bytes, `--host all`, and doctor's `agents` check. opencode's plugin is loaded in
 //! node when node is there.
 
-use crate::support::{TestEnv, assert_no_leak, has, stderr, stdout};
+use crate::support::{TestEnv, assert_no_leak, has, read, run_hook_line, stderr, stdout};
 use std::fs;
 use std::path::Path;
 use std::process::Output;
@@ -18,10 +18,6 @@ fn project() -> TestEnv {
     env.write(".env.example", "OPENAI_PAT=\nPORT=\n");
     env.write("src/main.rs", "fn main() {}\n");
     env
-}
-
-fn read(env: &TestEnv, rel: &str) -> Option<String> {
-    fs::read_to_string(env.project().join(rel)).ok()
 }
 
 fn run(env: &TestEnv, args: &[&str]) -> Output {
@@ -39,19 +35,7 @@ fn check(env: &TestEnv, host: &str, payload: &serde_json::Value) -> Output {
 /// A shell line run as a host runs its hook command: `sh -c`, the payload on stdin, in
 /// the project, with `path` as PATH.
 fn hook(env: &TestEnv, line: &str, payload: &serde_json::Value, path: &str) -> Output {
-    use std::io::Write;
-    let mut child = env
-        .process("/bin/sh")
-        .args(["-c", line])
-        .env("PATH", path)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A command that never reads its input (tkx missing) closes the pipe early.
-    let _ = child.stdin.take().unwrap().write_all(payload.to_string().as_bytes());
-    let out = child.wait_with_output().unwrap();
+    let out = run_hook_line(env, line, payload, path);
     assert_no_leak(&out, KEY);
     out
 }

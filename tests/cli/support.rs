@@ -112,6 +112,30 @@ impl TestEnv {
     }
 }
 
+/// The text of a file under the project, `None` when it cannot be read.
+pub fn read(env: &TestEnv, rel: &str) -> Option<String> {
+    std::fs::read_to_string(env.project().join(rel)).ok()
+}
+
+/// A hook's command line run as an agent host runs it: `sh -c`, the payload on stdin, in
+/// the project, with `path` as PATH.
+pub fn run_hook_line(env: &TestEnv, line: &str, payload: &serde_json::Value, path: &str) -> Output {
+    use std::io::Write;
+    let mut child = env
+        .process("/bin/sh")
+        .args(["-c", line])
+        .env("PATH", path)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command that fails before reading its input (tkx missing) closes the pipe early:
+    // that is fine.
+    let _ = child.stdin.take().unwrap().write_all(payload.to_string().as_bytes());
+    child.wait_with_output().unwrap()
+}
+
 /// Fails if `secret` appears anywhere in the output.
 pub fn assert_no_leak(output: &Output, secret: &str) {
     for (name, stream) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {

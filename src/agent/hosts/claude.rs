@@ -19,18 +19,23 @@
 //!   a non-blocking error and the tool runs. So tkx never fails with another code here,
 //!   and a payload it cannot read is answered with exit 2 (fail closed).
 
+use super::common::{
+    NO_TOOL_NAME, UNREADABLE, absolute_cwd, block, created, event_array, existing_event_array, item, json,
+    pre_tool_use_deny, remove_all, remove_group_entries, silent, tkx_group,
+};
 use super::{Answer, Host, tkx_entries};
 use crate::agent::call::{self, Call};
 use crate::agent::install::{Item, Part, Plan, Target};
 use crate::agent::jsonc::{
-    array, edit_settings, existing_array, existing_object, object, parse, pass, prop_string, string_of,
+    array, edit_settings, existing_array, existing_object, object, parse, pass, prop_string, remove_empty,
+    string_of, take_out,
 };
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard, ignore_files};
 use crate::error::Error;
-use jsonc_parser::cst::{CstArray, CstInputValue, CstNode, CstObject};
+use jsonc_parser::cst::{CstInputValue, CstNode};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The tools whose calls the hook sees: all of them (Claude Code's `*`), so a tool a
 /// later version adds is judged by its arguments instead of passing unseen.
@@ -61,25 +66,20 @@ pub const SHARED_COMMAND: &str = "command -v tkx >/dev/null 2>&1 || { echo 'This
 /// Answers one payload. `guard` builds the guard for the payload's working directory.
 pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer {
     let Ok(v) = serde_json::from_slice::<Value>(payload) else {
-        return block(
-            "tkx could not read the hook's input as JSON, so it refuses this tool call (fail closed)",
-        );
+        return block(UNREADABLE);
     };
     if v.get("hook_event_name").and_then(Value::as_str) == Some("SessionStart") {
         let out = serde_json::json!({
             "hookSpecificOutput": { "hookEventName": "SessionStart", "additionalContext": SESSION_CONTEXT }
         });
-        return Answer { stdout: format!("{out}\n"), stderr: String::new(), code: 0 };
+        return json(&out);
     }
-    let Some(tool) = v.get("tool_name").and_then(Value::as_str) else {
-        return block("tkx got a hook input without `tool_name`, so it refuses this tool call (fail closed)");
-    };
-    let cwd = v.get("cwd").and_then(Value::as_str).map(PathBuf::from).filter(|p| p.is_absolute());
-    let g = guard(cwd.as_deref());
+    let Some(tool) = v.get("tool_name").and_then(Value::as_str) else { return block(NO_TOOL_NAME) };
+    let g = guard(absolute_cwd(&v).as_deref());
     let input = v.get("tool_input").cloned().unwrap_or(Value::Null);
     match decide(&g, tool, &input) {
-        Decision::Allow => Answer { stdout: String::new(), stderr: String::new(), code: 0 },
-        Decision::Deny(reason) => deny(&reason),
+        Decision::Allow => silent(),
+        Decision::Deny(reason) => pre_tool_use_deny(&reason),
     }
 }
 
@@ -114,21 +114,6 @@ pub fn decide(g: &Guard, tool: &str, input: &Value) -> Decision {
         },
     };
     call::decide(g, call, tool)
-}
-
-fn deny(reason: &str) -> Answer {
-    let out = serde_json::json!({
-        "hookSpecificOutput": {
-            "hookEventName": "PreToolUse",
-            "permissionDecision": "deny",
-            "permissionDecisionReason": reason,
-        }
-    });
-    Answer { stdout: format!("{out}\n"), stderr: String::new(), code: 0 }
-}
-
-fn block(reason: &str) -> Answer {
-    Answer { stdout: String::new(), stderr: format!("{reason}\n"), code: 2 }
 }
 
 // Settings: what `tkx agent install` merges into Claude Code's settings file (deny rules
@@ -225,14 +210,6 @@ fn hook_group(shared: bool) -> CstInputValue {
     ])
 }
 
-/// tkx's group in `PreToolUse`, if there is one.
-fn tkx_group(ptu: &CstArray) -> Option<CstObject> {
-    ptu.elements()
-        .into_iter()
-        .filter_map(|e| e.as_object())
-        .find(|g| existing_array(g, "hooks").is_some_and(|hs| !tkx_entries(&hs, Host::Claude).is_empty()))
-}
-
 fn install_with(
     text: Option<&str>,
     rules: &[String],
@@ -265,9 +242,8 @@ fn edits(
         Ok(())
     })?;
     pass(text, &mut record.hunks, path, |obj| {
-        let hooks = object(obj, "hooks", path, "hooks", keys)?;
-        let (ptu, _) = array(&hooks, "PreToolUse", path, "hooks.PreToolUse", keys)?;
-        match tkx_group(&ptu) {
+        let ptu = event_array(obj, "PreToolUse", path, keys)?;
+        match tkx_group(&ptu, Host::Claude) {
             Some(g) => {
                 // An older tkx's entry: bring it up to date in place.
                 if prop_string(&g, "matcher").as_deref() != Some(MATCHER) {
@@ -295,9 +271,8 @@ fn edits(
         Ok(())
     })?;
     pass(text, &mut record.hunks, path, |obj| {
-        let hooks = object(obj, "hooks", path, "hooks", keys)?;
-        let (start, _) = array(&hooks, "SessionStart", path, "hooks.SessionStart", keys)?;
-        if tkx_group(&start).is_none() {
+        let start = event_array(obj, "SessionStart", path, keys)?;
+        if tkx_group(&start, Host::Claude).is_none() {
             start.append(session_group());
         }
         Ok(())
@@ -322,74 +297,30 @@ fn uninstall_with(
     rules: &[String],
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    let created = |k: &str| record.is_none_or(|r| r.created_keys.iter().any(|c| c == k));
-    let mut touched = false;
-    for event in ["PreToolUse", "SessionStart"] {
-        let Some(hooks) = existing_object(&obj, "hooks") else { break };
-        if let Some(ptu) = existing_array(&hooks, event) {
-            let mut removed = false;
-            for g in ptu.elements().into_iter().filter_map(|e| e.as_object()) {
-                let Some(hs) = existing_array(&g, "hooks") else { continue };
-                let ours = tkx_entries(&hs, Host::Claude);
-                if ours.is_empty() {
-                    continue;
-                }
-                removed = true;
-                if ours.len() == hs.elements().len() {
-                    g.remove();
-                } else {
-                    for h in ours {
-                        h.remove();
-                    }
-                }
+    take_out(text, path, parse, |obj| {
+        let mut touched = false;
+        for event in ["PreToolUse", "SessionStart"] {
+            touched |= remove_group_entries(obj, event, Host::Claude, record);
+        }
+        let Some(perms) = existing_object(obj, "permissions") else { return touched };
+        let Some(deny) = existing_array(&perms, "deny") else { return touched };
+        let mine: Vec<String> = match record {
+            Some(r) => r.added.clone(),
+            None => rules.to_vec(),
+        };
+        let ours: Vec<CstNode> =
+            deny.elements().into_iter().filter(|e| string_of(e).is_some_and(|s| mine.contains(&s))).collect();
+        if remove_all(ours) {
+            touched = true;
+            if created(record, "permissions.deny") {
+                remove_empty(&perms, "deny");
             }
-            if removed {
-                touched = true;
-                if ptu.elements().is_empty() && created(&format!("hooks.{event}")) {
-                    if let Some(p) = hooks.get(event) {
-                        p.remove();
-                    }
-                }
-                if hooks.properties().is_empty() && created("hooks") {
-                    if let Some(p) = obj.get("hooks") {
-                        p.remove();
-                    }
-                }
+            if created(record, "permissions") {
+                remove_empty(obj, "permissions");
             }
         }
-    }
-    if let Some(perms) = existing_object(&obj, "permissions") {
-        if let Some(deny) = existing_array(&perms, "deny") {
-            let mine: Vec<String> = match record {
-                Some(r) => r.added.clone(),
-                None => rules.to_vec(),
-            };
-            let ours: Vec<CstNode> = deny
-                .elements()
-                .into_iter()
-                .filter(|e| string_of(e).is_some_and(|s| mine.contains(&s)))
-                .collect();
-            if !ours.is_empty() {
-                touched = true;
-                for e in ours {
-                    e.remove();
-                }
-                if deny.elements().is_empty() && created("permissions.deny") {
-                    if let Some(p) = perms.get("deny") {
-                        p.remove();
-                    }
-                }
-                if perms.properties().is_empty() && created("permissions") {
-                    if let Some(p) = obj.get("permissions") {
-                        p.remove();
-                    }
-                }
-            }
-        }
-    }
-    Ok(touched.then(|| root.to_string()))
+        touched
+    })
 }
 
 fn status_with(text: Option<&str>, rules: &[String], path: &Path) -> Result<Vec<Item>, Error> {
@@ -398,26 +329,21 @@ fn status_with(text: Option<&str>, rules: &[String], path: &Path) -> Result<Vec<
         Some(t) => {
             let root = parse(t, path)?;
             let obj = root.object_value();
-            let session = obj
-                .as_ref()
-                .and_then(|o| existing_object(o, "hooks"))
-                .and_then(|h| existing_array(&h, "SessionStart"))
-                .and_then(|p| tkx_group(&p))
-                .is_some();
-            let hook = obj
-                .as_ref()
-                .and_then(|o| existing_object(o, "hooks"))
-                .and_then(|h| existing_array(&h, "PreToolUse"))
-                .and_then(|p| tkx_group(&p))
-                .map(|g| {
-                    let fails_closed = existing_array(&g, "hooks").is_some_and(|hs| {
-                        tkx_entries(&hs, Host::Claude)
-                            .iter()
-                            .filter_map(|e| e.as_object())
-                            .all(|e| prop_string(&e, "onFailure").as_deref() == Some("block"))
-                    });
-                    prop_string(&g, "matcher").as_deref() == Some(MATCHER) && fails_closed
+            let group = |event: &str| {
+                obj.as_ref()
+                    .and_then(|o| existing_event_array(o, event))
+                    .and_then(|p| tkx_group(&p, Host::Claude))
+            };
+            let session = group("SessionStart").is_some();
+            let hook = group("PreToolUse").map(|g| {
+                let fails_closed = existing_array(&g, "hooks").is_some_and(|hs| {
+                    tkx_entries(&hs, Host::Claude)
+                        .iter()
+                        .filter_map(|e| e.as_object())
+                        .all(|e| prop_string(&e, "onFailure").as_deref() == Some("block"))
                 });
+                prop_string(&g, "matcher").as_deref() == Some(MATCHER) && fails_closed
+            });
             let have: Vec<String> = obj
                 .as_ref()
                 .and_then(|o| existing_object(o, "permissions"))
@@ -440,11 +366,7 @@ fn status_with(text: Option<&str>, rules: &[String], path: &Path) -> Result<Vec<
             installed: n == rules.len(),
             detail: Some(format!("{n} of {}", rules.len())),
         },
-        Item {
-            what: "SessionStart note (how to work with the keys)".into(),
-            installed: session,
-            detail: None,
-        },
+        item("SessionStart note (how to work with the keys)", session),
     ])
 }
 

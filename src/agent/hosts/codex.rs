@@ -31,12 +31,14 @@
 //!   every failure of tkx (missing, crashed) into exit 2 with a reason on stderr, and tkx
 //!   answers a payload it cannot read with exit 2 (fail closed).
 
-use super::{Answer, Host, is_tkx_command, tkx_entries};
+use super::common::{
+    NO_TOOL_NAME, UNREADABLE, absolute_cwd, block, check_or_exit_2, event_array, existing_event_array,
+    patch_edits, pre_tool_use_deny, remove_group_entries, silent,
+};
+use super::{Answer, Host, is_tkx_command};
 use crate::agent::call::{self, Call};
 use crate::agent::install::{Item, Part, Plan, Target};
-use crate::agent::jsonc::{
-    array, edit_settings, existing_array, existing_object, object, parse, pass, prop_string,
-};
+use crate::agent::jsonc::{edit_settings, existing_array, parse, pass, prop_string, take_out};
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard};
 use crate::error::Error;
@@ -46,7 +48,7 @@ use std::path::{Path, PathBuf};
 
 /// The hook's command: any failure of tkx (not on PATH, crashed, killed) blocks the tool
 /// call with a reason, since Codex lets it run on any exit code but 2.
-pub const COMMAND: &str = "tkx agent check --host codex || { echo 'tkx agent check failed, so this tool call is blocked (fail closed): is tkx installed and on PATH?' >&2; exit 2; }";
+pub const COMMAND: &str = check_or_exit_2!("codex");
 
 /// The hook's time limit in seconds (Codex's default is 600; a hook that runs out of time
 /// does not block, so tkx answers well before: see `commands/agent.rs`).
@@ -58,18 +60,13 @@ pub const DIR: &str = ".codex";
 /// Answers one payload. `guard` builds the guard for the payload's working directory.
 pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer {
     let Ok(v) = serde_json::from_slice::<Value>(payload) else {
-        return block(
-            "tkx could not read the hook's input as JSON, so it refuses this tool call (fail closed)",
-        );
+        return block(UNREADABLE);
     };
-    let Some(tool) = v.get("tool_name").and_then(Value::as_str) else {
-        return block("tkx got a hook input without `tool_name`, so it refuses this tool call (fail closed)");
-    };
-    let cwd = v.get("cwd").and_then(Value::as_str).map(PathBuf::from).filter(|p| p.is_absolute());
-    let g = guard(cwd.as_deref());
+    let Some(tool) = v.get("tool_name").and_then(Value::as_str) else { return block(NO_TOOL_NAME) };
+    let g = guard(absolute_cwd(&v).as_deref());
     let input = v.get("tool_input").cloned().unwrap_or(Value::Null);
     match decide(&g, tool, &input) {
-        Decision::Allow => Answer { stdout: String::new(), stderr: String::new(), code: 0 },
+        Decision::Allow => silent(),
         Decision::Deny(reason) => deny(&reason),
     }
 }
@@ -134,34 +131,13 @@ fn patch_paths(patch: &str) -> Vec<&str> {
 }
 
 fn patch(g: &Guard, patch: Option<&str>, tool: &str) -> Decision {
-    let paths = patch.map(patch_paths).unwrap_or_default();
-    if paths.is_empty() {
-        return call::decide(g, Call::Edit(None), tool);
-    }
-    for p in paths {
-        let d = call::decide(g, Call::Edit(Some(p)), tool);
-        if d.is_deny() {
-            return d;
-        }
-    }
-    Decision::Allow
+    patch_edits(g, patch.map(patch_paths).unwrap_or_default(), tool)
 }
 
 fn deny(reason: &str) -> Answer {
     // Codex treats a denial without a reason as a failed hook, which does not block.
     let reason = if reason.trim().is_empty() { "tkx: refused (fail closed)" } else { reason };
-    let out = serde_json::json!({
-        "hookSpecificOutput": {
-            "hookEventName": "PreToolUse",
-            "permissionDecision": "deny",
-            "permissionDecisionReason": reason,
-        }
-    });
-    Answer { stdout: format!("{out}\n"), stderr: String::new(), code: 0 }
-}
-
-fn block(reason: &str) -> Answer {
-    Answer { stdout: String::new(), stderr: format!("{reason}\n"), code: 2 }
+    pre_tool_use_deny(reason)
 }
 
 // Settings: what `tkx agent install` merges into `hooks.json` (one `PreToolUse` group with
@@ -211,8 +187,7 @@ fn tkx_group(ptu: &CstArray) -> Option<(usize, CstObject, usize)> {
 pub(super) fn install(text: Option<&str>, path: &Path) -> Result<(String, FileRecord), Error> {
     edit_settings(text, |text, record, keys| {
         pass(text, &mut record.hunks, path, |obj| {
-            let hooks = object(obj, "hooks", path, "hooks", keys)?;
-            let (ptu, _) = array(&hooks, "PreToolUse", path, "hooks.PreToolUse", keys)?;
+            let ptu = event_array(obj, "PreToolUse", path, keys)?;
             match tkx_group(&ptu) {
                 Some((_, g, h)) => {
                     // An older tkx's command or time limit: bring it up to date in place
@@ -245,41 +220,7 @@ pub(super) fn uninstall(
     record: Option<&FileRecord>,
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    let created = |k: &str| record.is_none_or(|r| r.created_keys.iter().any(|c| c == k));
-    let Some(hooks) = existing_object(&obj, "hooks") else { return Ok(None) };
-    let Some(ptu) = existing_array(&hooks, "PreToolUse") else { return Ok(None) };
-    let mut removed = false;
-    for g in ptu.elements().into_iter().filter_map(|e| e.as_object()) {
-        let Some(hs) = existing_array(&g, "hooks") else { continue };
-        let ours = tkx_entries(&hs, Host::Codex);
-        if ours.is_empty() {
-            continue;
-        }
-        removed = true;
-        if ours.len() == hs.elements().len() {
-            g.remove();
-        } else {
-            for h in ours {
-                h.remove();
-            }
-        }
-    }
-    if !removed {
-        return Ok(None);
-    }
-    if ptu.elements().is_empty() && created("hooks.PreToolUse") {
-        if let Some(p) = hooks.get("PreToolUse") {
-            p.remove();
-        }
-    }
-    if hooks.properties().is_empty() && created("hooks") {
-        if let Some(p) = obj.get("hooks") {
-            p.remove();
-        }
-    }
-    Ok(Some(root.to_string()))
+    take_out(text, path, parse, |obj| remove_group_entries(obj, "PreToolUse", Host::Codex, record))
 }
 
 /// Whether the hook is there, and whether Codex will run it: the project trusted (for a
@@ -290,8 +231,7 @@ pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec
         Some(t) => {
             let root = parse(t, path)?;
             root.object_value()
-                .and_then(|o| existing_object(&o, "hooks"))
-                .and_then(|h| existing_array(&h, "PreToolUse"))
+                .and_then(|o| existing_event_array(&o, "PreToolUse"))
                 .and_then(|p| tkx_group(&p))
                 .map(|(g, _, h)| (g, h))
         }

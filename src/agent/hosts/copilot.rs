@@ -41,18 +41,20 @@
 //! schemas, not from a captured payload; a tool tkx does not know is judged like an MCP
 //! tool (denied when an argument names a protected file).
 
+use super::common::{
+    absolute_cwd, add_entry, created, ensure_version, first_deny, has_entry, item, json, patch_edits,
+    pre_tool_use_denial, remove_entries, remove_lone_version, silent,
+};
 use super::{Answer, Host, patch_paths};
 use crate::agent::call::{self, Call};
 use crate::agent::install::{Item, Part, Plan, Target};
-use crate::agent::jsonc::{
-    array, edit_settings, existing_array, existing_object, object, parse, pass, prop_string,
-};
+use crate::agent::jsonc::{edit_settings, parse, pass, prop_string, remove_empty, take_out};
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard};
 use crate::error::Error;
 use jsonc_parser::cst::{CstArray, CstInputValue, CstNode};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The file tkx owns in a repository (other hook files are left alone).
 pub const PROJECT_FILE: &str = ".github/hooks/tkx.json";
@@ -65,6 +67,9 @@ pub const TIMEOUT_SECS: u64 = 30;
 pub const DEADLINE_SECS: u64 = 10;
 
 const CHECK: &str = "tkx agent check --host copilot";
+
+/// The event tkx hooks.
+const EVENT: &str = "preToolUse";
 
 /// The hook's command for Unix: tkx's answer, or a deny when tkx is missing or fails.
 pub const BASH: &str = "tkx agent check --host copilot || echo '{\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"tkx is not installed or failed, and its hook (tkx.json in .github/hooks or ~/.copilot/hooks) guards env files here, so this tool call is refused (fail closed): install tkx, or remove the hook\"}'";
@@ -108,8 +113,7 @@ pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer 
         },
         other => other.clone(),
     };
-    let cwd = v.get("cwd").and_then(Value::as_str).map(PathBuf::from).filter(|p| p.is_absolute());
-    let g = guard(cwd.as_deref());
+    let g = guard(absolute_cwd(&v).as_deref());
     respond(&decide(&g, tool, &args), vscode)
 }
 
@@ -136,17 +140,7 @@ pub fn decide(g: &Guard, tool: &str, args: &Value) -> Decision {
                 Value::Object(o) => o.values().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
             };
-            let paths: Vec<&str> = texts.into_iter().flat_map(patch_paths).collect();
-            if paths.is_empty() {
-                return call::decide(g, Call::Edit(None), tool);
-            }
-            for p in paths {
-                let d = call::decide(g, Call::Edit(Some(p)), tool);
-                if d.is_deny() {
-                    return d;
-                }
-            }
-            return Decision::Allow;
+            return patch_edits(g, texts.into_iter().flat_map(patch_paths).collect(), tool);
         }
         // Keys typed into a running shell session are a command line too.
         "write_bash" | "write_powershell" => {
@@ -180,18 +174,14 @@ pub fn decide(g: &Guard, tool: &str, args: &Value) -> Decision {
             if roots.is_empty() {
                 roots.push(None);
             }
-            for root in roots {
-                let c = if tool == "glob" {
+            let calls = roots.into_iter().map(|root| {
+                if tool == "glob" {
                     Call::Glob { pattern: field("pattern"), root }
                 } else {
                     Call::Search { root, glob: field("glob"), file_type: field("type") }
-                };
-                let d = call::decide(g, c, tool);
-                if d.is_deny() {
-                    return d;
                 }
-            }
-            return Decision::Allow;
+            });
+            return first_deny(g, calls, tool);
         }
         "list_dir" => Call::List(path()),
         "web_fetch" | "fetch" => Call::Fetch(field("url")),
@@ -207,24 +197,19 @@ pub fn decide(g: &Guard, tool: &str, args: &Value) -> Decision {
 /// The answer for `d`: nothing to allow (Copilot's own rules then apply), the deny JSON
 /// to deny; with `vscode`, the deny is also given in VS Code's `hookSpecificOutput`.
 pub(super) fn respond(d: &Decision, vscode: bool) -> Answer {
-    let stdout = match d {
-        Decision::Allow => String::new(),
+    match d {
+        Decision::Allow => silent(),
         Decision::Deny(reason) => {
             let mut v = serde_json::json!({
                 "permissionDecision": "deny",
                 "permissionDecisionReason": reason,
             });
             if vscode {
-                v["hookSpecificOutput"] = serde_json::json!({
-                    "hookEventName": "PreToolUse",
-                    "permissionDecision": "deny",
-                    "permissionDecisionReason": reason,
-                });
+                v["hookSpecificOutput"] = pre_tool_use_denial(reason);
             }
-            format!("{v}\n")
+            json(&v)
         }
-    };
-    Answer { stdout, stderr: String::new(), code: 0 }
+    }
 }
 
 // Settings: tkx's own hook file, `.github/hooks/tkx.json` (or `~/.copilot/hooks/tkx.json`).
@@ -260,20 +245,10 @@ fn tkx_entries(arr: &CstArray) -> Vec<CstNode> {
 pub(super) fn install(text: Option<&str>, path: &Path) -> Result<(String, FileRecord), Error> {
     edit_settings(text, |text, record, keys| {
         pass(text, &mut record.hunks, path, |obj| {
-            if obj.get("version").is_none() {
-                obj.append("version", CstInputValue::Number("1".into()));
-                keys.push("version".to_owned());
-            }
+            ensure_version(obj, keys);
             Ok(())
         })?;
-        pass(text, &mut record.hunks, path, |obj| {
-            let hooks = object(obj, "hooks", path, "hooks", keys)?;
-            let (arr, _) = array(&hooks, "preToolUse", path, "hooks.preToolUse", keys)?;
-            if tkx_entries(&arr).is_empty() {
-                arr.append(tkx_entry());
-            }
-            Ok(())
-        })
+        pass(text, &mut record.hunks, path, |obj| add_entry(obj, EVENT, path, keys, tkx_entries, tkx_entry()))
     })
 }
 
@@ -283,49 +258,22 @@ pub(super) fn uninstall(
     record: Option<&FileRecord>,
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    let created = |k: &str| record.is_none_or(|r| r.created_keys.iter().any(|c| c == k));
-    let Some(hooks) = existing_object(&obj, "hooks") else { return Ok(None) };
-    let Some(arr) = existing_array(&hooks, "preToolUse") else { return Ok(None) };
-    let ours = tkx_entries(&arr);
-    if ours.is_empty() {
-        return Ok(None);
-    }
-    for e in ours {
-        e.remove();
-    }
-    if arr.elements().is_empty() && created("hooks.preToolUse") {
-        if let Some(p) = hooks.get("preToolUse") {
-            p.remove();
+    take_out(text, path, parse, |obj| {
+        if !remove_entries(obj, &[EVENT], record, tkx_entries) {
+            return false;
         }
-    }
-    if hooks.properties().is_empty() && created("hooks") {
-        if let Some(p) = obj.get("hooks") {
-            p.remove();
+        if created(record, "hooks") && remove_empty(obj, "hooks") {
+            remove_lone_version(obj, record);
         }
-        if obj.properties().len() == 1 && created("version") {
-            if let Some(p) = obj.get("version") {
-                p.remove();
-            }
-        }
-    }
-    Ok(Some(root.to_string()))
+        true
+    })
 }
 
 /// Whether tkx's hook is there.
 pub(super) fn status(text: Option<&str>, path: &Path) -> Result<Vec<Item>, Error> {
-    let root = match text {
-        Some(t) => Some(parse(t, path)?),
-        None => None,
-    };
-    let installed = root
-        .as_ref()
-        .and_then(|r| r.object_value())
-        .and_then(|o| existing_object(&o, "hooks"))
-        .and_then(|h| existing_array(&h, "preToolUse"))
-        .is_some_and(|a| !tkx_entries(&a).is_empty());
-    Ok(vec![Item { what: "preToolUse hook (fail closed)".into(), installed, detail: None }])
+    let root = text.map(|t| parse(t, path)).transpose()?;
+    let obj = root.as_ref().and_then(|r| r.object_value());
+    Ok(vec![item("preToolUse hook (fail closed)", has_entry(obj.as_ref(), EVENT, tkx_entries))])
 }
 
 #[cfg(test)]

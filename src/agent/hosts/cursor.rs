@@ -24,15 +24,18 @@
 //! `agent_message`; tkx writes both. Because of `failClosed`, tkx always answers
 //! explicitly, `{"permission":"allow"}` included.
 
+use super::common::{
+    add_entry, created, ensure_version, has_entry, item, json, remove_entries, remove_lone_version,
+};
 use super::{Answer, Host, tkx_entries};
 use crate::agent::call::{self, Call};
 use crate::agent::ignore_files::IGNORE_FILES;
 use crate::agent::install::{Item, Part, Plan, Target};
-use crate::agent::jsonc::{array, edit_settings, existing_array, existing_object, object, parse, pass};
+use crate::agent::jsonc::{edit_settings, parse, pass, remove_empty, take_out};
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard};
 use crate::error::Error;
-use jsonc_parser::cst::{CstArray, CstInputValue};
+use jsonc_parser::cst::{CstArray, CstInputValue, CstNode};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -123,7 +126,7 @@ pub(super) fn respond(d: &Decision) -> Answer {
             "agentMessage": reason,
         }),
     };
-    Answer { stdout: format!("{v}\n"), stderr: String::new(), code: 0 }
+    json(&v)
 }
 
 // Settings: what `tkx agent install` merges into `.cursor/hooks.json` (a fail-closed hook
@@ -150,8 +153,8 @@ fn tkx_entry() -> CstInputValue {
     ])
 }
 
-fn has_tkx_entry(arr: &CstArray) -> bool {
-    !tkx_entries(arr, Host::Cursor).is_empty()
+fn ours(arr: &CstArray) -> Vec<CstNode> {
+    tkx_entries(arr, Host::Cursor)
 }
 
 /// `hooks.json` with tkx's hooks merged in, and the record of the edits.
@@ -166,21 +169,11 @@ fn edits(
     path: &Path,
 ) -> Result<(), Error> {
     pass(text, &mut record.hunks, path, |obj| {
-        if obj.get("version").is_none() {
-            obj.append("version", CstInputValue::Number("1".into()));
-            keys.push("version".to_owned());
-        }
+        ensure_version(obj, keys);
         Ok(())
     })?;
     for ev in EVENTS {
-        pass(text, &mut record.hunks, path, |obj| {
-            let hooks = object(obj, "hooks", path, "hooks", keys)?;
-            let (arr, _) = array(&hooks, ev, path, &format!("hooks.{ev}"), keys)?;
-            if !has_tkx_entry(&arr) {
-                arr.append(tkx_entry());
-            }
-            Ok(())
-        })?;
+        pass(text, &mut record.hunks, path, |obj| add_entry(obj, ev, path, keys, ours, tkx_entry()))?;
     }
     Ok(())
 }
@@ -191,57 +184,24 @@ pub(super) fn uninstall(
     record: Option<&FileRecord>,
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    let created = |k: &str| record.is_none_or(|r| r.created_keys.iter().any(|c| c == k));
-    let Some(hooks) = existing_object(&obj, "hooks") else { return Ok(None) };
-    let mut touched = false;
-    for ev in EVENTS {
-        let Some(arr) = existing_array(&hooks, ev) else { continue };
-        let ours = tkx_entries(&arr, Host::Cursor);
-        if ours.is_empty() {
-            continue;
+    take_out(text, path, parse, |obj| {
+        if !remove_entries(obj, EVENTS, record, ours) {
+            return false;
         }
-        touched = true;
-        for e in ours {
-            e.remove();
+        if record.is_some() && created(record, "hooks") && remove_empty(obj, "hooks") {
+            remove_lone_version(obj, record);
         }
-        if arr.elements().is_empty() && created(&format!("hooks.{ev}")) {
-            if let Some(p) = hooks.get(ev) {
-                p.remove();
-            }
-        }
-    }
-    if !touched {
-        return Ok(None);
-    }
-    if hooks.properties().is_empty() && created("hooks") && record.is_some() {
-        if let Some(p) = obj.get("hooks") {
-            p.remove();
-        }
-        if obj.properties().len() == 1 && created("version") {
-            if let Some(p) = obj.get("version") {
-                p.remove();
-            }
-        }
-    }
-    Ok(Some(root.to_string()))
+        true
+    })
 }
 
 /// Whether each of tkx's hooks is there.
 pub(super) fn status(text: Option<&str>, path: &Path) -> Result<Vec<Item>, Error> {
-    let root = match text {
-        Some(t) => Some(parse(t, path)?),
-        None => None,
-    };
-    let hooks = root.as_ref().and_then(|r| r.object_value()).and_then(|o| existing_object(&o, "hooks"));
+    let root = text.map(|t| parse(t, path)).transpose()?;
+    let obj = root.as_ref().and_then(|r| r.object_value());
     Ok(EVENTS
         .iter()
-        .map(|ev| Item {
-            what: format!("{ev} hook (fail closed)"),
-            installed: hooks.as_ref().and_then(|h| existing_array(h, ev)).is_some_and(|a| has_tkx_entry(&a)),
-            detail: None,
-        })
+        .map(|ev| item(format!("{ev} hook (fail closed)"), has_entry(obj.as_ref(), ev, ours)))
         .collect())
 }
 

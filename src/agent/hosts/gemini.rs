@@ -24,25 +24,28 @@
 //!   block. So the command in the settings turns every failure of tkx into exit 2 with a
 //!   reason on stderr, and tkx answers a payload it cannot read the same way.
 
-use super::{Answer, Host, is_tkx_command, tkx_entries};
+use super::common::{
+    NO_TOOL_NAME, UNREADABLE, absolute_cwd, block, check_or_exit_2, event_array, existing_event_array,
+    first_deny, item, json, remove_group_entries, silent, tkx_group,
+};
+use super::{Answer, Host, is_tkx_command};
 use crate::agent::call::{self, Call};
 use crate::agent::ignore_files::IGNORE_FILES;
 use crate::agent::install::{Item, Part, Plan, Target};
 use crate::agent::jsonc::{
-    array, edit_settings, existing_array, existing_object, object, parse_commented, pass_commented,
-    prop_string, string_of,
+    edit_settings, existing_array, existing_object, parse_commented, pass_commented, string_of, take_out,
 };
 use crate::agent::paths::has_glob;
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard};
 use crate::error::Error;
-use jsonc_parser::cst::{CstArray, CstInputValue, CstObject};
+use jsonc_parser::cst::{CstInputValue, CstObject};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// The hook's command: any failure of tkx (not on PATH, crashed, killed) denies the tool
 /// call with a reason, since Gemini CLI only warns on exit code 1.
-pub const COMMAND: &str = "tkx agent check --host gemini || { echo 'tkx agent check failed, so this tool call is blocked (fail closed): is tkx installed and on PATH?' >&2; exit 2; }";
+pub const COMMAND: &str = check_or_exit_2!("gemini");
 
 /// The hook's name (what `hooksConfig.disabled` lists).
 pub const NAME: &str = "tkx-guard";
@@ -57,15 +60,11 @@ pub const DIR: &str = ".gemini";
 /// Answers one payload. `guard` builds the guard for the directory the tool works in.
 pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer {
     let Ok(v) = serde_json::from_slice::<Value>(payload) else {
-        return block(
-            "tkx could not read the hook's input as JSON, so it refuses this tool call (fail closed)",
-        );
+        return block(UNREADABLE);
     };
-    let Some(tool) = v.get("tool_name").and_then(Value::as_str) else {
-        return block("tkx got a hook input without `tool_name`, so it refuses this tool call (fail closed)");
-    };
+    let Some(tool) = v.get("tool_name").and_then(Value::as_str) else { return block(NO_TOOL_NAME) };
     let input = v.get("tool_input").cloned().unwrap_or(Value::Null);
-    let cwd = v.get("cwd").and_then(Value::as_str).map(PathBuf::from).filter(|p| p.is_absolute());
+    let cwd = absolute_cwd(&v);
     // A shell command runs in its `dir_path`, relative to the project.
     let dir = match (tool, input.get("dir_path").and_then(Value::as_str), &cwd) {
         ("run_shell_command", Some(d), Some(c)) => Some(c.join(d)),
@@ -83,16 +82,9 @@ pub fn refuse(reason: &str) -> Answer {
 
 fn respond(d: &Decision) -> Answer {
     match d {
-        Decision::Allow => Answer { stdout: String::new(), stderr: String::new(), code: 0 },
-        Decision::Deny(reason) => {
-            let out = serde_json::json!({ "decision": "deny", "reason": reason });
-            Answer { stdout: format!("{out}\n"), stderr: String::new(), code: 0 }
-        }
+        Decision::Allow => silent(),
+        Decision::Deny(reason) => json(&serde_json::json!({ "decision": "deny", "reason": reason })),
     }
-}
-
-fn block(reason: &str) -> Answer {
-    Answer { stdout: String::new(), stderr: format!("{reason}\n"), code: 2 }
 }
 
 /// The guard's decision for one tool call: Gemini CLI's tool names and argument names,
@@ -148,20 +140,16 @@ fn read_many(g: &Guard, input: &Value, tool: &str) -> Decision {
         .and_then(|o| o.get("respect_git_ignore"))
         .and_then(Value::as_bool)
         == Some(false);
-    for e in entries {
-        let call = if has_glob(e) {
+    let calls = entries.into_iter().map(|e| {
+        if has_glob(e) {
             Call::Search { root: None, glob: Some(e), file_type: None }
         } else if g.absolute(e, &g.cwd).is_dir() {
             Call::Search { root: Some(e), glob: every_file.then_some("*"), file_type: None }
         } else {
             Call::Read(Some(e))
-        };
-        let d = call::decide(g, call, tool);
-        if d.is_deny() {
-            return d;
         }
-    }
-    Decision::Allow
+    });
+    first_deny(g, calls, tool)
 }
 
 /// `web_fetch`: the URLs are in its `prompt` (or `url`); a `file:` URL is a read.
@@ -172,16 +160,11 @@ fn fetch(g: &Guard, input: &Value, tool: &str) -> Decision {
         .filter_map(Value::as_str)
         .collect::<Vec<_>>()
         .join(" ");
-    for word in text.split_whitespace() {
-        let url = word.trim_matches(|c: char| matches!(c, '"' | '\'' | '<' | '>' | '(' | ')' | ',' | '`'));
-        if url.len() > 5 && url[..5].eq_ignore_ascii_case("file:") {
-            let d = call::decide(g, Call::Fetch(Some(url)), tool);
-            if d.is_deny() {
-                return d;
-            }
-        }
-    }
-    Decision::Allow
+    let urls = text
+        .split_whitespace()
+        .map(|word| word.trim_matches(|c: char| matches!(c, '"' | '\'' | '<' | '>' | '(' | ')' | ',' | '`')))
+        .filter(|url| url.len() > 5 && url[..5].eq_ignore_ascii_case("file:"));
+    first_deny(g, urls.map(|url| Call::Fetch(Some(url))), tool)
 }
 
 // Settings: what `tkx agent install` merges into Gemini CLI's settings (one `BeforeTool`
@@ -233,19 +216,6 @@ fn tkx_group_value() -> CstInputValue {
     ])
 }
 
-/// tkx's group in `BeforeTool`, if there is one.
-fn tkx_group(bt: &CstArray) -> Option<CstObject> {
-    bt.elements().into_iter().filter_map(|e| e.as_object()).find(|g| {
-        existing_array(g, "hooks").is_some_and(|hs| {
-            hs.elements().iter().any(|h| {
-                h.as_object()
-                    .and_then(|o| prop_string(&o, "command"))
-                    .is_some_and(|c| is_tkx_command(&c, Host::Gemini))
-            })
-        })
-    })
-}
-
 /// What `record.added` holds when tkx turned `hooksConfig.enabled` from `false` to `true`.
 const ENABLED_MARK: &str = "hooksConfig.enabled";
 
@@ -253,9 +223,8 @@ const ENABLED_MARK: &str = "hooksConfig.enabled";
 pub(super) fn install(text: Option<&str>, path: &Path) -> Result<(String, FileRecord), Error> {
     edit_settings(text, |text, record, keys| {
         pass_commented(text, &mut record.hunks, path, |obj| {
-            let hooks = object(obj, "hooks", path, "hooks", keys)?;
-            let (bt, _) = array(&hooks, "BeforeTool", path, "hooks.BeforeTool", keys)?;
-            if tkx_group(&bt).is_none() {
+            let bt = event_array(obj, "BeforeTool", path, keys)?;
+            if tkx_group(&bt, Host::Gemini).is_none() {
                 bt.append(tkx_group_value());
             }
             Ok(())
@@ -282,68 +251,30 @@ pub(super) fn uninstall(
     record: Option<&FileRecord>,
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse_commented(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    let created = |k: &str| record.is_none_or(|r| r.created_keys.iter().any(|c| c == k));
-    let mut touched = false;
-    if let Some(hooks) = existing_object(&obj, "hooks") {
-        if let Some(bt) = existing_array(&hooks, "BeforeTool") {
-            for g in bt.elements().into_iter().filter_map(|e| e.as_object()) {
-                let Some(hs) = existing_array(&g, "hooks") else { continue };
-                let ours = tkx_entries(&hs, Host::Gemini);
-                if ours.is_empty() {
-                    continue;
-                }
+    take_out(text, path, parse_commented, |obj| {
+        let mut touched = remove_group_entries(obj, "BeforeTool", Host::Gemini, record);
+        if record.is_some_and(|r| r.added.iter().any(|a| a == ENABLED_MARK)) {
+            if let Some(p) = existing_object(obj, "hooksConfig").and_then(|hc| hc.get("enabled")) {
+                p.set_value(CstInputValue::Bool(false));
                 touched = true;
-                if ours.len() == hs.elements().len() {
-                    g.remove();
-                } else {
-                    for h in ours {
-                        h.remove();
-                    }
-                }
-            }
-            if touched && bt.elements().is_empty() && created("hooks.BeforeTool") {
-                if let Some(p) = hooks.get("BeforeTool") {
-                    p.remove();
-                }
-            }
-            if touched && hooks.properties().is_empty() && created("hooks") {
-                if let Some(p) = obj.get("hooks") {
-                    p.remove();
-                }
             }
         }
-    }
-    if record.is_some_and(|r| r.added.iter().any(|a| a == ENABLED_MARK)) {
-        if let Some(p) = existing_object(&obj, "hooksConfig").and_then(|hc| hc.get("enabled")) {
-            p.set_value(CstInputValue::Bool(false));
-            touched = true;
-        }
-    }
-    Ok(touched.then(|| root.to_string()))
+        touched
+    })
 }
 
 /// Whether the hook is there, and whether Gemini CLI will run it: hooks not turned off or
 /// the hook disabled (in this file or the user's settings), and for a project's file, the
 /// folder trusted.
 pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec<Item>, Error> {
-    let root = match text {
-        Some(t) => Some(parse_commented(t, path)?),
-        None => None,
-    };
+    let root = text.map(|t| parse_commented(t, path)).transpose()?;
     let obj = root.as_ref().and_then(|r| r.object_value());
     let hook = obj
         .as_ref()
-        .and_then(|o| existing_object(o, "hooks"))
-        .and_then(|h| existing_array(&h, "BeforeTool"))
-        .and_then(|b| tkx_group(&b))
+        .and_then(|o| existing_event_array(o, "BeforeTool"))
+        .and_then(|b| tkx_group(&b, Host::Gemini))
         .is_some();
-    let mut items = vec![Item {
-        what: "BeforeTool hook (`tkx agent check --host gemini`)".into(),
-        installed: hook,
-        detail: None,
-    }];
+    let mut items = vec![item("BeforeTool hook (`tkx agent check --host gemini`)", hook)];
     // This file's `hooksConfig`, then the user's (a project's settings override the user's).
     let user_file = user_home(plan).map(|h| h.join(DIR).join("settings.json"));
     let user_text =

@@ -5,8 +5,10 @@
 //! [`claude`] is Claude Code, [`cursor`] is Cursor, [`codex`] is Codex CLI, [`gemini`] is
 //! Gemini CLI, [`copilot`] is GitHub Copilot (CLI, cloud agent, VS Code agent),
 //! [`opencode`] is opencode, [`windsurf`] is Windsurf (from its documentation only). This
-//! module holds the [`Host`] enum and the dispatch on it; everything that is not one
-//! host's (the plan, the install record, ignore files, JSON through the syntax tree) lives
+//! module holds the [`Host`] enum and the dispatch on it; what several hosts share (the
+//! answers of the common protocols, the fail-closed hook command, adding, finding and
+//! taking out tkx's entries under `hooks`) is in `common.rs`; everything that is not about
+//! hosts (the plan, the install record, ignore files, JSON through the syntax tree) lives
 //! in [`super::install`] and its neighbours.
 //!
 //! Adding a host: a file here with its protocol and its edits, a [`Host`] variant (and
@@ -19,6 +21,7 @@
 
 pub mod claude;
 pub mod codex;
+mod common;
 pub mod copilot;
 pub mod cursor;
 pub mod gemini;
@@ -109,7 +112,7 @@ impl Host {
         let d = Decision::Deny(reason.to_owned());
         match self {
             // Exit 2 with the reason on stderr blocks the tool in Claude Code.
-            Host::Claude => Answer { stdout: String::new(), stderr: format!("{reason}\n"), code: 2 },
+            Host::Claude => common::block(reason),
             Host::Cursor => cursor::respond(&d),
             Host::Codex => codex::refuse(reason),
             Host::Gemini => gemini::refuse(reason),

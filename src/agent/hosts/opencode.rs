@@ -35,10 +35,13 @@
 //!   for `*`: tkx writes it as such, with its rules after it, and gives the word back on
 //!   uninstall.
 
+use super::common::{created, first_deny, json};
 use super::{Answer, Host, patch_paths};
 use crate::agent::call::{self, Call};
 use crate::agent::install::{Item, Part, Plan, Target};
-use crate::agent::jsonc::{edit_settings, existing_object, object, parse_jsonc, pass_jsonc, string_of};
+use crate::agent::jsonc::{
+    edit_settings, existing_object, object, parse_jsonc, pass_jsonc, remove_empty, string_of, take_out,
+};
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard};
 use crate::error::Error;
@@ -163,13 +166,7 @@ pub fn decide(g: &Guard, tool: &str, args: &Value) -> Decision {
             let Some(text) = field("patchText") else {
                 return call::decide(g, Call::Edit(None), tool);
             };
-            for p in patch_paths(text) {
-                let d = call::decide(g, Call::Edit(Some(p)), tool);
-                if d.is_deny() {
-                    return d;
-                }
-            }
-            return Decision::Allow;
+            return first_deny(g, patch_paths(text).into_iter().map(|p| Call::Edit(Some(p))), tool);
         }
         "grep" => Call::Search { root: field("path"), glob: field("include"), file_type: None },
         "glob" => Call::Glob { pattern: field("pattern"), root: field("path") },
@@ -190,7 +187,7 @@ pub(super) fn respond(d: &Decision) -> Answer {
         Decision::Allow => serde_json::json!({ "decision": "allow" }),
         Decision::Deny(reason) => serde_json::json!({ "decision": "deny", "reason": reason }),
     };
-    Answer { stdout: format!("{v}\n"), stderr: String::new(), code: 0 }
+    json(&v)
 }
 
 // Settings: `permission` rules in `opencode.json`, and the plugin file.
@@ -286,50 +283,42 @@ pub(super) fn uninstall(
     record: Option<&FileRecord>,
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse_jsonc(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    let created = |k: &str| record.is_none_or(|r| r.created_keys.iter().any(|c| c == k));
-    let Some(permission) = existing_object(&obj, "permission") else { return Ok(None) };
-    let mut touched = false;
-    for perm in PERMISSIONS {
-        let Some(rules_obj) = existing_object(&permission, perm) else { continue };
-        for (pattern, action) in rules() {
-            let Some(prop) = rules_obj.get(&pattern) else { continue };
-            // Without a record, only a value tkx would have written is taken.
-            let ours = match record {
-                Some(r) => r.added.contains(&record_key(perm, &pattern)),
-                None => prop.value().and_then(|v| string_of(&v)).as_deref() == Some(action),
-            };
-            if ours {
-                prop.remove();
-                touched = true;
+    take_out(text, path, parse_jsonc, |obj| {
+        let Some(permission) = existing_object(obj, "permission") else { return false };
+        let mut touched = false;
+        for perm in PERMISSIONS {
+            let Some(rules_obj) = existing_object(&permission, perm) else { continue };
+            for (pattern, action) in rules() {
+                let Some(prop) = rules_obj.get(&pattern) else { continue };
+                // Without a record, only a value tkx would have written is taken.
+                let ours = match record {
+                    Some(r) => r.added.contains(&record_key(perm, &pattern)),
+                    None => prop.value().and_then(|v| string_of(&v)).as_deref() == Some(action),
+                };
+                if ours {
+                    prop.remove();
+                    touched = true;
+                }
             }
-        }
-        if rules_obj.properties().is_empty() && created(&format!("permission.{perm}")) {
-            if let Some(p) = permission.get(perm) {
-                p.remove();
+            if created(record, &format!("permission.{perm}")) {
+                remove_empty(&permission, perm);
             }
+            give_back_word(&permission, perm, &format!("permission.{perm}"), record);
         }
-        give_back_word(&permission, perm, &format!("permission.{perm}"), record);
-    }
-    if !touched {
-        return Ok(None);
-    }
-    if permission.properties().is_empty() && created("permission") {
-        if let Some(p) = obj.get("permission") {
-            p.remove();
+        if !touched {
+            return false;
         }
-    }
-    give_back_word(&obj, "permission", "permission", record);
-    Ok(Some(root.to_string()))
+        if created(record, "permission") {
+            remove_empty(obj, "permission");
+        }
+        give_back_word(obj, "permission", "permission", record);
+        true
+    })
 }
 
 /// Whether tkx's rules are in `permission.read` and `permission.edit`.
 pub(super) fn status(_plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec<Item>, Error> {
-    let root = match text {
-        Some(t) => Some(parse_jsonc(t, path)?),
-        None => None,
-    };
+    let root = text.map(|t| parse_jsonc(t, path)).transpose()?;
     let permission =
         root.as_ref().and_then(|r| r.object_value()).and_then(|o| existing_object(&o, "permission"));
     let want = rules();

@@ -17,14 +17,15 @@
 //!   missing tkx or a crash blocks too, and `tkx agent check` denies on its own after
 //!   [`DEADLINE_SECS`] (the documentation names no time limit).
 
+use super::common::{add_entry, block, created, has_entry, item, remove_entries, silent};
 use super::{Answer, Host, tkx_entries};
 use crate::agent::call::{self, Call};
 use crate::agent::install::{Item, Part, Plan, Target};
-use crate::agent::jsonc::{array, edit_settings, existing_array, existing_object, object, parse, pass};
+use crate::agent::jsonc::{edit_settings, parse, pass, remove_empty, take_out};
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard};
 use crate::error::Error;
-use jsonc_parser::cst::CstInputValue;
+use jsonc_parser::cst::{CstArray, CstInputValue, CstNode};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -79,8 +80,8 @@ pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer 
 /// The answer for `d`.
 pub(super) fn respond(d: &Decision) -> Answer {
     match d {
-        Decision::Allow => Answer { stdout: String::new(), stderr: String::new(), code: 0 },
-        Decision::Deny(reason) => Answer { stdout: String::new(), stderr: format!("{reason}\n"), code: 2 },
+        Decision::Allow => silent(),
+        Decision::Deny(reason) => block(reason),
     }
 }
 
@@ -99,18 +100,15 @@ fn tkx_entry() -> CstInputValue {
     ])
 }
 
+fn ours(arr: &CstArray) -> Vec<CstNode> {
+    tkx_entries(arr, Host::Windsurf)
+}
+
 /// `hooks.json` with tkx's hooks merged in, and the record of the edits.
 pub(super) fn install(text: Option<&str>, path: &Path) -> Result<(String, FileRecord), Error> {
     edit_settings(text, |text, record, keys| {
         for ev in EVENTS {
-            pass(text, &mut record.hunks, path, |obj| {
-                let hooks = object(obj, "hooks", path, "hooks", keys)?;
-                let (arr, _) = array(&hooks, ev, path, &format!("hooks.{ev}"), keys)?;
-                if tkx_entries(&arr, Host::Windsurf).is_empty() {
-                    arr.append(tkx_entry());
-                }
-                Ok(())
-            })?;
+            pass(text, &mut record.hunks, path, |obj| add_entry(obj, ev, path, keys, ours, tkx_entry()))?;
         }
         Ok(())
     })
@@ -122,55 +120,24 @@ pub(super) fn uninstall(
     record: Option<&FileRecord>,
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    let root = parse(text, path)?;
-    let Some(obj) = root.object_value() else { return Ok(None) };
-    let created = |k: &str| record.is_none_or(|r| r.created_keys.iter().any(|c| c == k));
-    let Some(hooks) = existing_object(&obj, "hooks") else { return Ok(None) };
-    let mut touched = false;
-    for ev in EVENTS {
-        let Some(arr) = existing_array(&hooks, ev) else { continue };
-        let ours = tkx_entries(&arr, Host::Windsurf);
-        if ours.is_empty() {
-            continue;
+    take_out(text, path, parse, |obj| {
+        if !remove_entries(obj, EVENTS, record, ours) {
+            return false;
         }
-        touched = true;
-        for e in ours {
-            e.remove();
+        if created(record, "hooks") {
+            remove_empty(obj, "hooks");
         }
-        if arr.elements().is_empty() && created(&format!("hooks.{ev}")) {
-            if let Some(p) = hooks.get(ev) {
-                p.remove();
-            }
-        }
-    }
-    if !touched {
-        return Ok(None);
-    }
-    if hooks.properties().is_empty() && created("hooks") {
-        if let Some(p) = obj.get("hooks") {
-            p.remove();
-        }
-    }
-    Ok(Some(root.to_string()))
+        true
+    })
 }
 
 /// Whether each of tkx's hooks is there.
 pub(super) fn status(text: Option<&str>, path: &Path) -> Result<Vec<Item>, Error> {
-    let root = match text {
-        Some(t) => Some(parse(t, path)?),
-        None => None,
-    };
-    let hooks = root.as_ref().and_then(|r| r.object_value()).and_then(|o| existing_object(&o, "hooks"));
+    let root = text.map(|t| parse(t, path)).transpose()?;
+    let obj = root.as_ref().and_then(|r| r.object_value());
     Ok(EVENTS
         .iter()
-        .map(|ev| Item {
-            what: format!("{ev} hook (exit 2 blocks)"),
-            installed: hooks
-                .as_ref()
-                .and_then(|h| existing_array(h, ev))
-                .is_some_and(|a| !tkx_entries(&a, Host::Windsurf).is_empty()),
-            detail: None,
-        })
+        .map(|ev| item(format!("{ev} hook (exit 2 blocks)"), has_entry(obj.as_ref(), ev, ours)))
         .collect())
 }
 
