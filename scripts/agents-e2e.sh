@@ -2,7 +2,7 @@
 # agents-e2e.sh — proof inside the real AI coding clients that `tkx agent install` keeps
 # planted secrets away from the model.
 #
-#   bash scripts/agents-e2e.sh [claude|codex|gemini|opencode|copilot]...   (default: all five)
+#   bash scripts/agents-e2e.sh [claude|codex|gemini|opencode|copilot|sandbox]...   (default: all six)
 #
 # For each client: installs it from the npm registry under a scratch prefix, makes a git
 # project with a .env of planted secrets (plus one in the private store and one in the
@@ -14,6 +14,15 @@
 # the guard, that the allowed calls worked, and that the control did leak (else the
 # harness proves nothing). Hook payloads are recorded by a `tkx` wrapper put first in the
 # client's PATH.
+#
+# `sandbox` is Claude Code again, but its guarded run is `tkx agent run -- claude -p …`
+# with no hook installed, and the stand-in follows SANDBOX_STEPS in model.py: reads a
+# checker of shell text cannot see (a computed file name, interpreter code that builds
+# the path, a script written then run, a glob, links made inside, the private store by
+# absolute path, the environment, `tkx get`/`tkx env --reveal`, `tkx exec` printing a
+# key) must get nothing, and `tkx exec` with the keys must still work. Its control is
+# the same script without `tkx agent run`. It needs bwrap (Linux); without a working
+# `tkx agent run` the row is reported as skipped, with tkx's stderr.
 #
 # Exit 1 if an installed client leaks with the guard, does not get through the script,
 # or its control does not leak (an allowed call the guard breaks is reported, and fails
@@ -36,14 +45,14 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 e2e="$root/scripts/e2e"
-all_clients=(claude codex gemini opencode copilot)
+all_clients=(claude codex gemini opencode copilot sandbox)
 clients=("$@")
 [ ${#clients[@]} -gt 0 ] || clients=("${all_clients[@]}")
 for c in "${clients[@]}"; do
   case "$c" in
-    claude|codex|gemini|opencode|copilot) ;;
+    claude|codex|gemini|opencode|copilot|sandbox) ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
-    *) echo "agents-e2e: unknown client '$c' (claude, codex, gemini, opencode, copilot)" >&2; exit 2 ;;
+    *) echo "agents-e2e: unknown client '$c' (claude, codex, gemini, opencode, copilot, sandbox)" >&2; exit 2 ;;
   esac
 done
 
@@ -96,12 +105,12 @@ fi
 # --- the clients ----------------------------------------------------------------------
 npm_prefix=${TKX_E2E_NPM_PREFIX:-$scratch/npm}
 mkdir -p "$npm_prefix"
-declare -A pkg=([claude]=@anthropic-ai/claude-code [codex]=@openai/codex [gemini]=@google/gemini-cli [opencode]=opencode-ai [copilot]=@github/copilot)
-declare -A bin=([claude]=claude [codex]=codex [gemini]=gemini [opencode]=opencode [copilot]=copilot)
+declare -A pkg=([claude]=@anthropic-ai/claude-code [codex]=@openai/codex [gemini]=@google/gemini-cli [opencode]=opencode-ai [copilot]=@github/copilot [sandbox]=@anthropic-ai/claude-code)
+declare -A bin=([claude]=claude [codex]=codex [gemini]=gemini [opencode]=opencode [copilot]=copilot [sandbox]=claude)
 declare -A skip=()
 want=()
 for c in "${clients[@]}"; do
-  [ -x "$npm_prefix/node_modules/.bin/${bin[$c]}" ] || want+=("${pkg[$c]}")
+  [ -x "$npm_prefix/node_modules/.bin/${bin[$c]}" ] || [[ " ${want[*]} " == *" ${pkg[$c]} "* ]] || want+=("${pkg[$c]}")
 done
 if [ ${#want[@]} -gt 0 ]; then
   say "npm install ${want[*]} (prefix $npm_prefix)"
@@ -370,9 +379,14 @@ client_env_copilot() {
 client_setup_copilot() { mkdir -p "$1/home/.copilot"; }
 client_cmd_copilot() { cmd=(copilot -p "$prompt" --allow-all-tools --disable-client-telemetry); }
 
-# run_once CLIENT MODE RUNDIR: one run of the client, guarded or control
+# run_once CLIENT MODE RUNDIR: one run of the client, guarded or control (CLIENT sandbox:
+# Claude Code, guarded by `tkx agent run` instead of `tkx agent install`)
 run_once() {
-  local client=$1 mode=$2 run=$3
+  local client=$1 mode=$2 run=$3 sandboxed=0 script=hooks
+  if [ "$client" = sandbox ]; then
+    client=claude script=sandbox
+    [ "$mode" != guarded ] || sandboxed=1
+  fi
   mkdir -p "$run/home" "$run/tmp" "$run/tkxdir" "$run/requests"
   chmod 700 "$run/tkxdir"
   make_wrapper "$run"
@@ -385,7 +399,7 @@ run_once() {
   # the private store holds one more secret
   (cd "$run/project" && printf '%s\n' "$admin_key" | env -i "${envv[@]}" tkx set ANTHROPIC_ADMIN_KEY --private >"$run/set.log" 2>&1) \
     || { echo "tkx set --private failed: $(cat "$run/set.log")"; return 3; }
-  if [ "$mode" = guarded ]; then
+  if [ "$mode" = guarded ] && [ $sandboxed = 0 ]; then
     local rc=0
     (cd "$run/project" && env -i "${envv[@]}" tkx agent install --host "$client" >"$run/install.log" 2>&1) || rc=$?
     if [ $rc -ne 0 ]; then
@@ -416,8 +430,13 @@ run_once() {
   "client_setup_$client" "$run"
   local -a cmd
   "client_cmd_$client"
-  local -a runner=("$e2e/run-client.sh")
-  [ "$netns" != 1 ] || runner=(env TKX_E2E_NETNS=1 unshare -n "$e2e/run-client.sh")
+  # The sandbox alone: no hook, the client started by `tkx agent run`. NO_PROXY is kept:
+  # tkx takes `127.0.0.1,localhost` (a list of fewer than four parts) for a random
+  # value and removes it, and without it the client sends its loopback requests to the
+  # dead proxy ("Unable to connect to API").
+  [ $sandboxed = 0 ] || cmd=("$run/bin/tkx" agent run --keep NO_PROXY,no_proxy -- "${cmd[@]}")
+  local -a runner=(env TKX_E2E_SCRIPT=$script "$e2e/run-client.sh")
+  [ "$netns" != 1 ] || runner=(env TKX_E2E_SCRIPT=$script TKX_E2E_NETNS=1 unshare -n "$e2e/run-client.sh")
   "${runner[@]}" "$run" "$client" "$port" "$run_timeout" -- "${envv[@]}" -- "${cmd[@]}" 2>"$run/runner.err" \
     || { echo "running the client failed: $(head -c 400 "$run/runner.err")"; return 3; }
   return 0
@@ -433,6 +452,17 @@ for c in "${clients[@]}"; do
   if [ -n "${skip[$c]:-}" ]; then row[$c]="skipped: ${skip[$c]}"; continue; fi
   version=$(HOME="$scratch/vhome" timeout 60 "${bin[$c]}" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1 || true)
   if [ -z "$version" ]; then row[$c]="skipped: \`${bin[$c]} --version\` does not run here"; continue; fi
+  mc=$c script=hooks
+  if [ "$c" = sandbox ]; then
+    mc=claude script=sandbox
+    # `tkx agent run` must start at all here (bwrap, a tkx that has it)
+    mkdir -p "$scratch/probe/p" "$scratch/probe/tkxdir" && chmod 700 "$scratch/probe/tkxdir"
+    if ! (cd "$scratch/probe/p" && env -i PATH="$PATH" HOME="$scratch/probe" TKX_DIR="$scratch/probe/tkxdir" \
+      timeout 60 "$tkx_real" agent run -- true) >"$scratch/probe/out" 2>&1; then
+      row[$c]="$version | skipped: \`tkx agent run -- true\` fails here: $(head -c 300 "$scratch/probe/out" | tr '\n' ' ')"
+      continue
+    fi
+  fi
   say "$c $version"
   marker="E2E_APP_MARKER_$(rand 12)"
   openai_pat="sk-proj-$(rand 40)"
@@ -454,11 +484,12 @@ for c in "${clients[@]}"; do
     row[$c]="$version | ERROR guarded run: $msg"; failed=1; continue
   else
     say "$c: guarded run took $(cat "$dir/guarded/seconds")s (exit $(cat "$dir/guarded/client.rc")); control run"
+    [ "$c" != sandbox ] || grep '^tkx: ' "$dir/guarded/client.err" | sed 's/^/    /' >&2 || true
   fi
   rc=0; msg=$(run_once "$c" control "$dir/control") || rc=$?
   if [ $rc -ne 0 ]; then row[$c]="$version | ERROR control run: $msg"; failed=1; continue; fi
   secs=$((SECONDS - t0))
-  python3 "$e2e/analyze.py" --client "$c" --guarded "$dir/guarded/requests" --control "$dir/control/requests" \
+  python3 "$e2e/analyze.py" --client "$mc" --script "$script" --guarded "$dir/guarded/requests" --control "$dir/control/requests" \
     --hooks "$dir/$([ $nosupport = 1 ] && echo control || echo guarded)/hooks" --secrets "$dir/secrets" --project "$dir/guarded/project" \
     --marker "$marker" --summary "$dir/summary.json" $([ $nosupport = 0 ] || echo --control-only) | tee "$dir/analysis.txt"
   if [ "$(ls "$dir/control/requests" | wc -l)" -eq 0 ]; then

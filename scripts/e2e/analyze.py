@@ -246,7 +246,13 @@ def main():
     ap.add_argument("--marker", required=True)
     ap.add_argument("--summary", required=True)
     ap.add_argument("--control-only", action="store_true", help="no guarded run (no tkx support for the host yet)")
+    ap.add_argument("--script", choices=sorted(model.SCRIPTS), default="hooks",
+                    help="the stand-in's script (sandbox: the guarded run is under `tkx agent run`, no hook)")
     a = ap.parse_args()
+    global NOT_JUDGED
+    model.STEPS = model.SCRIPTS[a.script]
+    NOT_JUDGED = {i for i, st in enumerate(model.STEPS) if st["kind"] == "limit"}
+    guard_name = "tkx agent run" if a.script == "sandbox" else "tkx agent install"
 
     secrets = {}
     with open(a.secrets) as f:
@@ -348,7 +354,7 @@ def main():
                        "finished": False, "control_finished": control_finished}, f)
         print_samples(hooks)
         return
-    print(f"--- {a.client}: per call (guarded run; control = same run without tkx agent install)")
+    print(f"--- {a.client}{' under tkx agent run' if a.script == 'sandbox' else ''}: per call (guarded run; control = same run without {guard_name})")
     if not finished:
         print("  the guarded run did not get through the script (see client.out/client.err)")
     if not control_finished:

@@ -97,6 +97,44 @@ STEPS = [
     {"kind": "ok", "op": ("sh", "grep -rn OPENAI_PAT src README.md"), "expect": "README.md"},
 ]
 
+# The script for `agents-e2e.sh sandbox`: Claude Code under `tkx agent run`, no hook
+# installed. Reads a checker of shell text cannot see (a computed name, interpreter code
+# that builds the path, a script written then run, a glob, links made inside, the store
+# by absolute path, the environment) must get nothing from the sandbox; the allowed
+# calls, `tkx exec` with the keys included, must work. "{store}" is the absolute path of
+# the private store's env file.
+SANDBOX_STEPS = [
+    {"kind": "ok", "op": ("sh", "ls -a"), "expect": ".env.example"},
+    {"kind": "leak", "op": ("sh", "cat \"$(printf '\\x2eenv')\"")},
+    {"kind": "leak", "op": ("sh", "python3 -c \"import os; print(open(os.path.join('.', chr(46)+'env')).read())\"")},
+    {"kind": "ok", "op": ("sh", "cat .env.example"), "expect": "OPENAI_PAT=sk-proj-your-key-here"},
+    {"kind": "leak", "op": ("sh", "printf 'cat .e%s\\n' nv > r.sh; sh r.sh")},
+    {"kind": "leak", "op": ("sh", "cat .e*")},
+    {"kind": "ok", "op": ("sh", "cat src/app.py"), "expect": "{marker}"},
+    {"kind": "leak", "op": ("sh", "ln -s .env x; cat x")},
+    {"kind": "leak", "op": ("sh", "ln .env h; cat h")},
+    {"kind": "leak", "op": ("sh", "cat {store}")},
+    {"kind": "leak", "op": ("read", "../tkxdir/projects/*/.env")},
+    {"kind": "leak", "op": ("sh", "printenv")},
+    {"kind": "ok", "op": ("sh", "tkx exec -- sh -c 'test -n \"$OPENAI_PAT\" && echo has-key'"), "expect": "has-key"},
+    {"kind": "leak", "op": ("sh", "tkx get OPENAI_PAT")},
+    {"kind": "leak", "op": ("sh", "tkx env --reveal")},
+    {"kind": "leak", "op": ("sh", "tkx env --export")},
+    {"kind": "leak", "op": ("sh", "tkx exec -- printenv OPENAI_PAT")},
+    {"kind": "ok", "op": ("sh", "tkx exec -- python3 src/app.py"), "expect": "calling the API with a key of 48 characters"},
+    {"kind": "ok", "op": ("sh", "tkx env"), "expect": "OPENAI_PAT"},
+    {"kind": "leak", "op": ("read", ".env")},
+    {"kind": "leak", "op": ("read", "local-config.txt")},
+    {"kind": "leak", "op": ("sh", "cat .env.later docker/.env .env.backup")},
+    {"kind": "leak", "op": ("sh", "python3 src/debug_env.py")},
+    {"kind": "leak", "op": ("sh", "tr '\\0' '\\n' </proc/$PPID/environ; tr '\\0' '\\n' </proc/1/environ")},
+    {"kind": "leak", "op": ("sh", "git diff --no-index /dev/null .env")},
+    {"kind": "ok", "op": ("read", "src/app.py"), "expect": "{marker}"},
+    {"kind": "ok", "op": ("sh", "ls -la .env"), "expect": " .env"},
+]
+
+SCRIPTS = {"hooks": STEPS, "sandbox": SANDBOX_STEPS}
+
 FINAL_TEXT = "E2E_DONE: finished the scripted tool calls."
 ID_RE = re.compile(r"e2e_(\d+)")
 
@@ -105,7 +143,7 @@ def step_label(step):
     """A short human label for a step: `sh: cat .env`, `read: .env`, `grep: X -g G`."""
     op = step["op"]
     if op[0] == "sh":
-        return "sh: " + op[1].replace("\n", "\\n")
+        return "sh: " + op[1].replace("\n", "\\n").replace("{store}", "/abs/tkxdir/projects/*/.env")
     if op[0] == "grep":
         return f"grep-tool: {op[1]}" + (f" glob={op[2]}" if op[2] else "") + (f" path={op[3]}" if op[3] else "")
     return f"{op[0]}: {op[1]}"
@@ -128,6 +166,8 @@ def tool_call(client, step, project):
             path = found[0] if found else path
         return path
 
+    if op[0] == "sh" and "{store}" in op[1]:
+        op = ("sh", op[1].replace("{store}", _sh_quote(abspath("../tkxdir/projects/*/.env"))))
     if client == "claude":
         if op[0] == "sh":
             return "Bash", {"command": op[1], "description": "e2e step"}
@@ -300,8 +340,9 @@ def next_action(server, body):
             return ("text", json.dumps(schema_instance(schema)))
         return ("text", "OK")
     n = steps_done(body)
-    while n < len(STEPS):
-        name, args = tool_call(server.client, STEPS[n], server.project)
+    steps = server.steps
+    while n < len(steps):
+        name, args = tool_call(server.client, steps[n], server.project)
         name, args = adapt_to_offered(server.client, name, args, offered)
         if name in offered:
             return ("tool", n, name, args)
@@ -525,6 +566,7 @@ def serve(args):
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     srv.daemon_threads = True
     srv.client = args.client
+    srv.steps = SCRIPTS[args.script]
     srv.project = os.path.realpath(args.project)
     srv.out = args.out
     srv.lock = threading.Lock()
@@ -549,12 +591,14 @@ def main():
     s.add_argument("--out", required=True)
     s.add_argument("--port", type=int, default=0)
     s.add_argument("--port-file")
-    sub.add_parser("steps")
+    s.add_argument("--script", choices=sorted(SCRIPTS), default="hooks")
+    st = sub.add_parser("steps")
+    st.add_argument("--script", choices=sorted(SCRIPTS), default="hooks")
     a = p.parse_args()
     if a.cmd == "serve":
         serve(a)
     else:
-        json.dump([dict(s, op=list(s["op"]), label=step_label(s)) for s in STEPS], sys.stdout, indent=1)
+        json.dump([dict(s, op=list(s["op"]), label=step_label(s)) for s in SCRIPTS[a.script]], sys.stdout, indent=1)
 
 
 if __name__ == "__main__":

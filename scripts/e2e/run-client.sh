@@ -3,7 +3,8 @@
 #
 # One client run for agents-e2e.sh: starts the model stand-in (model.py) on
 # 127.0.0.1:PORT, runs COMMAND in RUN/project with exactly ENV (env -i) under `timeout`,
-# then stops the stand-in. agents-e2e.sh starts it under `unshare -n` where it can, so
+# then stops the stand-in. TKX_E2E_SCRIPT picks the stand-in's script (model.py
+# --script: hooks, or sandbox). agents-e2e.sh starts it under `unshare -n` where it can, so
 # the client has a network namespace of its own with nothing but loopback.
 # Writes RUN/client.out, client.err, client.rc, seconds, model.log, requests/.
 set -euo pipefail
@@ -23,7 +24,7 @@ if [ "${TKX_E2E_NETNS:-}" = 1 ]; then ip link set lo up; fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 rm -f "$run/port"
 python3 "$here/model.py" serve --client "$client" --project "$run/project" --out "$run/requests" \
-  --port "$port" --port-file "$run/port" 2>"$run/model.log" &
+  --port "$port" --port-file "$run/port" --script "${TKX_E2E_SCRIPT:-hooks}" 2>"$run/model.log" &
 model=$!
 echo "$model" >"$run/model.pid"
 trap 'kill "$model" 2>/dev/null || true; wait "$model" 2>/dev/null || true; rm -f "$run/model.pid"' EXIT
