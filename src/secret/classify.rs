@@ -187,7 +187,21 @@ fn is_list(value: &str) -> bool {
         return true;
     }
     let parts: Vec<&str> = value.split([':', ';', ',']).collect();
-    parts.len() >= 4 && !parts.iter().any(|p| is_random(p))
+    (parts.len() >= 4 && !parts.iter().any(|p| is_random(p))) || is_host_list(value)
+}
+
+/// Whether a value is a comma-separated list of host names, addresses or networks
+/// (`NO_PROXY=127.0.0.1,localhost,.internal`): configuration, however few its items.
+fn is_host_list(value: &str) -> bool {
+    let parts: Vec<&str> = value.split(',').map(str::trim).collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            let host = p.trim_start_matches(['.', '*']);
+            !host.is_empty()
+                && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '/' | '[' | ']'))
+                && (host.contains('.') || host.contains(':') || host == "localhost")
+                && !is_random(host)
+        })
 }
 
 /// The parts of a URL that decide whether it is configuration.
@@ -254,6 +268,8 @@ mod tests {
             ("MY_TOKEN", "abc123"),
             ("LS_COLORS", "rs=0:di=01;34:ln=01;36:mh=00:pi=40;33:so=01;35:do=01;35:bd=40;33;01"),
             ("GREETING", "Hello there, q8Zr2LmX0vTn4KpW7sYd is a word"),
+            ("NO_PROXY", "127.0.0.1,localhost"),
+            ("no_proxy", "localhost,127.0.0.1,.example.com,10.0.0.0/8,[::1]"),
         ] {
             assert_eq!(class(k, v), Class::Config, "{k}={v}");
         }
