@@ -397,14 +397,20 @@ impl Repo {
 
     /// The lines a change (see [`ChangedFile::change`]) added to its file; `None` when
     /// the file is new.
-    pub fn added_lines(&self, change: &ChangeId) -> Result<Option<std::collections::BTreeSet<usize>>, GitError> {
-        let (Ok(old), Ok(new)) = (git2::Oid::from_bytes(&change[..20]), git2::Oid::from_bytes(&change[20..])) else {
+    pub fn added_lines(
+        &self,
+        change: &ChangeId,
+    ) -> Result<Option<std::collections::BTreeSet<usize>>, GitError> {
+        let (Ok(old), Ok(new)) = (git2::Oid::from_bytes(&change[..20]), git2::Oid::from_bytes(&change[20..]))
+        else {
             return Ok(None);
         };
         if old.is_zero() {
             return Ok(None);
         }
-        let (Ok(old_blob), Ok(blob)) = (self.repo.find_blob(old), self.repo.find_blob(new)) else { return Ok(None) };
+        let (Ok(old_blob), Ok(blob)) = (self.repo.find_blob(old), self.repo.find_blob(new)) else {
+            return Ok(None);
+        };
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
         Ok(Some(added_between(&old_blob, &blob, &mut opts)?))

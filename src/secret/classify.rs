@@ -198,7 +198,9 @@ fn is_host_list(value: &str) -> bool {
         && parts.iter().all(|p| {
             let host = p.trim_start_matches(['.', '*']);
             !host.is_empty()
-                && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '/' | '[' | ']'))
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '/' | '[' | ']'))
                 && (host.contains('.') || host.contains(':') || host == "localhost")
                 && !is_random(host)
         })
