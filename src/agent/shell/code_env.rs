@@ -287,6 +287,17 @@ mod tests {
         assert_eq!(uses("k='X'; print(os.getenv(k))"), vec![Computed]);
     }
 
+    proptest::proptest! {
+        /// Any text, multi-byte characters included, is read without a panic.
+        #[test]
+        fn never_panics(code in "\\PC{0,60}", extra in proptest::sample::select(vec![
+            "os.environ", "process.env", "ENV[", "$ENV{", "getenv(", ".get(", "['", "\"", "é", "…",
+        ])) {
+            let _ = env_uses(&format!("{code}{extra}{code}"), true);
+            let _ = env_uses(&format!("{extra}{code}"), false);
+        }
+    }
+
     #[test]
     fn other_words_are_not_the_environment() {
         assert_eq!(env_uses("ENV = 'prod'; print(ENV)", false), vec![]);

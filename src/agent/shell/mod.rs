@@ -49,6 +49,17 @@ mod tests {
         }
 
         #[test]
+        fn never_panics_on_any_text(line in "\\PC{0,40}", extra in proptest::sample::select(vec![
+            "ls -a | xargs cat", "for f in é*; do cat $f; done", "python3 -c 'print(os.environ[\"é\"])'",
+            "node -e \"…process.env\"", "env | cut -d= -f1", "tkx exec -- ", "op read ",
+        ])) {
+            let f = crate::agent::testing::Fixture::new();
+            let g = f.guard();
+            let _ = check(&g, &format!("{extra}{line}"), &f.project());
+            let _ = check(&g, &format!("{line} | {extra}"), &f.project());
+        }
+
+        #[test]
         fn never_panics_on_shell_syntax(line in proptest::collection::vec(proptest::sample::select(vec![
             "cat", " ", ".env", "'", "\"", "$(", ")", "`", "<<", "EOF", "\n", "|", "&&", ";", "$X", "${", "}", "<(", ">", "2>&1", "\\", "#", "bash -c",
         ]), 0..24)) {
