@@ -293,7 +293,7 @@ impl Repo {
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
         let diff = self.repo.diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))?;
-        self.changed_files(diff, None)
+        self.changed_files(diff, false, None)
     }
 
     /// Walks commits and hands each one's changed files to `each`. `push` are revisions
@@ -369,23 +369,43 @@ impl Repo {
             let diff = self.repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))?;
             // A merge's files are intersected with its other parents' below: no repeats there.
             let merge = commit.parent_count() > 1;
-            let mut files = self.changed_files(diff, (!merge).then_some(&mut seen))?;
-            // A merge adds only what no parent had (git's combined diff): what it brings
-            // from a merged branch was added, and found, by that branch's own commits.
-            for other in commit.parents().skip(1) {
-                let other = other.tree()?;
-                let diff = self.repo.diff_tree_to_tree(Some(&other), Some(&tree), Some(&mut opts))?;
-                let against: std::collections::HashMap<String, Option<std::collections::BTreeSet<usize>>> =
-                    self.changed_files(diff, None)?.into_iter().map(|f| (f.path, f.added)).collect();
-                files.retain_mut(|f| match against.get(&f.path) {
-                    None => false,
-                    Some(None) => true,
-                    Some(Some(theirs)) => {
-                        let ours = f.added.take().unwrap_or_else(|| theirs.clone());
-                        f.added = Some(ours.intersection(theirs).copied().collect());
-                        true
+            let mut files = self.changed_files(diff, true, (!merge).then_some(&mut seen))?;
+            if merge {
+                // A merge adds only what no parent had (git's combined diff): what it brings
+                // from a merged branch was added, and found, by that branch's own commits.
+                // The files are matched first; only those changed against every parent (a
+                // conflict resolved, an evil merge) get their lines diffed.
+                let mut theirs: Vec<Vec<ChangeId>> = vec![Vec::new(); files.len()];
+                for other in commit.parents().skip(1) {
+                    let other = other.tree()?;
+                    let diff = self.repo.diff_tree_to_tree(Some(&other), Some(&tree), Some(&mut opts))?;
+                    let against: std::collections::HashMap<String, ChangeId> = self.changed_ids(&diff);
+                    let mut keep = Vec::with_capacity(files.len());
+                    for (f, mut t) in files.into_iter().zip(theirs) {
+                        if let Some(c) = against.get(&f.path) {
+                            t.push(*c);
+                            keep.push((f, t));
+                        }
                     }
-                });
+                    (files, theirs) = keep.into_iter().unzip();
+                }
+                for (f, others) in files.iter_mut().zip(&theirs) {
+                    let mut added = match f.change {
+                        Some(c) => self.added_lines(&c)?,
+                        None => f.added.take(),
+                    };
+                    for c in others {
+                        match (added.take(), self.added_lines(c)?) {
+                            (None, t) => added = t,
+                            (a, None) => added = a,
+                            (Some(a), Some(t)) => added = Some(a.intersection(&t).copied().collect()),
+                        }
+                    }
+                    f.added = added;
+                    f.lines_later = false;
+                    // Lines judged against several parents: not a change to reuse for another commit.
+                    f.change = None;
+                }
             }
             let date = jiff::Timestamp::from_second(commit.author().when().seconds())
                 .map(|t| t.strftime("%Y-%m-%d").to_string())
@@ -393,6 +413,22 @@ impl Repo {
             each(CommitInfo { id: oid.to_string(), date }, files);
         }
         Ok(())
+    }
+
+    /// The files a diff adds or changes, by path, with their change ids (no contents, no
+    /// line diffs).
+    fn changed_ids(&self, diff: &git2::Diff<'_>) -> std::collections::HashMap<String, ChangeId> {
+        diff.deltas()
+            .filter(|d| !matches!(d.status(), git2::Delta::Deleted) && !d.new_file().id().is_zero())
+            .map(|d| {
+                let mut change: ChangeId = [0; 40];
+                change[..20].copy_from_slice(d.old_file().id().as_bytes());
+                change[20..].copy_from_slice(d.new_file().id().as_bytes());
+                let path =
+                    d.new_file().path().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+                (path, change)
+            })
+            .collect()
     }
 
     /// The lines a change (see [`ChangedFile::change`]) added to its file; `None` when
@@ -421,11 +457,13 @@ impl Repo {
     /// (One diff over everything with a line callback costs several times the scan.)
     /// Renames are detected, as git does: a moved file adds only what its move changed.
     ///
-    /// In a history walk (`seen`), a change already handed over is handed over again as a
-    /// repeat, without reading its blobs or diffing them.
+    /// `lazy` (a history walk) leaves a changed file's line diff for later
+    /// ([`ChangedFile::lines_later`]); with `seen`, a change already handed over is handed
+    /// over again as a repeat, without reading its blobs or diffing them.
     fn changed_files(
         &self,
         mut diff: git2::Diff<'_>,
+        lazy: bool,
         mut seen: Option<&mut Seen>,
     ) -> Result<Vec<ChangedFile>, GitError> {
         // A rename needs a deleted side: without one there is nothing to pair. Comparing
@@ -468,7 +506,7 @@ impl Repo {
             let Ok(blob) = self.repo.find_blob(new.id()) else { continue };
             // In a history walk the line diff waits until the new content holds a finding
             // (most changes hold none): `lines_later`, and `added_lines` then.
-            let later = seen.is_some() && !old.id().is_zero();
+            let later = lazy && !old.id().is_zero();
             let old_blob =
                 if old.id().is_zero() || later { None } else { self.repo.find_blob(old.id()).ok() };
             let added = match old_blob {
@@ -479,7 +517,7 @@ impl Repo {
                 path,
                 content: blob.content().to_vec(),
                 added,
-                change: seen.is_some().then_some(change),
+                change: lazy.then_some(change),
                 repeat: false,
                 lines_later: later,
             });
