@@ -5,6 +5,9 @@
 #    Targets: tkx >= 3x kingfisher's MB/s and >= 15% of rg's.
 # 2. hook: `tkx hook run` on 1,000 staged files (~20 MB), target < 200 ms; and on a typical
 #    commit of 5 files (~20 KB), target < 50 ms. Hermetic repos: HOME, TKX_DIR in the temp dir.
+# 3. history (when TKX_BENCH_HISTORY_REPO names a git repository, e.g. a bare mirror of
+#    openai-python): `tkx scan --history` (all refs) against `kingfisher scan --git-history
+#    full --no-validate`, side by side; target: tkx's CPU time at or under kingfisher's.
 # Installs what it lacks: kingfisher (pip kingfisher-bin), ripsecrets (cargo install, cached in
 # ~/.cache/tkx-bench/cargo), ripgrep (apt-get). RUNS=N sets hyperfine's minimum run count.
 set -euo pipefail
@@ -178,3 +181,23 @@ done
 printf 'rg regex: %s%s%s\n' "$bt" "$alt" "$bt"
 echo "Versions: $("$bin" --version), $("$kf" --version), $("$rs" --version), $("$rg" --version | head -1), $(hyperfine --version)"
 if [[ -n "${TKX_BIN:-}" ]]; then echo "tkx: $src_bin (TKX_BIN, built outside this run)"; else echo "tkx: built from $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- src || echo " + uncommitted changes in src/")"; fi
+
+# --- 3. history ---------------------------------------------------------------------------------
+if [[ -n "${TKX_BENCH_HISTORY_REPO:-}" ]]; then
+  repo=$(realpath "$TKX_BENCH_HISTORY_REPO")
+  echo
+  echo "### history: $(basename "$repo") ($(git -C "$repo" for-each-ref | wc -l) refs, $(git -C "$repo" rev-list --all --count) commits)"
+  echo
+  echo "| tool | wall | CPU user+sys | peak memory |"
+  echo "|---|---|---|---|"
+  for tool in tkx kingfisher; do
+    if [[ $tool == tkx ]]; then
+      run=(env -C "$repo" "$bin" scan --history)
+    else
+      run=("$kf" scan --git-history full --no-validate "$repo")
+    fi
+    /usr/bin/time -f "%e %U %S %M" -o "$tmp/time-$tool" "${run[@]}" >"$tmp/out-$tool" 2>&1 || true
+    read -r wall user sys rss < <(tail -1 "$tmp/time-$tool")
+    printf '| %s | %s s | %s s | %d MB |\n' "$tool" "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')" $((rss / 1024))
+  done
+fi

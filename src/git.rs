@@ -86,7 +86,9 @@ impl Repo {
         let none: &[&std::ffi::OsStr] = &[];
         let open = |flags| {
             let repo = git2::Repository::open_ext(dir, flags, none).ok()?;
-            let workdir = repo.workdir()?.canonicalize().ok()?;
+            // A bare repository (a mirror, a server's copy) has history and no work tree:
+            // its own directory stands in for one.
+            let workdir = repo.workdir().unwrap_or_else(|| repo.path()).canonicalize().ok()?;
             Some(Repo { repo, workdir })
         };
         if std::env::var_os("GIT_DIR").is_none() {

@@ -352,3 +352,19 @@ fn history_reports_a_cherry_picked_key_in_each_commit() {
     assert!(doc["findings"].as_array().unwrap().iter().all(|f| f["line"] == 2), "{out}");
     assert!(!out.contains(&token()));
 }
+
+/// Issue 18: a bare repository (a mirror, a server's copy) has history to scan and no work
+/// tree: `tkx scan --history` runs in it.
+#[test]
+fn history_scans_a_bare_repository() {
+    let env = TestEnv::git_repo();
+    env.write("app.py", format!("t = \"{}\"\n", token()));
+    env.git(&["add", "."]);
+    env.git(&["commit", "-qm", "oops"]);
+    let bare = env.project().parent().unwrap().join("mirror.git");
+    env.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+    let out = env.tkx_in(&bare, ["scan", "--history"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("app.py:1:6: error[scan/github-token]"), "{}", stdout(&out));
+    assert_no_leak(&out, &token());
+}
