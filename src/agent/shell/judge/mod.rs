@@ -281,7 +281,9 @@ impl Run<'_> {
                 name.as_str(),
                 "xargs" | "find" | "eval" | "exec" | "ssh" | "su" | "watch" | "parallel"
             );
-        if help && !runs_code {
+        // A BSD tool takes `--help` after an operand for a file name and reads the operand
+        // (`cat .env --help` on macOS): help never covers an argument that reads a protected file.
+        if help && !runs_code && argv.iter().skip(1).all(|a| self.reads(a, cwd).is_none()) {
             return Decision::Allow;
         }
 
