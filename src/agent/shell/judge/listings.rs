@@ -220,10 +220,10 @@ impl Run<'_> {
         let mut it = cmd.words.iter();
         while let Some(w) = it.next() {
             match w.strip_prefix(super::OP) {
-                Some(op) if !(op.ends_with('&') && op.len() > 1) => {
+                // The target: a file, or a descriptor (`>&2`).
+                Some(_) => {
                     it.next();
                 }
-                Some(_) => {}
                 None => words.push(self.clean(w)),
             }
         }
@@ -243,10 +243,23 @@ impl Run<'_> {
         let mut it = cmd.words.iter();
         while let Some(w) = it.next() {
             if let Some(op) = w.strip_prefix(super::OP) {
-                if matches!(op, ">" | "1>" | ">|" | "&>" | ">>" | "1>>" | "&>>")
-                    && it.next().is_some_and(|t| self.clean(t) == "/dev/null")
-                {
+                if !op.contains('>') {
+                    continue;
+                }
+                let target = it.next().map(|t| self.clean(t)).unwrap_or_default();
+                // `>&2`, `1>&2`: standard output goes where the model reads it, past the
+                // pipe. `2>&1` only joins the errors to the pipe.
+                if op.ends_with('&') && op.len() > 1 {
+                    if op.starts_with('2') {
+                        continue;
+                    }
+                    return false;
+                }
+                if target == "/dev/null" && matches!(op, ">" | "1>" | ">|" | "&>" | ">>" | "1>>" | "&>>") {
                     return true;
+                }
+                if target.starts_with('&') && !op.starts_with('2') {
+                    return false;
                 }
             }
         }

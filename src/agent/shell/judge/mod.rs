@@ -144,11 +144,16 @@ impl Run<'_> {
         let mut words = cmd.words.iter().peekable();
         while let Some(w) = words.next() {
             if let Some(op) = w.strip_prefix(OP) {
-                let target = if op.ends_with('&') && op.len() > 1 { None } else { words.next() };
-                let Some(t) = target else {
-                    self.stderr_discarded |= op == "2>&-";
+                let Some(t) = words.next() else { continue };
+                if op.ends_with('&') && op.len() > 1 {
+                    // `>&2`, `2>&1`, `2>&-`: a descriptor, not a file (`>& file` writes one).
+                    let fd = self.clean(t);
+                    self.stderr_discarded |= op.starts_with('2') && fd == "-";
+                    if !(fd == "-" || fd.chars().all(|c| c.is_ascii_digit())) {
+                        written.push(self.guard.absolute(&fd, cwd));
+                    }
                     continue;
-                };
+                }
                 if op.ends_with('>') && !op.ends_with("<>") {
                     let t = self.clean(t);
                     self.stderr_discarded |= (op.starts_with('2') || op.starts_with('&')) && t == "/dev/null";
