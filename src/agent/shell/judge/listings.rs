@@ -158,6 +158,11 @@ impl Run<'_> {
                     }
                 }
             }
+            // `git status --porcelain`: untracked files by name, ignored ones too with `--ignored`.
+            "git" if args.first().is_some_and(|a| a == "status") => {
+                let scope = Scope { hidden: true, honors_gitignore: !long("--ignored"), ..Scope::default() };
+                out.extend(self.guard.listed_env_files(".", cwd, &scope));
+            }
             "git" if args.first().is_some_and(|a| a == "ls-files") => {
                 let others = short('o') || long("--others");
                 let ignored = short('i') || long("--ignored");
@@ -208,8 +213,17 @@ impl Run<'_> {
                 .filter(|n| grep_matches(pattern, n, fixed, icase) != invert)
                 .collect();
         }
-        if PASS_THROUGH.contains(&name.as_str()) && words.len() <= 4 {
-            return self.piped_names(cmd, cwd);
+        if PASS_THROUGH.contains(&name.as_str()) {
+            // `cat .gitignore | xargs cat`: a file's lines are names too.
+            let mut out: Vec<String> = words[1..]
+                .iter()
+                .filter(|a| !a.starts_with('-'))
+                .filter_map(|f| self.list_file_names(f, cwd))
+                .collect();
+            if words.len() <= 4 {
+                out.extend(self.piped_names(cmd, cwd));
+            }
+            return out;
         }
         self.listing(&words, cwd)
     }
