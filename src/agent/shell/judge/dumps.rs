@@ -167,6 +167,15 @@ impl Run<'_> {
             return None;
         }
         match name {
+            // `dotenvx decrypt --stdout` prints the decrypted file; `dotenvx keys` the private
+            // keys that decrypt it.
+            "dotenvx"
+                if args.first().is_some_and(|a| a == "keys")
+                    || (args.first().is_some_and(|a| a == "decrypt")
+                        && args.iter().any(|a| a == "--stdout")) =>
+            {
+                Some(Decision::env(format!("`dotenvx {}` prints secrets", args[0])))
+            }
             "dotenvx" if args.first().is_some_and(|a| a == "get") => {
                 let file =
                     flag_value("-f").or_else(|| flag_value("--env-file")).unwrap_or_else(|| ".env".into());
