@@ -45,7 +45,7 @@ const PASS_THROUGH: &[&str] =
 
 /// Whether `pattern` (a grep pattern; `fixed` for `-F`, `icase` for `-i`) matches `name`.
 /// A pattern that does not compile matches everything: it cannot be ruled out.
-fn grep_matches(pattern: &str, name: &str, fixed: bool, icase: bool) -> bool {
+pub(super) fn grep_matches(pattern: &str, name: &str, fixed: bool, icase: bool) -> bool {
     if fixed {
         return if icase {
             name.to_ascii_lowercase().contains(&pattern.to_ascii_lowercase())

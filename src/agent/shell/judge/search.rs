@@ -43,6 +43,18 @@ pub(super) struct SearchArgs {
     pub recursive: bool,
     /// Whether it prints file names only (`rg --files`).
     pub files_only: bool,
+    /// The patterns searched for, when the words give them all (not `-f FILE`).
+    pub patterns: Option<Vec<String>>,
+    /// `-F`, `-i`, `-w`, `-v`.
+    pub fixed: bool,
+    /// Case-insensitive.
+    pub icase: bool,
+    /// Whole words only.
+    pub word: bool,
+    /// Lines that do not match are printed.
+    pub invert: bool,
+    /// The patterns are basic regular expressions (grep without `-E`, `-P` or `-F`).
+    pub basic: bool,
 }
 
 impl Run<'_> {
@@ -52,11 +64,12 @@ impl Run<'_> {
         if presence_only(name, words) {
             return Some(Decision::Allow);
         }
-        let SearchArgs { scope, mut operands, recursive, files_only } =
-            match self.search_args(name, words, cwd)? {
-                Ok(a) => a,
-                Err(d) => return Some(d),
-            };
+        let args = match self.search_args(name, words, cwd)? {
+            Ok(a) => a,
+            Err(d) => return Some(d),
+        };
+        let (scope, mut operands, recursive, files_only) =
+            (args.scope.clone(), args.operands.clone(), args.recursive, args.files_only);
         if files_only {
             return Some(Decision::Allow);
         }
@@ -73,9 +86,14 @@ impl Run<'_> {
         }
         for op in &operands {
             if let Some(hit) = self.guard.search_reads(op, cwd, &scope) {
-                return Some(Decision::file(format!(
-                    "this search reads {hit}; narrow it (a directory, --include/-g '*.ext', or git-ignore the env files) or search .env.example"
-                )));
+                // It reads env files: it prints from them only the lines its pattern matches.
+                let hits = self.guard.listed_env_files(op, cwd, &scope);
+                let misses = !hits.is_empty() && hits.iter().all(|h| self.pattern_misses(&args, h, cwd));
+                if !misses {
+                    return Some(Decision::file(format!(
+                        "this search reads {hit}, and its pattern matches a line there; narrow it (a directory, --include/-g '*.ext', or git-ignore the env files) or search .env.example"
+                    )));
+                }
             }
             if has_glob(op) {
                 if let Some(hit) = self.guard.glob_hits(op, cwd) {
@@ -100,6 +118,28 @@ impl Run<'_> {
         let mut pattern_given = false;
         let mut files_only = false;
         let mut recursive = true;
+        let mut patterns: Option<Vec<String>> = Some(Vec::new());
+        let short =
+            |c: char| args.iter().any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains(c));
+        let long = |l: &str| args.iter().any(|a| a == l);
+        let fixed = name == "fgrep" || short('F') || long("--fixed-strings");
+        // ag matches case-insensitively a pattern without capitals; rg and ack with -S.
+        let icase = short('i')
+            || long("--ignore-case")
+            || name == "ag"
+            || (matches!(name, "rg" | "ack") && (short('S') || long("--smart-case")));
+        let word = short('w') || long("--word-regexp");
+        let invert = short('v') || long("--invert-match");
+        let basic = matches!(name, "grep" | "zgrep" | "ggrep")
+            && !(short('E')
+                || short('P')
+                || short('F')
+                || long("--extended-regexp")
+                || long("--perl-regexp"));
+        // A pattern that may span lines, or lines cut at NUL: judged as matching.
+        if short('U') || short('z') || long("--multiline") || long("--null-data") {
+            patterns = None;
+        }
         match name {
             "grep" | "egrep" | "fgrep" | "zgrep" | "ggrep" => {
                 recursive = false;
@@ -135,6 +175,10 @@ impl Run<'_> {
                         scope.follow_links |= a == "-R" || a == "--dereference-recursive";
                     } else if a == "-e" || a == "-f" || a == "--regexp" || a == "--file" {
                         pattern_given = true;
+                        match (a, args.get(i + 1), patterns.as_mut()) {
+                            ("-e" | "--regexp", Some(v), Some(p)) => p.push(v.clone()),
+                            _ => patterns = None,
+                        }
                         if a == "-f" || a == "--file" {
                             if let Some(v) = args.get(i + 1) {
                                 if let Some(hit) = self.reads(v, cwd) {
@@ -156,6 +200,10 @@ impl Run<'_> {
                         scope.follow_links |= a.contains('R');
                         if a.ends_with('e') || a.ends_with('f') {
                             pattern_given = true;
+                            match (a.ends_with('e'), args.get(i + 1), patterns.as_mut()) {
+                                (true, Some(v), Some(p)) => p.push(v.clone()),
+                                _ => patterns = None,
+                            }
                             i += 1;
                         }
                     } else {
@@ -164,7 +212,10 @@ impl Run<'_> {
                     i += 1;
                 }
                 if !pattern_given && !operands.is_empty() {
-                    operands.remove(0);
+                    let p = operands.remove(0);
+                    if let Some(ps) = patterns.as_mut() {
+                        ps.push(p);
+                    }
                 }
                 scope.hidden = true;
             }
@@ -219,6 +270,10 @@ impl Run<'_> {
                         }
                         "-e" | "--regexp" | "-f" | "--file" => {
                             pattern_given = true;
+                            match (a, args.get(i + 1), patterns.as_mut()) {
+                                ("-e" | "--regexp", Some(v), Some(p)) => p.push(v.clone()),
+                                _ => patterns = None,
+                            }
                             if a == "-f" || a == "--file" {
                                 if let Some(hit) = args.get(i + 1).and_then(|v| self.reads(v, cwd)) {
                                     return Some(Err(Decision::file(format!("`{name} -f` reads {hit}"))));
@@ -261,7 +316,10 @@ impl Run<'_> {
                     i += 1;
                 }
                 if !pattern_given && !files_only && !operands.is_empty() {
-                    operands.remove(0);
+                    let p = operands.remove(0);
+                    if let Some(ps) = patterns.as_mut() {
+                        ps.push(p);
+                    }
                 }
                 // ripgrep (and ugrep) apply an include glob over every ignore rule, hidden
                 // files included: `rg KEY -g '*.env'` reads a git-ignored `.env`.
@@ -274,7 +332,85 @@ impl Run<'_> {
             }
             _ => return None,
         }
-        Some(Ok(SearchArgs { scope, operands, recursive, files_only }))
+        // rg and ag are case-insensitive with `-S` (smart case) or `-i`; rg's `-F`.
+        Some(Ok(SearchArgs {
+            scope,
+            operands,
+            recursive,
+            files_only,
+            patterns,
+            fixed,
+            icase,
+            word,
+            invert,
+            basic,
+        }))
+    }
+
+    /// Whether a search with `args` prints no line of the protected file `hit` (relative
+    /// to `cwd`): its patterns are known and none matches any line. A file it cannot read,
+    /// a store, an inverted match or unknown patterns print something.
+    fn pattern_misses(&self, args: &SearchArgs, hit: &str, cwd: &Path) -> bool {
+        let Some(patterns) = args.patterns.as_ref().filter(|p| !p.is_empty()) else { return false };
+        if args.invert {
+            return false;
+        }
+        let path = self.guard.absolute(hit, cwd);
+        if self.guard.in_store(&path) {
+            return false;
+        }
+        let Ok(data) = crate::fsutil::read_regular(&path, 1 << 20) else { return false };
+        let text = String::from_utf8_lossy(&data);
+        let patterns: Vec<String> = if args.basic {
+            patterns.iter().map(|p| Self::bre_to_ere(p)).collect()
+        } else {
+            patterns.clone()
+        };
+        let patterns = &patterns;
+        let pats: Vec<String> =
+            if args.word {
+                patterns
+                    .iter()
+                    .map(|p| {
+                        if args.fixed {
+                            format!(r"\b{}\b", regex::escape(p))
+                        } else {
+                            format!(r"\b(?:{p})\b")
+                        }
+                    })
+                    .collect()
+            } else {
+                patterns.clone()
+            };
+        let fixed = args.fixed && !args.word;
+        !text
+            .lines()
+            .any(|line| pats.iter().any(|p| super::listings::grep_matches(p, line, fixed, args.icase)))
+    }
+
+    /// A basic regular expression (grep without `-E`) as an extended one: `\+ \? \| \( \)
+    /// \{ \}` are the operators, and the bare characters are literals.
+    fn bre_to_ere(p: &str) -> String {
+        let mut out = String::with_capacity(p.len() + 8);
+        let mut chars = p.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some(n @ ('+' | '?' | '|' | '(' | ')' | '{' | '}')) => out.push(n),
+                    Some(n) => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                    None => out.push_str("\\\\"),
+                },
+                '+' | '?' | '|' | '(' | ')' | '{' | '}' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                _ => out.push(c),
+            }
+        }
+        out
     }
 
     /// `git grep` (after `git` and its own options): tracked files only, unless
