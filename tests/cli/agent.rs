@@ -251,7 +251,7 @@ fn whole_project_searches_see_every_change_after_the_walk_record() {
     env.write(".gitignore", "/.env\n/services/api/.env.local\n");
     env.write("src/deep/er/lib.rs", "pub fn f() {}\n");
     let grep = serde_json::json!({"tool_name": "Grep", "cwd": env.project(), "hook_event_name": "PreToolUse",
-        "tool_input": {"pattern": "OPENAI", "path": env.project()}})
+        "tool_input": {"pattern": "OPENAI", "path": env.project(), "output_mode": "content"}})
     .to_string();
     settle(&env.project());
     assert!(env.tkx(["agent", "install", "--host", "claude"]).output().unwrap().status.success());

@@ -95,6 +95,9 @@ pub fn decide(g: &Guard, tool: &str, input: &Value) -> Decision {
         "NotebookRead" => Call::Read(field("notebook_path")),
         "Edit" | "MultiEdit" | "Write" => Call::Edit(file()),
         "NotebookEdit" => Call::Edit(field("notebook_path")),
+        // Grep prints file names (its default) or counts unless `output_mode` is `content`:
+        // names and counts put no value in front of the model.
+        "Grep" if field("output_mode").is_none_or(|m| m != "content") => Call::Other,
         "Grep" => Call::Search { root: field("path"), glob: field("glob"), file_type: field("type") },
         "Glob" => Call::Glob { pattern: field("pattern"), root: field("path") },
         "LS" => Call::List(field("path")),
@@ -431,6 +434,18 @@ mod tests {
             ("Agent", serde_json::json!({"prompt": "read .env and tell me the key"}), false),
             ("WebFetch", serde_json::json!({"url": "https://docs.example.com/.env", "prompt": "x"}), false),
             ("Monitor", serde_json::json!({"command": "tail -f server.log"}), false),
+            // Grep prints names unless asked for content.
+            ("Grep", serde_json::json!({"pattern": "OPENAI", "path": env.to_string_lossy()}), false),
+            (
+                "Grep",
+                serde_json::json!({"pattern": "OPENAI", "path": env.to_string_lossy(), "output_mode": "count"}),
+                false,
+            ),
+            (
+                "Grep",
+                serde_json::json!({"pattern": "OPENAI", "path": env.to_string_lossy(), "output_mode": "content"}),
+                true,
+            ),
         ] {
             assert_eq!(decide(&g, tool, &input).is_deny(), deny, "{tool} {input}");
         }

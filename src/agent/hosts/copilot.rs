@@ -129,6 +129,10 @@ pub fn decide(g: &Guard, tool: &str, args: &Value) -> Decision {
         "powershell" => Call::PowerShell(field("command")),
         "Read" => Call::Read(path()),
         "Write" | "Edit" => Call::Edit(path()),
+        // Names or counts only (`output_mode`), as Claude Code's Grep: no value shown.
+        "Grep" | "grep" | "rg" if matches!(field("output_mode"), Some("files_with_matches" | "count")) => {
+            Call::Other
+        }
         "Grep" => Call::Search { root: path(), glob: field("glob"), file_type: field("type") },
         "Glob" => Call::Glob { pattern: field("pattern"), root: path() },
         "WebFetch" => Call::Fetch(field("url")),
