@@ -241,6 +241,20 @@ pub struct ChangedFile {
     pub lines_later: bool,
 }
 
+/// A delta that adds or changes a file: its path (`/`-separated) and change id; `None`
+/// for a deletion or a non-blob.
+fn delta_key(delta: &git2::DiffDelta<'_>) -> Option<(String, ChangeId)> {
+    let (old, new) = (delta.old_file(), delta.new_file());
+    if matches!(delta.status(), git2::Delta::Deleted) || new.id().is_zero() {
+        return None;
+    }
+    let mut change: ChangeId = [0; 40];
+    change[..20].copy_from_slice(old.id().as_bytes());
+    change[20..].copy_from_slice(new.id().as_bytes());
+    let path = new.path().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+    Some((path, change))
+}
+
 /// The 1-based numbers of the lines `new` adds to `old`. libgit2 takes UTF-16 for binary
 /// and would report no added line; its lines end in a 0x0A byte too, so a byte diff
 /// numbers them as decoded.
@@ -420,17 +434,7 @@ impl Repo {
     /// The files a diff adds or changes, by path, with their change ids (no contents, no
     /// line diffs).
     fn changed_ids(&self, diff: &git2::Diff<'_>) -> std::collections::HashMap<String, ChangeId> {
-        diff.deltas()
-            .filter(|d| !matches!(d.status(), git2::Delta::Deleted) && !d.new_file().id().is_zero())
-            .map(|d| {
-                let mut change: ChangeId = [0; 40];
-                change[..20].copy_from_slice(d.old_file().id().as_bytes());
-                change[20..].copy_from_slice(d.new_file().id().as_bytes());
-                let path =
-                    d.new_file().path().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
-                (path, change)
-            })
-            .collect()
+        diff.deltas().filter_map(|d| delta_key(&d)).collect()
     }
 
     /// The lines a change (see [`ChangedFile::change`]) added to its file; `None` when
@@ -482,15 +486,8 @@ impl Repo {
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
         for delta in diff.deltas() {
-            let new = delta.new_file();
-            if matches!(delta.status(), git2::Delta::Deleted) || new.id().is_zero() {
-                continue;
-            }
-            let path = new.path().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
-            let old = delta.old_file();
-            let mut change: ChangeId = [0; 40];
-            change[..20].copy_from_slice(old.id().as_bytes());
-            change[20..].copy_from_slice(new.id().as_bytes());
+            let Some((path, change)) = delta_key(&delta) else { continue };
+            let (old, new) = (delta.old_file(), delta.new_file());
             if let Some(seen) = seen.as_deref_mut() {
                 if !seen.insert((path.clone(), change)) {
                     out.push(ChangedFile {

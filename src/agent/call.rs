@@ -54,6 +54,18 @@ pub enum Call<'a> {
     Other,
 }
 
+impl<'a> Call<'a> {
+    /// A tool tkx does not know, judged by the arguments it carries: a `command` is run
+    /// by a shell, a path is read; neither, nothing is read.
+    pub fn by_arguments(command: Option<&'a str>, path: Option<&'a str>) -> Call<'a> {
+        match (command, path) {
+            (Some(c), _) => Call::Shell(Some(c)),
+            (None, Some(p)) => Call::Read(Some(p)),
+            (None, None) => Call::Other,
+        }
+    }
+}
+
 /// The guard's decision for one call, with `base` the directory relative paths start
 /// from. `what` names the host's tool in messages about unreadable input.
 pub fn decide(g: &Guard, call: Call<'_>, what: &str) -> Decision {

@@ -110,11 +110,10 @@ pub fn decide(g: &Guard, tool: &str, input: &Value) -> Decision {
         "Agent" | "Task" | "TodoWrite" | "ExitPlanMode" | "AskUserQuestion" | "WebSearch" | "BashOutput"
         | "KillShell" | "KillBash" => Call::Other,
         // A tool this version of tkx does not know: judged by the arguments it carries.
-        _ => match (field("command"), field("file_path").or(field("notebook_path")).or(field("path"))) {
-            (Some(c), _) => Call::Shell(Some(c)),
-            (None, Some(p)) => Call::Read(Some(p)),
-            (None, None) => Call::Other,
-        },
+        _ => Call::by_arguments(
+            field("command"),
+            field("file_path").or(field("notebook_path")).or(field("path")),
+        ),
     };
     call::decide(g, call, tool)
 }

@@ -99,14 +99,10 @@ pub fn answer(payload: &[u8], guard: &dyn Fn(Option<&Path>) -> Guard) -> Answer 
             t if t.starts_with("MCP:") => Call::Mcp { tool: t, input: &input },
             "Task" => Call::Other,
             // A tool this version of tkx does not know: judged by the arguments it carries.
-            _ => match (
+            _ => Call::by_arguments(
                 tool_input("command"),
                 tool_input("file_path").or(tool_input("target_file")).or(tool_input("path")),
-            ) {
-                (Some(c), _) => Call::Shell(Some(c)),
-                (None, Some(p)) => Call::Read(Some(p)),
-                (None, None) => Call::Other,
-            },
+            ),
         },
         "" => return respond(&Decision::env("tkx got a hook input without `hook_event_name` (fail closed)")),
         _ => Call::Other,

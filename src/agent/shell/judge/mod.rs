@@ -119,6 +119,22 @@ impl Run<'_> {
         self.exec_secrets.contains(name) || self.guard.is_secret_var(name)
     }
 
+    /// `NAME=value` (a cleaned word): remembers the variable, its value expanded.
+    fn assign(&mut self, w: &str) {
+        if let Some((k, v)) = w.split_once('=') {
+            let v = self.expand_vars(v);
+            self.set_var(k.to_owned(), v.trim_matches(['"', '\'']).to_owned());
+        }
+    }
+
+    /// Remembers a variable, up to [`MAX_VARS`]: a line of endless assignments must not
+    /// make the check slow.
+    fn set_var(&mut self, name: String, value: String) {
+        if self.vars.len() < MAX_VARS {
+            self.vars.insert(name, value);
+        }
+    }
+
     /// A word's text with substitution placeholders removed and literal `$` restored.
     fn clean(&self, w: &str) -> String {
         let mut out = String::with_capacity(w.len());
@@ -195,11 +211,7 @@ impl Run<'_> {
         // A line of assignments alone sets variables later commands expand.
         if !argv.is_empty() && argv.iter().all(|w| is_assignment(w)) {
             for w in &argv {
-                // A bounded number: a line of endless assignments must not make the check slow.
-                if let (Some((k, v)), true) = (self.clean(w).split_once('='), self.vars.len() < MAX_VARS) {
-                    let v = self.expand_vars(v);
-                    self.vars.insert(k.to_owned(), v.trim_matches(['"', '\'']).to_owned());
-                }
+                self.assign(&self.clean(w));
             }
         }
         // Leading assignments.
@@ -242,8 +254,8 @@ impl Run<'_> {
             }
             _ => return None,
         };
-        if let (Some(v), true) = (value, self.vars.len() < MAX_VARS) {
-            self.vars.insert(var, v);
+        if let Some(v) = value {
+            self.set_var(var, v);
         }
         Some(Decision::Allow)
     }
@@ -331,10 +343,7 @@ impl Run<'_> {
         // `export NAME=value` sets a variable; naming an env file in a value reads nothing.
         if matches!(name.as_str(), "export" | "declare" | "typeset" | "local" | "readonly") {
             for w in args.iter().filter(|w| is_assignment(w)) {
-                if let (Some((k, v)), true) = (w.split_once('='), self.vars.len() < MAX_VARS) {
-                    let v = self.expand_vars(v);
-                    self.vars.insert(k.to_owned(), v);
-                }
+                self.assign(w);
             }
             return Decision::Allow;
         }
