@@ -134,6 +134,15 @@ pub enum Command {
     Completions(CompletionsArgs),
 }
 
+/// How references to secret managers (`vault://…`, `op://…`, `aws-sm://…`) are resolved.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ResolveArgs {
+    /// How long the secret managers' CLIs may take in all, e.g. `30s`, `2m`, `500ms`
+    /// (default 30s, or `[refs] timeout` in .tkx.toml).
+    #[arg(long, value_name = "DURATION")]
+    pub resolve_timeout: Option<String>,
+}
+
 /// `tkx exec`.
 #[derive(Debug, Args)]
 #[command(after_help = "On Unix tkx replaces itself with the command, so its exit code, signals, \
@@ -166,6 +175,15 @@ pub struct ExecArgs {
     /// How --redact replaces a secret.
     #[arg(long, value_enum, value_name = "STYLE", default_value_t = RedactStyle::Mask)]
     pub redact_style: RedactStyle,
+
+    /// Start the command without these keys when their references cannot be resolved
+    /// (instead of not starting it).
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub skip_unresolved: Vec<String>,
+
+    /// How references to secret managers are resolved.
+    #[command(flatten)]
+    pub refs: ResolveArgs,
 
     /// The command and its arguments, after `--`.
     #[arg(value_name = "CMD", required = true, trailing_var_arg = true)]
@@ -342,6 +360,19 @@ pub struct EnvArgs {
     /// Print `export KEY='value'` lines for `eval` in sh, bash and zsh (unmasked).
     #[arg(long, conflicts_with = "explain")]
     pub export: bool,
+
+    /// Resolve references to secret managers and show their values masked, with a
+    /// fingerprint (--reveal and --export always resolve them).
+    #[arg(long)]
+    pub resolve: bool,
+
+    /// Leave out keys whose references cannot be resolved instead of failing.
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub skip_unresolved: Vec<String>,
+
+    /// How references to secret managers are resolved.
+    #[command(flatten)]
+    pub refs: ResolveArgs,
 }
 
 /// Report formats.
@@ -617,6 +648,10 @@ pub struct RotateArgs {
 pub struct GetArgs {
     /// The key to print.
     pub key: String,
+
+    /// How references to secret managers are resolved.
+    #[command(flatten)]
+    pub refs: ResolveArgs,
 }
 
 /// `tkx completions`.

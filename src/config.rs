@@ -15,6 +15,16 @@
 //! [agent]
 //! hide = ["~/.ssh/id_*", "certs/*.key"]  # more paths `tkx agent run` hides (globs)
 //! hide_common = true                # also ~/.aws/credentials, ~/.netrc, ~/.npmrc, …
+//!
+//! [refs]
+//! timeout = "30s"                   # the deadline for resolving references (--resolve-timeout)
+//! parallel = 8                      # CLI calls at once
+//! [refs.vault]
+//! cli = "bao"                       # the CLI's name or path (default: vault, else bao)
+//! address = "https://vault.example.com:8200"
+//! [refs.aws]
+//! region = "eu-west-1"
+//! profile = "prod"
 //! ```
 
 use crate::error::Error;
@@ -36,6 +46,28 @@ pub struct Config {
     pub exec: ExecConfig,
     /// `[agent]`.
     pub agent: AgentConfig,
+    /// `[refs]`.
+    pub refs: RefsConfig,
+}
+
+/// `[refs]`: how references to secret managers are resolved.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct RefsConfig {
+    /// The overall deadline (`30s`, `2m`); `--resolve-timeout` wins.
+    pub timeout: Option<String>,
+    /// How many CLI calls run at once.
+    pub parallel: Option<usize>,
+    /// `[refs.vault]`: `cli`, `address`, `namespace`.
+    pub vault: crate::refs::BackendSettings,
+    /// `[refs.aws]`: `cli`, `region`, `profile`.
+    pub aws: crate::refs::BackendSettings,
+    /// `[refs.gcp]`: `cli`, `account`.
+    pub gcp: crate::refs::BackendSettings,
+    /// `[refs.onepassword]`: `cli`, `account`.
+    pub onepassword: crate::refs::BackendSettings,
+    /// `[refs.azure]`: `cli`, `subscription`.
+    pub azure: crate::refs::BackendSettings,
 }
 
 /// `[agent]`: what `tkx agent run` hides besides env files and the stores.

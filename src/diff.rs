@@ -306,6 +306,7 @@ mod tests {
             findings: Vec::new(),
             override_env: false,
             process: process.iter().map(|(k, v)| (OsString::from(k), OsString::from(v))).collect(),
+            resolved: Default::default(),
         }
     }
 

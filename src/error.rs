@@ -103,6 +103,9 @@ pub enum Error {
     },
     /// Something failed before `exec` could start the child (exit 125).
     BeforeLaunch(Box<Error>),
+    /// References to secret managers that could not be resolved: nothing was started and
+    /// nothing printed (exit 125). One entry per key.
+    Unresolved(Vec<crate::refs::Failure>),
     /// Writing to stdout failed.
     Output(io::Error),
 }
@@ -137,7 +140,10 @@ impl Error {
             | Error::File { .. }
             | Error::Io { .. }
             | Error::Output(_) => 2,
-            Error::MissingKeys { .. } | Error::ValueTooLong { .. } | Error::BeforeLaunch(_) => 125,
+            Error::MissingKeys { .. }
+            | Error::ValueTooLong { .. }
+            | Error::BeforeLaunch(_)
+            | Error::Unresolved(_) => 125,
             Error::Launch { source, .. } if source.kind() == io::ErrorKind::NotFound => 127,
             Error::Launch { .. } => 126,
         }
@@ -173,6 +179,7 @@ impl Error {
                 Some("make it executable (chmod +x) or run it through its interpreter".to_owned())
             }
             Error::BeforeLaunch(inner) => inner.hint(),
+            Error::Unresolved(failures) => Some(unresolved_hint(failures)),
             _ => None,
         }
     }
@@ -250,12 +257,54 @@ impl fmt::Display for Error {
                 _ => write!(f, "{program}: {}", io_reason(source)),
             },
             Error::BeforeLaunch(inner) => inner.fmt(f),
+            Error::Unresolved(failures) => {
+                let n = failures.len();
+                write!(
+                    f,
+                    "{n} {} to a secret manager did not resolve, so nothing was started:",
+                    if n == 1 { "reference" } else { "references" }
+                )?;
+                for failure in failures {
+                    write!(f, "\n  {failure}")?;
+                }
+                Ok(())
+            }
             Error::Output(e) => write!(f, "writing output: {}", io_reason(e)),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+/// What to do about unresolved references: per class, once, then the way around.
+fn unresolved_hint(failures: &[crate::refs::Failure]) -> String {
+    use crate::refs::{Backend, Class};
+    let mut steps: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !steps.contains(&s) {
+            steps.push(s);
+        }
+    };
+    for f in failures {
+        let backend = Backend::ALL.into_iter().find(|b| b.scheme() == f.scheme);
+        match (f.class, backend) {
+            (Class::NotLoggedIn, Some(b)) => push(format!("log in: {}", crate::refs::login_hint(b))),
+            (Class::CliMissing, Some(b)) => push(crate::refs::install_hint(b).to_owned()),
+            (Class::Invalid, _) => push("fix the reference where it is written".to_owned()),
+            (Class::Timeout, _) => {
+                push("raise --resolve-timeout (or [refs] timeout) if the service is slow".to_owned())
+            }
+            (Class::NotFound | Class::PermissionDenied, _) => push(
+                "check the reference and your login's access (`tkx env` lists where each is written)"
+                    .to_owned(),
+            ),
+            _ => {}
+        }
+    }
+    let keys: Vec<&str> = failures.iter().map(|f| f.key.as_str()).collect();
+    push(format!("or run without them: --skip-unresolved {}", keys.join(",")));
+    steps.join("; ")
+}
 
 impl From<crate::git::GitError> for Error {
     fn from(e: crate::git::GitError) -> Self {

@@ -24,6 +24,7 @@ pub mod layers;
 pub mod project;
 pub mod prompt;
 pub mod redact;
+pub mod refs;
 pub mod report;
 pub mod rotation;
 #[cfg(unix)]

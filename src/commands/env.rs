@@ -15,16 +15,38 @@ struct Row {
     key: String,
     winner: Definition,
     shadowed: Vec<Definition>,
+    /// The reference the winning value is (resolved or not), as written canonically;
+    /// `Err` for one tkx cannot resolve.
+    reference: Option<Result<String, ()>>,
+    /// Whether the value is the reference's resolved value.
+    resolved: bool,
 }
 
-fn rows(res: &Resolution, all: bool) -> Vec<Row> {
+/// The reference each key's winning value is, from the layers before resolution.
+fn references(res: &Resolution) -> BTreeMap<String, Result<String, ()>> {
+    res.vars
+        .values()
+        .filter_map(|v| {
+            crate::layers::reference_of(&v.winner)
+                .map(|r| (v.key.clone(), r.map(|r| r.to_string()).map_err(|_| ())))
+        })
+        .collect()
+}
+
+fn rows(res: &Resolution, all: bool, refs: &BTreeMap<String, Result<String, ()>>) -> Vec<Row> {
     let mut map: BTreeMap<String, Row> = res
         .vars
         .values()
         .map(|v| {
             (
                 v.key.clone(),
-                Row { key: v.key.clone(), winner: v.winner.clone(), shadowed: v.shadowed.clone() },
+                Row {
+                    key: v.key.clone(),
+                    winner: v.winner.clone(),
+                    shadowed: v.shadowed.clone(),
+                    reference: refs.get(&v.key).cloned(),
+                    resolved: res.resolved.contains(&v.key),
+                },
             )
         })
         .collect();
@@ -35,6 +57,8 @@ fn rows(res: &Resolution, all: bool) -> Vec<Row> {
                 key: k.to_owned(),
                 winner: Definition { origin: process_origin(), value: Secret::new(v.to_string_lossy()) },
                 shadowed: Vec::new(),
+                reference: None,
+                resolved: false,
             });
         }
     }
@@ -51,7 +75,15 @@ pub fn run(ctx: &mut Context, args: &EnvArgs) -> Result<u8, Error> {
     for w in res.shadow_warnings() {
         ctx.warn(&w);
     }
-    let rows = rows(&res, args.all);
+    let refs = references(&res);
+    // Values that are shown or exported are resolved; a plain listing names the reference.
+    let res = if args.reveal || args.export || args.resolve {
+        let keys = args.explain.as_ref().filter(|k| !k.is_empty()).map(|k| vec![k.clone()]);
+        super::references::resolve(ctx, res, keys.as_deref(), &args.skip_unresolved, &args.refs)?
+    } else {
+        res
+    };
+    let rows = rows(&res, args.all, &refs);
     if let Some(key) = &args.explain {
         return explain(ctx, &res, key, args.reveal);
     }
@@ -79,12 +111,25 @@ pub fn run(ctx: &mut Context, args: &EnvArgs) -> Result<u8, Error> {
         let paint = ctx.out_paint;
         let shown: Vec<(String, String, String)> = rows
             .iter()
-            .map(|r| {
-                (
+            .map(|r| match (&r.reference, r.resolved) {
+                (Some(Ok(reference)), false) => (
+                    "(not resolved)".to_owned(),
+                    format!("{reference} via {}", r.winner.origin),
+                    String::new(),
+                ),
+                (Some(Err(())), _) => {
+                    ("(invalid reference)".to_owned(), r.winner.origin.to_string(), String::new())
+                }
+                (Some(Ok(reference)), true) => (
+                    show_value(&r.winner.value, args.reveal),
+                    format!("{reference} via {}", r.winner.origin),
+                    r.winner.value.redacted().fingerprint,
+                ),
+                (None, _) => (
                     show_value(&r.winner.value, args.reveal),
                     r.winner.origin.to_string(),
                     r.winner.value.redacted().fingerprint,
-                )
+                ),
             })
             .collect();
         let kw = rows.iter().map(|r| r.key.chars().count()).max().unwrap_or(0);
@@ -164,6 +209,11 @@ impl<'a> JsonDefinition<'a> {
 #[derive(Serialize)]
 struct JsonVariable<'a> {
     key: &'a str,
+    /// The reference the value comes from (`null` for an invalid one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    resolved: bool,
     #[serde(flatten)]
     winner: JsonDefinition<'a>,
     shadowed: Vec<JsonDefinition<'a>>,
@@ -188,6 +238,8 @@ fn write_json(out: &mut dyn Write, res: &Resolution, rows: &[Row], reveal: bool)
             .iter()
             .map(|r| JsonVariable {
                 key: &r.key,
+                reference: r.reference.as_ref().map(|x| x.as_ref().ok().map(String::as_str)),
+                resolved: r.resolved,
                 winner: JsonDefinition::new(&r.winner, reveal),
                 shadowed: r.shadowed.iter().map(|d| JsonDefinition::new(d, reveal)).collect(),
             })

@@ -49,6 +49,9 @@ fn prepare(ctx: &mut Context, args: &ExecArgs) -> Result<(Launch, Option<crate::
         }
     }
 
+    let skip = names(ctx, "--skip-unresolved", &args.skip_unresolved)?;
+    let keys = (!only.is_empty()).then_some(only.as_slice());
+    let res = super::references::resolve(ctx, res, keys, &skip, &args.refs)?;
     let env = crate::layers::child_env(&res, crate::layers::ChildPlan { pure: args.pure, only: &only })?;
     let mut command = args.command.iter().cloned();
     let program = command.next().ok_or_else(|| Error::usage("no command given", None))?;

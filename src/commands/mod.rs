@@ -15,6 +15,7 @@ pub mod hook;
 pub mod init;
 pub mod move_keys;
 pub mod redact;
+pub mod references;
 pub mod rotate;
 pub mod scan;
 pub mod set;

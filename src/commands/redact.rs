@@ -16,7 +16,10 @@ pub fn engine(res: &Resolution, style: RedactStyle) -> Engine {
         .vars
         .values()
         .flat_map(|v| v.definitions().map(move |d| (&v.key, d)))
-        .filter(|(key, d)| d.origin.layer != Layer::Process && mask_in_output(key, d.value.expose()))
+        .filter(|(key, d)| {
+            d.origin.layer != Layer::Process
+                && (mask_in_output(key, d.value.expose()) || res.resolved.contains(*key))
+        })
         .map(|(_, d)| d.value.clone())
         .collect();
     let style = match style {

@@ -14,10 +14,11 @@ pub use process::ProcessEnv;
 use crate::envfile::expand::{TooLong, expand};
 use crate::envfile::{self, lint::Lint, lint::LintAt};
 use crate::error::{Error, FileProblem, MAX_ENV_STRING};
+use crate::refs;
 use crate::report::Finding;
 use crate::secret::Secret;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -187,9 +188,72 @@ pub struct Resolution {
     pub override_env: bool,
     /// The process environment as inherited.
     pub process: ProcessEnv,
+    /// Keys whose winning value was a reference to a secret manager, now resolved
+    /// ([`Resolution::with_resolved`]): secrets whatever their names.
+    pub resolved: BTreeSet<String>,
+}
+
+/// A key's winning value read as a reference: `None` when it is an ordinary value.
+/// Only file values are references; the process environment is passed as inherited.
+pub fn reference_of(def: &Definition) -> Option<Result<refs::Reference, refs::Malformed>> {
+    if def.origin.layer == Layer::Process {
+        return None;
+    }
+    let value = def.value.expose();
+    match refs::Reference::classify(value) {
+        Some(r) => Some(r),
+        None if refs::embedded(value) => Some(Err(refs::Malformed {
+            scheme: "reference".into(),
+            reason: "a reference must be the whole value; tkx does not resolve one inside a longer string (let the program build the string from a key of its own)".into(),
+        })),
+        None => None,
+    }
 }
 
 impl Resolution {
+    /// The references among the winning values of `keys` (of every file key when
+    /// `None`), with where each is written.
+    pub fn references(&self, keys: Option<&[String]>) -> Vec<refs::Wanted> {
+        let wanted = |key: &String| keys.is_none_or(|k| k.contains(key));
+        self.vars
+            .values()
+            .filter(|v| wanted(&v.key))
+            .filter_map(|v| {
+                reference_of(&v.winner).map(|reference| refs::Wanted {
+                    key: v.key.clone(),
+                    origin: v.winner.origin.to_string(),
+                    reference,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether any winning file value is (or holds) a reference: the cheap test before
+    /// anything is resolved.
+    pub fn has_references(&self) -> bool {
+        self.vars.values().any(|v| {
+            v.winner.origin.layer != Layer::Process
+                && v.winner.value.expose().contains("://")
+                && reference_of(&v.winner).is_some()
+        })
+    }
+
+    /// A copy with `values` in place of the references they resolve (the origin kept), and
+    /// the keys in `drop` left out.
+    pub fn with_resolved(&self, values: BTreeMap<String, Secret>, drop: &[String]) -> Resolution {
+        let mut res = self.clone();
+        for key in drop {
+            res.vars.remove(key);
+        }
+        for (key, value) in values {
+            if let Some(var) = res.vars.get_mut(&key) {
+                var.winner.value = value;
+                res.resolved.insert(key);
+            }
+        }
+        res
+    }
+
     /// The value a key resolves to (process environment included), if any.
     pub fn get(&self, key: &str) -> Option<Secret> {
         if let Some(v) = self.vars.get(key) {
@@ -492,6 +556,7 @@ pub fn resolve_in(opts: &Options, project_dir: &Path) -> Result<Resolution, Erro
         findings,
         override_env: opts.override_env,
         process: opts.process.clone(),
+        resolved: BTreeSet::new(),
     })
 }
 

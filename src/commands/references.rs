@@ -1,0 +1,82 @@
+//! References to secret managers for the commands that need values (`exec`, `get`,
+//! `env --reveal/--export/--resolve`): the settings from `.tkx.toml` and the flags, and
+//! the resolution with the references replaced by their values.
+
+use super::Context;
+use crate::cli::ResolveArgs;
+use crate::error::Error;
+use crate::layers::Resolution;
+use crate::refs::{self, Settings};
+use std::rc::Rc;
+
+/// The settings: `--resolve-timeout` over `[refs] timeout` over the default.
+pub fn settings(ctx: &Context, args: &ResolveArgs) -> Result<Settings, Error> {
+    let config = &ctx.project.config()?.refs;
+    let mut settings = Settings {
+        vault: config.vault.clone(),
+        aws: config.aws.clone(),
+        gcp: config.gcp.clone(),
+        onepassword: config.onepassword.clone(),
+        azure: config.azure.clone(),
+        ..Settings::default()
+    };
+    if let Some(n) = config.parallel {
+        settings.parallel = n.clamp(1, 64);
+    }
+    let timeout = match (&args.resolve_timeout, &config.timeout) {
+        (Some(t), _) => Some((t, "--resolve-timeout")),
+        (None, Some(t)) => Some((t, ".tkx.toml: [refs] timeout")),
+        (None, None) => None,
+    };
+    if let Some((text, from)) = timeout {
+        settings.timeout = refs::parse_duration(text).ok_or_else(|| {
+            Error::usage(
+                format!("{from}: not a duration"),
+                Some("write it like 30s, 2m or 500ms (at most 24 hours)".into()),
+            )
+        })?;
+    }
+    Ok(settings)
+}
+
+/// `res` with the references among `keys` (every file key when `None`) resolved. Keys in
+/// `skip` whose references fail are left out; any other failure is an error naming every
+/// failing key, and nothing is returned.
+pub fn resolve(
+    ctx: &mut Context,
+    res: Rc<Resolution>,
+    keys: Option<&[String]>,
+    skip: &[String],
+    args: &ResolveArgs,
+) -> Result<Rc<Resolution>, Error> {
+    if !res.has_references() {
+        return Ok(res);
+    }
+    let wanted = res.references(keys);
+    if wanted.is_empty() {
+        return Ok(res);
+    }
+    let settings = settings(ctx, args)?;
+    let started = std::time::Instant::now();
+    let outcome = refs::resolve(&wanted, &settings, &res.process);
+    if ctx.verbose {
+        ctx.debug(&format!(
+            "resolved {} of {} references in {} ms",
+            outcome.values.len(),
+            wanted.len(),
+            started.elapsed().as_millis()
+        ));
+    }
+    let (skipped, failed): (Vec<_>, Vec<_>) =
+        outcome.failures.into_iter().partition(|f| skip.contains(&f.key));
+    if !failed.is_empty() {
+        return Err(Error::Unresolved(failed));
+    }
+    for f in &skipped {
+        if !ctx.quiet {
+            let _ = writeln!(ctx.io.err, "tkx: warning: {f}; left out (--skip-unresolved)");
+        }
+    }
+    let drop: Vec<String> = skipped.into_iter().map(|f| f.key).collect();
+    Ok(Rc::new(res.with_resolved(outcome.values, &drop)))
+}
