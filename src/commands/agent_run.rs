@@ -39,6 +39,22 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
     let keep = super::exec::names(ctx, "--keep", &args.keep).map_err(before)?;
     let res = ctx.load().map_err(before)?;
     let config = ctx.project.config().map_err(before)?.agent.clone();
+    // References are resolved once, outside; a command inside that needs one that failed
+    // is refused as `tkx exec` would refuse it.
+    let (res, unresolved) =
+        match super::references::resolve(ctx, res.clone(), None, &[], &crate::cli::ResolveArgs::default()) {
+            Ok(resolved) => (resolved, Vec::new()),
+            Err(Error::Unresolved(failures)) => {
+                for f in &failures {
+                    let _ = writeln!(
+                        ctx.io.err,
+                        "tkx: warning: {f}; `tkx exec` inside refuses commands that need it"
+                    );
+                }
+                (res, failures)
+            }
+            Err(e) => return Err(before(e)),
+        };
 
     let project = res.project_dir.clone();
     let tree = project.ancestors().find(|d| d.join(".git").symlink_metadata().is_ok()).unwrap_or(&project);
@@ -90,6 +106,7 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
         res: Arc::new((*res).clone()),
         removed: agent.removed.clone(),
         secrets: secrets_of(&res, &agent.removed),
+        unresolved,
     });
     sandbox::server::start(listener, backend.clone(), view.clone(), planner);
     // A cover that something outside replaces (an editor's save, `tkx set`) is put back
@@ -228,7 +245,10 @@ fn secrets_of(res: &Resolution, removed: &[(OsString, OsString)]) -> Vec<Secret>
         .vars
         .values()
         .flat_map(|v| v.definitions().map(move |d| (&v.key, d)))
-        .filter(|(key, d)| d.origin.layer != Layer::Process && mask_in_output(key, d.value.expose()))
+        .filter(|(key, d)| {
+            d.origin.layer != Layer::Process
+                && (mask_in_output(key, d.value.expose()) || res.resolved.contains(*key))
+        })
         .map(|(_, d)| d.value.clone())
         .collect();
     values.extend(removed.iter().map(|(_, v)| Secret::new(v.to_string_lossy())));
@@ -261,6 +281,8 @@ struct Plan {
     res: Arc<Resolution>,
     removed: Vec<(OsString, OsString)>,
     secrets: Vec<Secret>,
+    /// References that did not resolve when the sandbox started.
+    unresolved: Vec<crate::refs::Failure>,
 }
 
 impl Planner for Plan {
@@ -277,6 +299,21 @@ impl Planner for Plan {
         }
         res.process = ProcessEnv::new(process);
         super::exec::check_required(&res, &req.require, "--require").map_err(refusal)?;
+        let needed: Vec<crate::refs::Failure> = self
+            .unresolved
+            .iter()
+            .filter(|f| req.only.is_empty() || req.only.contains(&f.key))
+            .cloned()
+            .collect();
+        let (skipped, needed): (Vec<_>, Vec<_>) =
+            needed.into_iter().partition(|f| req.skip_unresolved.contains(&f.key));
+        if !needed.is_empty() {
+            return Err(refusal(Error::Unresolved(needed)));
+        }
+        // Never the literal reference: a skipped key is left out.
+        for f in &skipped {
+            res.vars.remove(&f.key);
+        }
         if req.strict {
             super::exec::check_strict(&res).map_err(refusal)?;
         }
@@ -375,6 +412,8 @@ pub fn exec_inside(ctx: &mut Context, args: &ExecArgs, socket: &Path) -> Result<
     }
     let require = super::exec::names(ctx, "--require", &args.require).map_err(before)?;
     let only = super::exec::names(ctx, "--only", &args.only).map_err(before)?;
+    let skip_unresolved =
+        super::exec::names(ctx, "--skip-unresolved", &args.skip_unresolved).map_err(before)?;
     let req = Request {
         argv: args.command.clone(),
         cwd: ctx.project.cwd().to_path_buf(),
@@ -384,6 +423,7 @@ pub fn exec_inside(ctx: &mut Context, args: &ExecArgs, socket: &Path) -> Result<
         fingerprint: args.redact_style == RedactStyle::Fingerprint,
         only,
         require,
+        skip_unresolved,
         tkx: false,
     };
     ctx.io.out.flush().map_err(Error::Output)?;

@@ -81,6 +81,15 @@ pub enum Lint {
         /// The key whose value refers to the name.
         key: String,
     },
+    /// A value meant as a reference to a secret manager that tkx cannot resolve: a
+    /// malformed one, an unknown manager's scheme, or one inside a longer string. It is
+    /// never passed to a command as it is written.
+    Reference {
+        /// The key.
+        key: String,
+        /// What is wrong (tkx's words; the value is not quoted).
+        reason: String,
+    },
 }
 
 impl Lint {
@@ -100,6 +109,7 @@ impl Lint {
             Lint::MixedLineEndings { .. } => "envfile/mixed-line-endings",
             Lint::ExpansionTooLong { .. } => "envfile/expansion-too-long",
             Lint::UndefinedVariable { .. } => "envfile/undefined-variable",
+            Lint::Reference { .. } => "envfile/invalid-reference",
         }
     }
 
@@ -123,14 +133,14 @@ impl Lint {
     pub fn severity(&self) -> Severity {
         match self {
             Lint::Bom => Severity::Note,
-            Lint::ExpansionTooLong { .. } => Severity::Error,
+            Lint::ExpansionTooLong { .. } | Lint::Reference { .. } => Severity::Error,
             _ => Severity::Warning,
         }
     }
 
     /// Whether loading (`env`, `exec`, `get`) reports it on stderr; the rest is for `doctor` and `-v`.
     pub fn shown_on_load(&self) -> bool {
-        self.skips_statement() || matches!(self, Lint::UndefinedVariable { .. })
+        self.skips_statement() || matches!(self, Lint::UndefinedVariable { .. } | Lint::Reference { .. })
     }
 
     /// What is wrong, naming keys, never values.
@@ -178,6 +188,9 @@ impl Lint {
             Lint::UndefinedVariable { key } => format!(
                 "the `$` here in the value of {key} refers to a variable that is not defined; it expands to empty"
             ),
+            Lint::Reference { key, reason } => {
+                format!("the value of {key} is not a reference tkx can resolve: {reason}")
+            }
         }
     }
 
@@ -211,6 +224,7 @@ impl Lint {
                 "define the variable, give it a default (`${NAME:-default}`), or single-quote the value if `$` is meant literally"
                     .to_owned()
             }
+            Lint::Reference { .. } => "fix the reference; until then a command that needs this key does not start (or pass --skip-unresolved KEY)".to_owned(),
         })
     }
 }
@@ -266,15 +280,53 @@ pub fn file_lints(parsed: &Parsed) -> Vec<LintAt> {
         } else {
             first.insert(&entry.key, entry.line);
         }
+        if let crate::envfile::RawValue::Literal(value) = &entry.value {
+            if let Some(reason) = reference_problem(value) {
+                out.push(LintAt {
+                    lint: Lint::Reference { key: entry.key.clone(), reason },
+                    line: entry.line,
+                    column: entry.column,
+                });
+            }
+        }
     }
     out.sort_by_key(|l| (l.line, l.column));
     out
+}
+
+/// Why a value meant as a reference cannot be resolved, if it is one.
+fn reference_problem(value: &str) -> Option<String> {
+    if !value.contains("://") {
+        return None;
+    }
+    match crate::refs::Reference::classify(value) {
+        Some(Err(m)) => Some(m.reason),
+        Some(Ok(_)) => None,
+        None if crate::refs::embedded(value) => {
+            Some("a reference must be the whole value, not part of a longer string".to_owned())
+        }
+        None => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::envfile::parse::parse;
+
+    #[test]
+    fn references_that_cannot_resolve() {
+        assert_eq!(
+            rules(
+                "A=vault://kv/app\nB=vault://kv/app#f\nC=\"Bearer op://v/i/f\"\nD=hcvault://x\nE=https://x.io/a\n"
+            ),
+            vec![
+                (1, "envfile/invalid-reference"),
+                (3, "envfile/invalid-reference"),
+                (4, "envfile/invalid-reference")
+            ]
+        );
+    }
 
     fn rules(text: &str) -> Vec<(usize, &'static str)> {
         file_lints(&parse(text)).iter().map(|l| (l.line, l.lint.rule())).collect()

@@ -172,7 +172,10 @@ impl Reference {
             "gcp-sm" | "sm" => gcp(rest),
             "azure-kv" => azure(rest),
             _ => {
-                let manager = lower.split(['-', '_', '+']).any(|w| MANAGER_WORDS.contains(&w));
+                let manager = lower.split(['-', '_', '+']).any(|w| MANAGER_WORDS.contains(&w))
+                    || ["vault", "secret", "password", "openbao", "awssm", "gcpsm"]
+                        .iter()
+                        .any(|w| lower.contains(w));
                 if !manager {
                     return None;
                 }

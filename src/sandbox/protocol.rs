@@ -17,7 +17,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
 
 /// The protocol's version, the request's first field.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 /// The largest frame accepted (a request carries the inner environment).
 pub const MAX_FRAME: usize = 16 * 1024 * 1024;
@@ -41,6 +41,8 @@ pub struct Request {
     pub only: Vec<String>,
     /// `--require`.
     pub require: Vec<String>,
+    /// `--skip-unresolved`.
+    pub skip_unresolved: Vec<String>,
     /// Not a command to start: `argv` are the arguments of a tkx subcommand the outer
     /// tkx runs itself, with its layers (`tkx env`, masked), its output to the passed
     /// stdout and stderr.
@@ -144,7 +146,7 @@ impl Request {
             e.bytes(k.as_bytes()).bytes(v.as_bytes());
         }
         e.byte(u8::from(self.pure)).byte(u8::from(self.strict)).byte(u8::from(self.fingerprint));
-        for list in [&self.only, &self.require] {
+        for list in [&self.only, &self.require, &self.skip_unresolved] {
             e.count(list.len());
             for s in list {
                 e.bytes(s.as_bytes());
@@ -174,7 +176,8 @@ impl Request {
         let (pure, strict, fingerprint) = (d.byte()? != 0, d.byte()? != 0, d.byte()? != 0);
         let only = d.texts()?;
         let require = d.texts()?;
-        Ok(Request { argv, cwd, env, pure, strict, fingerprint, only, require, tkx })
+        let skip_unresolved = d.texts()?;
+        Ok(Request { argv, cwd, env, pure, strict, fingerprint, only, require, skip_unresolved, tkx })
     }
 }
 
