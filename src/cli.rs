@@ -413,6 +413,12 @@ pub struct DoctorArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub strict: bool,
+
+    /// Also ask each secret manager's CLI whether it is logged in (`op whoami`, `vault
+    /// token lookup`, `aws sts get-caller-identity`, `gcloud auth print-access-token`,
+    /// `az account show`), for the managers the project's references use.
+    #[arg(long)]
+    pub online: bool,
 }
 
 /// Formats `tkx diff` can print.

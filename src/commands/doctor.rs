@@ -19,13 +19,14 @@ pub fn run(ctx: &mut Context, args: &DoctorArgs) -> Result<u8, Error> {
         }
         ctx.project.forget();
     }
-    report(ctx, args.format, args.strict)
+    report(ctx, args.format, args.strict, args.online)
 }
 
 /// Runs every check on the project and writes the findings to stdout in `format`;
-/// returns the exit code: 1 on an error (or, when `strict`, a warning), else 0. This is
+/// returns the exit code: 1 on an error (or, when `strict`, a warning), else 0; `online`
+/// also checks the secret managers' logins. This is
 /// `tkx doctor` without `--fix`, for any command that ends with its report (`tkx init`).
-pub fn report(ctx: &mut Context, format: Format, strict: bool) -> Result<u8, Error> {
+pub fn report(ctx: &mut Context, format: Format, strict: bool, online: bool) -> Result<u8, Error> {
     // A file that cannot be loaded is a finding; any other failure is the run's.
     if let Err(e) = ctx.project.resolution() {
         if !matches!(e, Error::File { .. }) {
@@ -33,6 +34,9 @@ pub fn report(ctx: &mut Context, format: Format, strict: bool) -> Result<u8, Err
         }
     }
     let mut findings = doctor::check(&ctx.project);
+    if online {
+        findings.extend(doctor::references::online(&ctx.project));
+    }
     if let Ok(res) = ctx.project.resolution() {
         findings.extend(res.shadow_warnings());
         report::sort(&mut findings);

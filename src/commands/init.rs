@@ -125,7 +125,7 @@ pub(crate) fn run_with(ctx: &mut Context, args: &InitArgs, prompt: &mut dyn Prom
         let _ = writeln!(ctx.io.err, "tkx: what `tkx doctor` says now:");
     }
     ctx.project.forget();
-    super::doctor::report(ctx, Format::Text, false)
+    super::doctor::report(ctx, Format::Text, false, false)
 }
 
 /// Says what was written, what was already set elsewhere, and which required keys are

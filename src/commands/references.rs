@@ -12,31 +12,8 @@ use std::rc::Rc;
 /// The settings: `--resolve-timeout` over `[refs] timeout` over the default.
 pub fn settings(ctx: &Context, args: &ResolveArgs) -> Result<Settings, Error> {
     let config = &ctx.project.config()?.refs;
-    let mut settings = Settings {
-        vault: config.vault.clone(),
-        aws: config.aws.clone(),
-        gcp: config.gcp.clone(),
-        onepassword: config.onepassword.clone(),
-        azure: config.azure.clone(),
-        ..Settings::default()
-    };
-    if let Some(n) = config.parallel {
-        settings.parallel = n.clamp(1, 64);
-    }
-    let timeout = match (&args.resolve_timeout, &config.timeout) {
-        (Some(t), _) => Some((t, "--resolve-timeout")),
-        (None, Some(t)) => Some((t, ".tkx.toml: [refs] timeout")),
-        (None, None) => None,
-    };
-    if let Some((text, from)) = timeout {
-        settings.timeout = refs::parse_duration(text).ok_or_else(|| {
-            Error::usage(
-                format!("{from}: not a duration"),
-                Some("write it like 30s, 2m or 500ms (at most 24 hours)".into()),
-            )
-        })?;
-    }
-    Ok(settings)
+    Settings::from_config(config, args.resolve_timeout.as_deref())
+        .map_err(|m| Error::usage(m, Some("write it like 30s, 2m or 500ms (at most 24 hours)".into())))
 }
 
 /// `res` with the references among `keys` (every file key when `None`) resolved. Keys in

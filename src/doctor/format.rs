@@ -22,7 +22,11 @@ impl Check for Format {
         for var in res.vars.values() {
             let def = &var.winner;
             let value = def.value.expose();
-            if def.origin.layer == Layer::Process || value.is_empty() || is_placeholder(value) {
+            if def.origin.layer == Layer::Process
+                || value.is_empty()
+                || is_placeholder(value)
+                || crate::layers::reference_of(def).is_some()
+            {
                 continue;
             }
             let Some(provider) = provider_for_key(&var.key) else { continue };

@@ -18,7 +18,13 @@ fn exposed(project: &Project) -> Vec<&super::EnvFile> {
         .env_files()
         .iter()
         .filter(|f| f.scope == Scope::Tree && repo.relative(&f.path).is_some() && !repo.is_ignored(&f.path))
+        .filter(|f| !is_shareable(f))
         .collect()
+}
+
+/// Whether the file holds only references to secret managers and plain settings.
+fn is_shareable(f: &super::EnvFile) -> bool {
+    crate::envfile::read_text(&f.path).is_ok_and(|t| crate::envfile::shareable(&t))
 }
 
 impl Check for Gitignore {
@@ -27,7 +33,7 @@ impl Check for Gitignore {
     }
 
     fn run(&self, project: &Project) -> Vec<Finding> {
-        exposed(project)
+        let mut out: Vec<Finding> = exposed(project)
             .into_iter()
             .map(|f| {
                 Finding::error(
@@ -37,7 +43,15 @@ impl Check for Gitignore {
                 .at(f.display.clone(), 0, 0)
                 .hint("add `.env`, `.env.*` and `!.env.example` to .gitignore, or run `tkx doctor --fix`")
             })
-            .collect()
+            .collect();
+        out.extend(project.env_files().iter().filter(|f| f.scope == Scope::Tree && is_shareable(f)).map(|f| {
+            Finding::note(
+                "doctor/shareable",
+                "this env file holds only references to secret managers and plain settings: it is safe to commit",
+            )
+            .at(f.display.clone(), 0, 0)
+        }));
+        out
     }
 
     fn fix(&self, project: &Project) -> Result<Vec<String>, Error> {

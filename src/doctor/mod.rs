@@ -12,6 +12,7 @@ mod gitignore;
 mod hook;
 mod leftovers;
 mod permissions;
+pub mod references;
 mod rotation;
 mod sdk_names;
 mod syntax;
@@ -56,6 +57,7 @@ pub fn registry() -> Vec<Box<dyn Check>> {
         Box::new(format::Format),
         Box::new(sdk_names::SdkNames),
         Box::new(rotation::Rotation),
+        Box::new(references::References),
         Box::new(hook::HookCheck),
         Box::new(agents::Agents),
         Box::new(build_context::BuildContext),

@@ -26,6 +26,8 @@ impl Check for Tracked {
         paths.extend(repo.head_paths(&is_env_name));
         paths
             .into_iter()
+            // References and plain settings are the shareable form (read as it is now).
+            .filter(|rel| !crate::envfile::read_text(&repo.workdir().join(rel)).is_ok_and(|t| crate::envfile::shareable(&t)))
             .map(|rel| {
                 let shown = project.show(&repo.workdir().join(&rel));
                 Finding::error("doctor/tracked", "this env file is committed to git (it is in the index or in HEAD)").at(shown.clone(), 0, 0).hint(format!(

@@ -73,8 +73,45 @@ fn problem(e: io::Error) -> FileProblem {
     }
 }
 
+/// Whether an env file's text is the shareable form: it holds references to secret
+/// managers, and every statement that holds a secret is one (the rest plain settings).
+/// Such a file may be committed: the scan, the hooks and doctor let it through. A line
+/// the parser skips could hide a key, so a file with one is not shareable.
+pub fn shareable(text: &str) -> bool {
+    let parsed = parse(text);
+    if parsed.issues.iter().any(|i| i.lint.skips_statement()) {
+        return false;
+    }
+    let mut references = 0;
+    for e in &parsed.entries {
+        match &e.value {
+            RawValue::Literal(v) if matches!(crate::refs::Reference::classify(v), Some(Ok(_))) => {
+                references += 1
+            }
+            v if crate::secret::classify::is_secret_statement(&e.key, v) => return false,
+            RawValue::Literal(v) if crate::refs::embedded(v) => return false,
+            _ => {}
+        }
+    }
+    references > 0
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shareable_files() {
+        use super::shareable;
+        assert!(shareable("OPENAI_API_KEY=vault://kv/app#openai\nPORT=8080\nDEBUG=true\n"));
+        assert!(shareable("# comment\nexport A=op://dev/openai/credential\nB=aws-sm://prod/app#B\n"));
+        assert!(!shareable("PORT=8080\n"));
+        assert!(!shareable(
+            "A=vault://kv/app#a\nOPENAI_API_KEY=sk-proj-Qm7vX2kLp9RtY4wZ8nB3cF6hJ1dG5sA0eUabc\n"
+        ));
+        assert!(!shareable("A=vault://kv/app#a\nDB_PASSWORD=hunter2hunter2\n"));
+        assert!(!shareable("A=vault://kv/app#a\nKEY = sk-proj-Qm7vX2kLp9RtY4wZ8nB3cF6hJ1dG5sA0eUabc\n"));
+        assert!(!shareable("A=vault://kv/app\n"));
+    }
+
     use super::*;
 
     #[test]

@@ -10,6 +10,7 @@
 
 mod backends;
 pub mod cli;
+pub mod login;
 pub mod reference;
 
 pub use reference::{Backend, Malformed, Reference, embedded};
@@ -82,6 +83,49 @@ pub struct BackendSettings {
 }
 
 impl Settings {
+    /// The settings of `.tkx.toml`'s `[refs]`, with a timeout given on the command line
+    /// (`--resolve-timeout`) over the file's. A bad duration is an error saying where.
+    pub fn from_config(
+        config: &crate::config::RefsConfig,
+        timeout_flag: Option<&str>,
+    ) -> Result<Settings, String> {
+        let mut settings = Settings {
+            vault: config.vault.clone(),
+            aws: config.aws.clone(),
+            gcp: config.gcp.clone(),
+            onepassword: config.onepassword.clone(),
+            azure: config.azure.clone(),
+            ..Settings::default()
+        };
+        if let Some(n) = config.parallel {
+            settings.parallel = n.clamp(1, 64);
+        }
+        let timeout = match (timeout_flag, &config.timeout) {
+            (Some(t), _) => Some((t, "--resolve-timeout")),
+            (None, Some(t)) => Some((t.as_str(), ".tkx.toml: [refs] timeout")),
+            (None, None) => None,
+        };
+        if let Some((text, from)) = timeout {
+            settings.timeout = parse_duration(text).ok_or_else(|| format!("{from}: not a duration"))?;
+        }
+        Ok(settings)
+    }
+
+    /// The CLI a backend runs: the one `.tkx.toml` names, else the vendor's (`vault` when
+    /// installed, else `bao`).
+    pub fn program(&self, backend: Backend, inherit: &[(OsString, OsString)]) -> PathBuf {
+        if let Some(cli) = &self.of(backend).cli {
+            return cli.clone();
+        }
+        PathBuf::from(match backend {
+            Backend::OnePassword => "op",
+            Backend::Vault => backends::vault_cli(inherit),
+            Backend::AwsSecrets | Backend::AwsParameters => "aws",
+            Backend::Gcp => "gcloud",
+            Backend::Azure => "az",
+        })
+    }
+
     /// A backend's options.
     pub fn of(&self, backend: Backend) -> &BackendSettings {
         match backend {
@@ -151,7 +195,16 @@ impl Problem {
     /// meaningful line kept.
     pub fn from_stderr(stderr: &str) -> Self {
         let (class, transient) = classify_error(stderr);
-        Problem { class, detail: first_line(stderr), transient }
+        let mut detail = first_line(stderr);
+        // Vault and OpenBao put the status and the reason on later lines.
+        let code = stderr.lines().map(str::trim).find(|l| l.starts_with("Code: "));
+        let reason = stderr.lines().map(str::trim).find_map(|l| l.strip_prefix("* "));
+        if let (Some(code), Some(reason)) = (code, reason) {
+            if !detail.contains(reason) {
+                detail = first_line(&format!("{detail} {} {reason}", code.trim_end_matches(" Errors:")));
+            }
+        }
+        Problem { class, detail, transient }
     }
 }
 
@@ -219,11 +272,23 @@ impl Runner<'_> {
         env: &[(OsString, OsString)],
     ) -> Result<cli::Ran, Problem> {
         let program = self.settings.of(backend).cli.clone().unwrap_or_else(|| PathBuf::from(name));
+        self.run_program(backend, &program, args, input, env)
+    }
+
+    /// [`Runner::run`] with the program given.
+    pub fn run_program(
+        &self,
+        backend: Backend,
+        program: &std::path::Path,
+        args: Vec<OsString>,
+        input: Option<Vec<u8>>,
+        env: &[(OsString, OsString)],
+    ) -> Result<cli::Ran, Problem> {
         let mut tries = 0;
         loop {
             tries += 1;
             let call = cli::Call {
-                program: &program,
+                program,
                 args: args.clone(),
                 input: input.clone(),
                 env,

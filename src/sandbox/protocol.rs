@@ -320,6 +320,7 @@ mod tests {
             fingerprint: true,
             only: vec!["A".into()],
             require: vec!["B".into(), "C".into()],
+            skip_unresolved: vec!["D".into()],
             tkx: true,
         };
         let frame = req.encode();

@@ -191,7 +191,11 @@ impl Scanner {
     ) -> Vec<Finding> {
         let file_name = display.rsplit('/').next().unwrap_or(display);
         let mut findings = Vec::new();
-        if self.with_rules && crate::envfile::names::is_env_name(file_name) {
+        // An env file of references and plain settings is the form meant to be shared.
+        if self.with_rules
+            && crate::envfile::names::is_env_name(file_name)
+            && !std::str::from_utf8(data).is_ok_and(crate::envfile::shareable)
+        {
             findings.push(
                 Finding::error(
                     "scan/env-file",

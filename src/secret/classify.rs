@@ -39,6 +39,9 @@ pub enum Class {
     Placeholder,
     /// Plain configuration: safe to show.
     Config,
+    /// A reference to a secret manager (`vault://kv/app#openai`): it stands for a secret
+    /// and is not one (safe to show and commit; the key is a secret variable).
+    Reference,
     /// A secret, and why.
     Secret(Why),
 }
@@ -63,6 +66,9 @@ pub fn classify(key: &str, value: &str) -> Class {
     }
     if is_placeholder(value) {
         return Class::Placeholder;
+    }
+    if value.contains("://") && matches!(crate::refs::Reference::classify(value), Some(Ok(_))) {
+        return Class::Reference;
     }
     if in_key_format(value) {
         return Class::Secret(Why::Format);
@@ -98,7 +104,7 @@ pub fn search_in_scans(key: &str, value: &str) -> bool {
 
 /// Whether the agent guard keeps this variable's value from coding agents.
 pub fn hide_from_agents(key: &str, value: &str) -> bool {
-    is_secret(key, value)
+    matches!(classify(key, value), Class::Secret(_) | Class::Reference)
 }
 
 /// Whether an env-file statement holds a secret, before expansion: a literal is judged

@@ -7,6 +7,8 @@ mod gcp;
 mod onepassword;
 mod vault;
 
+pub(crate) use vault::{cli_name as vault_cli, env as vault_env};
+
 use super::{Problem, Reference, Runner};
 use crate::secret::Secret;
 
@@ -55,7 +57,7 @@ fn parse_json(stdout: &[u8], cli: &str) -> Result<serde_json::Value, Problem> {
 }
 
 /// `--flag value` when the setting is there.
-fn flag(args: &mut Vec<std::ffi::OsString>, name: &str, value: &Option<String>) {
+pub(crate) fn flag(args: &mut Vec<std::ffi::OsString>, name: &str, value: &Option<String>) {
     if let Some(v) = value {
         args.push(name.into());
         args.push(v.into());
