@@ -34,7 +34,8 @@ impl Run<'_> {
                     || starts(&["secretsmanager", "batch-get-secret-value"])
                     || ((starts(&["ssm", "get-parameter"])
                         || starts(&["ssm", "get-parameters"])
-                        || starts(&["ssm", "get-parameters-by-path"]))
+                        || starts(&["ssm", "get-parameters-by-path"])
+                        || starts(&["ssm", "get-parameter-history"]))
                         && has("--with-decryption"))
                     || (starts(&["configure", "get"])
                         && sub.get(2).is_some_and(|k| k.contains("secret") || k.contains("session_token")))
@@ -48,7 +49,14 @@ impl Run<'_> {
                     || starts(&["auth", "print-identity-token"])
                     || starts(&["auth", "application-default", "print-access-token"])
             }
-            "az" => starts(&["keyvault", "secret", "show"]) || starts(&["account", "get-access-token"]),
+            "az" => {
+                starts(&["keyvault", "secret", "show"])
+                    || (starts(&["keyvault", "secret", "download"])
+                        && args.windows(2).any(|w| matches!(w[0], "--file" | "-f") && w[1].starts_with("/dev/")))
+                    || starts(&["account", "get-access-token"])
+            }
+            "berglas" => starts(&["access"]),
+            "chamber" => starts(&["read"]) || starts(&["export"]) || starts(&["env"]),
             "sops" => (has("-d") || has("--decrypt")) && !has("--output"),
             "doppler" => {
                 (starts(&["secrets"]) && !has("--only-names") && !starts(&["secrets", "set"]))
