@@ -209,7 +209,7 @@ pub struct RedactArgs {
 
 /// `tkx move`.
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("destination").required(true).args(["private", "user"]))]
+#[command(group = clap::ArgGroup::new("destination").required(true).args(["private", "user", "to"]))]
 pub struct MoveArgs {
     /// The keys to move.
     #[arg(value_name = "KEY", required_unless_present = "secrets")]
@@ -226,6 +226,16 @@ pub struct MoveArgs {
     /// Move into the user file, $TKX_DIR/.env (shared by all projects).
     #[arg(long)]
     pub user: bool,
+
+    /// Move into a secret manager: `vault://mount/path` or `aws-sm://secret-name`. Each
+    /// value is written through the manager's CLI (on stdin), read back, and replaced
+    /// in .env by its reference (`vault://mount/path#KEY`).
+    #[arg(long, value_name = "REFERENCE")]
+    pub to: Option<String>,
+
+    /// How references are resolved when the values are read back.
+    #[command(flatten)]
+    pub refs: ResolveArgs,
 }
 
 /// `tkx agent`.

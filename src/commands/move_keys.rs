@@ -11,6 +11,7 @@ use super::dialogue::say;
 use crate::cli::MoveArgs;
 use crate::envfile;
 use crate::error::Error;
+use crate::refs;
 use crate::report::Severity;
 use crate::store::{self, Current, Dest, relocate};
 
@@ -27,6 +28,9 @@ pub fn run(ctx: &mut Context, args: &MoveArgs) -> Result<u8, Error> {
             "--no-user skips the private store and the user file, which is where tkx move writes",
             None,
         ));
+    }
+    if let Some(to) = &args.to {
+        return to_manager(ctx, args, to);
     }
     let source = store::destination(&ctx.project, store::Target::Project)?;
     let target = if args.user { store::Target::User } else { store::Target::Private };
@@ -100,6 +104,156 @@ pub fn run(ctx: &mut Context, args: &MoveArgs) -> Result<u8, Error> {
         }
     }
     Ok(0)
+}
+
+/// `--to vault://…` / `aws-sm://…`: the values written into the manager, read back
+/// through their references, then replaced by the references in `.env` (atomically,
+/// under its lock). Nothing changes what `tkx exec` runs: each moved key resolves to the
+/// value it had, and no other value is built from it (`${KEY}` in another value would
+/// expand to the reference's text).
+fn to_manager(ctx: &mut Context, args: &MoveArgs, to: &str) -> Result<u8, Error> {
+    let dest = refs::write::Destination::parse(to).map_err(|m| Error::usage(m, None))?;
+    let source = store::destination(&ctx.project, store::Target::Project)?;
+    let locks = store::lock_all(&[&source])?;
+    let src = Current::read(&source)?;
+    if !src.exists {
+        return Err(Error::refused(format!("there is no {} to move keys out of", source.display), None));
+    }
+    let parsed = envfile::parse(&src.text);
+    let keys = if args.secrets { secret_keys(&parsed) } else { named_keys(&args.keys, &parsed, &source)? };
+    if keys.is_empty() {
+        say(ctx, &format!("no key in {} looks secret: nothing to move", source.display));
+        return Ok(0);
+    }
+    let res = ctx.project.resolution()?;
+    let mut values: Vec<(String, crate::secret::Secret)> = Vec::new();
+    for key in &keys {
+        // The value `.env` gives the key (its last statement there).
+        let def = res.definitions(key).find(|d| d.origin.layer == crate::layers::Layer::Project);
+        let Some(def) = def else { continue };
+        if crate::layers::reference_of(def).is_some() {
+            return Err(Error::refused(
+                format!("{key} at {} is a reference already; nothing was changed", def.origin),
+                None,
+            ));
+        }
+        if def.value.is_empty() || crate::secret::is_placeholder(def.value.expose()) {
+            return Err(Error::refused(
+                format!(
+                    "{key} at {} is empty or a placeholder: there is no value to move; nothing was changed",
+                    def.origin
+                ),
+                Some("set the real value first (`tkx set KEY`), or leave the key out".into()),
+            ));
+        }
+        values.push((key.clone(), def.value.clone()));
+    }
+    let built: Vec<String> = parsed
+        .entries
+        .iter()
+        .filter(|e| !keys.contains(&e.key) && template_uses(&e.value, &keys))
+        .map(|e| format!("{} (line {})", e.key, e.line))
+        .collect();
+    if !built.is_empty() {
+        return Err(Error::refused(
+            format!(
+                "{} {} built from a key being moved with ${{…}}; after the move it would expand to the reference's text. Nothing was changed",
+                built.join(", "),
+                if built.len() == 1 { "is" } else { "are" }
+            ),
+            Some(
+                "move those keys too (put the whole built value in the manager), or let the program build it"
+                    .into(),
+            ),
+        ));
+    }
+    let settings = super::references::settings(ctx, &args.refs)?;
+    let failed = |problem: refs::Problem| {
+        Error::Unresolved(
+            values
+                .iter()
+                .map(|(key, _)| refs::Failure {
+                    key: key.clone(),
+                    origin: to.to_owned(),
+                    scheme: dest.reference(key).backend().scheme().to_owned(),
+                    class: problem.class,
+                    detail: problem.detail.clone(),
+                })
+                .collect(),
+        )
+    };
+    refs::write::store(&dest, &values, &settings, ctx.project.process()).map_err(failed)?;
+    // Read back through the references, as `tkx exec` will.
+    let wanted: Vec<refs::Wanted> = values
+        .iter()
+        .map(|(key, _)| refs::Wanted {
+            key: key.clone(),
+            origin: to.to_owned(),
+            reference: Ok(dest.reference(key)),
+        })
+        .collect();
+    let back = refs::resolve(&wanted, &settings, ctx.project.process());
+    if !back.failures.is_empty() {
+        return Err(Error::Unresolved(back.failures));
+    }
+    let differs: Vec<&str> =
+        values.iter().filter(|(k, v)| back.values.get(k) != Some(v)).map(|(k, _)| k.as_str()).collect();
+    if !differs.is_empty() {
+        return Err(Error::refused(
+            format!(
+                "{} read back from {to} differently from what was written; .env was not changed",
+                differs.join(", ")
+            ),
+            Some("check who else writes that secret, then run the move again".into()),
+        ));
+    }
+    let mut text = src.text.clone();
+    for (key, _) in &values {
+        text = envfile::edit::set(&text, key, &dest.reference(key).to_string())
+            .map_err(store::write::edit_error)?
+            .text;
+    }
+    for n in src.write(&locks[0], &source, &text)? {
+        ctx.warn(&n);
+    }
+    for (key, value) in &values {
+        say(
+            ctx,
+            &format!("moved {key} from {} to {} ({})", source.display, dest.reference(key), value.redacted()),
+        );
+    }
+    say(
+        ctx,
+        &format!("checked: read back from {to}; tkx exec resolves the same values through the references"),
+    );
+    if crate::envfile::shareable(&text) {
+        say(
+            ctx,
+            &format!("{} now holds only references and plain settings: it is safe to commit", source.display),
+        );
+    }
+    for f in store::git_exposure(&source, None) {
+        if f.severity == Severity::Error {
+            ctx.warn(&f);
+        }
+    }
+    Ok(0)
+}
+
+/// Whether a value is built from any of `keys` (`${KEY}`, `$KEY`, defaults included).
+fn template_uses(value: &envfile::RawValue, keys: &[String]) -> bool {
+    fn pieces_use(pieces: &[envfile::parse::Piece], keys: &[String]) -> bool {
+        pieces.iter().any(|p| match p {
+            envfile::parse::Piece::Lit(_) => false,
+            envfile::parse::Piece::Var { name, default, .. } => {
+                keys.contains(name) || default.as_ref().is_some_and(|d| pieces_use(&d.pieces, keys))
+            }
+        })
+    }
+    match value {
+        envfile::RawValue::Literal(_) => false,
+        envfile::RawValue::Template(pieces) => pieces_use(pieces, keys),
+    }
 }
 
 /// The keys named on the command line, each of which must be in the source.

@@ -12,6 +12,7 @@ mod backends;
 pub mod cli;
 pub mod login;
 pub mod reference;
+pub mod write;
 
 pub use reference::{Backend, Malformed, Reference, embedded};
 
@@ -287,13 +288,8 @@ impl Runner<'_> {
         let mut tries = 0;
         loop {
             tries += 1;
-            let call = cli::Call {
-                program,
-                args: args.clone(),
-                input: input.clone(),
-                env,
-                inherit: self.inherit,
-            };
+            let call =
+                cli::Call { program, args: args.clone(), input: input.clone(), env, inherit: self.inherit };
             let ran = cli::run(call, self.deadline).map_err(|e| match e {
                 cli::RunError::Missing(p) => Problem::new(
                     Class::CliMissing,

@@ -7,6 +7,7 @@ mod gcp;
 mod onepassword;
 mod vault;
 
+pub(crate) use aws::base_args as aws_args;
 pub(crate) use vault::{cli_name as vault_cli, env as vault_env};
 
 use super::{Problem, Reference, Runner};
@@ -39,7 +40,7 @@ fn all_failed(refs: &[(usize, &Reference)], problem: &Problem) -> Vec<(usize, Re
 }
 
 /// A JSON field as a value: a string as it is, anything else as its JSON text.
-fn json_value(v: &serde_json::Value) -> String {
+pub(crate) fn json_value(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),

@@ -52,7 +52,9 @@ impl Run<'_> {
             "az" => {
                 starts(&["keyvault", "secret", "show"])
                     || (starts(&["keyvault", "secret", "download"])
-                        && args.windows(2).any(|w| matches!(w[0], "--file" | "-f") && w[1].starts_with("/dev/")))
+                        && args
+                            .windows(2)
+                            .any(|w| matches!(w[0], "--file" | "-f") && w[1].starts_with("/dev/")))
                     || starts(&["account", "get-access-token"])
             }
             "berglas" => starts(&["access"]),
