@@ -73,11 +73,23 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("bind 127.0.0.1:0").port()
 }
 
+/// A GET to 127.0.0.1 answered 200 within two seconds: a server is ready.
+fn answers_ok(port: u16, path: &str) -> bool {
+    http(port, "GET", path, &[], "", Duration::from_secs(2)).is_some_and(|(status, _)| status == 200)
+}
+
 /// One plain HTTP/1.1 request to 127.0.0.1: the status code and body, `None` when
-/// nothing answers within two seconds.
-fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Option<(u16, String)> {
+/// nothing answers within `timeout`.
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+    timeout: Duration,
+) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    stream.set_read_timeout(Some(timeout)).ok()?;
     let mut request = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
@@ -204,9 +216,7 @@ impl Bao {
             &[],
             &log,
         );
-        wait_ready("bao server", &mut child, &log, || {
-            http(port, "GET", "/v1/sys/health", &[], "").is_some_and(|(s, _)| s == 200)
-        });
+        wait_ready("bao server", &mut child, &log, || answers_ok(port, "/v1/sys/health"));
         Some(Bao {
             addr: format!("http://127.0.0.1:{port}"),
             token: "root".to_owned(),
@@ -231,10 +241,15 @@ impl Bao {
 
     /// [`Bao::env`] with another token.
     pub fn env_with_token(&self, token: &str) -> Vec<(String, String)> {
-        [("BAO_ADDR", &self.addr), ("BAO_TOKEN", token), ("VAULT_ADDR", &self.addr), ("VAULT_TOKEN", token)]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect()
+        [
+            ("BAO_ADDR", self.addr.as_str()),
+            ("BAO_TOKEN", token),
+            ("VAULT_ADDR", self.addr.as_str()),
+            ("VAULT_TOKEN", token),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
     }
 
     /// Runs `bao ARGS` as root against this server, `stdin` on its standard input.
@@ -323,9 +338,7 @@ impl Moto {
         let log = dir.path().join("moto.log");
         let port_arg = port.to_string();
         let mut child = spawn_server(&bin, &["-H", "127.0.0.1", "-p", &port_arg], dir.path(), &[], &log);
-        wait_ready("moto_server", &mut child, &log, || {
-            http(port, "GET", "/moto-api/", &[], "").is_some_and(|(s, _)| s == 200)
-        });
+        wait_ready("moto_server", &mut child, &log, || answers_ok(port, "/moto-api/"));
         Some(Moto { endpoint: format!("http://127.0.0.1:{port}"), port, child, _dir: dir })
     }
 
@@ -367,7 +380,8 @@ impl Moto {
             ("Content-Type", "application/x-amz-json-1.1"),
             ("Authorization", auth.as_str()),
         ];
-        http(self.port, "POST", "/", &headers, &body.to_string()).expect("moto answers")
+        // The first call to a service loads its backend: SSM's takes ~3 s.
+        http(self.port, "POST", "/", &headers, &body.to_string(), START_TIMEOUT).expect("moto answers")
     }
 
     /// Creates the secret `name` with the string `value`, or adds `value` as its new
