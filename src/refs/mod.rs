@@ -199,7 +199,8 @@ impl Problem {
         let mut detail = first_line(stderr);
         // Vault and OpenBao put the status and the reason on later lines.
         let code = stderr.lines().map(str::trim).find(|l| l.starts_with("Code: "));
-        let reason = stderr.lines().map(str::trim).find_map(|l| l.strip_prefix("* "));
+        // The innermost reason ("* 1 error occurred:" wraps "* permission denied").
+        let reason = stderr.lines().map(str::trim).filter_map(|l| l.strip_prefix("* ")).next_back();
         if let (Some(code), Some(reason)) = (code, reason) {
             if !detail.contains(reason) {
                 detail = first_line(&format!("{detail} {} {reason}", code.trim_end_matches(" Errors:")));

@@ -20,6 +20,7 @@ mod hook;
 mod init;
 mod layers;
 mod leaks;
+mod managers;
 mod move_keys;
 mod redact;
 mod rotate;

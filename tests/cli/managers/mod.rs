@@ -4,4 +4,5 @@
 
 pub mod servers;
 
+mod resolve;
 mod smoke;
