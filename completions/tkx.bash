@@ -505,7 +505,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__agent__subcmd__install)
-            opts="-C -f -p -v -q -h --host --user --shared --all --file --profile --no-user --override --verbose --quiet --color --help"
+            opts="-C -f -p -v -q -h --host --user --shared --all --os-sandbox --file --profile --no-user --override --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -589,7 +589,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__agent__subcmd__status)
-            opts="-C -f -p -v -q -h --host --user --shared --all --file --profile --no-user --override --verbose --quiet --color --help"
+            opts="-C -f -p -v -q -h --host --user --shared --all --os-sandbox --file --profile --no-user --override --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -631,7 +631,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__agent__subcmd__uninstall)
-            opts="-C -f -p -v -q -h --host --user --shared --all --file --profile --no-user --override --verbose --quiet --color --help"
+            opts="-C -f -p -v -q -h --host --user --shared --all --os-sandbox --file --profile --no-user --override --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -338,6 +338,12 @@ pub struct AgentArgs {
     /// only those of agents the project shows signs of using.
     #[arg(long)]
     pub all: bool,
+
+    /// Claude Code: also turn on its own OS sandbox for Bash (`sandbox.enabled`) and deny
+    /// reading the env files, tkx's stores and `[agent] hide` there
+    /// (`sandbox.filesystem.denyRead`). Also `[agent] os_sandbox = true` in .tkx.toml.
+    #[arg(long)]
+    pub os_sandbox: bool,
 }
 
 /// `tkx agent check`.

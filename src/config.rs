@@ -15,6 +15,7 @@
 //! [agent]
 //! hide = ["~/.ssh/id_*", "certs/*.key"]  # more paths `tkx agent run` hides (globs)
 //! hide_common = true                # also ~/.aws/credentials, ~/.netrc, ~/.npmrc, …
+//! os_sandbox = true                 # `tkx agent install` also turns on Claude Code's sandbox
 //!
 //! [refs]
 //! timeout = "30s"                   # the deadline for resolving references (--resolve-timeout)
@@ -70,7 +71,8 @@ pub struct RefsConfig {
     pub azure: crate::refs::BackendSettings,
 }
 
-/// `[agent]`: what `tkx agent run` hides besides env files and the stores.
+/// `[agent]`: what `tkx agent run` (and, with `os_sandbox`, Claude Code's own sandbox)
+/// hides besides env files and the stores.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
 pub struct AgentConfig {
@@ -78,6 +80,22 @@ pub struct AgentConfig {
     pub hide: Vec<String>,
     /// Also hide the common credential files ([`crate::sandbox::COMMON_CREDENTIALS`]).
     pub hide_common: bool,
+    /// `tkx agent install` also turns on Claude Code's own sandbox for its shell tool,
+    /// with the same paths denied (as `--os-sandbox`).
+    pub os_sandbox: bool,
+}
+
+impl AgentConfig {
+    /// The paths `hide` names, and with `hide_common` the common credential files as
+    /// `~/…`: what a host's own sandbox is told to deny besides env files and stores.
+    pub fn hidden_patterns(&self) -> Vec<String> {
+        let mut out = self.hide.clone();
+        #[cfg(unix)]
+        if self.hide_common {
+            out.extend(crate::sandbox::COMMON_CREDENTIALS.iter().map(|c| format!("~/{c}")));
+        }
+        out
+    }
 }
 
 /// `[scan]`.
@@ -209,6 +227,8 @@ mod tests {
         let c = Config::parse("[agent]\nhide = [\"~/.ssh/id_*\"]\nhide_common = true\n").unwrap();
         assert_eq!(c.agent.hide, ["~/.ssh/id_*"]);
         assert!(c.agent.hide_common);
+        assert!(!c.agent.os_sandbox);
+        assert!(Config::parse("[agent]\nos_sandbox = true\n").unwrap().agent.os_sandbox);
     }
 
     #[test]

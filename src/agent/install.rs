@@ -41,6 +41,12 @@ pub struct Plan {
     /// The variables hosts read for their own directories (`CODEX_HOME`,
     /// `GEMINI_CLI_HOME`), as the process environment has them.
     pub host_env: Vec<(String, PathBuf)>,
+    /// Also turn on the host's own OS sandbox with tkx's paths denied (Claude Code's
+    /// `sandbox`; `--os-sandbox`, `[agent] os_sandbox`).
+    pub os_sandbox: bool,
+    /// More paths to deny there: `[agent] hide` (relative to the project, absolute or
+    /// `~/…`), and the common credential files as `~/…` with `hide_common`.
+    pub hide: Vec<String>,
 }
 
 /// One file tkx edits.

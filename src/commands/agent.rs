@@ -47,6 +47,7 @@ pub fn plan(ctx: &Context, args: &AgentArgs) -> Result<Plan, Error> {
     }
     let project = discover::project_dir(ctx.project.cwd());
     let base = if args.user { home.clone() } else { Some(project.clone()) };
+    let agent = ctx.project.config()?.agent.clone();
     let mut plan = Plan {
         hosts: hosts_of(args.host),
         user: args.user,
@@ -57,7 +58,15 @@ pub fn plan(ctx: &Context, args: &AgentArgs) -> Result<Plan, Error> {
         tkx_dir: ctx.project.tkx_dir().map(std::path::Path::to_path_buf),
         env_names: None,
         host_env: hosts::host_env(ctx.project.process()),
+        os_sandbox: args.os_sandbox || agent.os_sandbox,
+        hide: agent.hidden_patterns(),
     };
+    if args.os_sandbox && !plan.hosts.contains(&Host::Claude) {
+        return Err(Error::usage(
+            "--os-sandbox is for Claude Code: Codex CLI's and Gemini CLI's sandboxes cannot be told by tkx to deny reading env files",
+            Some("use `--host claude --os-sandbox`, or `tkx agent run -- AGENT` for any agent".into()),
+        ));
+    }
     if args.host == AgentHost::All {
         // Claude Code and Cursor, and the other hosts where they are in use.
         let in_use: Vec<Host> = plan
@@ -119,6 +128,9 @@ fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
                 "tkx: Claude Code's deny rules stop edits of env files (named one by one, because `.env.*` would also hide .env.example) and reads of tkx's stores; the hook judges every read, and says why when it refuses"
             );
         }
+        if plan.os_sandbox && plan.hosts.contains(&Host::Claude) {
+            sandbox_note(ctx, args.user);
+        }
         if args.user && args.all {
             let _ = writeln!(ctx.io.err, "tkx: ignore files belong to projects: --user writes none");
         }
@@ -128,6 +140,49 @@ fn install(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
         );
     }
     Ok(0)
+}
+
+/// What `--os-sandbox` did and did not do, and what Claude Code's sandbox still needs on
+/// this machine.
+fn sandbox_note(ctx: &mut Context, user: bool) {
+    let mut lines = vec![
+        "Claude Code: its sandbox is on for Bash, and reading env files, tkx's stores and `[agent] hide` is denied there (sandbox.filesystem.denyRead); the file tools run outside it, and the hook still judges them".to_owned(),
+        "Claude Code: a command may still ask to run outside the sandbox, with your approval; `\"allowUnsandboxedCommands\": false` under `sandbox` refuses that".to_owned(),
+    ];
+    if user {
+        lines.push("Claude Code: user settings name no project's env files: run `tkx agent install --os-sandbox` in each project for those".into());
+    }
+    lines.extend(sandbox_needs(ctx));
+    for l in lines {
+        let _ = writeln!(ctx.io.err, "tkx: {l}");
+    }
+}
+
+/// What Claude Code's sandbox lacks on this machine: on Linux it needs bubblewrap and
+/// socat on `PATH` (without them it runs commands unsandboxed, with a warning).
+fn sandbox_needs(ctx: &Context) -> Option<String> {
+    #[cfg(target_os = "linux")]
+    {
+        let path = ctx.project.process().get("PATH");
+        let missing: Vec<&str> = [("bwrap", "bubblewrap"), ("socat", "socat")]
+            .into_iter()
+            .filter(|(bin, _)| crate::sandbox::which(bin, path).is_none())
+            .map(|(_, pkg)| pkg)
+            .collect();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "Claude Code's sandbox needs bubblewrap and socat on Linux, and {} {} not on PATH: `apt-get install {}` (or dnf, pacman); until then Claude Code runs commands unsandboxed",
+                missing.join(" and "),
+                if missing.len() > 1 { "are" } else { "is" },
+                missing.join(" ")
+            )
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = ctx;
+        None
+    }
 }
 
 /// What the Claude Code install means for the team, and a shared or committed file that
@@ -317,6 +372,12 @@ fn status(ctx: &mut Context, args: &AgentArgs) -> Result<u8, Error> {
             _ => hosts::gemini::trust_steps().to_owned(),
         };
         writeln!(ctx.io.out, "{steps}").map_err(Error::Output)?;
+    }
+    let sandbox_shown = files.iter().any(|f| f.items.iter().any(|i| i.what.starts_with("OS sandbox")));
+    if sandbox_shown && cfg!(target_os = "linux") {
+        let line = sandbox_needs(ctx)
+            .unwrap_or_else(|| "Claude Code's sandbox: bubblewrap and socat are on PATH".to_owned());
+        writeln!(ctx.io.out, "{line}").map_err(Error::Output)?;
     }
     #[cfg(unix)]
     writeln!(ctx.io.out, "{}", super::agent_run::availability(ctx.project.process()))

@@ -43,6 +43,7 @@ fn exposure(project: &Project) -> Option<Exposure> {
 fn plan(project: &Project, user: bool, shared: bool) -> Plan {
     let home = project.process().get("HOME").map(PathBuf::from).filter(|p| p.is_absolute());
     let base = if user { home.clone() } else { Some(project.dir().to_path_buf()) };
+    let agent = project.config().map(|c| c.agent.clone()).unwrap_or_default();
     let mut plan = Plan {
         hosts: Host::ALL.to_vec(),
         user,
@@ -53,6 +54,8 @@ fn plan(project: &Project, user: bool, shared: bool) -> Plan {
         tkx_dir: project.tkx_dir().map(std::path::Path::to_path_buf),
         env_names: Some(env_names(project)),
         host_env: hosts::host_env(project.process()),
+        os_sandbox: agent.os_sandbox,
+        hide: agent.hidden_patterns(),
     };
     // As `--host all`: Claude Code and Cursor, and the other hosts where they are in use.
     let in_use: Vec<Host> = Host::ALL

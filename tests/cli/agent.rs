@@ -487,6 +487,172 @@ fn user_level_settings_go_under_home() {
 }
 
 // ---------------------------------------------------------------------------------
+// --os-sandbox: Claude Code's own sandbox (issue 16)
+
+fn deny_read(settings: &serde_json::Value) -> Vec<String> {
+    settings["sandbox"]["filesystem"]["denyRead"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// A directory on `PATH` holding executables of these names (and nothing else).
+fn path_with(env: &TestEnv, names: &[&str]) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = env.root.join(format!("bin-{}", names.join("-")));
+    fs::create_dir_all(&dir).unwrap();
+    for n in names {
+        let p = dir.join(n);
+        fs::write(&p, "#!/bin/sh\n").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn os_sandbox_denies_env_files_stores_and_hide_and_uninstall_gives_back_every_byte() {
+    let env = agent_project();
+    env.write(".tkx.toml", "[agent]\nhide = [\"certs/*.key\", \"~/.ssh/id_*\"]\n");
+    let out = env.tkx(["agent", "install", "--host", "claude", "--os-sandbox"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("its sandbox is on for Bash"), "{}", stderr(&out));
+    let text = read(&env, ".claude/settings.local.json").unwrap();
+    let settings: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(settings["sandbox"]["enabled"], true, "{text}");
+    let deny = deny_read(&settings);
+    let store = env.tkx_dir().to_string_lossy().into_owned();
+    for want in [
+        "**/.env".to_owned(),
+        "**/.env.local".to_owned(),
+        format!("/{store}/.env"),
+        format!("/{store}/projects"),
+        "certs/*.key".to_owned(),
+        "~/.ssh/id_*".to_owned(),
+    ] {
+        assert!(deny.contains(&want), "{want} in {deny:?}");
+    }
+    assert!(!deny.iter().any(|e| e.contains("example") || e.ends_with(".env.*")), "{deny:?}");
+    // The rest of the file as it was.
+    assert_eq!(settings["model"], "opus");
+    assert_eq!(settings["permissions"]["deny"][0], "Read(./secrets/**)");
+
+    // Again: nothing changes.
+    let out = env.tkx(["agent", "install", "--host", "claude", "--os-sandbox"]).output().unwrap();
+    assert!(stderr(&out).contains("already installed"), "{}", stderr(&out));
+    assert_eq!(read(&env, ".claude/settings.local.json").unwrap(), text);
+
+    // Status: on, and the deny list covers tkx's paths; what Linux needs is named.
+    let path = path_with(&env, &["bwrap", "socat"]);
+    let out =
+        env.tkx(["agent", "status", "--host", "claude", "--os-sandbox"]).env("PATH", &path).output().unwrap();
+    let s = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{s}");
+    assert!(
+        s.lines().any(|l| l.contains("OS sandbox for Bash (sandbox.enabled)") && l.contains("installed")),
+        "{s}"
+    );
+    assert!(
+        s.lines().any(|l| l.contains("sandbox.filesystem.denyRead entries") && l.contains("installed (")),
+        "{s}"
+    );
+    assert!(s.contains("bubblewrap and socat are on PATH"), "{s}");
+    let bare = path_with(&env, &["bwrap"]);
+    let s = stdout(&env.tkx(["agent", "status", "--host", "claude"]).env("PATH", &bare).output().unwrap());
+    assert!(s.contains("installed (on, denying"), "described without the flag: {s}");
+    assert!(s.contains("socat is not on PATH"), "{s}");
+
+    // An entry taken out by hand shows as missing.
+    let edited = text.replace("\"**/.env.local\", ", "").replace(",\n        \"**/.env.local\"", "");
+    assert_ne!(edited, text, "the entry was there to take out: {text}");
+    env.write(".claude/settings.local.json", &edited);
+    let out = env.tkx(["agent", "status", "--host", "claude", "--os-sandbox"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("--os-sandbox` adds the rest"), "{}", stdout(&out));
+    env.write(".claude/settings.local.json", &text);
+
+    let out = env.tkx(["agent", "uninstall", "--host", "claude"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(read(&env, ".claude/settings.local.json").unwrap(), CLAUDE_BEFORE);
+}
+
+#[test]
+fn os_sandbox_keeps_the_users_own_sandbox_settings() {
+    let env = table_project();
+    let before = "{\n  \"sandbox\": {\n    \"enabled\": true,\n    \"autoAllowBashIfSandboxed\": true,\n    \"filesystem\": {\n      \"denyRead\": [\"~/.gnupg\", \"**/.env\"]\n    }\n  }\n}\n";
+    env.write(".claude/settings.local.json", before);
+    // The user's own sandbox, before tkx adds to it: on, and mentioned only.
+    let s = stdout(&env.tkx(["agent", "status", "--host", "claude"]).output().unwrap());
+    assert!(
+        s.lines().any(|l| l.contains("OS sandbox for Bash") && l.contains("installed (on, denying 1 of")),
+        "{s}"
+    );
+    env.tkx(["agent", "install", "--host", "claude", "--os-sandbox"]).assert().success();
+    let text = read(&env, ".claude/settings.local.json").unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["sandbox"]["autoAllowBashIfSandboxed"], true);
+    let deny = deny_read(&v);
+    assert_eq!(&deny[..2], ["~/.gnupg", "**/.env"]);
+    assert_eq!(deny.iter().filter(|e| *e == "**/.env").count(), 1, "{deny:?}");
+    // Edited since: uninstall goes through the syntax tree and keeps what was the user's,
+    // `**/.env` and `enabled` included.
+    env.write(".claude/settings.local.json", text.replacen('{', "{\n  \"model\": \"opus\",", 1));
+    env.tkx(["agent", "uninstall", "--host", "claude"]).assert().success();
+    let v: serde_json::Value =
+        serde_json::from_str(&read(&env, ".claude/settings.local.json").unwrap()).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "model": "opus",
+            "sandbox": {"enabled": true, "autoAllowBashIfSandboxed": true, "filesystem": {"denyRead": ["~/.gnupg", "**/.env"]}}
+        })
+    );
+}
+
+#[test]
+fn os_sandbox_from_tkx_toml_and_refusals() {
+    let env = table_project();
+    // A sandbox the user turned off stays off: refused, nothing written.
+    let off = "{\"sandbox\": {\"enabled\": false}}\n";
+    env.write(".claude/settings.local.json", off);
+    let out = env.tkx(["agent", "install", "--host", "claude", "--os-sandbox"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("sandbox.enabled"), "{}", stderr(&out));
+    assert_eq!(read(&env, ".claude/settings.local.json").unwrap(), off);
+    fs::remove_file(env.project().join(".claude/settings.local.json")).unwrap();
+    // Only Claude Code's sandbox can be told to deny reads.
+    let out = env.tkx(["agent", "install", "--host", "codex", "--os-sandbox"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--os-sandbox is for Claude Code"), "{}", stderr(&out));
+    // `[agent] os_sandbox = true` is the flag's setting.
+    env.write(".tkx.toml", "[agent]\nos_sandbox = true\n");
+    env.tkx(["agent", "install", "--host", "claude"]).assert().success();
+    let v: serde_json::Value =
+        serde_json::from_str(&read(&env, ".claude/settings.local.json").unwrap()).unwrap();
+    assert_eq!(v["sandbox"]["enabled"], true);
+    assert!(deny_read(&v).contains(&"**/.env".to_owned()));
+    env.tkx(["agent", "uninstall", "--host", "claude"]).assert().success();
+    assert_eq!(read(&env, ".claude/settings.local.json"), None, "tkx had created it");
+}
+
+#[test]
+fn os_sandbox_at_user_level_names_the_stores_only() {
+    let env = table_project();
+    let out = env.tkx(["agent", "install", "--user", "--host", "claude", "--os-sandbox"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("run `tkx agent install --os-sandbox` in each project"),
+        "{}",
+        stderr(&out)
+    );
+    let p = env.root.join("home/.claude/settings.json");
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&p).unwrap()).unwrap();
+    let store = env.tkx_dir().to_string_lossy().into_owned();
+    assert_eq!(deny_read(&v), [format!("/{store}/.env"), format!("/{store}/projects")]);
+    env.tkx(["agent", "uninstall", "--user", "--host", "claude"]).assert().success();
+    assert!(!p.exists());
+}
+
+// ---------------------------------------------------------------------------------
 // doctor
 
 fn doctor_rules(env: &TestEnv, args: &[&str]) -> (i32, String, String) {

@@ -18,6 +18,17 @@
 //! - Exit code 2 blocks the tool with stderr as the reason; any other non-zero code is
 //!   a non-blocking error and the tool runs. So tkx never fails with another code here,
 //!   and a payload it cannot read is answered with exit 2 (fail closed).
+//!
+//! Claude Code's own OS sandbox (`--os-sandbox`), checked against Claude Code 2.1.332's
+//! settings schema and its sandbox runtime's README (`@anthropic-ai/sandbox-runtime`
+//! 0.0.78): `sandbox.enabled` runs Bash (and PowerShell, Monitor) commands under
+//! bubblewrap on Linux and `sandbox-exec` on macOS; `sandbox.filesystem.denyRead` lists
+//! paths those commands cannot read (a file becomes `/dev/null`, a directory an empty
+//! tmpfs on Linux), honoured from the project's settings files too. Its entries are
+//! resolved as `//abs` (absolute), `~/…` (home) or relative to the project root (in the
+//! user's settings, to `~/.claude`); globs are expanded when each command starts, so an
+//! env file made later is covered from the next command on. The file tools (Read, Grep,
+//! …) run outside that sandbox: the hook stays their guard.
 
 use super::common::{
     NO_TOOL_NAME, UNREADABLE, absolute_cwd, block, created, event_array, existing_event_array, item, json,
@@ -33,7 +44,7 @@ use crate::agent::jsonc::{
 use crate::agent::state::FileRecord;
 use crate::agent::{Decision, Guard, ignore_files};
 use crate::error::Error;
-use jsonc_parser::cst::{CstInputValue, CstNode};
+use jsonc_parser::cst::{CstInputValue, CstNode, CstObject};
 use serde_json::Value;
 use std::path::Path;
 
@@ -149,23 +160,11 @@ pub(super) fn targets(plan: &Plan, base: &Path) -> Vec<Target> {
 /// that permission was denied. The hook (which fails closed) judges reads of env files
 /// and says why; the `SessionStart` note tells the model the way out.
 fn rules(plan: &Plan) -> Vec<String> {
-    let mut names: Vec<String> = ignore_files::COMMON_ENV_NAMES.iter().map(|s| (*s).to_owned()).collect();
-    names.push(".env.*.local".into());
-    for n in plan.env_names() {
-        if !names.contains(&n) {
-            names.push(n);
-        }
-    }
     let mut rules = Vec::new();
-    for n in &names {
+    for n in &env_names(plan) {
         rules.push(format!("Edit(**/{n})"));
     }
-    if let Some(d) = &plan.tkx_dir {
-        let shown = match plan.home.as_ref().and_then(|h| d.strip_prefix(h).ok()) {
-            Some(rel) => format!("~/{}", rel.display()),
-            None => format!("/{}", d.display()),
-        };
-        let shown = shown.trim_end_matches('/').to_owned();
+    if let Some(shown) = tkx_dir_shown(plan) {
         for tool in ["Read", "Edit"] {
             rules.push(format!("{tool}({shown}/.env)"));
             rules.push(format!("{tool}({shown}/projects/**)"));
@@ -174,9 +173,84 @@ fn rules(plan: &Plan) -> Vec<String> {
     rules
 }
 
+/// The env file names the rules and the sandbox name one by one (`.env.*` would also
+/// take `.env.example`): the common ones, and those of the project tree.
+fn env_names(plan: &Plan) -> Vec<String> {
+    let mut names: Vec<String> = ignore_files::COMMON_ENV_NAMES.iter().map(|s| (*s).to_owned()).collect();
+    names.push(".env.*.local".into());
+    for n in plan.env_names() {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names
+}
+
+/// `$TKX_DIR` as Claude Code spells a path in its settings: `~/…` under the home
+/// directory, `//abs` elsewhere.
+fn tkx_dir_shown(plan: &Plan) -> Option<String> {
+    let d = plan.tkx_dir.as_ref()?;
+    Some(absolute_shown(d, plan.home.as_deref()))
+}
+
+fn absolute_shown(p: &Path, home: Option<&Path>) -> String {
+    let shown = match home.and_then(|h| p.strip_prefix(h).ok()).filter(|r| !r.as_os_str().is_empty()) {
+        Some(rel) => format!("~/{}", rel.display()),
+        None => format!("/{}", p.display()),
+    };
+    shown.trim_end_matches('/').to_owned()
+}
+
+/// Where tkx's entries of the sandbox's deny list are recorded, before the entry (the
+/// install record keeps them apart from the deny rules).
+const DENY_READ: &str = "sandbox.filesystem.denyRead";
+
+/// The entries of `sandbox.filesystem.denyRead`: every env file name at any depth of the
+/// project (relative entries are the project root's), the private stores and the user
+/// file, and `[agent] hide`. At user level only what has one place on the machine (the
+/// stores, `~/…` and absolute paths): a relative entry there would be `~/.claude`'s.
+pub fn deny_read(plan: &Plan) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |e: String| {
+        if !e.is_empty() && !out.contains(&e) {
+            out.push(e);
+        }
+    };
+    if !plan.user {
+        for n in env_names(plan) {
+            add(format!("**/{n}"));
+        }
+    }
+    if let Some(shown) = tkx_dir_shown(plan) {
+        add(format!("{shown}/.env"));
+        add(format!("{shown}/projects"));
+    }
+    for p in &plan.hide {
+        // A deny glob that ends in a separator matches nothing in Claude Code.
+        let p = p.trim_end_matches('/');
+        if p.starts_with("~/") {
+            add(p.to_owned());
+        } else if Path::new(p).is_absolute() {
+            add(absolute_shown(Path::new(p), plan.home.as_deref()));
+        } else if !plan.user {
+            add(p.strip_prefix("./").unwrap_or(p).to_owned());
+        }
+    }
+    out
+}
+
+/// What the sandbox part of an edit wants: the deny-read entries, and whether to turn
+/// the sandbox on and add them (`false`: only known, to take them out or report).
+struct Sandbox<'a> {
+    entries: &'a [String],
+    wanted: bool,
+}
+
 /// The settings with tkx's deny rules and hook merged in, and the record of the edits.
 pub(super) fn install(plan: &Plan, text: Option<&str>, path: &Path) -> Result<(String, FileRecord), Error> {
-    install_with(text, &rules(plan), path, plan.shared && !plan.user)
+    let entries = deny_read(plan);
+    let sandbox = Sandbox { entries: &entries, wanted: plan.os_sandbox };
+    install_with(text, &rules(plan), &sandbox, path, plan.shared && !plan.user)
 }
 
 /// The settings with tkx's deny rules and hook taken out, `None` when none are there.
@@ -186,12 +260,13 @@ pub(super) fn uninstall(
     record: Option<&FileRecord>,
     path: &Path,
 ) -> Result<Option<String>, Error> {
-    uninstall_with(text, record, &rules(plan), path)
+    uninstall_with(text, record, &rules(plan), &deny_read(plan), path)
 }
 
 /// Whether the hook and the deny rules are there.
 pub(super) fn status(plan: &Plan, text: Option<&str>, path: &Path) -> Result<Vec<Item>, Error> {
-    status_with(text, &rules(plan), path)
+    let entries = deny_read(plan);
+    status_with(text, &rules(plan), &Sandbox { entries: &entries, wanted: plan.os_sandbox }, path)
 }
 
 fn hook_group(shared: bool) -> CstInputValue {
@@ -215,10 +290,61 @@ fn hook_group(shared: bool) -> CstInputValue {
 fn install_with(
     text: Option<&str>,
     rules: &[String],
+    sandbox: &Sandbox,
     path: &Path,
     shared: bool,
 ) -> Result<(String, FileRecord), Error> {
-    edit_settings(text, |text, record, keys| edits(text, record, keys, (rules, shared), path))
+    edit_settings(text, |text, record, keys| {
+        edits(text, record, keys, (rules, shared), path)?;
+        if sandbox.wanted {
+            sandbox_edits(text, record, keys, sandbox.entries, path)?;
+        }
+        Ok(())
+    })
+}
+
+/// Turns Claude Code's sandbox on (`sandbox.enabled`, when the file does not set it) and
+/// adds the missing deny-read entries. A file that turns the sandbox off is the user's
+/// choice: refused, nothing written.
+fn sandbox_edits(
+    text: &mut String,
+    record: &mut FileRecord,
+    keys: &mut Vec<String>,
+    entries: &[String],
+    path: &Path,
+) -> Result<(), Error> {
+    pass(text, &mut record.hunks, path, |obj| {
+        let sandbox = object(obj, "sandbox", path, "sandbox", keys)?;
+        match sandbox.get("enabled").and_then(|p| p.value()) {
+            None => {
+                sandbox.append("enabled", CstInputValue::Bool(true));
+                keys.push("sandbox.enabled".into());
+            }
+            Some(v) if v.as_boolean_lit().is_some_and(|b| b.value()) => {}
+            Some(_) => {
+                return Err(Error::refused(
+                    format!(
+                        "{}: `sandbox.enabled` is set to something other than true; nothing was changed",
+                        path.display()
+                    ),
+                    Some("set it to true (or remove it) to let tkx turn the sandbox on, or leave out --os-sandbox".into()),
+                ));
+            }
+        }
+        let fs = object(&sandbox, "filesystem", path, "sandbox.filesystem", keys)?;
+        let (deny, new) = array(&fs, "denyRead", path, DENY_READ, keys)?;
+        let have: Vec<String> = deny.elements().iter().filter_map(string_of).collect();
+        for e in entries {
+            if !have.contains(e) {
+                deny.append(CstInputValue::String(e.clone()));
+                record.added.push(format!("{DENY_READ} {e}"));
+            }
+        }
+        if new {
+            deny.ensure_multiline();
+        }
+        Ok(())
+    })
 }
 
 fn edits(
@@ -297,6 +423,7 @@ fn uninstall_with(
     text: &str,
     record: Option<&FileRecord>,
     rules: &[String],
+    entries: &[String],
     path: &Path,
 ) -> Result<Option<String>, Error> {
     take_out(text, path, parse, |obj| {
@@ -304,6 +431,7 @@ fn uninstall_with(
         for event in ["PreToolUse", "SessionStart"] {
             touched |= remove_group_entries(obj, event, Host::Claude, record);
         }
+        touched |= remove_sandbox(obj, record, entries);
         let Some(perms) = existing_object(obj, "permissions") else { return touched };
         let Some(deny) = existing_array(&perms, "deny") else { return touched };
         let mine: Vec<String> = match record {
@@ -325,9 +453,74 @@ fn uninstall_with(
     })
 }
 
-fn status_with(text: Option<&str>, rules: &[String], path: &Path) -> Result<Vec<Item>, Error> {
-    let (hook, have, session) = match text {
-        None => (None, Vec::new(), false),
+/// Takes out tkx's deny-read entries (those recorded; without a record, those tkx would
+/// write) and `sandbox.enabled` when tkx added it (only with a record: without one,
+/// nobody knows who turned the sandbox on); whether anything was taken out.
+fn remove_sandbox(obj: &CstObject, record: Option<&FileRecord>, entries: &[String]) -> bool {
+    let Some(sandbox) = existing_object(obj, "sandbox") else { return false };
+    let mine: Vec<String> = match record {
+        Some(r) => r
+            .added
+            .iter()
+            .filter_map(|a| a.strip_prefix(DENY_READ).and_then(|e| e.strip_prefix(' ')))
+            .map(str::to_owned)
+            .collect(),
+        None => entries.to_vec(),
+    };
+    let mut touched = false;
+    if let Some(fs) = existing_object(&sandbox, "filesystem") {
+        if let Some(deny) = existing_array(&fs, "denyRead") {
+            let ours: Vec<CstNode> = deny
+                .elements()
+                .into_iter()
+                .filter(|e| string_of(e).is_some_and(|s| mine.contains(&s)))
+                .collect();
+            if remove_all(ours) {
+                touched = true;
+                if created(record, DENY_READ) {
+                    remove_empty(&fs, "denyRead");
+                }
+            }
+        }
+        if touched && created(record, "sandbox.filesystem") {
+            remove_empty(&sandbox, "filesystem");
+        }
+    }
+    if record.is_some_and(|r| r.created_keys.iter().any(|k| k == "sandbox.enabled")) {
+        if let Some(p) = sandbox.get("enabled") {
+            p.remove();
+            touched = true;
+        }
+    }
+    if touched && created(record, "sandbox") {
+        remove_empty(obj, "sandbox");
+    }
+    touched
+}
+
+/// Whether `sandbox.enabled` is `true`, and which of `entries` `sandbox.filesystem.denyRead`
+/// holds.
+fn sandbox_state(obj: Option<&CstObject>, entries: &[String]) -> (bool, usize) {
+    let sandbox = obj.and_then(|o| existing_object(o, "sandbox"));
+    let enabled =
+        sandbox.as_ref().and_then(|s| s.get("enabled")?.value()?.as_boolean_lit()).is_some_and(|b| b.value());
+    let have: Vec<String> = sandbox
+        .as_ref()
+        .and_then(|s| existing_object(s, "filesystem"))
+        .and_then(|f| existing_array(&f, "denyRead"))
+        .map(|d| d.elements().iter().filter_map(string_of).collect())
+        .unwrap_or_default();
+    (enabled, entries.iter().filter(|e| have.contains(e)).count())
+}
+
+fn status_with(
+    text: Option<&str>,
+    rules: &[String],
+    sandbox: &Sandbox,
+    path: &Path,
+) -> Result<Vec<Item>, Error> {
+    let (hook, have, session, (enabled, denied)) = match text {
+        None => (None, Vec::new(), false, (false, 0)),
         Some(t) => {
             let root = parse(t, path)?;
             let obj = root.object_value();
@@ -352,11 +545,11 @@ fn status_with(text: Option<&str>, rules: &[String], path: &Path) -> Result<Vec<
                 .and_then(|p| existing_array(&p, "deny"))
                 .map(|d| d.elements().iter().filter_map(string_of).collect())
                 .unwrap_or_default();
-            (hook, have, session)
+            (hook, have, session, sandbox_state(obj.as_ref(), sandbox.entries))
         }
     };
     let n = rules.iter().filter(|r| have.contains(r)).count();
-    Ok(vec![
+    let mut items = vec![
         Item {
             what: "PreToolUse hook (`tkx agent check --host claude`)".into(),
             installed: hook == Some(true),
@@ -369,7 +562,37 @@ fn status_with(text: Option<&str>, rules: &[String], path: &Path) -> Result<Vec<
             detail: Some(format!("{n} of {}", rules.len())),
         },
         item("SessionStart note (how to work with the keys)", session),
-    ])
+    ];
+    // Counted when asked for (`--os-sandbox`, `[agent] os_sandbox`); otherwise a sandbox
+    // that is on, or holds any of tkx's paths, is only described.
+    let m = sandbox.entries.len();
+    if sandbox.wanted {
+        items.push(Item {
+            what: "OS sandbox for Bash (sandbox.enabled)".into(),
+            installed: enabled,
+            detail: (!enabled).then(|| "`tkx agent install --os-sandbox` turns it on".into()),
+        });
+        items.push(Item {
+            what: "sandbox.filesystem.denyRead entries".into(),
+            installed: denied == m,
+            detail: Some(if denied == m {
+                format!("{denied} of {m}: env files, stores, [agent] hide")
+            } else {
+                format!("{denied} of {m}: `tkx agent install --os-sandbox` adds the rest")
+            }),
+        });
+    } else if enabled || denied > 0 {
+        let hint = if denied < m { "; `tkx agent install --os-sandbox` adds the rest" } else { "" };
+        items.push(Item {
+            what: "OS sandbox for Bash (sandbox.enabled)".into(),
+            installed: true,
+            detail: Some(format!(
+                "{}, denying {denied} of tkx's {m} paths{hint}",
+                if enabled { "on" } else { "off" }
+            )),
+        });
+    }
+    Ok(items)
 }
 
 #[cfg(test)]
@@ -379,6 +602,7 @@ mod tests {
     use crate::agent::testing::Fixture;
 
     const P: &str = "/x/settings.json";
+    const NO_SANDBOX: Sandbox = Sandbox { entries: &[], wanted: false };
 
     fn deny_rules() -> Vec<String> {
         vec!["Read(**/.env)".into(), "Edit(**/.env)".into()]
@@ -389,19 +613,142 @@ mod tests {
         answer(&bytes, &|_| f.guard())
     }
 
+    fn sandbox_plan(user: bool) -> Plan {
+        Plan {
+            hosts: vec![Host::Claude],
+            user,
+            shared: false,
+            all_ignore_files: false,
+            project: "/p".into(),
+            home: Some("/home/u".into()),
+            tkx_dir: Some("/home/u/.config/tkx".into()),
+            env_names: Some(vec![".env".into(), ".env.payments".into()]),
+            host_env: Vec::new(),
+            os_sandbox: true,
+            hide: vec![
+                "certs/*.key".into(),
+                "./keys/".into(),
+                "/etc/app/secret".into(),
+                "~/.ssh/id_*".into(),
+            ],
+        }
+    }
+
+    #[test]
+    fn deny_read_names_env_files_stores_and_hide_in_claudes_spelling() {
+        let project = deny_read(&sandbox_plan(false));
+        for want in [
+            "**/.env",
+            "**/.env.local",
+            "**/.env.*.local",
+            "**/.env.payments",
+            "~/.config/tkx/.env",
+            "~/.config/tkx/projects",
+            "certs/*.key",
+            "keys",
+            "//etc/app/secret",
+            "~/.ssh/id_*",
+        ] {
+            assert!(project.contains(&want.to_owned()), "{want} in {project:?}");
+        }
+        // Examples stay readable: no entry would match `.env.example`.
+        assert!(!project.iter().any(|e| e.ends_with(".env.*") || e.contains("example")), "{project:?}");
+        let mut sorted = project.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), project.len(), "no entry twice");
+        // User settings resolve relative entries against ~/.claude: only what has one
+        // place on the machine goes there.
+        let user = deny_read(&sandbox_plan(true));
+        assert_eq!(user, ["~/.config/tkx/.env", "~/.config/tkx/projects", "//etc/app/secret", "~/.ssh/id_*"]);
+        // A store outside the home directory is spelled `//abs`.
+        let plan = Plan { tkx_dir: Some("/srv/tkx".into()), ..sandbox_plan(true) };
+        assert_eq!(deny_read(&plan)[..2], ["//srv/tkx/.env".to_owned(), "//srv/tkx/projects".to_owned()]);
+    }
+
+    #[test]
+    fn os_sandbox_is_turned_on_with_the_entries_and_undone_exactly() {
+        let entries = deny_read(&sandbox_plan(false));
+        let on = Sandbox { entries: &entries, wanted: true };
+        let before =
+            "{\n  \"sandbox\": {\n    \"filesystem\": {\"denyRead\": [\"~/.ssh\", \"**/.env\"]}\n  }\n}\n";
+        let (after, record) = install_with(Some(before), &deny_rules(), &on, Path::new(P), false).unwrap();
+        let v: Value = serde_json::from_str(&after).unwrap();
+        assert_eq!(v["sandbox"]["enabled"], true);
+        let deny: Vec<&str> = v["sandbox"]["filesystem"]["denyRead"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(&deny[..2], ["~/.ssh", "**/.env"], "the user's entries first, kept");
+        assert_eq!(deny.iter().filter(|e| **e == "**/.env").count(), 1, "{deny:?}");
+        assert!(entries.iter().all(|e| deny.contains(&e.as_str())), "{deny:?}");
+        // `**/.env` was the user's: not recorded as tkx's.
+        assert!(!record.added.contains(&format!("{DENY_READ} **/.env")), "{:?}", record.added);
+        assert!(record.created_keys.contains(&"sandbox.enabled".to_owned()));
+        let st = status_with(Some(&after), &deny_rules(), &on, Path::new(P)).unwrap();
+        assert!(st.iter().all(|i| i.installed), "{st:?}");
+        let (again, _) = install_with(Some(&after), &deny_rules(), &on, Path::new(P), false).unwrap();
+        assert_eq!(again, after, "a second run changes nothing");
+        assert_eq!(Hunk::undo(&after, &record.hunks).unwrap(), before);
+        // Through the syntax tree: the user's entries and keys stay, tkx's go.
+        let out =
+            uninstall_with(&after, Some(&record), &deny_rules(), &entries, Path::new(P)).unwrap().unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v["sandbox"],
+            serde_json::json!({"filesystem": {"denyRead": ["~/.ssh", "**/.env"]}}),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_sandbox_the_user_turned_off_is_refused_and_one_turned_on_is_reported() {
+        let entries = deny_read(&sandbox_plan(false));
+        let on = Sandbox { entries: &entries, wanted: true };
+        let off = "{\"sandbox\": {\"enabled\": false}}";
+        let err = install_with(Some(off), &deny_rules(), &on, Path::new(P), false).unwrap_err();
+        assert!(err.to_string().contains("`sandbox.enabled`"), "{err}");
+        // Without --os-sandbox nothing of the sandbox is written or reported as missing.
+        let (plain, _) = install_with(Some("{}"), &deny_rules(), &NO_SANDBOX, Path::new(P), false).unwrap();
+        assert!(!plain.contains("sandbox"), "{plain}");
+        let unasked = Sandbox { entries: &entries, wanted: false };
+        let st = status_with(Some(&plain), &deny_rules(), &unasked, Path::new(P)).unwrap();
+        assert_eq!(st.len(), 3, "{st:?}");
+        // The user's own sandbox: mentioned, not counted as missing.
+        let mine = "{\"sandbox\": {\"enabled\": true}}";
+        let st = status_with(Some(mine), &deny_rules(), &unasked, Path::new(P)).unwrap();
+        let last = st.last().unwrap();
+        let detail = last.detail.as_deref().unwrap();
+        assert!(
+            last.installed && detail.starts_with("on, denying 0 of") && detail.contains("--os-sandbox"),
+            "{st:?}"
+        );
+        // Asked for and missing.
+        let st = status_with(Some(mine), &deny_rules(), &on, Path::new(P)).unwrap();
+        let last = st.last().unwrap();
+        assert!(!last.installed && last.detail.as_deref().unwrap().starts_with("0 of"), "{st:?}");
+    }
+
     #[test]
     fn an_older_entry_is_brought_up_to_date_in_place() {
         let old = r#"{"hooks":{"PreToolUse":[{"matcher":"^(Read|Bash)$","hooks":[{"type":"command","command":"tkx agent check --host claude || exit 2"}]}]}}"#;
-        let before = status_with(Some(old), &deny_rules(), Path::new(P)).unwrap();
+        let before = status_with(Some(old), &deny_rules(), &NO_SANDBOX, Path::new(P)).unwrap();
         assert!(!before[0].installed && before[0].detail.as_deref().unwrap().contains("older"), "{before:?}");
-        let (new, _) = install_with(Some(old), &deny_rules(), Path::new(P), false).unwrap();
+        let (new, _) = install_with(Some(old), &deny_rules(), &NO_SANDBOX, Path::new(P), false).unwrap();
         let v: Value = serde_json::from_str(&new).unwrap();
         let groups = v["hooks"]["PreToolUse"].as_array().unwrap();
         assert_eq!(groups.len(), 1, "{new}");
         assert_eq!(groups[0]["matcher"], "*");
         assert_eq!(groups[0]["hooks"][0]["onFailure"], "block");
         assert_eq!(groups[0]["hooks"][0]["timeout"], HOOK_TIMEOUT);
-        assert!(status_with(Some(&new), &deny_rules(), Path::new(P)).unwrap().iter().all(|i| i.installed));
+        assert!(
+            status_with(Some(&new), &deny_rules(), &NO_SANDBOX, Path::new(P))
+                .unwrap()
+                .iter()
+                .all(|i| i.installed)
+        );
     }
 
     #[test]
@@ -513,14 +860,16 @@ mod tests {
             "{}",
             "{\n\t\"a\": [1, 2]\n}\n",
         ] {
-            let (after, record) = install_with(Some(before), &deny_rules(), Path::new(P), false).unwrap();
+            let (after, record) =
+                install_with(Some(before), &deny_rules(), &NO_SANDBOX, Path::new(P), false).unwrap();
             assert!(after.contains("tkx agent check --host claude"));
-            let (again, _) = install_with(Some(&after), &deny_rules(), Path::new(P), false).unwrap();
+            let (again, _) =
+                install_with(Some(&after), &deny_rules(), &NO_SANDBOX, Path::new(P), false).unwrap();
             assert_eq!(again, after, "a second run changes nothing");
             assert_eq!(Hunk::undo(&after, &record.hunks).unwrap(), before, "exact undo");
             // Edited since: the entries are taken out through the syntax tree.
             let structural =
-                uninstall_with(&after, Some(&record), &deny_rules(), Path::new(P)).unwrap().unwrap();
+                uninstall_with(&after, Some(&record), &deny_rules(), &[], Path::new(P)).unwrap().unwrap();
             let v = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
             assert_eq!(v(&structural), v(before));
         }
@@ -528,10 +877,12 @@ mod tests {
 
     #[test]
     fn malformed_files_are_refused_with_their_line() {
-        let err = install_with(Some("{\n  \"a\": 1,\n}\n"), &deny_rules(), Path::new(P), false).unwrap_err();
+        let err = install_with(Some("{\n  \"a\": 1,\n}\n"), &deny_rules(), &NO_SANDBOX, Path::new(P), false)
+            .unwrap_err();
         assert!(err.to_string().starts_with("/x/settings.json:3:1: not valid JSON"), "{err}");
         let err =
-            install_with(Some("{\"permissions\": []}"), &deny_rules(), Path::new(P), false).unwrap_err();
+            install_with(Some("{\"permissions\": []}"), &deny_rules(), &NO_SANDBOX, Path::new(P), false)
+                .unwrap_err();
         assert!(err.to_string().contains("`permissions` is not an object"), "{err}");
     }
 }

@@ -501,6 +501,8 @@ mod tests {
             tkx_dir: None,
             env_names: Some(Vec::new()),
             host_env: Vec::new(),
+            os_sandbox: false,
+            hide: Vec::new(),
         };
         let st = |plan: &Plan| status(plan, Some(&text), &hooks).unwrap();
         let states = |s: &[Item]| s.iter().map(|i| i.installed).collect::<Vec<_>>();

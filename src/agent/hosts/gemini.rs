@@ -492,6 +492,8 @@ mod tests {
             tkx_dir: None,
             env_names: Some(Vec::new()),
             host_env: Vec::new(),
+            os_sandbox: false,
+            hide: Vec::new(),
         };
         let path = project.join(".gemini/settings.json");
         let (text, _) = install(None, &path).unwrap();

@@ -359,6 +359,8 @@ mod tests {
             tkx_dir: None,
             env_names: Some(Vec::new()),
             host_env: Vec::new(),
+            os_sandbox: false,
+            hide: Vec::new(),
         }
     }
 
