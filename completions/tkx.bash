@@ -757,7 +757,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__doctor)
-            opts="-C -f -p -v -q -h --format --fix --strict --file --profile --no-user --override --verbose --quiet --color --help"
+            opts="-C -f -p -v -q -h --format --fix --strict --online --file --profile --no-user --override --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,13 +799,21 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__env)
-            opts="-C -f -p -v -q -h --json --reveal --all --explain --export --file --profile --no-user --override --verbose --quiet --color --help"
+            opts="-C -f -p -v -q -h --json --reveal --all --explain --export --resolve --skip-unresolved --resolve-timeout --file --profile --no-user --override --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --explain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skip-unresolved)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -841,7 +849,7 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__exec)
-            opts="-C -f -p -v -q -h --require --only --pure --strict --redact --redact-style --file --profile --no-user --override --verbose --quiet --color --help"
+            opts="-C -f -p -v -q -h --require --only --pure --strict --redact --redact-style --skip-unresolved --resolve-timeout --file --profile --no-user --override --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -857,6 +865,14 @@ _tkx() {
                     ;;
                 --redact-style)
                     COMPREPLY=($(compgen -W "mask fingerprint" -- "${cur}"))
+                    return 0
+                    ;;
+                --skip-unresolved)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -891,12 +907,16 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__get)
-            opts="-C -f -p -v -q -h --file --profile --no-user --override --verbose --quiet --color --help"
+            opts="-C -f -p -v -q -h --resolve-timeout --file --profile --no-user --override --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --resolve-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1619,12 +1639,20 @@ _tkx() {
             return 0
             ;;
         tkx__subcmd__move)
-            opts="-C -f -p -v -q -h --secrets --private --user --file --profile --no-user --override --verbose --quiet --color --help"
+            opts="-C -f -p -v -q -h --secrets --private --user --to --resolve-timeout --file --profile --no-user --override --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

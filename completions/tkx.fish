@@ -56,6 +56,8 @@ complete -c tkx -n "__fish_tkx_using_subcommand exec" -l require -d 'Refuse to s
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -l only -d 'Add only these keys from the files (the process environment still passes through)' -r
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -l redact-style -d 'How --redact replaces a secret' -r -f -a "mask\t'Its mask: `sk-p**********25xx`'
 fingerprint\t'`[tkx:sha256:…]`'"
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -l skip-unresolved -d 'Start the command without these keys when their references cannot be resolved (instead of not starting it)' -r
+complete -c tkx -n "__fish_tkx_using_subcommand exec" -l resolve-timeout -d 'How long the secret managers\' CLIs may take in all, e.g. `30s`, `2m`, `500ms` (default 30s, or `[refs] timeout` in .tkx.toml)' -r
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -71,6 +73,8 @@ complete -c tkx -n "__fish_tkx_using_subcommand exec" -s v -l verbose -d 'Say on
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkx -n "__fish_tkx_using_subcommand env" -l explain -d 'Show every layer\'s value for KEY (or for every key) and which one won' -r
+complete -c tkx -n "__fish_tkx_using_subcommand env" -l skip-unresolved -d 'Leave out keys whose references cannot be resolved instead of failing' -r
+complete -c tkx -n "__fish_tkx_using_subcommand env" -l resolve-timeout -d 'How long the secret managers\' CLIs may take in all, e.g. `30s`, `2m`, `500ms` (default 30s, or `[refs] timeout` in .tkx.toml)' -r
 complete -c tkx -n "__fish_tkx_using_subcommand env" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand env" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand env" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -81,11 +85,13 @@ complete -c tkx -n "__fish_tkx_using_subcommand env" -l json -d 'Print JSON'
 complete -c tkx -n "__fish_tkx_using_subcommand env" -l reveal -d 'Show values unmasked'
 complete -c tkx -n "__fish_tkx_using_subcommand env" -l all -d 'Also list variables that only the process environment defines'
 complete -c tkx -n "__fish_tkx_using_subcommand env" -l export -d 'Print `export KEY=\'value\'` lines for `eval` in sh, bash and zsh (unmasked)'
+complete -c tkx -n "__fish_tkx_using_subcommand env" -l resolve -d 'Resolve references to secret managers and show their values masked, with a fingerprint (--reveal and --export always resolve them)'
 complete -c tkx -n "__fish_tkx_using_subcommand env" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
 complete -c tkx -n "__fish_tkx_using_subcommand env" -l override -d 'Let values from files win over the process environment for this run'
 complete -c tkx -n "__fish_tkx_using_subcommand env" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand env" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand get" -l resolve-timeout -d 'How long the secret managers\' CLIs may take in all, e.g. `30s`, `2m`, `500ms` (default 30s, or `[refs] timeout` in .tkx.toml)' -r
 complete -c tkx -n "__fish_tkx_using_subcommand get" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand get" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand get" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
@@ -109,6 +115,7 @@ always\t'Always'
 never\t'Never'"
 complete -c tkx -n "__fish_tkx_using_subcommand doctor" -l fix -d 'Fix what is safe to fix: file modes (0600/0700) and .gitignore coverage'
 complete -c tkx -n "__fish_tkx_using_subcommand doctor" -l strict -d 'Fail (exit 1) on warnings too'
+complete -c tkx -n "__fish_tkx_using_subcommand doctor" -l online -d 'Also ask each secret manager\'s CLI whether it is logged in (`op whoami`, `vault token lookup`, `aws sts get-caller-identity`, `gcloud auth print-access-token`, `az account show`), for the managers the project\'s references use'
 complete -c tkx -n "__fish_tkx_using_subcommand doctor" -l no-user -d 'Skip the private store and the user file under $TKX_DIR'
 complete -c tkx -n "__fish_tkx_using_subcommand doctor" -l override -d 'Let values from files win over the process environment for this run'
 complete -c tkx -n "__fish_tkx_using_subcommand doctor" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
@@ -287,6 +294,8 @@ complete -c tkx -n "__fish_tkx_using_subcommand redact" -l override -d 'Let valu
 complete -c tkx -n "__fish_tkx_using_subcommand redact" -s v -l verbose -d 'Say on stderr which files were read, in order, and which lines were skipped'
 complete -c tkx -n "__fish_tkx_using_subcommand redact" -s q -l quiet -d 'Print no warnings'
 complete -c tkx -n "__fish_tkx_using_subcommand redact" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkx -n "__fish_tkx_using_subcommand move" -l to -d 'Move into a secret manager: `vault://mount/path` or `aws-sm://secret-name`. Each value is written through the manager\'s CLI (on stdin), read back, and replaced in .env by its reference (`vault://mount/path#KEY`)' -r
+complete -c tkx -n "__fish_tkx_using_subcommand move" -l resolve-timeout -d 'How long the secret managers\' CLIs may take in all, e.g. `30s`, `2m`, `500ms` (default 30s, or `[refs] timeout` in .tkx.toml)' -r
 complete -c tkx -n "__fish_tkx_using_subcommand move" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand move" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand move" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r
