@@ -299,7 +299,7 @@ fn move_to_vault_writes_reads_back_and_leaves_references() {
     assert_eq!(read(&env, ".env").unwrap(), "KEEP=another-value-entirely-9\n");
 
     // A value built from a moved key would expand to the reference's text: refused.
-    env.write(".env", &format!("DB_PASSWORD={ANTHROPIC}\nDB_URL=postgres://app:${{DB_PASSWORD}}@db/app\n"));
+    env.write(".env", format!("DB_PASSWORD={ANTHROPIC}\nDB_URL=postgres://app:${{DB_PASSWORD}}@db/app\n"));
     let o = tkx(&env, &[&bin], &bao.env(), &["move", "DB_PASSWORD", "--to", "vault://secret/db"]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("DB_URL (line 2) is built from a key being moved"), "{}", stderr(&o));
