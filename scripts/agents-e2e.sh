@@ -2,7 +2,7 @@
 # agents-e2e.sh — proof inside the real AI coding clients that `tkx agent install` keeps
 # planted secrets away from the model.
 #
-#   bash scripts/agents-e2e.sh [claude|codex|gemini|opencode|copilot|sandbox]...   (default: all six)
+#   bash scripts/agents-e2e.sh [claude|codex|gemini|opencode|copilot|sandbox|os-sandbox]...   (default: all seven)
 #
 # For each client: installs it from the npm registry under a scratch prefix, makes a git
 # project with a .env of planted secrets (plus one in the private store and one in the
@@ -23,6 +23,12 @@
 # key) must get nothing, and `tkx exec` with the keys must still work. Its control is
 # the same script without `tkx agent run`. It needs bwrap (Linux); without a working
 # `tkx agent run` the row is reported as skipped, with tkx's stderr.
+#
+# `os-sandbox` is Claude Code with `tkx agent install --host claude --os-sandbox`: the hook
+# and Claude Code's own sandbox for Bash (bubblewrap and socat on Linux) with env files and
+# the stores in `sandbox.filesystem.denyRead`, on the same SANDBOX_STEPS. Its `tkx exec`
+# steps are expected to break (tkx inside that sandbox sees the files empty too), which is
+# reported, not judged, unless TKX_E2E_STRICT=1.
 #
 # Exit 1 if an installed client leaks with the guard, does not get through the script,
 # or its control does not leak (an allowed call the guard breaks is reported, and fails
@@ -45,14 +51,14 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 e2e="$root/scripts/e2e"
-all_clients=(claude codex gemini opencode copilot sandbox)
+all_clients=(claude codex gemini opencode copilot sandbox os-sandbox)
 clients=("$@")
 [ ${#clients[@]} -gt 0 ] || clients=("${all_clients[@]}")
 for c in "${clients[@]}"; do
   case "$c" in
-    claude|codex|gemini|opencode|copilot|sandbox) ;;
+    claude|codex|gemini|opencode|copilot|sandbox|os-sandbox) ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
-    *) echo "agents-e2e: unknown client '$c' (claude, codex, gemini, opencode, copilot, sandbox)" >&2; exit 2 ;;
+    *) echo "agents-e2e: unknown client '$c' (claude, codex, gemini, opencode, copilot, sandbox, os-sandbox)" >&2; exit 2 ;;
   esac
 done
 
@@ -105,8 +111,8 @@ fi
 # --- the clients ----------------------------------------------------------------------
 npm_prefix=${TKX_E2E_NPM_PREFIX:-$scratch/npm}
 mkdir -p "$npm_prefix"
-declare -A pkg=([claude]=@anthropic-ai/claude-code [codex]=@openai/codex [gemini]=@google/gemini-cli [opencode]=opencode-ai [copilot]=@github/copilot [sandbox]=@anthropic-ai/claude-code)
-declare -A bin=([claude]=claude [codex]=codex [gemini]=gemini [opencode]=opencode [copilot]=copilot [sandbox]=claude)
+declare -A pkg=([claude]=@anthropic-ai/claude-code [codex]=@openai/codex [gemini]=@google/gemini-cli [opencode]=opencode-ai [copilot]=@github/copilot [sandbox]=@anthropic-ai/claude-code [os-sandbox]=@anthropic-ai/claude-code)
+declare -A bin=([claude]=claude [codex]=codex [gemini]=gemini [opencode]=opencode [copilot]=copilot [sandbox]=claude [os-sandbox]=claude)
 declare -A skip=()
 want=()
 for c in "${clients[@]}"; do
@@ -383,9 +389,12 @@ client_cmd_copilot() { cmd=(copilot -p "$prompt" --allow-all-tools --disable-cli
 # Claude Code, guarded by `tkx agent run` instead of `tkx agent install`)
 run_once() {
   local client=$1 mode=$2 run=$3 sandboxed=0 script=hooks
+  local -a install_flags=()
   if [ "$client" = sandbox ]; then
     client=claude script=sandbox
     [ "$mode" != guarded ] || sandboxed=1
+  elif [ "$client" = os-sandbox ]; then
+    client=claude script=sandbox install_flags=(--os-sandbox)
   fi
   mkdir -p "$run/home" "$run/tmp" "$run/tkxdir" "$run/requests"
   chmod 700 "$run/tkxdir"
@@ -401,7 +410,7 @@ run_once() {
     || { echo "tkx set --private failed: $(cat "$run/set.log")"; return 3; }
   if [ "$mode" = guarded ] && [ $sandboxed = 0 ]; then
     local rc=0
-    (cd "$run/project" && env -i "${envv[@]}" tkx agent install --host "$client" >"$run/install.log" 2>&1) || rc=$?
+    (cd "$run/project" && env -i "${envv[@]}" tkx agent install --host "$client" "${install_flags[@]}" >"$run/install.log" 2>&1) || rc=$?
     if [ $rc -ne 0 ]; then
       if [ $rc -eq 2 ] && grep -qiE "invalid value|possible values" "$run/install.log"; then
         if [ "$client" = codex ] && [ "${TKX_E2E_CODEX_AS_CLAUDE:-}" = 1 ]; then
@@ -453,7 +462,12 @@ for c in "${clients[@]}"; do
   version=$(HOME="$scratch/vhome" timeout 60 "${bin[$c]}" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1 || true)
   if [ -z "$version" ]; then row[$c]="skipped: \`${bin[$c]} --version\` does not run here"; continue; fi
   mc=$c script=hooks
-  if [ "$c" = sandbox ]; then
+  if [ "$c" = os-sandbox ]; then
+    mc=claude script=sandbox
+    for tool in bwrap socat; do
+      command -v "$tool" >/dev/null 2>&1 || { row[$c]="$version | skipped: Claude Code's sandbox needs $tool (apt-get install bubblewrap socat)"; continue 2; }
+    done
+  elif [ "$c" = sandbox ]; then
     mc=claude script=sandbox
     # `tkx agent run` must start at all here (bwrap, a tkx that has it)
     mkdir -p "$scratch/probe/p" "$scratch/probe/tkxdir" && chmod 700 "$scratch/probe/tkxdir"
@@ -485,6 +499,7 @@ for c in "${clients[@]}"; do
   else
     say "$c: guarded run took $(cat "$dir/guarded/seconds")s (exit $(cat "$dir/guarded/client.rc")); control run"
     [ "$c" != sandbox ] || grep '^tkx: ' "$dir/guarded/client.err" | sed 's/^/    /' >&2 || true
+    [ "$c" != os-sandbox ] || grep -i 'sandbox' "$dir/guarded/client.err" | head -5 | sed 's/^/    /' >&2 || true
   fi
   rc=0; msg=$(run_once "$c" control "$dir/control") || rc=$?
   if [ $rc -ne 0 ]; then row[$c]="$version | ERROR control run: $msg"; failed=1; continue; fi
@@ -517,6 +532,6 @@ for c in "${clients[@]}"; do
 done
 
 echo
-printf '%-9s| %s\n' client "version | leak calls blocked | allowed calls working | control leaked | seconds | result"
-for c in "${clients[@]}"; do printf '%-9s| %s\n' "$c" "${row[$c]}"; done
+printf '%-11s| %s\n' client "version | leak calls blocked | allowed calls working | control leaked | seconds | result"
+for c in "${clients[@]}"; do printf '%-11s| %s\n' "$c" "${row[$c]}"; done
 exit "$failed"

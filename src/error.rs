@@ -12,6 +12,9 @@ pub enum FileProblem {
     IsDirectory,
     /// It is a FIFO, socket or device (what it is, for the message).
     NotRegular(String),
+    /// It is `/dev/null` put over the file: an OS sandbox hides it here (Claude Code's
+    /// `denyRead` on Linux does this).
+    Hidden,
     /// It is larger than [`crate::envfile::MAX_FILE_SIZE`].
     TooLarge,
     /// Reading it failed.
@@ -191,6 +194,9 @@ impl fmt::Display for FileProblem {
             FileProblem::NotFound => f.write_str("no such file"),
             FileProblem::IsDirectory => f.write_str("is a directory, not an env file"),
             FileProblem::NotRegular(what) => write!(f, "{what}: tkx reads only regular files"),
+            FileProblem::Hidden => {
+                f.write_str("hidden here: it reads as /dev/null (an OS sandbox covers it)")
+            }
             FileProblem::TooLarge => write!(
                 f,
                 "larger than {} MiB, the limit for env files",

@@ -30,10 +30,28 @@ pub fn read_text(path: &Path) -> Result<String, FileProblem> {
         io::ErrorKind::InvalidInput if fs::metadata(path).is_ok_and(|m| m.is_dir()) => {
             FileProblem::IsDirectory
         }
+        io::ErrorKind::InvalidInput if is_dev_null(path) => FileProblem::Hidden,
         io::ErrorKind::InvalidInput => FileProblem::NotRegular(e.to_string()),
         _ => problem(e),
     })?;
     decode(bytes)
+}
+
+/// Whether `path` is the null device (a sandbox's cover over a file it denies).
+fn is_dev_null(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        match (fs::metadata(path), fs::metadata("/dev/null")) {
+            (Ok(m), Ok(null)) => m.file_type().is_char_device() && m.rdev() == null.rdev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
 }
 
 /// Reads a file the user named (`--file PATH`): like [`read_text`], but a pipe is

@@ -439,14 +439,19 @@ pub fn resolve_in(opts: &Options, project_dir: &Path) -> Result<Resolution, Erro
                 sources.push(Source { layer, path, display, status: Status::Absent });
                 continue;
             }
-            Err(problem @ (FileProblem::IsDirectory | FileProblem::Unreadable(_)))
+            Err(problem @ (FileProblem::IsDirectory | FileProblem::Unreadable(_) | FileProblem::Hidden))
                 if layer != Layer::File =>
             {
                 let reason = problem.to_string();
+                let hint = if matches!(problem, FileProblem::Hidden) {
+                    "commands started here get none of its keys: run the agent under `tkx agent run` instead (its `tkx exec` reaches them), or run this outside the sandbox"
+                } else {
+                    "fix its permissions (chmod 600) or remove it"
+                };
                 findings.push(FileFinding {
                     finding: Finding::warning("envfile/unreadable", format!("{reason}; skipped"))
                         .at(display.clone(), 0, 0)
-                        .hint("fix its permissions (chmod 600) or remove it"),
+                        .hint(hint),
                     on_load: true,
                 });
                 sources.push(Source { layer, path, display, status: Status::Skipped(reason) });

@@ -425,3 +425,29 @@ fn an_env_file_replaced_outside_is_covered_again() {
     assert!(rest.contains("child:[]"), "{rest}\n{}", stderr(&out));
     assert!(!rest.contains(KEY) && !rest.contains(PRIVATE), "{rest}");
 }
+
+/// Inside another sandbox that covers `.env` with /dev/null (Claude Code's `denyRead` does
+/// this on Linux), tkx says the file is hidden and how to get the keys, instead of failing
+/// on "not a regular file".
+#[test]
+fn an_env_file_covered_by_dev_null_is_named_hidden_and_skipped() {
+    if !bwrap_works() {
+        return;
+    }
+    let env = project();
+    let dotenv = env.project().join(".env");
+    let out = env
+        .process("bwrap")
+        .args(["--dev-bind", "/", "/", "--dev-bind", "/dev/null"])
+        .arg(&dotenv)
+        .arg(tkx_path())
+        .args(["exec", "--", "sh", "-c", "test -z \"$OPENAI_PAT\" && test -n \"$PRIVATE_TOKEN\" && echo ran"])
+        .output()
+        .expect("bwrap runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ran\n");
+    let err = stderr(&out);
+    assert!(err.contains(".env: warning[envfile/unreadable]: hidden here: it reads as /dev/null"), "{err}");
+    assert!(err.contains("tkx agent run"), "{err}");
+    no_leaks(&out);
+}
