@@ -9,7 +9,10 @@
 #    `gcloud secrets versions access`): the slowest is the floor for anything that needs it;
 # 2. `tkx exec -- true` with ten references across the three backends (4 Vault fields on 2
 #    paths, 2 Secrets Manager secrets and 1 SSM parameter, 3 Google secrets): target about
-#    the time of the slowest single call;
+#    the time of the slowest single call; the same with `[refs] parallel = 1` shows what
+#    one call at a time would cost. The CLIs are Python programs (aws, gcloud) that spend
+#    their time starting up on the CPU, so on few cores the parallel run is bound by the
+#    sum of their CPU time divided by the cores;
 # 3. `tkx exec -- true` on a 50-key .env with no reference, the overhead references must
 #    not change (compare with an older build: TKX_OLD_BIN=path).
 set -euo pipefail
@@ -110,8 +113,13 @@ hyperfine -N --warmup 1 --runs 5 \
   -n "bao kv get" "bao kv get -format=json -mount=secret app" \
   -n "aws secretsmanager get-secret-value" "aws secretsmanager get-secret-value --secret-id s1 --output json" \
   -n "gcloud secrets versions access" "gcloud secrets versions access latest --secret=g1 --project=bench-proj --format=json --quiet"
-echo "== 2. tkx exec -- true with 10 references across 3 backends"
-hyperfine -N --warmup 1 --runs 5 -n "tkx exec (10 refs)" "$bin -C $proj exec -- true"
+echo "== 2. tkx exec -- true with 10 references across 3 backends (and one CLI call at a time, for comparison)"
+seq="$tmp/sequential"
+mkdir -p "$seq"
+cp "$proj/.env" "$seq/.env"
+printf '[refs]\nparallel = 1\n' >"$seq/.tkx.toml"
+hyperfine -N --warmup 1 --runs 5 -n "tkx exec (10 refs)" "$bin -C $proj exec -- true" \
+  -n "tkx exec (10 refs, parallel = 1)" "$bin -C $seq exec -- true"
 echo "== 3. tkx exec -- true, 50 keys, no reference"
 if [[ -n "${TKX_OLD_BIN:-}" ]]; then
   hyperfine -N --warmup 5 --runs 100 -n "tkx exec (no refs)" "$bin -C $plain exec -- true" -n "older tkx" "$(realpath "$TKX_OLD_BIN") -C $plain exec -- true"
