@@ -308,7 +308,7 @@ fn unresolved_hint(failures: &[crate::refs::Failure]) -> String {
         }
     }
     let keys: Vec<&str> = failures.iter().map(|f| f.key.as_str()).collect();
-    push(format!("or run without them: --skip-unresolved {}", keys.join(",")));
+    push(format!("or go without them: tkx exec --skip-unresolved {}", keys.join(",")));
     steps.join("; ")
 }
 

@@ -168,18 +168,17 @@ fn to_manager(ctx: &mut Context, args: &MoveArgs, to: &str) -> Result<u8, Error>
         ));
     }
     let settings = super::references::settings(ctx, &args.refs)?;
+    let backend = dest.reference("K").backend();
     let failed = |problem: refs::Problem| {
-        Error::Unresolved(
-            values
-                .iter()
-                .map(|(key, _)| refs::Failure {
-                    key: key.clone(),
-                    origin: to.to_owned(),
-                    scheme: dest.reference(key).backend().scheme().to_owned(),
-                    class: problem.class,
-                    detail: problem.detail.clone(),
-                })
-                .collect(),
+        Error::refused(
+            format!("could not write to {to}: {}: {}; .env was not changed", problem.class, problem.detail),
+            Some(match problem.class {
+                refs::Class::NotLoggedIn | refs::Class::PermissionDenied => {
+                    format!("use a login that may write there: {}", refs::login_hint(backend))
+                }
+                refs::Class::CliMissing => refs::install_hint(backend).to_owned(),
+                _ => "fix what the manager reported, then run the move again".to_owned(),
+            }),
         )
     };
     refs::write::store(&dest, &values, &settings, ctx.project.process()).map_err(failed)?;
