@@ -42,19 +42,11 @@ pub fn run(ctx: &mut Context, args: &AgentRunArgs) -> Result<u8, Error> {
     // References are resolved once, outside; a command inside that needs one that failed
     // is refused as `tkx exec` would refuse it.
     let (res, unresolved) =
-        match super::references::resolve(ctx, res.clone(), None, &[], &crate::cli::ResolveArgs::default()) {
-            Ok(resolved) => (resolved, Vec::new()),
-            Err(Error::Unresolved(failures)) => {
-                for f in &failures {
-                    let _ = writeln!(
-                        ctx.io.err,
-                        "tkx: warning: {f}; `tkx exec` inside refuses commands that need it"
-                    );
-                }
-                (res, failures)
-            }
-            Err(e) => return Err(before(e)),
-        };
+        super::references::resolve_what_resolves(ctx, res, &crate::cli::ResolveArgs::default())
+            .map_err(before)?;
+    for f in &unresolved {
+        let _ = writeln!(ctx.io.err, "tkx: warning: {f}; `tkx exec` inside refuses commands that need it");
+    }
 
     let project = res.project_dir.clone();
     let tree = project.ancestors().find(|d| d.join(".git").symlink_metadata().is_ok()).unwrap_or(&project);

@@ -57,3 +57,20 @@ pub fn resolve(
     let drop: Vec<String> = skipped.into_iter().map(|f| f.key).collect();
     Ok(Rc::new(res.with_resolved(outcome.values, &drop)))
 }
+
+/// `res` with every reference that resolved in place, and the failures of the rest (whose
+/// keys keep their references: the caller must not pass those on). For `tkx agent run`,
+/// which resolves once for all the commands started inside.
+pub fn resolve_what_resolves(
+    ctx: &mut Context,
+    res: Rc<Resolution>,
+    args: &ResolveArgs,
+) -> Result<(Rc<Resolution>, Vec<refs::Failure>), Error> {
+    if !res.has_references() {
+        return Ok((res, Vec::new()));
+    }
+    let wanted = res.references(None);
+    let settings = settings(ctx, args)?;
+    let outcome = refs::resolve(&wanted, &settings, &res.process);
+    Ok((Rc::new(res.with_resolved(outcome.values, &[])), outcome.failures))
+}

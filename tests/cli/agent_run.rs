@@ -451,3 +451,39 @@ fn an_env_file_covered_by_dev_null_is_named_hidden_and_skipped() {
     assert!(err.contains("tkx agent run"), "{err}");
     no_leaks(&out);
 }
+
+/// References are resolved once, by the tkx outside: `tkx exec` inside gets the values
+/// (masked in its output); one that did not resolve refuses only the commands that need it.
+#[test]
+fn references_resolve_outside_for_tkx_exec_inside() {
+    if !bwrap_works() {
+        return;
+    }
+    let Some(bao) = crate::managers::servers::Bao::start() else { return };
+    let bao_dir = crate::managers::servers::Bao::bin_dir().expect("bao");
+    const MANAGED: &str = "sk-proj-MANAGEDinVAULT0123456789abcdefXYZ";
+    bao.put("secret", "app", &[("openai", MANAGED)]);
+    let env = project();
+    env.write(".env", "MANAGED_PAT=vault://secret/app#openai\nBROKEN=vault://secret/nothing#x\nPORT=8080\n");
+    let mut path = std::ffi::OsString::from(&bao_dir);
+    path.push(":");
+    path.push(path_with_tkx());
+    let script = format!(
+        r#"
+        tkx exec --only MANAGED_PAT -- sh -c 'test "$MANAGED_PAT" = "{MANAGED}"' && echo resolved
+        tkx exec --only MANAGED_PAT -- printenv MANAGED_PAT
+        tkx exec -- true; echo "all=$?"
+        tkx exec --skip-unresolved BROKEN -- sh -c 'test -z "${{BROKEN+x}}" && echo skipped'
+        "#
+    );
+    let out =
+        agent_run(&env, &["--", "sh", "-c", &script]).env("PATH", path).envs(bao.env()).output().unwrap();
+    let (text, err) = (stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{text}\n{err}");
+    assert!(text.contains("resolved\n"), "{text}\n{err}");
+    assert!(text.contains("sk-p**********fXYZ"), "{text}");
+    assert!(text.contains("all=125") && err.contains("BROKEN (.env:2, vault://): not found"), "{err}");
+    assert!(text.contains("skipped\n"), "{text}\n{err}");
+    assert_no_leak(&out, MANAGED);
+    no_leaks(&out);
+}
