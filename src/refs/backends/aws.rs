@@ -54,11 +54,15 @@ fn secrets(runner: &Runner, chunk: &[(&str, Vec<(usize, &Reference)>)]) -> Answe
         for (id, _) in chunk {
             by_id.insert(id, from_batch(&json, id));
         }
-    } else if unsupported(&ran.stderr) {
-        // An older CLI or endpoint without the batch call: one call per secret.
-        for (id, _) in chunk {
-            by_id.insert(id, one_secret(runner, id));
-        }
+    } else if unsupported(&ran.stderr) || Problem::from_stderr(&ran.stderr).class == Class::PermissionDenied {
+        // An older CLI or endpoint without the batch call, or a login allowed
+        // GetSecretValue but not BatchGetSecretValue: one call per secret, at once.
+        let answers: Vec<(&str, Result<String, Problem>)> = std::thread::scope(|s| {
+            let handles: Vec<_> =
+                chunk.iter().map(|(id, _)| s.spawn(move || (*id, one_secret(runner, id)))).collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        by_id.extend(answers);
     } else {
         return all_failed(&every, &Problem::from_stderr(&ran.stderr));
     }

@@ -555,3 +555,49 @@ fn three_backends_resolve_in_parallel() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(gcp.requests(), 3);
 }
+
+/// A login may be allowed `GetSecretValue` but not `BatchGetSecretValue`: the batch's
+/// AccessDenied falls back to one call per secret. (A scripted `aws`: moto does not check
+/// IAM permissions.)
+#[test]
+fn aws_batch_denied_falls_back_to_one_call_per_secret() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let stubs = env.root.join("stubs");
+    std::fs::create_dir_all(&stubs).unwrap();
+    let aws = stubs.join("aws");
+    std::fs::write(
+        &aws,
+        format!(
+            r#"#!/bin/sh
+echo "$*" >> "{log}"
+case "$*" in
+  *batch-get-secret-value*) printf '\nAn error occurred (AccessDeniedException) when calling the BatchGetSecretValue operation: User: arn:aws:iam::1:user/dev is not authorized to perform: secretsmanager:BatchGetSecretValue\n' >&2; exit 255 ;;
+  *"--secret-id one"*) printf '{{"Name": "one", "ARN": "arn:aws:secretsmanager:us-east-1:1:secret:one-AbCdEf", "SecretString": "{OPENAI}"}}\n' ;;
+  *) printf '\nAn error occurred (ResourceNotFoundException) when calling the GetSecretValue operation: Secrets Manager can'"'"'t find the specified secret.\n' >&2; exit 255 ;;
+esac
+"#,
+            log = stubs.join("aws.log").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&aws, std::fs::Permissions::from_mode(0o755)).unwrap();
+    env.write(".env", "ONE=aws-sm://one\nTWO=aws-sm://two\n");
+    let o = tkx(
+        &env,
+        &[&stubs],
+        &[],
+        &["exec", "--skip-unresolved", "TWO", "--", "sh", "-c", &format!("test \"$ONE\" = '{OPENAI}'")],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("TWO (.env:2, aws-sm://): not found: An error occurred (ResourceNotFoundException)"),
+        "{}",
+        stderr(&o)
+    );
+    let log = std::fs::read_to_string(stubs.join("aws.log")).unwrap();
+    assert_eq!(log.lines().count(), 3, "{log}");
+    assert!(!log.contains(OPENAI));
+    assert_none_leak(&o, &[OPENAI]);
+}
