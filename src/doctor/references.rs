@@ -47,11 +47,11 @@ impl Check for References {
                     Finding::error(
                         "doctor/reference-cli",
                         format!(
-                            "{n} {} to {} ({}) cannot be resolved here: {} is not installed or not on PATH",
+                            "{n} {} to {} ({}) cannot be resolved here: {}",
                             if n == 1 { "reference" } else { "references" },
                             b.product(),
                             b.scheme(),
-                            program.display()
+                            settings.missing(b, &program.display().to_string())
                         ),
                     ),
                     &origin,

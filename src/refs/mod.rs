@@ -127,6 +127,15 @@ impl Settings {
         })
     }
 
+    /// "X is not installed or not on PATH", naming both Vault CLIs when tkx chose one.
+    pub fn missing(&self, backend: Backend, program: &str) -> String {
+        if backend == Backend::Vault && self.vault.cli.is_none() {
+            "neither vault nor bao is installed or on PATH".to_owned()
+        } else {
+            format!("{program} is not installed or not on PATH")
+        }
+    }
+
     /// A backend's options.
     pub fn of(&self, backend: Backend) -> &BackendSettings {
         match backend {
@@ -295,7 +304,8 @@ impl Runner<'_> {
                 cli::RunError::Missing(p) => Problem::new(
                     Class::CliMissing,
                     format!(
-                        "{p} is not installed or not on PATH ({}); {}",
+                        "{} ({}); {}",
+                        self.settings.missing(backend, &p),
                         backend.product(),
                         install_hint(backend)
                     ),
