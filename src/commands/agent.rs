@@ -148,6 +148,7 @@ fn sandbox_note(ctx: &mut Context, user: bool) {
     let mut lines = vec![
         "Claude Code: its sandbox is on for Bash, and reading env files, tkx's stores and `[agent] hide` is denied there (sandbox.filesystem.denyRead); the file tools run outside it, and the hook still judges them".to_owned(),
         "Claude Code: a command may still ask to run outside the sandbox, with your approval; `\"allowUnsandboxedCommands\": false` under `sandbox` refuses that".to_owned(),
+        "Claude Code: inside its sandbox `tkx exec` reads the env files as empty too, so commands the agent runs get no keys from them; `tkx agent run -- claude` keeps both the boundary and `tkx exec`".to_owned(),
     ];
     if user {
         lines.push("Claude Code: user settings name no project's env files: run `tkx agent install --os-sandbox` in each project for those".into());
