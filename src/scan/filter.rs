@@ -15,6 +15,8 @@ const DOC_EXAMPLES: &[&str] = &[
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    // Azurite's (the storage emulator's) account key, the same on every machine.
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
 ];
 
 /// Names of values that page through results, not credentials (`NextToken`,
@@ -154,6 +156,81 @@ pub fn not_a_private_key(c: &Context) -> bool {
     !base64::engine::general_purpose::STANDARD
         .decode(c.secret.trim_end_matches(['\\', 'n']))
         .is_ok_and(|d| memchr::memmem::find(&d, b"PRIVATE KEY").is_some())
+}
+
+/// `datadog-app-key`: forty hex digits under an application key's name belong to Datadog
+/// when the name says so (`DD_APP_KEY`, `datadog_application_key`) or Datadog is named in
+/// the 4 KiB above (a Terraform `provider "datadog"` block, `from datadog import …`);
+/// elsewhere `app_key` is anyone's.
+pub fn not_near_datadog(c: &Context) -> bool {
+    let name: String = c
+        .data
+        .get(c.line_start..c.start)
+        .unwrap_or_default()
+        .iter()
+        .filter(|b| !matches!(b, b'_' | b'-' | b'.'))
+        .map(|b| b.to_ascii_lowercase() as char)
+        .collect();
+    if name.contains("ddapp") || name.contains("datadog") {
+        return false;
+    }
+    let above = c.data.get(c.line_start.saturating_sub(4096)..c.line_start).unwrap_or_default();
+    memchr::memmem::find(&above.to_ascii_lowercase(), b"datadog").is_none()
+}
+
+/// `ini-password`: a value that stands for a password rather than being one.
+pub fn ini_value_is_not_a_password(c: &Context) -> bool {
+    not_a_literal_password(c)
+}
+
+/// `ansible-password`: a Jinja expression (`{{ vault_ssh_pass }}`), an encrypted `!vault`
+/// block, or any value that stands for a password rather than being one.
+pub fn ansible_value_is_not_a_password(c: &Context) -> bool {
+    c.unquoted_in_program() || not_a_literal_password(c)
+}
+
+/// Whether a config file's password value is a stand-in, not the password: an
+/// interpolation or expansion (`%(db_password)s`, `${DB_PASSWORD}`, `$DB_PASSWORD`,
+/// `%DB_PASSWORD%`, `{{ var }}`), an encrypted or tagged value (`!vault`), a secret
+/// manager's reference (`vault://…`, `op://…`, `aws-sm://…`), an environment lookup
+/// (`os.environ/NAME`, `env:NAME`), a word such as `None` or `changeme`, a path, or a
+/// value under a name that is about the password (`password_file`).
+fn not_a_literal_password(c: &Context) -> bool {
+    let v = c.secret;
+    let name = String::from_utf8_lossy(c.data.get(c.line_start..c.start).unwrap_or_default()).into_owned();
+    let name = name.trim_end_matches(|ch: char| ch.is_whitespace() || "\"'=:".contains(ch));
+    let name = name.rsplit(|ch: char| ch.is_whitespace() || "{,;(\"'".contains(ch)).next().unwrap_or("");
+    if crate::secret::names_an_identifier(name) {
+        return true;
+    }
+    if v.starts_with(['%', '$', '{', '<', '[', '!', '(', '*'])
+        || v.contains("${")
+        || v.contains("{{")
+        || v.contains("%(")
+        || looks_like_code_or_hash(v)
+    {
+        return true;
+    }
+    if (v.contains("://") && crate::refs::Reference::classify(v).is_some()) || crate::refs::embedded(v) {
+        return true;
+    }
+    let lower = c.lower;
+    ["env:", "env.", "os.environ", "file:"].iter().any(|p| lower.starts_with(p))
+        || ["none", "null", "nil", "true", "false", "undefined", "empty", "required", "prompt", "ask"]
+            .contains(&lower)
+        || ["password", "passwd", "secret"].iter().any(|w| lower.contains(w))
+        || is_weak_password(v)
+        || looks_like_a_name(v)
+}
+
+/// `litellm-config-key`: a key outside a LiteLLM proxy config (the generic rule judges
+/// it there), or one the generic rule's caution would set aside (`os.environ/NAME`,
+/// `${VAR}`, a name, a counting run).
+pub fn not_in_a_litellm_config(c: &Context) -> bool {
+    let config = ["litellm_params", "model_list:", "general_settings:", "litellm_settings:"]
+        .iter()
+        .any(|m| memchr::memmem::find(c.data, m.as_bytes()).is_some());
+    !config || generic_caution(c)
 }
 
 /// The claims of a JWT (its middle part, decoded), or nothing.
@@ -374,10 +451,14 @@ mod tests {
         assert_eq!(
             with,
             [
+                "datadog-app-key",
                 "supabase-service-role-key",
                 "supabase-anon-key",
                 "url-credentials",
+                "ansible-password",
+                "ini-password",
                 "kubeconfig-client-key",
+                "litellm-config-key",
                 "bearer-token",
                 "generic-secret"
             ]

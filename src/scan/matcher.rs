@@ -71,7 +71,8 @@ pub struct Matcher {
     /// pattern ignores case. Keeping most keywords exact lets the automaton skip ahead
     /// on ordinary text instead of stepping through every byte.
     prefilters: Vec<Prefilter>,
-    /// Rules limited to particular file names: run on every line of those files.
+    /// Rules limited to particular files ([`Rule::applies_to`]): run on every line of
+    /// those files.
     file_rules: Vec<usize>,
     known: Known,
 }
@@ -296,24 +297,25 @@ impl Matcher {
         self.rules[i].rule
     }
 
-    /// Every match in `data`, a file called `file_name`, unfiltered and unsorted.
-    pub fn find(&self, data: &[u8], file_name: &str) -> Vec<Hit> {
+    /// Every match in `data`, the file at `path` (`/`-separated, as reported; its name
+    /// and directories pick the rules limited to some files), unfiltered and unsorted.
+    pub fn find(&self, data: &[u8], path: &str) -> Vec<Hit> {
         // The rules and the known values are independent passes over the same bytes: on a
         // large buffer (redaction reads 256 KiB at a time) they run on two cores.
         if data.len() >= 64 * 1024 && !matches!(self.known, Known::None) {
             let (mut hits, known) = std::thread::scope(|s| {
                 let known = s.spawn(|| self.find_known(data));
-                (self.find_rules(data, file_name), known.join().unwrap_or_default())
+                (self.find_rules(data, path), known.join().unwrap_or_default())
             });
             hits.extend(known);
             return hits;
         }
-        let mut hits = self.find_rules(data, file_name);
+        let mut hits = self.find_rules(data, path);
         hits.extend(self.find_known(data));
         hits
     }
 
-    fn find_rules(&self, data: &[u8], file_name: &str) -> Vec<Hit> {
+    fn find_rules(&self, data: &[u8], path: &str) -> Vec<Hit> {
         let mut hits = Vec::new();
         // Candidate lines: (line start, rule index), from the keyword pre-filter. A plain
         // search (which can skip ahead on rare bytes) finds the next line holding any
@@ -340,7 +342,7 @@ impl Matcher {
             self.run_rule(rule, data, line_start, &mut hits);
         }
         for &rule in &self.file_rules {
-            if self.rules[rule].rule.files.contains(&file_name) {
+            if self.rules[rule].rule.applies_to(path) {
                 let mut line_start = 0;
                 while line_start < data.len() {
                     self.run_rule(rule, data, line_start, &mut hits);

@@ -207,9 +207,9 @@ impl Scanner {
             );
         }
         let kind = FileKind::of(file_name);
-        let kept = dedupe(
-            self.matcher.find(data, file_name).into_iter().filter(|h| self.keep(h, data, kind)).collect(),
-        );
+        let hits: Vec<Hit> =
+            self.matcher.find(data, display).into_iter().filter(|h| self.keep(h, data, kind)).collect();
+        let kept = dedupe(self.without_covering_generic(hits));
         let decoded_lines = self.extend_decoded(data, display, &mut findings, lines, commit);
         let mut line = 1;
         let mut counted = 0;
@@ -253,6 +253,30 @@ impl Scanner {
             );
         }
         findings
+    }
+
+    /// A generic rule's hit that holds a provider's key gives way to it, so the finding
+    /// says whose key it is: `AZURE_SAS=sv=…&sig=…` is a secret-like name over a whole
+    /// query string, of which only the signature is the secret.
+    fn without_covering_generic(&self, hits: Vec<Hit>) -> Vec<Hit> {
+        let kind = |h: &Hit| match h.source {
+            Source::Rule(i) => Some(self.matcher.rule(i).kind),
+            Source::Known(_) => None,
+        };
+        let providers: Vec<(usize, usize)> = hits
+            .iter()
+            .filter(|h| kind(h) == Some(rules::Kind::Provider))
+            .map(|h| (h.start, h.end))
+            .collect();
+        if providers.is_empty() {
+            return hits;
+        }
+        hits.into_iter()
+            .filter(|h| {
+                kind(h) != Some(rules::Kind::Generic)
+                    || !providers.iter().any(|&(start, end)| h.start <= start && end <= h.end)
+            })
+            .collect()
     }
 
     fn describe(&self, source: Source) -> (String, String) {
@@ -442,7 +466,8 @@ mod tests {
         let s = scanner();
         let mut failures = Vec::new();
         for rule in RULES {
-            let file = rule.files.first().copied().unwrap_or("config.txt");
+            let file = example_file(rule);
+            let file = file.as_str();
             for (a, b) in rule.positives {
                 let text = format!("{a}{b}\n");
                 let found = rules_found(&s, &text, file);
@@ -466,6 +491,52 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// A file a rule runs on: its first file pattern made a path (`*.ini` → `settings.ini`,
+    /// `group_vars/*` → `group_vars/all.yml`), or any file.
+    fn example_file(rule: &rules::Rule) -> String {
+        let Some(pattern) = rule.files.first() else { return "config.txt".into() };
+        let file = if let Some(dir) = pattern.strip_suffix("/*") {
+            format!("{dir}/all.yml")
+        } else if let Some(ext) = pattern.strip_prefix("*.") {
+            format!("settings.{ext}")
+        } else {
+            pattern.replace('*', ".example")
+        };
+        assert!(rule.applies_to(&file), "{}: {file}", rule.id);
+        file
+    }
+
+    #[test]
+    fn file_patterns() {
+        let rule = |files: &'static [&'static str]| rules::Rule { files, ..RULES[0] };
+        let ini = rule(&["*.ini", ".pypirc", "inventory*", "group_vars/*"]);
+        for yes in [
+            "odbc.ini",
+            "conf/TOX.INI",
+            ".pypirc",
+            "a/.pypirc",
+            "inventory",
+            "inventory.ini",
+            "deploy/group_vars/all.yml",
+            "group_vars/web/vars.yml",
+        ] {
+            assert!(ini.applies_to(yes), "{yes}");
+        }
+        for no in [
+            ".ini",
+            "ini",
+            "a.ini.bak",
+            "pypirc",
+            "my_inventory",
+            "group_vars",
+            "group_vars.yml",
+            "x/all.yml",
+        ] {
+            assert!(!ini.applies_to(no), "{no}");
+        }
+        assert!(rule(&[]).applies_to("anything"));
     }
 
     /// Every provider rule whose key starts at a word boundary, with the secret of each
@@ -650,6 +721,19 @@ mod tests {
             rules_found(&s, "DB_PASSWORD=Summer2024Pass-12345678", "app.env"),
             ["scan/generic-secret"]
         );
+    }
+
+    /// Issue #18: a secret-like name over a whole SAS query string is the generic rule's
+    /// match, but only the signature in it is the secret, and the finding names Azure.
+    #[test]
+    fn a_providers_key_inside_a_generic_match_is_the_providers_finding() {
+        let sig = concat!("Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7", "Js5Fg0Ue2Ra9Ti4Ol8%3D");
+        let line =
+            format!("AZURE_STORAGE_SAS_TOKEN=\"sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2026-01-01&sig={sig}\"\n");
+        let f = scanner().scan(line.as_bytes(), "deploy.sh", &None, None);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].rule, "scan/azure-sas-token");
+        assert_eq!(f[0].secret.as_ref().unwrap().fingerprint, Secret::new(sig).redacted().fingerprint);
     }
 
     #[test]

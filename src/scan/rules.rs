@@ -37,7 +37,9 @@ pub struct Rule {
     pub regex: &'static str,
     /// Minimum Shannon entropy (bits per byte) of the secret; 0 for none.
     pub min_entropy: f64,
-    /// Only files with one of these names (empty: every file).
+    /// Only files these patterns take (empty: every file): a name (`.netrc`), an
+    /// extension (`*.ini`), a name's start (`inventory*`) or a directory anywhere on the
+    /// path (`group_vars/*`). See [`Rule::applies_to`].
     pub files: &'static [&'static str],
     /// Provider format or generic assignment.
     pub kind: Kind,
@@ -51,6 +53,32 @@ pub struct Rule {
     pub positives: &'static [(&'static str, &'static str)],
     /// Test strings that must not be found by this rule.
     pub negatives: &'static [&'static str],
+}
+
+impl Rule {
+    /// Whether the rule runs on the file at `path` (`/`-separated, as reported).
+    pub fn applies_to(&self, path: &str) -> bool {
+        self.files.is_empty() || self.files.iter().any(|p| file_pattern_takes(p, path))
+    }
+}
+
+/// Whether one of [`Rule::files`]' patterns takes `path`: `*.ext` by the name's extension
+/// (any case), `dir/*` by a directory of that name anywhere above the file, `prefix*` by
+/// the name's start, anything else by the whole name.
+fn file_pattern_takes(pattern: &str, path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if let Some(dir) = pattern.strip_suffix("/*") {
+        return path.split('/').rev().skip(1).any(|d| d == dir);
+    }
+    if let Some(ext) = pattern.strip_prefix("*.") {
+        return name
+            .rsplit_once('.')
+            .is_some_and(|(stem, e)| !stem.is_empty() && e.eq_ignore_ascii_case(ext));
+    }
+    if let Some(prefix) = pattern.strip_suffix('*') {
+        return name.starts_with(prefix);
+    }
+    name == pattern
 }
 
 const fn provider(
@@ -390,17 +418,59 @@ pub const RULES: &[Rule] = &[
         &[("\"private_key_id\": \"3f9a1c7e5b2d8f4a6c0e", "9b1d3f5a7c9e2b4d6f8a\"")],
         &["\"private_key_id\": \"<your-key-id>\""],
     ),
-    provider(
-        "azure-storage-key",
-        "Azure storage account key (connection string)",
-        &["AccountKey="],
-        r"AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)",
-        &[(
-            "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3Xz",
-            "7Qw5Ep2Ry9Ut4Io8Pa1Sd6Fg3Hj7Kl0Z==;EndpointSuffix=core.windows.net",
-        )],
-        &["AccountKey=<key>"],
-    ),
+    Rule {
+        id: "azure-storage-key",
+        description: "Azure storage account key",
+        // The pattern ignores case through a group, so these spellings are taken as
+        // written: the connection string's `AccountKey=` and the names people give it.
+        keywords: &[
+            "AccountKey",
+            "accountKey",
+            "account_key",
+            "ACCOUNT_KEY",
+            "account-key",
+            "storage_key",
+            "STORAGE_KEY",
+            "storageKey",
+            "StorageKey",
+            "storage-key",
+            "storage_access_key",
+            "STORAGE_ACCESS_KEY",
+            "ARM_ACCESS_KEY",
+            "arm_access_key",
+        ],
+        regex: r#"(?:AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)|(?i:(?:azure[_.-]?)?storage[_.-]?(?:account[_.-]?)?(?:access[_.-]?)?key|account[_.-]?key|arm[_.-]?access[_.-]?key)["']?(?:\s*(?:[:=]|:=|=>)\s*|\s+)["']?(?P<s2>[A-Za-z0-9+/]{86}==))(?:[^A-Za-z0-9+/=]|$)"#,
+        min_entropy: 0.0,
+        files: &[],
+        kind: Kind::Provider,
+        multiline: false,
+        except: None,
+        positives: &[
+            (
+                "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3Xz",
+                "7Qw5Ep2Ry9Ut4Io8Pa1Sd6Fg3Hj7Kl0Z==;EndpointSuffix=core.windows.net",
+            ),
+            (
+                "AZURE_STORAGE_KEY=Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3Xz",
+                "7Qw5Ep2Ry9Ut4Io8Pa1Sd6Fg3Hj7Kl0Z==",
+            ),
+            (
+                "  account_key: \"Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3Xz",
+                "7Qw5Ep2Ry9Ut4Io8Pa1Sd6Fg3Hj7Kl0Z==\"",
+            ),
+            (
+                "az storage blob list --account-name acme --account-key Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3Xz",
+                "7Qw5Ep2Ry9Ut4Io8Pa1Sd6Fg3Hj7Kl0Z== -c logs",
+            ),
+        ],
+        negatives: &[
+            "AccountKey=<key>",
+            "AZURE_STORAGE_KEY=${AZURE_STORAGE_KEY}",
+            // Azurite's development key, published in Microsoft's documentation.
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;",
+            "account_key = \"Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3Xz7Qw5Ep2Ry9Ut4Io8Pa1Sd6Fg3Hj7Kl0Z==AAAA\"",
+        ],
+    },
     provider(
         "azure-shared-access-key",
         "Azure shared access key (Service Bus, Event Hubs, IoT Hub)",
@@ -412,6 +482,49 @@ pub const RULES: &[Rule] = &[
         )],
         &["SharedAccessKey=<key>"],
     ),
+    Rule {
+        id: "azure-sas-token",
+        description: "Azure SAS token signature (the `sig` of a shared access signature)",
+        keywords: &["sig="],
+        // The token's version (`sv=2022-11-02`) or Service Bus's `SharedAccessSignature
+        // sr=…` says whose query string it is; the signature is HMAC-SHA256 in base64,
+        // percent-encoded or not, and may come before or after the version. `&amp;` is an
+        // `&` in HTML and XML.
+        regex: concat!(
+            r#"(?:\bsv=\d{4}-\d\d-\d\d|SharedAccessSignature[ =]sr=[^&\s"'<>]+)(?:&(?:amp;)?[A-Za-z]{1,10}=[^&\s"'<>]*){0,15}?&(?:amp;)?sig=(?P<secret>"#,
+            r"(?:[A-Za-z0-9+/]|%2[BbFf]){43}(?:=|%3[Dd]))(?:[^A-Za-z0-9+/%=]|$)",
+            r"|\bsig=(?P<s2>(?:[A-Za-z0-9+/]|%2[BbFf]){43}(?:=|%3[Dd]))",
+            r#"(?:&(?:amp;)?[A-Za-z]{1,10}=[^&\s"'<>]*){0,15}?&(?:amp;)?sv=\d{4}-\d\d-\d\d"#
+        ),
+        min_entropy: 3.0,
+        files: &[],
+        kind: Kind::Provider,
+        multiline: false,
+        except: None,
+        positives: &[
+            (
+                "https://acme.blob.core.windows.net/logs?sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2026-01-01T00:00:00Z&spr=https&sig=q7Zr%2Bm3Vw9Kp1Xn6Yc3Hd7",
+                "Js5Fg0Ue2Ra9Ti4Ol8Mk1%3D",
+            ),
+            (
+                "BlobEndpoint=https://acme.blob.core.windows.net/;SharedAccessSignature=sv=2021-06-08&ss=bfqt&srt=sco&sp=rwdlacupx&sig=Xr4bT9qLm2Vz8Kp1Wn6Yc3",
+                "Hd7Js5Fg0Ue2Ra9Ti4Ol8=",
+            ),
+            (
+                "url = \"https://acme.blob.core.windows.net/c/f.csv?sig=Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7",
+                "Js5Fg0Ue2Ra9Ti4Ol8%3D&se=2026-01-01&sp=r&sv=2022-11-02&sr=b\"",
+            ),
+            (
+                "Authorization: SharedAccessSignature sr=acme.servicebus.windows.net%2Fq&sig=Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7",
+                "Js5Fg0Ue2Ra9Ti4Ol8%3D&se=1767225600&skn=RootManageSharedAccessKey",
+            ),
+        ],
+        negatives: &[
+            "https://acme.blob.core.windows.net/logs?sv=2022-11-02&ss=b&sp=rl&sig=<signature>",
+            "AZURE_SAS=sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2026-01-01&sig=${AZURE_SAS_SIG}",
+            "https://example.net/api?sig=Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8%3D&id=42",
+        ],
+    },
     provider(
         "huggingface-token",
         "Hugging Face token",
@@ -714,21 +827,60 @@ pub const RULES: &[Rule] = &[
     ),
     Rule {
         id: "datadog-api-key",
-        description: "Datadog API or application key",
+        description: "Datadog API key",
         // The pattern ignores case through a group, not a leading `(?i)`, so these
         // spellings are taken as written: no `Dd_api` and such in the pre-filter.
-        keywords: &[
-            "datadog", "DATADOG", "Datadog", "dd_api", "DD_API", "dd_app", "DD_APP", "dd-api", "DD-API",
-            "dd-app", "DD-APP",
-        ],
-        regex: r#"(?i:(?:datadog|dd)[_.-]?(?:api|app|application)[_.-]?key["']?\s*(?:[:=]|:=|=>)\s*["']?(?P<secret>[a-f0-9]{32}|[a-f0-9]{40})\b)"#,
+        keywords: &["datadog", "DATADOG", "Datadog", "dd_api", "DD_API", "dd-api", "DD-API"],
+        regex: r#"(?i:(?:datadog|dd)[_.-]?api[_.-]?key["']?\s*(?:[:=]|:=|=>)\s*["']?(?P<secret>[a-f0-9]{32})\b)"#,
         min_entropy: 3.0,
         files: &[],
         kind: Kind::Provider,
         multiline: false,
         except: None,
-        positives: &[("DD_API_KEY=3f9a1c7e5b2d8f4a", "6c0e9b1d3f5a7c9e")],
-        negatives: &["DD_API_KEY=<your datadog key>"],
+        positives: &[
+            ("DD_API_KEY=3f9a1c7e5b2d8f4a", "6c0e9b1d3f5a7c9e"),
+            ("curl -H \"DD-API-KEY: 3f9a1c7e5b2d8f4a", "6c0e9b1d3f5a7c9e\" https://api.datadoghq.com"),
+        ],
+        negatives: &["DD_API_KEY=<your datadog key>", "DD_API_KEY=${DD_API_KEY}"],
+    },
+    Rule {
+        id: "datadog-app-key",
+        description: "Datadog application key",
+        // 40 hex digits, as a git commit is: taken under an application key's name, and
+        // under a bare `app_key` only where Datadog is named above it (a Terraform
+        // `provider "datadog"` block, `from datadog import initialize`).
+        keywords: &[
+            "app_key",
+            "APP_KEY",
+            "appKey",
+            "AppKey",
+            "appkey",
+            "APPKEY",
+            "app-key",
+            "APP-KEY",
+            "application_key",
+            "APPLICATION_KEY",
+            "applicationKey",
+            "ApplicationKey",
+            "application-key",
+            "APPLICATION-KEY",
+        ],
+        regex: r#"(?:^|[^A-Za-z0-9])(?i:(?:datadog|dd)?[_.-]?app(?:lication)?[_.-]?key["']?\s*(?:[:=]|:=|=>)\s*["']?(?P<secret>[a-f0-9]{40})\b)"#,
+        min_entropy: 3.0,
+        files: &[],
+        kind: Kind::Provider,
+        multiline: false,
+        except: Some(filter::not_near_datadog),
+        positives: &[
+            ("DD_APP_KEY=3f9a1c7e5b2d8f4a6c0e9b1d", "3f5a7c9e2b4d6f8a"),
+            ("DATADOG_APPLICATION_KEY: \"3f9a1c7e5b2d8f4a6c0e9b1d", "3f5a7c9e2b4d6f8a\""),
+            ("provider \"datadog\" {\n  app_key = \"3f9a1c7e5b2d8f4a6c0e9b1d", "3f5a7c9e2b4d6f8a\"\n}"),
+        ],
+        negatives: &[
+            "DD_APP_KEY=<your application key>",
+            "app_key = \"3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a\"",
+            "whatsapp_key: 3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a",
+        ],
     },
     Rule {
         id: "sentry-dsn",
@@ -1235,6 +1387,74 @@ pub const RULES: &[Rule] = &[
         negatives: &["//registry.npmjs.org/:_authToken=${NPM_TOKEN}"],
     },
     Rule {
+        id: "ansible-password",
+        description: "Ansible connection or become password (ansible_password, ansible_ssh_pass, ansible_become_pass)",
+        keywords: &["ansible_"],
+        // `ansible_password`, `ansible_ssh_pass`, `ansible_become_password`,
+        // `ansible_sudo_pass`…: as `name=value` in an INI inventory or `-e`, `name: value`
+        // in YAML vars.
+        // Before `ini-password`, which an INI inventory's line also matches: the finding
+        // names Ansible.
+        regex: r#"\bansible_(?:[a-z]+_){0,2}pass(?:word)?["']?[ \t]*[:=][ \t]*["']?(?P<secret>[^\s"']{4,256})"#,
+        min_entropy: 0.0,
+        files: &[],
+        kind: Kind::Provider,
+        multiline: false,
+        except: Some(filter::ansible_value_is_not_a_password),
+        positives: &[
+            ("web1 ansible_host=10.0.0.5 ansible_user=deploy ansible_password=Xr4bT9q", "Lm2Vz8Kp1"),
+            ("ansible_become_password: \"Tr0ub4dor", "&3x\""),
+            ("ansible_ssh_pass: Xr4b!T9q", "Lm2Vz"),
+        ],
+        negatives: &[
+            "ansible_password: \"{{ vault_ansible_password }}\"",
+            "ansible_become_pass: '{{vault_become_pass}}'",
+            "ansible_password: !vault |",
+            "ansible_password: \"{{ lookup('env', 'ANSIBLE_PASSWORD') }}\"",
+            "ansible_password=vault://kv/hosts#web1",
+            "ansible_become_password_file: /etc/ansible/become.txt",
+            "ansible_password: changeme",
+        ],
+    },
+    Rule {
+        id: "ini-password",
+        description: "Password in an INI-style config file (my.cnf, odbc.ini, .pypirc, setup.cfg, *.properties…)",
+        keywords: &["pass", "pwd", "secret"],
+        // A `password`, `passwd`, `pwd`, `pass`, `passphrase` or `secret` key at the start
+        // of its line (a commented-out line is an example), `=` or `:`, and the value.
+        regex: r#"(?i)^[ \t]*(?:[A-Za-z0-9_.-]*(?:passw(?:or)?d|pwd|passphrase|secret)[A-Za-z0-9_.-]*|(?:[A-Za-z0-9_.-]*[_.-])?pass)[ \t]*[=:][ \t]*["']?(?P<secret>[^\s"']{4,256})"#,
+        min_entropy: 0.0,
+        files: &["*.ini", "*.cfg", "*.conf", "*.cnf", "*.properties", ".pypirc", ".s3cfg", ".boto"],
+        kind: Kind::Provider,
+        multiline: false,
+        except: Some(filter::ini_value_is_not_a_password),
+        positives: &[
+            ("[client]\nuser = app\npassword = Xr4bT9q", "Lm2Vz8Kp1"),
+            ("PWD=Xr4b!T9q", "Lm2Vz"),
+            ("  db.password: \"Tr0ub4dor", "&3x\""),
+            ("secret_key = Xr4bT9qLm2Vz8Kp1Wn6Y", "c3Hd7Js5Fg0Ue2Ra9Ti4"),
+        ],
+        negatives: &[
+            "password =",
+            "password = changeme",
+            "password = secret123",
+            "password = %(db_password)s",
+            "password = ${DB_PASSWORD}",
+            "password = $DB_PASSWORD",
+            "password = %DB_PASSWORD%",
+            "password = {{ db_password }}",
+            "password = <your password>",
+            "password = vault://kv/app#db",
+            "password = op://Private/db/password",
+            "password = aws-sm://prod/db#password",
+            "password_file = /run/secrets/Xr4bT9qLm2",
+            "password_encryption = scram-sha-256",
+            "# password = Xr4b!T9q",
+            "bypass = Xr4bT9qLm2Vz8Kp1",
+            "password = None",
+        ],
+    },
+    Rule {
         id: "cli-password",
         description: "Password on a command line (docker login -p, mysql -p…, sshpass -p)",
         keywords: &["docker", "mysql", "sshpass", "mariadb"],
@@ -1265,6 +1485,33 @@ pub const RULES: &[Rule] = &[
             "eHI0YlQ5cUxtMlZ6OEtwMVduNlljM0hkN0pzNUZnMFVlMlJhOVRpNE9sOE1rMU5iNlYK",
         )],
         negatives: &["    client-key-data: REDACTED"],
+    },
+    Rule {
+        id: "litellm-config-key",
+        description: "API or master key in a LiteLLM proxy config",
+        keywords: &["api_key", "master_key", "salt_key"],
+        // A provider's key here is its provider's finding (those rules come first); this
+        // one names LiteLLM for a key of no known format, and for the proxy's own keys.
+        // `os.environ/NAME` is LiteLLM's reference to the environment.
+        regex: r#"(?:^|[\s{,"'])(?:[a-z0-9_]*api_key|master_key|salt_key)["']?[ \t]*:[ \t]*["']?(?P<secret>[A-Za-z0-9+/=_\-.~!@#%^&*]{12,200})(?:["'`,;\s)}\]]|$)"#,
+        min_entropy: 3.5,
+        files: &[],
+        kind: Kind::Generic,
+        multiline: false,
+        except: Some(filter::not_in_a_litellm_config),
+        positives: &[
+            (
+                "model_list:\n  - model_name: claude\n    litellm_params:\n      model: anthropic/claude-sonnet-4\n      api_key: Xr4bT9qLm2Vz8",
+                "Kp1Wn6Yc3Hd7Js5\n",
+            ),
+            ("general_settings:\n  master_key: Xr4bT9qLm2Vz8", "Kp1Wn6Yc3Hd7Js5\n"),
+        ],
+        negatives: &[
+            "model_list:\n  - litellm_params:\n      api_key: os.environ/AZURE_API_KEY\n",
+            "model_list:\n  - litellm_params:\n      api_key: ${OPENAI_API_KEY}\n",
+            "general_settings:\n  master_key: sk-1234\n",
+            "model_list:\n  - litellm_params:\n      api_key: aws-sm://prod/openai\n",
+        ],
     },
     Rule {
         id: "bearer-token",

@@ -25,5 +25,6 @@ mod move_keys;
 mod redact;
 mod rotate;
 mod scan;
+mod scan_formats;
 mod set;
 mod slip_past;
