@@ -52,6 +52,7 @@ pub fn is_placeholder(value: &str) -> bool {
         || is_repeated(v)
         || is_prefix_and_filler(&strip_openai_marker(v))
         || is_prefix_and_counting(v)
+        || is_test_words_and_counting(v)
         || is_mask(v)
         || is_words(v)
         || url_password(v).is_some_and(is_placeholder)
@@ -107,7 +108,8 @@ fn is_repeated(v: &str) -> bool {
 /// Whether `a` then `b` counts up by one: `1`→`2`, `a`→`b`, and from one run to the next
 /// as people type them (`9`→`a`, `9`→`A`, `z`→`0`, `Z`→`0`, `f`→`0` after hex).
 fn steps(a: char, b: char) -> bool {
-    b as u32 == a as u32 + 1 || matches!((a, b), ('9', 'a' | 'A') | ('z' | 'Z' | 'f' | 'F', '0'))
+    b as u32 == a as u32 + 1
+        || matches!((a, b), ('9', 'a' | 'A' | '0') | ('0', 'a' | 'A') | ('z' | 'Z' | 'f' | 'F', '0'))
 }
 
 /// A key's prefix followed by a body typed by counting (`sk-proj-abcdefghij…0123456789`,
@@ -121,7 +123,14 @@ fn is_prefix_and_counting(v: &str) -> bool {
     // The body: after the last separator, or the whole value when it has none; what
     // stands before it must read as a key's prefix (`sk-proj-`, `m0-test-key-`), not as
     // a word of the value (`Summer2024Pass-12345678` is a password).
-    let body = v.rsplit(['-', '_', '.']).next().unwrap_or(v);
+    let mut body = v.rsplit(['-', '_', '.']).next().unwrap_or(v);
+    // A prefix glued to its body: `dapi1234567890abcdef`.
+    if body.len() == v.len() {
+        let letters = body.chars().take_while(char::is_ascii_alphabetic).count();
+        if (2..=5).contains(&letters) && body[letters..].starts_with(|c: char| c.is_ascii_digit()) {
+            body = &body[letters..];
+        }
+    }
     let chars: Vec<char> = body.chars().collect();
     let prefix: Vec<char> = v[..v.len() - body.len()].chars().collect();
     if !prefix_shaped(&prefix, &chars) {
@@ -141,6 +150,63 @@ fn is_prefix_and_counting(v: &str) -> bool {
     let pairs = chars.len() - 1;
     let counting = chars.windows(2).filter(|w| steps(w[0], w[1])).count();
     counting * 5 >= pairs * 4
+}
+
+/// Words that mark a value as made up for a test or an example.
+const TEST_WORDS: &[&str] = &[
+    "test", "fake", "dummy", "mock", "sample", "example", "invalid", "valid", "demo", "bad", "wrong", "foo",
+    "bar",
+];
+
+/// Other words such values are built of.
+const KEY_WORDS: &[&str] = &[
+    "api", "key", "secret", "token", "my", "your", "the", "a", "an", "access", "auth", "pass", "password",
+    "client", "app", "user",
+];
+
+/// A test value built of words and a counted number, perhaps after a short prefix:
+/// `gw_valid_api_key_12345`, `test-api-key-12345`, `sk-fake_api_key_123456`,
+/// `AIzaFakeApiKey123456`, `m0-test12345678`. One word must say it is made up (`test`,
+/// `fake`, `invalid`, …); the number counts up from 0 or 1 for four digits or more. A
+/// generated key is never made of dictionary words.
+fn is_test_words_and_counting(v: &str) -> bool {
+    if v.len() > 80 || !v.chars().all(|c| c.is_ascii_alphanumeric() || is_separator(c)) {
+        return false;
+    }
+    // Runs of letters (split at camel-case humps) and of digits.
+    let mut tokens: Vec<String> = Vec::new();
+    for part in v.split(is_separator).filter(|p| !p.is_empty()) {
+        let mut current = String::new();
+        let mut prev: Option<char> = None;
+        for c in part.chars() {
+            let split = prev.is_some_and(|p| {
+                p.is_ascii_digit() != c.is_ascii_digit() || (p.is_ascii_lowercase() && c.is_ascii_uppercase())
+            });
+            if split && !current.is_empty() {
+                tokens.push(std::mem::take(&mut current));
+            }
+            current.push(c);
+            prev = Some(c);
+        }
+        if !current.is_empty() {
+            tokens.push(current);
+        }
+    }
+    let Some((number, words)) = tokens.split_last() else { return false };
+    let digits: Vec<char> = number.chars().collect();
+    let counts = digits.len() >= 4
+        && digits.iter().all(char::is_ascii_digit)
+        && matches!(digits.first(), Some('0' | '1'))
+        && digits.windows(2).all(|w| steps(w[0], w[1]));
+    if !counts || words.is_empty() {
+        return false;
+    }
+    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    // Up to two short tokens of a key's prefix first (`sk`, `gw`, `m0`, `AIza`).
+    let known = |w: &String| TEST_WORDS.contains(&w.as_str()) || KEY_WORDS.contains(&w.as_str());
+    let skip = lower.iter().take(2).take_while(|w| w.len() <= 4 && !known(w)).count();
+    let rest = &lower[skip..];
+    !rest.is_empty() && rest.iter().all(known) && rest.iter().any(|w| TEST_WORDS.contains(&w.as_str()))
 }
 
 /// A key's prefix followed only by filler or by one character over and over:
@@ -261,6 +327,13 @@ mod tests {
             "m0-test-key-12345678",
             "sk-ant-oat01-file",
             "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+            "dapi1234567890abcdef",
+            "gw_valid_api_key_12345",
+            "m0-test12345678",
+            "test-api-key-12345",
+            "invalid-key-12345",
+            "sk-fake_api_key_123456",
+            "AIzaFakeApiKey123456",
         ] {
             assert!(is_placeholder(v), "{v}");
         }
@@ -269,6 +342,10 @@ mod tests {
             concat!("sk-proj-", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6"),
             "AKIAZ7QW5EP2RY4UT6IO",
             "hunter2hunter2",
+            "Summer2024Pass-12345678",
+            "password12345",
+            "testing-prod-key-98765",
+            "sk-test-Qm7vX2kLp9RtY4wZ8nB3cF6hJ1dG5sA0-12345",
             "production",
             "my-app",
             "gpt-4o-mini",
