@@ -161,7 +161,8 @@ const TEST_WORDS: &[&str] = &[
 /// Other words such values are built of.
 const KEY_WORDS: &[&str] = &[
     "api", "key", "secret", "token", "my", "your", "the", "a", "an", "access", "auth", "pass", "password",
-    "client", "app", "user",
+    "client", "app", "user", "options", "option", "config", "env", "default", "custom", "other", "another",
+    "new", "old", "first", "second",
 ];
 
 /// A test value built of words and a counted number, perhaps after a short prefix:
@@ -329,6 +330,7 @@ mod tests {
             "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
             "dapi1234567890abcdef",
             "gw_valid_api_key_12345",
+            "gw_valid_options_api_key_12345",
             "m0-test12345678",
             "test-api-key-12345",
             "invalid-key-12345",
