@@ -1,6 +1,7 @@
 //! The compiled form of the rules: a literal pre-filter (Aho-Corasick over every rule's
 //! keywords) that picks candidate lines, and the regexes run only on those lines.
-//! Known values (the user's own secrets) are one more Aho-Corasick automaton.
+//! Known values (the user's own secrets) are found in one sampled pass ([`Sampled`]), or
+//! by Aho-Corasick where they are too many or too short for it.
 
 use super::rules::{RULES, Rule};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -133,6 +134,98 @@ fn prefix(b: &[u8]) -> u64 {
     u64::from_le_bytes(word)
 }
 
+/// Most known values [`Sampled`] takes; more go into one table by their first bytes.
+const MAX_SAMPLED: usize = 4096;
+
+/// Known values of at least [`PREFIX`] bytes, found by sampling the text: every value
+/// is at least `shortest` bytes long, so each occurrence covers the `window`-byte
+/// windows at `step` consecutive positions (`step <= shortest - window + 1`), one of
+/// which is a multiple of `step`. Only those positions are looked up, among the windows
+/// each value has at its first `step` offsets; a hit is then checked in full. Ordinary
+/// text is read one lookup every `step` bytes, in one pass whatever the number of values.
+struct Sampled {
+    window: usize,
+    step: usize,
+    /// One bit per hash of the windows in the table: most positions stop there.
+    filter: Vec<u64>,
+    filter_bits: u32,
+    /// Window → the values that have it, and at which offset.
+    table: std::collections::HashMap<u64, Vec<(u32, u32)>, std::hash::BuildHasherDefault<PrefixHasher>>,
+    values: Vec<Vec<u8>>,
+}
+
+impl Sampled {
+    fn new(values: &[KnownValue]) -> Sampled {
+        let shortest = values.iter().map(Vec::len).min().unwrap_or(PREFIX).max(PREFIX);
+        let window = if shortest >= 16 { 8 } else { 4 };
+        let step = (shortest - window + 1).min(16);
+        let mut table: std::collections::HashMap<u64, Vec<(u32, u32)>, _> = Default::default();
+        for (i, v) in values.iter().enumerate() {
+            for offset in 0..step {
+                let entry = table.entry(word(&v[offset..], window)).or_insert_with(Vec::new);
+                if !entry.contains(&(i as u32, offset as u32)) {
+                    entry.push((i as u32, offset as u32));
+                }
+            }
+        }
+        let filter_bits = (table.len() * 16).next_power_of_two().max(1 << 16).trailing_zeros();
+        let mut filter = vec![0u64; (1usize << filter_bits) / 64];
+        for w in table.keys() {
+            let h = bucket(*w, filter_bits);
+            filter[h / 64] |= 1 << (h % 64);
+        }
+        Sampled { window, step, filter, filter_bits, table, values: values.to_vec() }
+    }
+
+    /// At every position, the longest value that starts there (what the automaton
+    /// search restarted after each match start finds).
+    fn find_all(&self, data: &[u8], hits: &mut Vec<Hit>) {
+        let Some(last) = data.len().checked_sub(self.window) else { return };
+        let mut found: Vec<(usize, u32)> = Vec::new();
+        let mut p = 0;
+        while p <= last {
+            let w = word(&data[p..], self.window);
+            let h = bucket(w, self.filter_bits);
+            if self.filter[h / 64] & (1 << (h % 64)) != 0 {
+                for &(id, offset) in self.table.get(&w).map_or(&[][..], Vec::as_slice) {
+                    let Some(start) = p.checked_sub(offset as usize) else { continue };
+                    if data[start..].starts_with(&self.values[id as usize]) {
+                        found.push((start, id));
+                    }
+                }
+            }
+            p += self.step;
+        }
+        // A value longer than the shortest may be found from several positions.
+        found.sort_unstable_by_key(|(start, id)| {
+            (*start, std::cmp::Reverse(self.values[*id as usize].len()), *id)
+        });
+        let mut last_start = None;
+        for (start, id) in found {
+            if last_start != Some(start) {
+                last_start = Some(start);
+                hits.push(Hit {
+                    source: Source::Known(id as usize),
+                    start,
+                    end: start + self.values[id as usize].len(),
+                });
+            }
+        }
+    }
+}
+
+/// The `n` (4 or 8) bytes at the start of `b` as a number.
+fn word(b: &[u8], n: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w[..n].copy_from_slice(&b[..n]);
+    u64::from_le_bytes(w)
+}
+
+/// A window's bit in a filter of `2^bits` bits.
+fn bucket(w: u64, bits: u32) -> usize {
+    (w.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
+}
+
 /// A hasher for [`prefix`] numbers: one multiplication spreads their bytes.
 #[derive(Default)]
 struct PrefixHasher(u64);
@@ -151,14 +244,17 @@ impl std::hash::Hasher for PrefixHasher {
     }
 }
 
-/// The known values' searchers. Up to 64 patterns per SIMD (Teddy) searcher, which
-/// skips ordinary text many times faster than an automaton stepping through every byte
-/// (values tend to start with common letters); an automaton where SIMD is not available.
+/// The known values' searchers: the sampled table for all but very many or very short
+/// values; else up to 64 patterns per SIMD (Teddy) searcher, which skips ordinary text
+/// many times faster than an automaton stepping through every byte (values tend to start
+/// with common letters), or an automaton where SIMD is not available.
 enum Known {
     None,
     /// Many values, all of at least [`PREFIX`] bytes: looked up by their first bytes at
     /// every position, which stays linear to build and to search however many there are.
     Hashed(Prefixed),
+    /// Up to [`MAX_SAMPLED`] values, all of at least [`PREFIX`] bytes: one sampled pass.
+    Sampled(Sampled),
     Packed(Vec<(aho_corasick::packed::Searcher, usize)>),
     Automaton(AhoCorasick),
 }
@@ -255,6 +351,9 @@ impl Matcher {
     fn known_searcher(values: &[KnownValue]) -> Known {
         if values.is_empty() {
             return Known::None;
+        }
+        if values.len() <= MAX_SAMPLED && values.iter().all(|v| v.len() >= PREFIX) {
+            return Known::Sampled(Sampled::new(values));
         }
         if values.len() > MAX_PACKED && values.iter().all(|v| v.len() >= PREFIX) {
             // Each SIMD searcher reads the whole text, and an automaton of 100,000 values
@@ -386,6 +485,7 @@ impl Matcher {
                 }
             }
             Known::Hashed(table) => table.find_all(data, &mut hits),
+            Known::Sampled(table) => table.find_all(data, &mut hits),
             Known::Packed(searchers) => {
                 for (searcher, base) in searchers {
                     let mut at = 0;
@@ -476,5 +576,27 @@ mod tests {
         let expected = find(Known::Automaton(automaton));
         assert!(expected.len() > 100, "the fixture should hold many matches");
         assert_eq!(find(Known::Hashed(Prefixed::new(&values))), expected);
+        assert_eq!(find(Known::Sampled(Sampled::new(&values))), expected);
+        // Long values: 8-byte windows, sampled every 16 bytes.
+        let long: Vec<Vec<u8>> = values.iter().map(|v| v.repeat(3)).collect();
+        let mut data: Vec<u8> = Vec::new();
+        for _ in 0..400 {
+            data.extend((0..next(40)).map(|_| alphabet[next(3) as usize]));
+            let v = &long[next(long.len() as u64) as usize];
+            // Whole, or cut short (a near miss).
+            data.extend_from_slice(&v[..v.len() - (next(2) as usize) * next(v.len() as u64) as usize]);
+        }
+        let find_in = |known: Known| {
+            let m = Matcher { rules: Vec::new(), prefilters: Vec::new(), file_rules: Vec::new(), known };
+            let mut hits: Vec<(usize, usize)> =
+                m.find_known(&data).into_iter().map(|h| (h.start, h.end)).collect();
+            hits.sort();
+            hits
+        };
+        let automaton =
+            AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&long).unwrap();
+        let expected = find_in(Known::Automaton(automaton));
+        assert!(!expected.is_empty());
+        assert_eq!(find_in(Known::Sampled(Sampled::new(&long))), expected);
     }
 }
