@@ -1,6 +1,8 @@
 //! The compiled form of the rules: a literal pre-filter (Aho-Corasick over every rule's
-//! keywords) that picks candidate lines, and the regexes run only on those lines.
-//! Known values (the user's own secrets) are one more Aho-Corasick automaton.
+//! keywords) that picks candidate lines, and the regexes run only on those lines; for
+//! redaction, one alternation of the rules picks the lines instead (see `Union`).
+//! Known values (the user's own secrets) are found in one sampled pass, or
+//! by Aho-Corasick where they are too many or too short for it.
 
 use super::rules::{RULES, Rule};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -74,7 +76,26 @@ pub struct Matcher {
     /// Rules limited to particular files ([`Rule::applies_to`]): run on every line of
     /// those files.
     file_rules: Vec<usize>,
+    /// Redaction: the line finder for most rules, in place of their keyword passes.
+    union: Option<Union>,
     known: Known,
+}
+
+/// Redaction's line finder: the rules that run on every kind of text (no file name, one
+/// line each) as one regex, their alternation. Redaction reads mostly ordinary text, and
+/// the keyword passes (one per 16 keywords) would each read all of it, and then run every
+/// rule of a keyword on every line holding it (`sk-` is in `task-`, `://` in every URL).
+/// One pass of the alternation finds the few lines where any of these rules can match;
+/// there the rules whose keywords the line holds run as before. A rule that matches on a
+/// line alone matches at the same place in the whole text (`(?m)`: a line's edges are
+/// `^` and `$`, and `\n` is no word character for `\b`), so the alternation, searched
+/// from the line's start, finds a match starting on that line: the hits are the same.
+/// The alternation only picks lines, so its counted repetitions are relaxed
+/// (`{20,}` → `+`), which keeps its automaton small; it matches more, never less.
+struct Union {
+    regex: Regex,
+    /// The keywords of the rules it covers, to pick those rules on a line it finds.
+    keywords: Vec<Prefilter>,
 }
 
 /// One keyword automaton in two forms: a leftmost one, whose search can use SIMD
@@ -134,6 +155,98 @@ fn prefix(b: &[u8]) -> u64 {
     u64::from_le_bytes(word)
 }
 
+/// Most known values [`Sampled`] takes; more go into one table by their first bytes.
+const MAX_SAMPLED: usize = 4096;
+
+/// Known values of at least [`PREFIX`] bytes, found by sampling the text: every value
+/// is at least `shortest` bytes long, so each occurrence covers the `window`-byte
+/// windows at `step` consecutive positions (`step <= shortest - window + 1`), one of
+/// which is a multiple of `step`. Only those positions are looked up, among the windows
+/// each value has at its first `step` offsets; a hit is then checked in full. Ordinary
+/// text is read one lookup every `step` bytes, in one pass whatever the number of values.
+struct Sampled {
+    window: usize,
+    step: usize,
+    /// One bit per hash of the windows in the table: most positions stop there.
+    filter: Vec<u64>,
+    filter_bits: u32,
+    /// Window → the values that have it, and at which offset.
+    table: std::collections::HashMap<u64, Vec<(u32, u32)>, std::hash::BuildHasherDefault<PrefixHasher>>,
+    values: Vec<Vec<u8>>,
+}
+
+impl Sampled {
+    fn new(values: &[KnownValue]) -> Sampled {
+        let shortest = values.iter().map(Vec::len).min().unwrap_or(PREFIX).max(PREFIX);
+        let window = if shortest >= 16 { 8 } else { 4 };
+        let step = (shortest - window + 1).min(16);
+        let mut table: std::collections::HashMap<u64, Vec<(u32, u32)>, _> = Default::default();
+        for (i, v) in values.iter().enumerate() {
+            for offset in 0..step {
+                let entry = table.entry(word(&v[offset..], window)).or_insert_with(Vec::new);
+                if !entry.contains(&(i as u32, offset as u32)) {
+                    entry.push((i as u32, offset as u32));
+                }
+            }
+        }
+        let filter_bits = (table.len() * 16).next_power_of_two().max(1 << 16).trailing_zeros();
+        let mut filter = vec![0u64; (1usize << filter_bits) / 64];
+        for w in table.keys() {
+            let h = bucket(*w, filter_bits);
+            filter[h / 64] |= 1 << (h % 64);
+        }
+        Sampled { window, step, filter, filter_bits, table, values: values.to_vec() }
+    }
+
+    /// At every position, the longest value that starts there (what the automaton
+    /// search restarted after each match start finds).
+    fn find_all(&self, data: &[u8], hits: &mut Vec<Hit>) {
+        let Some(last) = data.len().checked_sub(self.window) else { return };
+        let mut found: Vec<(usize, u32)> = Vec::new();
+        let mut p = 0;
+        while p <= last {
+            let w = word(&data[p..], self.window);
+            let h = bucket(w, self.filter_bits);
+            if self.filter[h / 64] & (1 << (h % 64)) != 0 {
+                for &(id, offset) in self.table.get(&w).map_or(&[][..], Vec::as_slice) {
+                    let Some(start) = p.checked_sub(offset as usize) else { continue };
+                    if data[start..].starts_with(&self.values[id as usize]) {
+                        found.push((start, id));
+                    }
+                }
+            }
+            p += self.step;
+        }
+        // A value longer than the shortest may be found from several positions.
+        found.sort_unstable_by_key(|(start, id)| {
+            (*start, std::cmp::Reverse(self.values[*id as usize].len()), *id)
+        });
+        let mut last_start = None;
+        for (start, id) in found {
+            if last_start != Some(start) {
+                last_start = Some(start);
+                hits.push(Hit {
+                    source: Source::Known(id as usize),
+                    start,
+                    end: start + self.values[id as usize].len(),
+                });
+            }
+        }
+    }
+}
+
+/// The `n` (4 or 8) bytes at the start of `b` as a number.
+fn word(b: &[u8], n: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w[..n].copy_from_slice(&b[..n]);
+    u64::from_le_bytes(w)
+}
+
+/// A window's bit in a filter of `2^bits` bits.
+fn bucket(w: u64, bits: u32) -> usize {
+    (w.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
+}
+
 /// A hasher for [`prefix`] numbers: one multiplication spreads their bytes.
 #[derive(Default)]
 struct PrefixHasher(u64);
@@ -152,14 +265,17 @@ impl std::hash::Hasher for PrefixHasher {
     }
 }
 
-/// The known values' searchers. Up to 64 patterns per SIMD (Teddy) searcher, which
-/// skips ordinary text many times faster than an automaton stepping through every byte
-/// (values tend to start with common letters); an automaton where SIMD is not available.
+/// The known values' searchers: the sampled table for all but very many or very short
+/// values; else up to 64 patterns per SIMD (Teddy) searcher, which skips ordinary text
+/// many times faster than an automaton stepping through every byte (values tend to start
+/// with common letters), or an automaton where SIMD is not available.
 enum Known {
     None,
     /// Many values, all of at least [`PREFIX`] bytes: looked up by their first bytes at
     /// every position, which stays linear to build and to search however many there are.
     Hashed(Prefixed),
+    /// Up to [`MAX_SAMPLED`] values, all of at least [`PREFIX`] bytes: one sampled pass.
+    Sampled(Sampled),
     Packed(Vec<(aho_corasick::packed::Searcher, usize)>),
     Automaton(AhoCorasick),
 }
@@ -177,6 +293,115 @@ pub enum RuleSet {
 
 /// A user's value to find verbatim.
 pub type KnownValue = Vec<u8>;
+
+/// The keyword pre-filters for `keywords`, whose rules are `owners` (by keyword).
+fn keyword_prefilters(keywords: &[String], owners: &[Vec<usize>]) -> Vec<Prefilter> {
+    // Teddy, the SIMD search behind a literal alternation, is fastest with few literals
+    // (16 or fewer use its narrow masks, with few false candidates); 64 literals run at a
+    // third of the speed. So the keywords are searched in groups of 16: more passes,
+    // each much cheaper (measured on the python3 standard library: 37 ms against 41 ms
+    // in groups of 64 and 51 ms in groups of 32, with 143 keywords).
+    let mut prefilters = Vec::new();
+    for (words, owners) in keywords.chunks(16).zip(owners.chunks(16)) {
+        let alternation: Vec<String> = words.iter().map(|k| regex::escape(k)).collect();
+        // The keywords are constants; a pattern or automaton that does not build is a bug.
+        #[allow(clippy::expect_used)]
+        let skip = RegexBuilder::new(&alternation.join("|"))
+            .unicode(false)
+            .build()
+            .expect("the keyword alternation compiles");
+        #[allow(clippy::expect_used)]
+        let all = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(words)
+            .expect("the built-in keywords build an automaton");
+        prefilters.push(Prefilter { skip, all, owners: owners.to_vec() });
+    }
+    prefilters
+}
+
+/// `pattern` with each counted repetition relaxed: `{0,n}` → `*`, `{m,n}`, `{m,}` and
+/// `{m}` → `+`. What the result matches is a superset of what `pattern` matches.
+fn relax(pattern: &str) -> String {
+    static COUNTED: OnceLock<Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let counted = COUNTED.get_or_init(|| compile(r"(?:^|[^\\])(?:\\\\)*\{[0-9]+(?:,[0-9]*)?\}"));
+    let mut out = Vec::with_capacity(pattern.len());
+    let mut at = 0;
+    for m in counted.find_iter(pattern.as_bytes()) {
+        let brace = m.start() + pattern[m.start()..m.end()].find('{').unwrap_or(0);
+        out.extend_from_slice(&pattern.as_bytes()[at..brace]);
+        out.push(if pattern[brace..].starts_with("{0") { b'*' } else { b'+' });
+        at = m.end();
+    }
+    out.extend_from_slice(&pattern.as_bytes()[at..]);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl Union {
+    /// The alternation of the rules that run on one line of any file, with the keywords
+    /// that pick them; `None` when it does not compile within the size limits (the
+    /// keyword passes then run for every rule, as in a scan).
+    fn new(rules: &[Compiled], keywords: &[String], owners: &[Vec<usize>]) -> Option<Union> {
+        let mut wanted: Vec<usize> =
+            owners.iter().flatten().copied().filter(|r| Self::fits(rules[*r].rule)).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        if wanted.is_empty() {
+            return None;
+        }
+        // Each rule as written (escapes included), without its group names (an
+        // alternation may not repeat one).
+        let alternation: Vec<String> = wanted
+            .iter()
+            .map(|r| {
+                let plain = rules[*r].rule.regex.replace("(?P<secret>", "(?:").replace("(?P<s2>", "(?:");
+                format!("(?:{})", relax(&plain))
+            })
+            .collect();
+        let regex = RegexBuilder::new(&format!("(?m){}", alternation.join("|")))
+            .unicode(false)
+            .size_limit(64 << 20)
+            .dfa_size_limit(16 << 20)
+            .build()
+            .ok()?;
+        let (words, owners): (Vec<String>, Vec<Vec<usize>>) = keywords
+            .iter()
+            .zip(owners)
+            .filter_map(|(k, o)| {
+                let mine: Vec<usize> = o.iter().copied().filter(|r| wanted.contains(r)).collect();
+                (!mine.is_empty()).then(|| (k.clone(), mine))
+            })
+            .unzip();
+        Some(Union { regex, keywords: keyword_prefilters(&words, &owners) })
+    }
+
+    /// Rules the alternation stands for: one line, any file.
+    fn fits(rule: &Rule) -> bool {
+        !rule.multiline && rule.files.is_empty()
+    }
+
+    /// The candidate (line start, rule) pairs in `data`: the lines where the alternation
+    /// matches, each with the rules whose keywords it holds.
+    fn candidates(&self, data: &[u8], candidates: &mut Vec<(usize, usize)>) {
+        let mut pos = 0;
+        while pos < data.len() {
+            // The search sees the bytes before `pos` (`\b`, `^`).
+            let Some(m) = self.regex.find_at(data, pos) else { break };
+            let line_start = memchr::memrchr(b'\n', &data[..m.start()]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &data[m.start()..]).map_or(data.len(), |i| m.start() + i);
+            for Prefilter { all, owners, .. } in &self.keywords {
+                for k in all.find_overlapping_iter(&data[line_start..line_end]) {
+                    for &rule in &owners[k.pattern().as_usize()] {
+                        candidates.push((line_start, rule));
+                    }
+                }
+            }
+            pos = line_end + 1;
+        }
+    }
+}
 
 impl Matcher {
     /// Compiles the rules `which` selects and the known values.
@@ -227,35 +452,30 @@ impl Matcher {
                 }
             }
         }
-        // Teddy, the SIMD search behind a literal alternation, is fastest with few literals
-        // (16 or fewer use its narrow masks, with few false candidates); 64 literals run at a
-        // third of the speed. So the keywords are searched in groups of 16: more passes,
-        // each much cheaper (measured on the python3 standard library: 37 ms against 41 ms
-        // in groups of 64 and 51 ms in groups of 32, with 143 keywords).
-        let mut prefilters = Vec::new();
-        for (words, owners) in keywords.chunks(16).zip(owners.chunks(16)) {
-            let alternation: Vec<String> = words.iter().map(|k| regex::escape(k)).collect();
-            // The keywords are constants; a pattern or automaton that does not build is a bug.
-            #[allow(clippy::expect_used)]
-            let skip = RegexBuilder::new(&alternation.join("|"))
-                .unicode(false)
-                .build()
-                .expect("the keyword alternation compiles");
-            #[allow(clippy::expect_used)]
-            let all = AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(words)
-                .expect("the built-in keywords build an automaton");
-            prefilters.push(Prefilter { skip, all, owners: owners.to_vec() });
-        }
+        let union = if which == RuleSet::Providers { Union::new(&rules, &keywords, &owners) } else { None };
+        let (keywords, owners): (Vec<String>, Vec<Vec<usize>>) = match &union {
+            // The rules it covers leave the keyword passes.
+            Some(_) => keywords
+                .into_iter()
+                .zip(owners)
+                .filter_map(|(k, o)| {
+                    let rest: Vec<usize> = o.into_iter().filter(|r| !Union::fits(rules[*r].rule)).collect();
+                    (!rest.is_empty()).then_some((k, rest))
+                })
+                .unzip(),
+            None => (keywords, owners),
+        };
+        let prefilters = keyword_prefilters(&keywords, &owners);
         let known = Self::known_searcher(known);
-        Matcher { rules, prefilters, file_rules, known }
+        Matcher { rules, prefilters, file_rules, union, known }
     }
 
     fn known_searcher(values: &[KnownValue]) -> Known {
         if values.is_empty() {
             return Known::None;
+        }
+        if values.len() <= MAX_SAMPLED && values.iter().all(|v| v.len() >= PREFIX) {
+            return Known::Sampled(Sampled::new(values));
         }
         if values.len() > MAX_PACKED && values.iter().all(|v| v.len() >= PREFIX) {
             // Each SIMD searcher reads the whole text, and an automaton of 100,000 values
@@ -321,6 +541,9 @@ impl Matcher {
         // search (which can skip ahead on rare bytes) finds the next line holding any
         // keyword; only that line is then searched for every keyword it holds.
         let mut candidates: Vec<(usize, usize)> = Vec::new();
+        if let Some(union) = &self.union {
+            union.candidates(data, &mut candidates);
+        }
         for Prefilter { skip, all, owners } in &self.prefilters {
             let mut pos = 0;
             while pos < data.len() {
@@ -388,6 +611,7 @@ impl Matcher {
                 }
             }
             Known::Hashed(table) => table.find_all(data, &mut hits),
+            Known::Sampled(table) => table.find_all(data, &mut hits),
             Known::Packed(searchers) => {
                 for (searcher, base) in searchers {
                     let mut at = 0;
@@ -443,6 +667,13 @@ mod tests {
     /// The table finds what the automaton finds: at every position, the longest value
     /// starting there, overlapping values and shared prefixes included.
     #[test]
+    fn relaxed_patterns_match_more() {
+        assert_eq!(relax(r"\bsk-[A-Za-z0-9]{20,}x{3}y{0,4}?"), r"\bsk-[A-Za-z0-9]+x+y*?");
+        assert_eq!(relax(r"\{2}[{]{1,2}"), r"\{2}[{]+");
+        assert!(Matcher::new(&[], RuleSet::Providers).union.is_some());
+    }
+
+    #[test]
     fn the_prefix_table_finds_what_the_automaton_finds() {
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = move |n: u64| {
@@ -461,7 +692,13 @@ mod tests {
         values.dedup();
         let data: Vec<u8> = (0..20_000).map(|_| alphabet[next(3) as usize]).collect();
         let find = |known: Known| {
-            let m = Matcher { rules: Vec::new(), prefilters: Vec::new(), file_rules: Vec::new(), known };
+            let m = Matcher {
+                rules: Vec::new(),
+                prefilters: Vec::new(),
+                file_rules: Vec::new(),
+                union: None,
+                known,
+            };
             let mut hits: Vec<(usize, usize, usize)> = m
                 .find_known(&data)
                 .into_iter()
@@ -478,5 +715,33 @@ mod tests {
         let expected = find(Known::Automaton(automaton));
         assert!(expected.len() > 100, "the fixture should hold many matches");
         assert_eq!(find(Known::Hashed(Prefixed::new(&values))), expected);
+        assert_eq!(find(Known::Sampled(Sampled::new(&values))), expected);
+        // Long values: 8-byte windows, sampled every 16 bytes.
+        let long: Vec<Vec<u8>> = values.iter().map(|v| v.repeat(3)).collect();
+        let mut data: Vec<u8> = Vec::new();
+        for _ in 0..400 {
+            data.extend((0..next(40)).map(|_| alphabet[next(3) as usize]));
+            let v = &long[next(long.len() as u64) as usize];
+            // Whole, or cut short (a near miss).
+            data.extend_from_slice(&v[..v.len() - (next(2) as usize) * next(v.len() as u64) as usize]);
+        }
+        let find_in = |known: Known| {
+            let m = Matcher {
+                rules: Vec::new(),
+                prefilters: Vec::new(),
+                file_rules: Vec::new(),
+                union: None,
+                known,
+            };
+            let mut hits: Vec<(usize, usize)> =
+                m.find_known(&data).into_iter().map(|h| (h.start, h.end)).collect();
+            hits.sort();
+            hits
+        };
+        let automaton =
+            AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&long).unwrap();
+        let expected = find_in(Known::Automaton(automaton));
+        assert!(!expected.is_empty());
+        assert_eq!(find_in(Known::Sampled(Sampled::new(&long))), expected);
     }
 }
