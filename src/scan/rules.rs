@@ -396,7 +396,7 @@ pub const RULES: &[Rule] = &[
     ),
     provider(
         "stripe-webhook-secret",
-        "Stripe webhook signing secret",
+        "Webhook signing secret (`whsec_`: Stripe, OpenAI and other Standard Webhooks senders)",
         &["whsec_"],
         concat!(key_start!(), r"(?P<secret>whsec_[A-Za-z0-9]{32,})\b"),
         &[("whsec_", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue")],
