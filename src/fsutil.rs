@@ -185,6 +185,31 @@ fn remove_stale(dir: &Path, prefix: &str) {
     }
 }
 
+/// `program` as `execvp` finds it: a path (a name with a `/`) when it is an executable
+/// regular file, else the first such file of that name in the absolute directories of
+/// `path_var` (a relative entry of `PATH` is skipped: it would depend on where tkx runs).
+pub fn which(program: &Path, path_var: Option<&std::ffi::OsStr>) -> Option<PathBuf> {
+    if program.components().count() > 1 {
+        return is_executable(program).then(|| program.to_path_buf());
+    }
+    std::env::split_paths(path_var?)
+        .filter(|d| d.is_absolute())
+        .map(|d| d.join(program))
+        .find(|p| is_executable(p))
+}
+
+fn is_executable(p: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        p.is_file()
+    }
+}
+
 /// Whether a file name is one of tkx's temporary files (`.env.tkx-a1B2c3.tmp`), which a
 /// killed run can leave behind.
 pub fn is_temp_name(name: &str) -> bool {
@@ -205,6 +230,19 @@ fn new_permissions(_mode: u32) -> Option<fs::Permissions> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn which_finds_executables_only() {
+        let t = tempfile::tempdir().unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        fs::write(t.path().join("bwrap"), "").unwrap();
+        let path = std::ffi::OsString::from(t.path());
+        assert_eq!(which(Path::new("bwrap"), Some(&path)), None);
+        fs::set_permissions(t.path().join("bwrap"), fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(which(Path::new("bwrap"), Some(&path)), Some(t.path().join("bwrap")));
+        assert_eq!(which(Path::new("bwrap"), None), None);
+        assert_eq!(which(&t.path().join("bwrap"), None), Some(t.path().join("bwrap")));
+    }
 
     #[test]
     fn replaces_keeps_the_mode_and_leaves_nothing_behind() {

@@ -167,7 +167,7 @@ fn sandbox_needs(ctx: &Context) -> Option<String> {
         let path = ctx.project.process().get("PATH");
         let missing: Vec<&str> = [("bwrap", "bubblewrap"), ("socat", "socat")]
             .into_iter()
-            .filter(|(bin, _)| crate::sandbox::which(bin, path).is_none())
+            .filter(|(bin, _)| crate::fsutil::which(std::path::Path::new(bin), path).is_none())
             .map(|(_, pkg)| pkg)
             .collect();
         (!missing.is_empty()).then(|| {

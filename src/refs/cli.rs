@@ -50,25 +50,9 @@ pub struct Call<'a> {
     pub inherit: &'a [(OsString, OsString)],
 }
 
-/// Finds `program` the way `execvp` would, in the `PATH` of `inherit`.
+/// Finds `program` as `execvp` would, in the `PATH` of `inherit` ([`crate::fsutil::which`]).
 pub fn which(program: &Path, inherit: &[(OsString, OsString)]) -> Option<PathBuf> {
-    if program.components().count() > 1 {
-        return program.is_file().then(|| program.to_path_buf());
-    }
-    let path = inherit.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone())?;
-    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| is_executable(p))
-}
-
-fn is_executable(p: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        p.is_file()
-    }
+    crate::fsutil::which(program, inherit.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.as_os_str()))
 }
 
 /// Runs the call to its end or until `deadline`.

@@ -520,10 +520,12 @@ impl Backend {
     /// The backend found on `path_var` (the `PATH` tkx was given).
     pub fn find(path_var: Option<&OsStr>) -> Result<Backend, Missing> {
         if cfg!(target_os = "macos") {
-            return which("sandbox-exec", path_var).map(Backend::SandboxExec).ok_or_else(|| Missing {
-                what: "sandbox-exec is not on PATH".into(),
-                install: "it ships with macOS at /usr/bin/sandbox-exec: add /usr/bin to PATH".into(),
-            });
+            return crate::fsutil::which(Path::new("sandbox-exec"), path_var)
+                .map(Backend::SandboxExec)
+                .ok_or_else(|| Missing {
+                    what: "sandbox-exec is not on PATH".into(),
+                    install: "it ships with macOS at /usr/bin/sandbox-exec: add /usr/bin to PATH".into(),
+                });
         }
         if !cfg!(target_os = "linux") {
             return Err(Missing {
@@ -531,7 +533,7 @@ impl Backend {
                 install: "run the agent on Linux or macOS, or in a Linux container".into(),
             });
         }
-        which("bwrap", path_var).map(Backend::Bwrap).ok_or_else(|| Missing {
+        crate::fsutil::which(Path::new("bwrap"), path_var).map(Backend::Bwrap).ok_or_else(|| Missing {
             what: "bwrap (bubblewrap) is not on PATH; tkx agent run needs it to start the agent in a sandbox"
                 .into(),
             install: BWRAP_INSTALL.into(),
@@ -545,15 +547,6 @@ impl Backend {
             Backend::SandboxExec(p) => format!("sandbox-exec ({}, not yet verified)", p.display()),
         }
     }
-}
-
-/// `program` found in the directories of `path_var`, as an executable regular file.
-pub fn which(program: &str, path_var: Option<&OsStr>) -> Option<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    std::env::split_paths(path_var?)
-        .filter(|d| d.is_absolute())
-        .map(|d| d.join(program))
-        .find(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0))
 }
 
 #[cfg(test)]
@@ -736,17 +729,5 @@ mod tests {
              (literal \"/Users/a/we\\\"ird\\\\.env\")\n)\n"
         );
         assert_eq!(macos_profile(&[]), "(version 1)\n(allow default)\n");
-    }
-
-    #[test]
-    fn which_finds_executables_only() {
-        let t = tempfile::tempdir().unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        fs::write(t.path().join("bwrap"), "").unwrap();
-        let path = OsString::from(t.path());
-        assert_eq!(which("bwrap", Some(&path)), None);
-        fs::set_permissions(t.path().join("bwrap"), fs::Permissions::from_mode(0o755)).unwrap();
-        assert_eq!(which("bwrap", Some(&path)), Some(t.path().join("bwrap")));
-        assert_eq!(which("bwrap", None), None);
     }
 }
