@@ -9,13 +9,12 @@
 use super::Context;
 use crate::cli::{AgentRunArgs, Command, EnvArgs, ExecArgs, RedactStyle};
 use crate::error::Error;
-use crate::layers::{ChildPlan, Layer, ProcessEnv, Resolution};
+use crate::layers::{ChildPlan, ProcessEnv, Resolution};
 use crate::redact::{Engine, Style};
 use crate::sandbox::protocol::{Message, Request};
 use crate::sandbox::server::{Planned, Planner, Refusal};
 use crate::sandbox::{self, Backend, HideSpec, View, Why};
 use crate::secret::Secret;
-use crate::secret::classify::mask_in_output;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -233,16 +232,7 @@ fn say_plan(ctx: &mut Context, backend: &Backend, view: &View, capped: bool, age
 /// Every value the commands' output is masked of: the file-loaded secrets (as
 /// `tkx exec --redact` masks) and the secret variables removed from the agent.
 fn secrets_of(res: &Resolution, removed: &[(OsString, OsString)]) -> Vec<Secret> {
-    let mut values: Vec<Secret> = res
-        .vars
-        .values()
-        .flat_map(|v| v.definitions().map(move |d| (&v.key, d)))
-        .filter(|(key, d)| {
-            d.origin.layer != Layer::Process
-                && (mask_in_output(key, d.value.expose()) || res.resolved.contains(*key))
-        })
-        .map(|(_, d)| d.value.clone())
-        .collect();
+    let mut values = res.output_secrets();
     values.extend(removed.iter().map(|(_, v)| Secret::new(v.to_string_lossy())));
     values
 }

@@ -3,25 +3,14 @@
 use super::Context;
 use crate::cli::{RedactArgs, RedactStyle};
 use crate::error::Error;
-use crate::layers::{Layer, Resolution};
+use crate::layers::Resolution;
 use crate::redact::{Engine, Style};
-use crate::secret::Secret;
-use crate::secret::classify::mask_in_output;
 
 /// The engine for a resolution: every file-loaded value the classifier masks in output
 /// (configuration such as `DEFAULT_MODEL=gpt-4o-mini` stays readable), plus the
 /// provider formats.
 pub fn engine(res: &Resolution, style: RedactStyle) -> Engine {
-    let values: Vec<Secret> = res
-        .vars
-        .values()
-        .flat_map(|v| v.definitions().map(move |d| (&v.key, d)))
-        .filter(|(key, d)| {
-            d.origin.layer != Layer::Process
-                && (mask_in_output(key, d.value.expose()) || res.resolved.contains(*key))
-        })
-        .map(|(_, d)| d.value.clone())
-        .collect();
+    let values = res.output_secrets();
     let style = match style {
         RedactStyle::Mask => Style::Mask,
         RedactStyle::Fingerprint => Style::Fingerprint,

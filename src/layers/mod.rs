@@ -262,6 +262,22 @@ impl Resolution {
         self.process.get(key).map(|v| Secret::new(v.to_string_lossy()))
     }
 
+    /// Every file-loaded value that output is masked of (`--redact`, `tkx redact`, the
+    /// commands inside `tkx agent run`): the classifier's secrets, and every value a
+    /// reference resolved to whatever its key is called. Configuration stays readable.
+    pub fn output_secrets(&self) -> Vec<Secret> {
+        self.vars
+            .values()
+            .flat_map(|v| v.definitions().map(move |d| (&v.key, d)))
+            .filter(|(key, d)| {
+                d.origin.layer != Layer::Process
+                    && (crate::secret::classify::mask_in_output(key, d.value.expose())
+                        || self.resolved.contains(*key))
+            })
+            .map(|(_, d)| d.value.clone())
+            .collect()
+    }
+
     /// Whether `text` is the value of some definition loaded from a file (empty never is).
     /// Messages use it to avoid repeating a value typed where a name goes.
     pub fn holds_value(&self, text: &str) -> bool {
