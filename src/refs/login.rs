@@ -24,7 +24,6 @@ pub fn check(
     timeout: Duration,
 ) -> Result<(), Problem> {
     let runner = Runner { settings, inherit, deadline: Instant::now() + timeout };
-    let program = settings.program(backend, inherit);
     let mut args: Vec<OsString> = whoami(backend).iter().map(OsString::from).collect();
     let options = settings.of(backend);
     match backend {
@@ -38,7 +37,6 @@ pub fn check(
         Backend::Azure => super::backends::flag(&mut args, "--subscription", &options.subscription),
         Backend::Vault => {}
     }
-    let env = if backend == Backend::Vault { super::backends::vault_env(options) } else { Vec::new() };
-    let ran = runner.run_program(backend, &program, args, None, &env)?;
+    let ran = runner.run(backend, args, None)?;
     if ran.ok() { Ok(()) } else { Err(Problem::from_stderr(&ran.stderr)) }
 }

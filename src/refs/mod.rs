@@ -272,29 +272,20 @@ pub(crate) struct Runner<'a> {
 }
 
 impl Runner<'_> {
-    /// Runs `backend`'s CLI (its default `name` unless `.tkx.toml` names another) with
-    /// `args`; on a transient failure, once more if time is left.
+    /// Runs `backend`'s CLI ([`Settings::program`]) with `args` and the backend's
+    /// settings in its environment (Vault's address and namespace); on a transient
+    /// failure, once more if time is left.
     pub fn run(
         &self,
         backend: Backend,
-        name: &str,
         args: Vec<OsString>,
         input: Option<Vec<u8>>,
-        env: &[(OsString, OsString)],
     ) -> Result<cli::Ran, Problem> {
-        let program = self.settings.of(backend).cli.clone().unwrap_or_else(|| PathBuf::from(name));
-        self.run_program(backend, &program, args, input, env)
-    }
-
-    /// [`Runner::run`] with the program given.
-    pub fn run_program(
-        &self,
-        backend: Backend,
-        program: &std::path::Path,
-        args: Vec<OsString>,
-        input: Option<Vec<u8>>,
-        env: &[(OsString, OsString)],
-    ) -> Result<cli::Ran, Problem> {
+        let program = self.settings.program(backend, self.inherit);
+        let program = program.as_path();
+        let env =
+            if backend == Backend::Vault { backends::vault_env(&self.settings.vault) } else { Vec::new() };
+        let env = env.as_slice();
         let mut tries = 0;
         loop {
             tries += 1;

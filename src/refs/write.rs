@@ -105,7 +105,7 @@ pub fn store(
     let body = serde_json::to_vec(&Value::Object(merged))
         .map_err(|_| Problem::new(Class::Failed, "the values could not be written as JSON"))?;
     let backend = dest.backend();
-    let (name, args, env): (&str, Vec<OsString>, Vec<(OsString, OsString)>) = match dest {
+    let args: Vec<OsString> = match dest {
         Destination::Vault { mount, path } => {
             let mut args: Vec<OsString> = vec!["kv".into(), "put".into(), format!("-mount={mount}").into()];
             // KV v2: only over the version read, so a write meanwhile is not lost.
@@ -114,7 +114,7 @@ pub fn store(
             }
             args.push(path.into());
             args.push("-".into());
-            (super::backends::vault_cli(inherit), args, super::backends::vault_env(&settings.vault))
+            args
         }
         Destination::AwsSecret { id } => {
             let exists = version.is_some();
@@ -124,60 +124,27 @@ pub fn store(
             args.push(id.into());
             args.push("--secret-string".into());
             args.push("file:///dev/stdin".into());
-            ("aws", args, Vec::new())
+            args
         }
     };
-    let ran = runner.run(backend, name, args, Some(body), &env)?;
+    let ran = runner.run(backend, args, Some(body))?;
     if ran.ok() { Ok(()) } else { Err(Problem::from_stderr(&ran.stderr)) }
 }
 
 /// What the secret holds now, and its version (Vault KV v2's, for check-and-set; for
 /// AWS, `Some(0)` when it exists). A missing secret is empty.
 fn current(runner: &Runner, dest: &Destination) -> Result<(Map<String, Value>, Option<u64>), Problem> {
+    let missing = |p: Problem, empty| if p.class == Class::NotFound { Ok(empty) } else { Err(p) };
     match dest {
         Destination::Vault { mount, path } => {
-            let name = super::backends::vault_cli(runner.inherit);
-            let args: Vec<OsString> = vec![
-                "kv".into(),
-                "get".into(),
-                "-format=json".into(),
-                format!("-mount={mount}").into(),
-                path.into(),
-            ];
-            let ran = runner.run(
-                Backend::Vault,
-                name,
-                args,
-                None,
-                &super::backends::vault_env(&runner.settings.vault),
-            )?;
-            if !ran.ok() {
-                let p = Problem::from_stderr(&ran.stderr);
-                // `kv get` of a missing secret prints "No value found" (exit 2).
-                return if p.class == Class::NotFound { Ok((Map::new(), None)) } else { Err(p) };
-            }
-            let json: Value = serde_json::from_slice(&ran.stdout).map_err(|_| {
-                Problem::new(Class::Failed, format!("{name} printed something that is not JSON"))
-            })?;
-            let data = json.get("data").cloned().unwrap_or(Value::Null);
-            let v2 = data.get("metadata").is_some() && data.get("data").is_some();
-            let version = if v2 { data.pointer("/metadata/version").and_then(Value::as_u64) } else { None };
-            let fields = if v2 { data.get("data").cloned() } else { Some(data) };
-            Ok((fields.and_then(|f| f.as_object().cloned()).unwrap_or_default(), version))
+            super::backends::vault_get(runner, mount, path).or_else(|p| missing(p, (Map::new(), None)))
         }
         Destination::AwsSecret { id } => {
-            let mut args = super::backends::aws_args(runner, "secretsmanager", "get-secret-value");
-            args.push("--secret-id".into());
-            args.push(id.into());
-            let ran = runner.run(Backend::AwsSecrets, "aws", args, None, &[])?;
-            if !ran.ok() {
-                let p = Problem::from_stderr(&ran.stderr);
-                return if p.class == Class::NotFound { Ok((Map::new(), None)) } else { Err(p) };
-            }
-            let json: Value = serde_json::from_slice(&ran.stdout)
-                .map_err(|_| Problem::new(Class::Failed, "aws printed something that is not JSON"))?;
-            let text = json.get("SecretString").and_then(Value::as_str).unwrap_or("");
-            match serde_json::from_str::<Value>(text) {
+            let text = match super::backends::aws_secret(runner, id) {
+                Ok(text) => text,
+                Err(p) => return missing(p, (Map::new(), None)),
+            };
+            match serde_json::from_str::<Value>(&text) {
                 Ok(Value::Object(map)) => Ok((map, Some(0))),
                 _ if text.is_empty() => Ok((Map::new(), Some(0))),
                 _ => Err(Problem::new(

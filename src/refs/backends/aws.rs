@@ -41,7 +41,7 @@ fn secrets(runner: &Runner, chunk: &[(&str, Vec<(usize, &Reference)>)]) -> Answe
     let mut args = base_args(runner, "secretsmanager", "batch-get-secret-value");
     args.push("--secret-id-list".into());
     args.extend(chunk.iter().map(|(id, _)| OsString::from(*id)));
-    let ran = match runner.run(Backend::AwsSecrets, "aws", args, None, &[]) {
+    let ran = match runner.run(Backend::AwsSecrets, args, None) {
         Ok(r) => r,
         Err(p) => return all_failed(&every, &p),
     };
@@ -119,11 +119,12 @@ fn secret_string(v: &Value, id: &str) -> Result<String, Problem> {
     }
 }
 
-fn one_secret(runner: &Runner, id: &str) -> Result<String, Problem> {
+/// One secret's string (`get-secret-value`).
+pub(crate) fn one_secret(runner: &Runner, id: &str) -> Result<String, Problem> {
     let mut args = base_args(runner, "secretsmanager", "get-secret-value");
     args.push("--secret-id".into());
     args.push(id.into());
-    let ran = runner.run(Backend::AwsSecrets, "aws", args, None, &[])?;
+    let ran = runner.run(Backend::AwsSecrets, args, None)?;
     if !ran.ok() {
         return Err(Problem::from_stderr(&ran.stderr));
     }
@@ -165,7 +166,7 @@ fn parameters(runner: &Runner, chunk: &[(usize, &Reference)]) -> Answers {
     args.push("--with-decryption".into());
     args.push("--names".into());
     args.extend(names.iter().map(OsString::from));
-    let ran = match runner.run(Backend::AwsParameters, "aws", args, None, &[]) {
+    let ran = match runner.run(Backend::AwsParameters, args, None) {
         Ok(r) => r,
         Err(p) => return all_failed(chunk, &p),
     };

@@ -34,7 +34,7 @@ fn show(runner: &Runner, vault: &str, name: &str, version: Option<&str>) -> Resu
     ];
     flag(&mut args, "--version", &version.map(str::to_owned));
     flag(&mut args, "--subscription", &runner.settings.azure.subscription);
-    let ran = runner.run(Backend::Azure, "az", args, None, &[])?;
+    let ran = runner.run(Backend::Azure, args, None)?;
     if !ran.ok() {
         return Err(Problem::from_stderr(&ran.stderr));
     }

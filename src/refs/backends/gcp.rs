@@ -31,7 +31,7 @@ fn access(runner: &Runner, project: &str, secret: &str, version: &str) -> Result
         "--quiet".into(),
     ];
     flag(&mut args, "--account", &runner.settings.gcp.account);
-    let ran = runner.run(Backend::Gcp, "gcloud", args, None, &[])?;
+    let ran = runner.run(Backend::Gcp, args, None)?;
     if !ran.ok() {
         return Err(Problem::from_stderr(&ran.stderr));
     }

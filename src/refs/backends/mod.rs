@@ -7,8 +7,8 @@ mod gcp;
 mod onepassword;
 mod vault;
 
-pub(crate) use aws::base_args as aws_args;
-pub(crate) use vault::{cli_name as vault_cli, env as vault_env};
+pub(crate) use aws::{base_args as aws_args, one_secret as aws_secret};
+pub(crate) use vault::{cli_name as vault_cli, env as vault_env, get as vault_get};
 
 use super::{Problem, Reference, Runner};
 use crate::secret::Secret;

@@ -37,7 +37,7 @@ fn inject(runner: &Runner, refs: &[(usize, &Reference)]) -> Vec<(usize, Result<S
     }
     let mut args: Vec<OsString> = vec!["inject".into()];
     args.extend(account_args(runner));
-    let ran = match runner.run(Backend::OnePassword, "op", args, Some(template.into_bytes()), &[]) {
+    let ran = match runner.run(Backend::OnePassword, args, Some(template.into_bytes())) {
         Ok(r) => r,
         Err(p) => return super::all_failed(refs, &p),
     };
@@ -75,7 +75,7 @@ fn read(runner: &Runner, uri: &str) -> Result<Secret, Problem> {
     let mut args: Vec<OsString> = vec!["read".into(), "--no-newline".into()];
     args.extend(account_args(runner));
     args.push(uri.into());
-    let ran = runner.run(Backend::OnePassword, "op", args, None, &[])?;
+    let ran = runner.run(Backend::OnePassword, args, None)?;
     if !ran.ok() {
         return Err(Problem::from_stderr(&ran.stderr));
     }

@@ -4,6 +4,7 @@
 use super::{Job, all_failed, json_value, parse_json};
 use crate::refs::{Backend, Class, Problem, Reference, Runner};
 use crate::secret::Secret;
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 
@@ -45,44 +46,51 @@ pub(crate) fn env(settings: &crate::refs::BackendSettings) -> Vec<(OsString, OsS
     env
 }
 
+/// The fields of the secret at `mount`/`path` (one `kv get`), and its version when the
+/// mount is KV v2. A secret that is not there is a `NotFound` problem.
+pub(crate) fn get(
+    runner: &Runner,
+    mount: &str,
+    path: &str,
+) -> Result<(Map<String, Value>, Option<u64>), Problem> {
+    let args: Vec<OsString> =
+        vec!["kv".into(), "get".into(), "-format=json".into(), format!("-mount={mount}").into(), path.into()];
+    let ran = runner.run(Backend::Vault, args, None)?;
+    if !ran.ok() {
+        let p = Problem::from_stderr(&ran.stderr);
+        // `kv get` of a missing secret prints "No value found" (exit 2).
+        return Err(if p.detail.is_empty() {
+            Problem::new(Class::NotFound, format!("nothing at {mount}/{path}"))
+        } else {
+            p
+        });
+    }
+    let name = runner.settings.program(Backend::Vault, runner.inherit).display().to_string();
+    let json = parse_json(&ran.stdout, &name)?;
+    let data = json.get("data").cloned().unwrap_or(Value::Null);
+    // KV v2 nests the fields under data.data, beside data.metadata; v1 has them in data.
+    let v2 = data.get("metadata").is_some() && data.get("data").is_some_and(Value::is_object);
+    let version = if v2 { data.pointer("/metadata/version").and_then(Value::as_u64) } else { None };
+    let fields = if v2 { data.get("data").cloned() } else { Some(data) };
+    Ok((fields.and_then(|f| f.as_object().cloned()).unwrap_or_default(), version))
+}
+
 fn read(
     runner: &Runner,
     mount: &str,
     path: &str,
     refs: &[(usize, &Reference)],
 ) -> Vec<(usize, Result<Secret, Problem>)> {
-    let name = cli_name(runner.inherit);
-    let args: Vec<OsString> =
-        vec!["kv".into(), "get".into(), "-format=json".into(), format!("-mount={mount}").into(), path.into()];
-    let ran = match runner.run(Backend::Vault, name, args, None, &env(&runner.settings.vault)) {
-        Ok(ran) => ran,
+    let fields = match get(runner, mount, path) {
+        Ok((fields, _)) => fields,
         Err(p) => return all_failed(refs, &p),
-    };
-    if !ran.ok() {
-        let mut p = Problem::from_stderr(&ran.stderr);
-        if p.detail.is_empty() {
-            p = Problem::new(Class::NotFound, format!("nothing at {mount}/{path}"));
-        }
-        return all_failed(refs, &p);
-    }
-    let json = match parse_json(&ran.stdout, name) {
-        Ok(j) => j,
-        Err(p) => return all_failed(refs, &p),
-    };
-    let data = json.get("data");
-    // KV v2 nests the fields under data.data, beside data.metadata; v1 has them in data.
-    let fields = match data {
-        Some(d) if d.get("metadata").is_some() && d.get("data").is_some_and(|x| x.is_object()) => {
-            d.get("data")
-        }
-        other => other,
     };
     refs.iter()
         .map(|(i, r)| {
             let Reference::Vault { field, .. } = r else {
                 return (*i, Err(Problem::new(Class::Failed, "not a Vault reference")));
             };
-            let value = fields.and_then(|f| f.get(field.as_str()));
+            let value = fields.get(field.as_str());
             (
                 *i,
                 match value {
