@@ -18,13 +18,8 @@ fn exposed(project: &Project) -> Vec<&super::EnvFile> {
         .env_files()
         .iter()
         .filter(|f| f.scope == Scope::Tree && repo.relative(&f.path).is_some() && !repo.is_ignored(&f.path))
-        .filter(|f| !is_shareable(f))
+        .filter(|f| !crate::envfile::shareable_file(&f.path))
         .collect()
-}
-
-/// Whether the file holds only references to secret managers and plain settings.
-fn is_shareable(f: &super::EnvFile) -> bool {
-    crate::envfile::read_text(&f.path).is_ok_and(|t| crate::envfile::shareable(&t))
 }
 
 impl Check for Gitignore {
@@ -44,7 +39,7 @@ impl Check for Gitignore {
                 .hint("add `.env`, `.env.*` and `!.env.example` to .gitignore, or run `tkx doctor --fix`")
             })
             .collect();
-        out.extend(project.env_files().iter().filter(|f| f.scope == Scope::Tree && is_shareable(f)).map(|f| {
+        out.extend(project.env_files().iter().filter(|f| f.scope == Scope::Tree && crate::envfile::shareable_file(&f.path)).map(|f| {
             Finding::note(
                 "doctor/shareable",
                 "this env file holds only references to secret managers and plain settings: it is safe to commit",

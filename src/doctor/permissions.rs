@@ -36,8 +36,7 @@ fn loose(project: &Project) -> Vec<Loose> {
     for f in project.env_files() {
         let Some(mode) = mode_of(&f.path) else { continue };
         // References and plain settings are meant to be shared.
-        let shareable = || crate::envfile::read_text(&f.path).is_ok_and(|t| crate::envfile::shareable(&t));
-        if mode & 0o077 != 0 && !shareable() {
+        if mode & 0o077 != 0 && !crate::envfile::shareable_file(&f.path) {
             let is_link = f.path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
             let target = is_link.then(|| fs::canonicalize(&f.path).ok()).flatten();
             out.push(Loose {

@@ -27,7 +27,7 @@ impl Check for Tracked {
         paths
             .into_iter()
             // References and plain settings are the shareable form (read as it is now).
-            .filter(|rel| !crate::envfile::read_text(&repo.workdir().join(rel)).is_ok_and(|t| crate::envfile::shareable(&t)))
+            .filter(|rel| !crate::envfile::shareable_file(&repo.workdir().join(rel)))
             .map(|rel| {
                 let shown = project.show(&repo.workdir().join(&rel));
                 Finding::error("doctor/tracked", "this env file is committed to git (it is in the index or in HEAD)").at(shown.clone(), 0, 0).hint(format!(

@@ -91,6 +91,11 @@ fn problem(e: io::Error) -> FileProblem {
     }
 }
 
+/// [`shareable`] for the file at `path` as it is now (one that cannot be read is not).
+pub fn shareable_file(path: &Path) -> bool {
+    read_text(path).is_ok_and(|t| shareable(&t))
+}
+
 /// Whether an env file's text is the shareable form: it holds references to secret
 /// managers, and every statement that holds a secret is one (the rest plain settings).
 /// Such a file may be committed: the scan, the hooks and doctor let it through. A line
