@@ -296,17 +296,7 @@ pub fn file_lints(parsed: &Parsed) -> Vec<LintAt> {
 
 /// Why a value meant as a reference cannot be resolved, if it is one.
 fn reference_problem(value: &str) -> Option<String> {
-    if !value.contains("://") {
-        return None;
-    }
-    match crate::refs::Reference::classify(value) {
-        Some(Err(m)) => Some(m.reason),
-        Some(Ok(_)) => None,
-        None if crate::refs::embedded(value) => {
-            Some("a reference must be the whole value, not part of a longer string".to_owned())
-        }
-        None => None,
-    }
+    crate::refs::Reference::of_value(value)?.err().map(|m| m.reason)
 }
 
 #[cfg(test)]

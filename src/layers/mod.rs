@@ -199,15 +199,7 @@ pub fn reference_of(def: &Definition) -> Option<Result<refs::Reference, refs::Ma
     if def.origin.layer == Layer::Process {
         return None;
     }
-    let value = def.value.expose();
-    match refs::Reference::classify(value) {
-        Some(r) => Some(r),
-        None if refs::embedded(value) => Some(Err(refs::Malformed {
-            scheme: "reference".into(),
-            reason: "a reference must be the whole value; tkx does not resolve one inside a longer string (let the program build the string from a key of its own)".into(),
-        })),
-        None => None,
-    }
+    refs::Reference::of_value(def.value.expose())
 }
 
 impl Resolution {
@@ -231,11 +223,7 @@ impl Resolution {
     /// Whether any winning file value is (or holds) a reference: the cheap test before
     /// anything is resolved.
     pub fn has_references(&self) -> bool {
-        self.vars.values().any(|v| {
-            v.winner.origin.layer != Layer::Process
-                && v.winner.value.expose().contains("://")
-                && reference_of(&v.winner).is_some()
-        })
+        self.vars.values().any(|v| reference_of(&v.winner).is_some())
     }
 
     /// A copy with `values` in place of the references they resolve (the origin kept), and

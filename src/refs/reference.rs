@@ -189,6 +189,22 @@ impl Reference {
         }
     }
 
+    /// What a value as loaded is: [`Reference::classify`], and a reference to a known
+    /// manager *inside* a longer string ([`embedded`]) refused too, since tkx resolves
+    /// only a whole value. `None` for an ordinary value.
+    pub fn of_value(value: &str) -> Option<Result<Reference, Malformed>> {
+        if !value.contains("://") {
+            return None;
+        }
+        match Reference::classify(value) {
+            None if embedded(value) => Some(Err(Malformed {
+                scheme: "reference".into(),
+                reason: "a reference must be the whole value; tkx does not resolve one inside a longer string (let the program build the string from a key of its own)".into(),
+            })),
+            other => other,
+        }
+    }
+
     /// The backend that resolves it.
     pub fn backend(&self) -> Backend {
         match self {
