@@ -25,13 +25,12 @@ pub(super) fn secret_jobs<'a>(refs: Vec<(usize, &'a Reference)>) -> Vec<Job<'a>>
         }
     }
     let ids: Vec<(&str, Vec<(usize, &Reference)>)> = by_id.into_iter().collect();
-    let mut jobs: Vec<Job<'a>> = Vec::new();
-    let mut rest = ids;
-    while !rest.is_empty() {
-        let chunk: Vec<_> = rest.drain(..rest.len().min(20)).collect();
-        jobs.push(Box::new(move |runner: &Runner| secrets(runner, &chunk)));
-    }
-    jobs
+    ids.chunks(20)
+        .map(|chunk| {
+            let chunk = chunk.to_vec();
+            Box::new(move |runner: &Runner| secrets(runner, &chunk)) as Job<'a>
+        })
+        .collect()
 }
 
 type Answers = Vec<(usize, Result<Secret, Problem>)>;
@@ -145,13 +144,12 @@ fn json_key_of(text: &str, id: &str, key: &str) -> Result<Secret, Problem> {
 }
 
 pub(super) fn parameter_jobs<'a>(refs: Vec<(usize, &'a Reference)>) -> Vec<Job<'a>> {
-    let mut jobs: Vec<Job<'a>> = Vec::new();
-    let mut rest = refs;
-    while !rest.is_empty() {
-        let chunk: Vec<_> = rest.drain(..rest.len().min(10)).collect();
-        jobs.push(Box::new(move |runner: &Runner| parameters(runner, &chunk)));
-    }
-    jobs
+    refs.chunks(10)
+        .map(|chunk| {
+            let chunk = chunk.to_vec();
+            Box::new(move |runner: &Runner| parameters(runner, &chunk)) as Job<'a>
+        })
+        .collect()
 }
 
 fn parameters(runner: &Runner, chunk: &[(usize, &Reference)]) -> Answers {
