@@ -26,23 +26,9 @@ pub fn resolve(
     skip: &[String],
     args: &ResolveArgs,
 ) -> Result<Rc<Resolution>, Error> {
-    if !res.has_references() {
+    let outcome = fetch(ctx, &res, keys, args)?;
+    if outcome.values.is_empty() && outcome.failures.is_empty() {
         return Ok(res);
-    }
-    let wanted = res.references(keys);
-    if wanted.is_empty() {
-        return Ok(res);
-    }
-    let settings = settings(ctx, args)?;
-    let started = std::time::Instant::now();
-    let outcome = refs::resolve(&wanted, &settings, &res.process);
-    if ctx.verbose {
-        ctx.debug(&format!(
-            "resolved {} of {} references in {} ms",
-            outcome.values.len(),
-            wanted.len(),
-            started.elapsed().as_millis()
-        ));
     }
     let (skipped, failed): (Vec<_>, Vec<_>) =
         outcome.failures.into_iter().partition(|f| skip.contains(&f.key));
@@ -66,11 +52,35 @@ pub fn resolve_what_resolves(
     res: Rc<Resolution>,
     args: &ResolveArgs,
 ) -> Result<(Rc<Resolution>, Vec<refs::Failure>), Error> {
-    if !res.has_references() {
-        return Ok((res, Vec::new()));
+    let outcome = fetch(ctx, &res, None, args)?;
+    if outcome.values.is_empty() {
+        return Ok((res, outcome.failures));
     }
-    let wanted = res.references(None);
-    let settings = settings(ctx, args)?;
-    let outcome = refs::resolve(&wanted, &settings, &res.process);
     Ok((Rc::new(res.with_resolved(outcome.values, &[])), outcome.failures))
+}
+
+/// The values of the references among `keys` (every file key when `None`), fetched by
+/// the managers' CLIs, and the failures; the time it took under `-v`.
+fn fetch(
+    ctx: &mut Context,
+    res: &Resolution,
+    keys: Option<&[String]>,
+    args: &ResolveArgs,
+) -> Result<refs::Outcome, Error> {
+    let wanted = res.references(keys);
+    if wanted.is_empty() {
+        return Ok(refs::Outcome::default());
+    }
+    let settings = settings(ctx, args)?;
+    let started = std::time::Instant::now();
+    let outcome = refs::resolve(&wanted, &settings, &res.process);
+    if ctx.verbose {
+        ctx.debug(&format!(
+            "resolved {} of {} references in {} ms",
+            outcome.values.len(),
+            wanted.len(),
+            started.elapsed().as_millis()
+        ));
+    }
+    Ok(outcome)
 }

@@ -220,12 +220,6 @@ impl Resolution {
             .collect()
     }
 
-    /// Whether any winning file value is (or holds) a reference: the cheap test before
-    /// anything is resolved.
-    pub fn has_references(&self) -> bool {
-        self.vars.values().any(|v| reference_of(&v.winner).is_some())
-    }
-
     /// A copy with `values` in place of the references they resolve (the origin kept), and
     /// the keys in `drop` left out.
     pub fn with_resolved(&self, values: BTreeMap<String, Secret>, drop: &[String]) -> Resolution {
