@@ -24,12 +24,9 @@ struct Row {
 
 /// The reference each key's winning value is, from the layers before resolution.
 fn references(res: &Resolution) -> BTreeMap<String, Result<String, ()>> {
-    res.vars
-        .values()
-        .filter_map(|v| {
-            crate::layers::reference_of(&v.winner)
-                .map(|r| (v.key.clone(), r.map(|r| r.to_string()).map_err(|_| ())))
-        })
+    res.references(None)
+        .into_iter()
+        .map(|w| (w.key, w.reference.map(|r| r.to_string()).map_err(|_| ())))
         .collect()
 }
 
