@@ -24,19 +24,7 @@ pub fn check(
     timeout: Duration,
 ) -> Result<(), Problem> {
     let runner = Runner { settings, inherit, deadline: Instant::now() + timeout };
-    let mut args: Vec<OsString> = whoami(backend).iter().map(OsString::from).collect();
-    let options = settings.of(backend);
-    match backend {
-        Backend::AwsSecrets | Backend::AwsParameters => {
-            super::backends::flag(&mut args, "--region", &options.region);
-            super::backends::flag(&mut args, "--profile", &options.profile);
-        }
-        Backend::OnePassword | Backend::Gcp => {
-            super::backends::flag(&mut args, "--account", &options.account)
-        }
-        Backend::Azure => super::backends::flag(&mut args, "--subscription", &options.subscription),
-        Backend::Vault => {}
-    }
+    let args: Vec<OsString> = whoami(backend).iter().map(OsString::from).collect();
     let ran = runner.run(backend, args, None)?;
     if ran.ok() { Ok(()) } else { Err(Problem::from_stderr(&ran.stderr)) }
 }

@@ -127,6 +127,25 @@ impl Settings {
         })
     }
 
+    /// The command-line options `.tkx.toml` gives `backend`'s CLI (`--region`, `--profile`,
+    /// `--account`, `--subscription`); Vault's address and namespace go in its environment.
+    pub fn flags(&self, backend: Backend) -> Vec<OsString> {
+        let o = self.of(backend);
+        let named: &[(&str, &Option<String>)] = match backend {
+            Backend::AwsSecrets | Backend::AwsParameters => {
+                &[("--region", &o.region), ("--profile", &o.profile)]
+            }
+            Backend::OnePassword | Backend::Gcp => &[("--account", &o.account)],
+            Backend::Azure => &[("--subscription", &o.subscription)],
+            Backend::Vault => &[],
+        };
+        named
+            .iter()
+            .filter_map(|(flag, value)| value.as_ref().map(|v| [OsString::from(flag), OsString::from(v)]))
+            .flatten()
+            .collect()
+    }
+
     /// "X is not installed or not on PATH", naming both Vault CLIs when tkx chose one.
     pub fn missing(&self, backend: Backend, program: &str) -> String {
         if backend == Backend::Vault && self.vault.cli.is_none() {
@@ -597,6 +616,22 @@ mod tests {
         }
         assert!(classify_error("An error occurred (ThrottlingException): Rate exceeded").1);
         assert!(!classify_error("Vault is sealed").1);
+    }
+
+    #[test]
+    fn each_backend_gets_its_own_options() {
+        let mut settings = Settings::default();
+        settings.aws.region = Some("eu-west-1".into());
+        settings.aws.profile = Some("prod".into());
+        settings.gcp.account = Some("me@example.com".into());
+        settings.azure.subscription = Some("sub".into());
+        settings.vault.address = Some("https://vault:8200".into());
+        let flags =
+            |b| settings.flags(b).iter().map(|f| f.to_string_lossy().into_owned()).collect::<Vec<_>>();
+        assert_eq!(flags(Backend::AwsParameters), ["--region", "eu-west-1", "--profile", "prod"]);
+        assert_eq!(flags(Backend::Gcp), ["--account", "me@example.com"]);
+        assert_eq!(flags(Backend::Azure), ["--subscription", "sub"]);
+        assert!(flags(Backend::OnePassword).is_empty() && flags(Backend::Vault).is_empty());
     }
 
     #[test]

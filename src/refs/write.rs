@@ -119,7 +119,7 @@ pub fn store(
         Destination::AwsSecret { id } => {
             let exists = version.is_some();
             let op = if exists { "put-secret-value" } else { "create-secret" };
-            let mut args = super::backends::aws_args(&runner, "secretsmanager", op);
+            let mut args = super::backends::aws_args("secretsmanager", op);
             args.push(if exists { "--secret-id" } else { "--name" }.into());
             args.push(id.into());
             args.push("--secret-string".into());

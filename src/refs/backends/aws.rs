@@ -2,19 +2,16 @@
 //! call; its per-secret `Errors`, returned with exit 0, are failures) and
 //! `aws-ssm://name` through `aws ssm get-parameters --with-decryption` (10 names a call).
 
-use super::{Job, all_failed, flag, parse_json};
+use super::{Job, all_failed, parse_json};
 use crate::refs::{Backend, Class, Problem, Reference, Runner};
 use crate::secret::Secret;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 
-/// The region and profile from `.tkx.toml`, as the CLI's flags.
-pub(crate) fn base_args(runner: &Runner, service: &str, operation: &str) -> Vec<OsString> {
-    let mut args: Vec<OsString> = vec![service.into(), operation.into(), "--output".into(), "json".into()];
-    flag(&mut args, "--region", &runner.settings.aws.region);
-    flag(&mut args, "--profile", &runner.settings.aws.profile);
-    args
+/// `SERVICE OPERATION --output json` (the region and profile come from [`Runner::run`]).
+pub(crate) fn base_args(service: &str, operation: &str) -> Vec<OsString> {
+    vec![service.into(), operation.into(), "--output".into(), "json".into()]
 }
 
 pub(super) fn secret_jobs<'a>(refs: Vec<(usize, &'a Reference)>) -> Vec<Job<'a>> {
@@ -37,7 +34,7 @@ type Answers = Vec<(usize, Result<Secret, Problem>)>;
 
 fn secrets(runner: &Runner, chunk: &[(&str, Vec<(usize, &Reference)>)]) -> Answers {
     let every: Vec<(usize, &Reference)> = chunk.iter().flat_map(|(_, refs)| refs.iter().copied()).collect();
-    let mut args = base_args(runner, "secretsmanager", "batch-get-secret-value");
+    let mut args = base_args("secretsmanager", "batch-get-secret-value");
     args.push("--secret-id-list".into());
     args.extend(chunk.iter().map(|(id, _)| OsString::from(*id)));
     let ran = match runner.run(Backend::AwsSecrets, args, None) {
@@ -120,7 +117,7 @@ fn secret_string(v: &Value, id: &str) -> Result<String, Problem> {
 
 /// One secret's string (`get-secret-value`).
 pub(crate) fn one_secret(runner: &Runner, id: &str) -> Result<String, Problem> {
-    let mut args = base_args(runner, "secretsmanager", "get-secret-value");
+    let mut args = base_args("secretsmanager", "get-secret-value");
     args.push("--secret-id".into());
     args.push(id.into());
     let ran = runner.run(Backend::AwsSecrets, args, None)?;
@@ -160,7 +157,7 @@ fn parameters(runner: &Runner, chunk: &[(usize, &Reference)]) -> Answers {
             _ => None,
         })
         .collect();
-    let mut args = base_args(runner, "ssm", "get-parameters");
+    let mut args = base_args("ssm", "get-parameters");
     args.push("--with-decryption".into());
     args.push("--names".into());
     args.extend(names.iter().map(OsString::from));

@@ -33,7 +33,6 @@ fn show(runner: &Runner, vault: &str, name: &str, version: Option<&str>) -> Resu
         "json".into(),
     ];
     flag(&mut args, "--version", &version.map(str::to_owned));
-    flag(&mut args, "--subscription", &runner.settings.azure.subscription);
     let ran = runner.run(Backend::Azure, args, None)?;
     if !ran.ok() {
         return Err(Problem::from_stderr(&ran.stderr));

@@ -1,7 +1,7 @@
 //! `gcp-sm://project/secret#version` through `gcloud secrets versions access`, one call
 //! per secret version (gcloud has no batch read), all in parallel.
 
-use super::{Job, flag, parse_json};
+use super::{Job, parse_json};
 use crate::refs::{Backend, Class, Problem, Reference, Runner};
 use crate::secret::Secret;
 use base64::Engine as _;
@@ -20,7 +20,7 @@ pub(super) fn jobs<'a>(refs: Vec<(usize, &'a Reference)>) -> Vec<Job<'a>> {
 }
 
 fn access(runner: &Runner, project: &str, secret: &str, version: &str) -> Result<Secret, Problem> {
-    let mut args: Vec<OsString> = vec![
+    let args: Vec<OsString> = vec![
         "secrets".into(),
         "versions".into(),
         "access".into(),
@@ -30,7 +30,6 @@ fn access(runner: &Runner, project: &str, secret: &str, version: &str) -> Result
         "--format=json".into(),
         "--quiet".into(),
     ];
-    flag(&mut args, "--account", &runner.settings.gcp.account);
     let ran = runner.run(Backend::Gcp, args, None)?;
     if !ran.ok() {
         return Err(Problem::from_stderr(&ran.stderr));

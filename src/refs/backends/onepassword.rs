@@ -2,7 +2,7 @@
 //! one biometric prompt); when it fails with several references, each is read alone
 //! (`op read`) so the failure names the right key.
 
-use super::{Job, flag};
+use super::Job;
 use crate::refs::{Backend, Class, Problem, Reference, Runner};
 use crate::secret::Secret;
 use std::ffi::OsString;
@@ -13,12 +13,6 @@ pub(super) fn jobs<'a>(refs: Vec<(usize, &'a Reference)>) -> Vec<Job<'a>> {
         return Vec::new();
     }
     vec![Box::new(move |runner: &Runner| inject(runner, &refs))]
-}
-
-fn account_args(runner: &Runner) -> Vec<OsString> {
-    let mut args = Vec::new();
-    flag(&mut args, "--account", &runner.settings.onepassword.account);
-    args
 }
 
 fn uri(r: &Reference) -> &str {
@@ -35,8 +29,7 @@ fn inject(runner: &Runner, refs: &[(usize, &Reference)]) -> Vec<(usize, Result<S
     for (n, (_, r)) in refs.iter().enumerate() {
         template.push_str(&format!("tkx-{nonce}-{n}<{{{{ {} }}}}>tkx-{nonce}-end\n", uri(r)));
     }
-    let mut args: Vec<OsString> = vec!["inject".into()];
-    args.extend(account_args(runner));
+    let args: Vec<OsString> = vec!["inject".into()];
     let ran = match runner.run(Backend::OnePassword, args, Some(template.into_bytes())) {
         Ok(r) => r,
         Err(p) => return super::all_failed(refs, &p),
@@ -72,10 +65,8 @@ fn inject(runner: &Runner, refs: &[(usize, &Reference)]) -> Vec<(usize, Result<S
 }
 
 fn read(runner: &Runner, uri: &str) -> Result<Secret, Problem> {
-    let mut args: Vec<OsString> = vec!["read".into(), "--no-newline".into()];
-    args.extend(account_args(runner));
-    args.push(uri.into());
-    let ran = runner.run(Backend::OnePassword, args, None)?;
+    let ran =
+        runner.run(Backend::OnePassword, vec!["read".into(), "--no-newline".into(), uri.into()], None)?;
     if !ran.ok() {
         return Err(Problem::from_stderr(&ran.stderr));
     }
