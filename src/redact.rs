@@ -110,7 +110,7 @@ impl Engine {
 
     /// A fresh stream (one per output stream).
     pub fn stream(&self) -> Stream<'_> {
-        Stream { engine: self, context: Vec::new(), pending: Vec::new() }
+        Stream { engine: self, buf: Vec::new(), written: 0 }
     }
 
     /// Redacts a whole buffer at once.
@@ -201,9 +201,11 @@ impl Engine {
 /// start of a secret.
 pub struct Stream<'e> {
     engine: &'e Engine,
-    /// Already written bytes of the current line (at most [`CONTEXT`]), kept as context.
-    context: Vec<u8>,
-    pending: Vec<u8>,
+    /// Already written bytes of the current line (at most [`CONTEXT`]), kept as context,
+    /// then the bytes not released yet.
+    buf: Vec<u8>,
+    /// How many bytes at the start of `buf` are context.
+    written: usize,
 }
 
 /// How much of the current line's already-written bytes patterns get to see.
@@ -212,11 +214,12 @@ const CONTEXT: usize = 256;
 impl Stream<'_> {
     /// Takes a chunk; appends what is final to `out`.
     pub fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
-        self.pending.extend_from_slice(chunk);
-        let len = self.pending.len();
+        self.append(chunk);
+        let pending = &self.buf[self.written..];
+        let len = pending.len();
         // Provider formats end at a newline; a known value may span one, so the last
         // `longest - 1` bytes stay unless the data ends exactly at a newline.
-        let line_end = memchr::memrchr(b'\n', &self.pending).map_or(0, |i| i + 1);
+        let line_end = memchr::memrchr(b'\n', pending).map_or(0, |i| i + 1);
         let mut limit = if line_end == len {
             len
         } else {
@@ -232,7 +235,7 @@ impl Stream<'_> {
     /// still being printed — a trailing run of key characters (or a `scheme://user:`
     /// run, the start of a URL with a password), or a trailing part of a known value.
     pub fn idle(&mut self, out: &mut Vec<u8>) {
-        let p = &self.pending;
+        let p = &self.buf[self.written..];
         let run = |extra: &[u8]| p.iter().rev().take_while(|b| is_key_char(**b) || extra.contains(b)).count();
         let mut hold = run(b"");
         let url = run(b":/@");
@@ -242,11 +245,7 @@ impl Stream<'_> {
         // A known value may have started in what was already written (glued to a key
         // masked before it): its start is looked for in the written context too, and
         // all of it that is still pending is held.
-        let tail_len = self.engine.longest.min(self.context.len() + p.len());
-        let mut joined: Vec<u8> = Vec::with_capacity(tail_len);
-        let from_context = tail_len.saturating_sub(p.len());
-        joined.extend_from_slice(&self.context[self.context.len() - from_context..]);
-        joined.extend_from_slice(&p[p.len() - (tail_len - from_context)..]);
+        let joined = &self.buf[self.buf.len() - self.engine.longest.min(self.buf.len())..];
         for pat in &self.engine.patterns {
             let max = pat.len().saturating_sub(1).min(joined.len());
             if let Some(k) = (1..=max).rev().find(|k| joined.ends_with(&pat[..*k])) {
@@ -262,29 +261,36 @@ impl Stream<'_> {
 
     /// The stream ended: release everything.
     pub fn finish(&mut self, out: &mut Vec<u8>) {
-        let len = self.pending.len();
+        let len = self.buf.len() - self.written;
         self.release(len, out);
+    }
+
+    /// Takes a chunk without releasing anything yet (more follows at once: see [`pump`]).
+    pub fn append(&mut self, chunk: &[u8]) {
+        self.buf.extend_from_slice(chunk);
     }
 
     /// Whether bytes are held back.
     pub fn has_pending(&self) -> bool {
-        !self.pending.is_empty()
+        self.buf.len() > self.written
     }
 
+    /// Releases the first `limit` pending bytes (and a secret straddling that point).
     fn release(&mut self, limit: usize, out: &mut Vec<u8>) {
         if limit == 0 {
             return;
         }
-        let skip = self.context.len();
-        let mut data = std::mem::take(&mut self.context);
-        data.extend_from_slice(&self.pending);
-        let written = self.engine.release(&data, skip, skip + limit, out);
-        self.pending.drain(..written - skip);
-        let line_start = memchr::memrchr(b'\n', &data[..written]).map_or(0, |i| i + 1);
+        let skip = self.written;
+        let written = self.engine.release(&self.buf, skip, skip + limit, out);
+        let line_start = memchr::memrchr(b'\n', &self.buf[..written]).map_or(0, |i| i + 1);
         let from = line_start.max(written.saturating_sub(CONTEXT));
-        self.context = data[from..written].to_vec();
+        self.buf.drain(..from);
+        self.written = written - from;
     }
 }
+
+/// Most bytes [`pump`] joins from a stream's queued reads into one chunk.
+const COALESCE: usize = 4 << 20;
 
 /// How long output may sit unreleased before the engine releases what is safe.
 pub const IDLE: std::time::Duration = std::time::Duration::from_millis(40);
@@ -332,12 +338,35 @@ pub fn pump(
         }
         Ok(())
     };
+    // A message taken from the channel but not yet handled (see below).
+    let mut next = None;
     while open > 0 {
-        match rx.recv_timeout(IDLE) {
+        let message = match next.take() {
+            Some(message) => Ok(message),
+            None => rx.recv_timeout(IDLE),
+        };
+        match message {
             Ok((i, Some(chunk))) => {
-                if let Some(s) = streams.get_mut(i) {
-                    s.push(&chunk, &mut out);
+                let Some(s) = streams.get_mut(i) else { continue };
+                // What a fast writer has queued already for this stream joins the chunk
+                // (up to COALESCE): a large buffer is searched on two cores. Nothing is
+                // waited for, so a slow writer's lines go out as before.
+                s.append(&chunk);
+                let mut taken = chunk.len();
+                while taken < COALESCE {
+                    match rx.try_recv() {
+                        Ok((j, Some(more))) if j == i => {
+                            s.append(&more);
+                            taken += more.len();
+                        }
+                        Ok(other) => {
+                            next = Some(other);
+                            break;
+                        }
+                        Err(_) => break,
+                    }
                 }
+                s.push(&[], &mut out);
                 emit(i, &mut out, sinks)?;
             }
             Ok((i, None)) => {
@@ -465,7 +494,7 @@ mod tests {
         for _ in 0..100 {
             s.push(&[b'x'; 10_000], &mut out);
         }
-        assert!(s.pending.len() <= MAX_HELD_LINE + 10_000);
+        assert!(s.buf.len() - s.written <= MAX_HELD_LINE + 10_000);
         s.finish(&mut out);
         assert_eq!(out.len(), 1_000_000);
     }

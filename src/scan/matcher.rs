@@ -6,11 +6,18 @@
 
 use super::rules::{RULES, Rule};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::bytes::{Regex, RegexBuilder};
-use std::sync::OnceLock;
+use regex_automata::meta::{Cache, Regex};
+use regex_automata::util::captures::Captures;
+use regex_automata::{Input, util::syntax};
+use std::sync::{Mutex, OnceLock};
 
 /// How far past its first line a multi-line match (a private key block) may reach.
 const MULTILINE_WINDOW: usize = 64 * 1024;
+
+/// Buffers at least this long are searched on two cores ([`Matcher::find`]): starting a
+/// thread and waking an idle core can take half a millisecond, which a shorter buffer's
+/// split would not win back.
+const PARALLEL: usize = 1 << 20;
 
 /// What matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,20 +55,30 @@ struct Compiled {
 fn compile(pattern: &str) -> Regex {
     // The rules are constants tested in this crate; a bad pattern is a bug, not input.
     #[allow(clippy::expect_used)]
-    RegexBuilder::new(pattern).unicode(false).build().expect("the built-in rules compile")
+    build(pattern, regex_automata::meta::Config::new()).expect("the built-in rules compile")
+}
+
+/// A pattern over bytes with ASCII semantics (as `regex::bytes` with `unicode(false)`).
+fn build(pattern: &str, config: regex_automata::meta::Config) -> Option<Regex> {
+    Regex::builder()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .configure(config.utf8_empty(false))
+        .build(pattern)
+        .ok()
 }
 
 impl Compiled {
     /// The pattern to run on `hay`: the whole one where an escape may end right before a
-    /// key (an ESC, `\` or `%` byte on the line), the plain one elsewhere.
-    fn regex(&self, hay: &[u8]) -> &Regex {
+    /// key (an ESC, `\` or `%` byte on the line), the plain one elsewhere; and which
+    /// (0 the whole, 1 the plain one), for its cache.
+    fn regex(&self, hay: &[u8]) -> (&Regex, usize) {
         let plain = self.plain.get_or_init(|| {
             let plain = super::rules::without_escapes(self.rule.regex);
             (plain != self.rule.regex).then(|| compile(&plain))
         });
         match plain {
-            Some(plain) if memchr::memchr3(0x1b, b'\\', b'%', hay).is_none() => plain,
-            _ => self.regex.get_or_init(|| compile(self.rule.regex)),
+            Some(plain) if memchr::memchr3(0x1b, b'\\', b'%', hay).is_none() => (plain, 1),
+            _ => (self.regex.get_or_init(|| compile(self.rule.regex)), 0),
         }
     }
 }
@@ -79,6 +96,26 @@ pub struct Matcher {
     /// Redaction: the line finder for most rules, in place of their keyword passes.
     union: Option<Union>,
     known: Known,
+    /// The regexes' caches, a set per search running at once ([`Caches`]).
+    caches: Mutex<Vec<Caches>>,
+}
+
+/// One search's scratch space for every regex of a [`Matcher`]: the lazily built automata
+/// of the regex engine live there. A search takes a set from the matcher for its whole
+/// pass and puts it back, so what was built serves the next search on whatever thread
+/// (a cache per thread would be built again for every thread a large buffer is split to).
+#[derive(Default)]
+struct Caches {
+    union: Option<Cache>,
+    /// By keyword pre-filter.
+    skips: Vec<Option<Cache>>,
+    /// By rule, the whole pattern's and the plain one's.
+    rules: Vec<[Option<(Cache, Captures)>; 2]>,
+}
+
+/// `regex`'s cache in `slot`, made on first use.
+fn cache<'c>(slot: &'c mut Option<Cache>, regex: &Regex) -> &'c mut Cache {
+    slot.get_or_insert_with(|| regex.create_cache())
 }
 
 /// Redaction's line finder: the rules that run on every kind of text (no file name, one
@@ -306,10 +343,7 @@ fn keyword_prefilters(keywords: &[String], owners: &[Vec<usize>]) -> Vec<Prefilt
         let alternation: Vec<String> = words.iter().map(|k| regex::escape(k)).collect();
         // The keywords are constants; a pattern or automaton that does not build is a bug.
         #[allow(clippy::expect_used)]
-        let skip = RegexBuilder::new(&alternation.join("|"))
-            .unicode(false)
-            .build()
-            .expect("the keyword alternation compiles");
+        let skip = compile(&alternation.join("|"));
         #[allow(clippy::expect_used)]
         let all = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
@@ -360,12 +394,10 @@ impl Union {
                 format!("(?:{})", relax(&plain))
             })
             .collect();
-        let regex = RegexBuilder::new(&format!("(?m){}", alternation.join("|")))
-            .unicode(false)
-            .size_limit(64 << 20)
-            .dfa_size_limit(16 << 20)
-            .build()
-            .ok()?;
+        let config = regex_automata::meta::Config::new()
+            .nfa_size_limit(Some(64 << 20))
+            .hybrid_cache_capacity(16 << 20);
+        let regex = build(&format!("(?m){}", alternation.join("|")), config)?;
         let (words, owners): (Vec<String>, Vec<Vec<usize>>) = keywords
             .iter()
             .zip(owners)
@@ -382,17 +414,26 @@ impl Union {
         !rule.multiline && rule.files.is_empty()
     }
 
-    /// The candidate (line start, rule) pairs in `data`: the lines where the alternation
-    /// matches, each with the rules whose keywords it holds.
-    fn candidates(&self, data: &[u8], candidates: &mut Vec<(usize, usize)>) {
-        let mut pos = 0;
-        while pos < data.len() {
+    /// The candidate (line start, rule) pairs among the lines of `data` that start in
+    /// `lines` (whose end is a line's start, or the end of `data`): the lines where the
+    /// alternation matches, each with the rules whose keywords it holds.
+    fn candidates(
+        &self,
+        data: &[u8],
+        lines: std::ops::Range<usize>,
+        cache: &mut Cache,
+        candidates: &mut Vec<(usize, usize)>,
+    ) {
+        // Searched up to the end of the range only: the text after it is another part's.
+        let hay = &data[..lines.end];
+        let mut pos = lines.start;
+        while pos < hay.len() {
             // The search sees the bytes before `pos` (`\b`, `^`).
-            let Some(m) = self.regex.find_at(data, pos) else { break };
-            let line_start = memchr::memrchr(b'\n', &data[..m.start()]).map_or(0, |i| i + 1);
-            let line_end = memchr::memchr(b'\n', &data[m.start()..]).map_or(data.len(), |i| m.start() + i);
+            let Some(m) = self.regex.search_with(cache, &Input::new(hay).range(pos..)) else { break };
+            let line_start = memchr::memrchr(b'\n', &hay[..m.start()]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &hay[m.start()..]).map_or(hay.len(), |i| m.start() + i);
             for Prefilter { all, owners, .. } in &self.keywords {
-                for k in all.find_overlapping_iter(&data[line_start..line_end]) {
+                for k in all.find_overlapping_iter(&hay[line_start..line_end]) {
                     for &rule in &owners[k.pattern().as_usize()] {
                         candidates.push((line_start, rule));
                     }
@@ -467,7 +508,7 @@ impl Matcher {
         };
         let prefilters = keyword_prefilters(&keywords, &owners);
         let known = Self::known_searcher(known);
-        Matcher { rules, prefilters, file_rules, union, known }
+        Matcher { rules, prefilters, file_rules, union, known, caches: Mutex::new(Vec::new()) }
     }
 
     fn known_searcher(values: &[KnownValue]) -> Known {
@@ -520,38 +561,71 @@ impl Matcher {
     /// Every match in `data`, the file at `path` (`/`-separated, as reported; its name
     /// and directories pick the rules limited to some files), unfiltered and unsorted.
     pub fn find(&self, data: &[u8], path: &str) -> Vec<Hit> {
-        // The rules and the known values are independent passes over the same bytes: on a
-        // large buffer (redaction reads 256 KiB at a time) they run on two cores.
-        if data.len() >= 64 * 1024 && !matches!(self.known, Known::None) {
-            let (mut hits, known) = std::thread::scope(|s| {
-                let known = s.spawn(|| self.find_known(data));
-                (self.find_rules(data, path), known.join().unwrap_or_default())
-            });
-            hits.extend(known);
+        if data.len() < PARALLEL {
+            let mut hits = self.find_rules(data, path, 0..data.len());
+            hits.extend(self.find_known(data));
             return hits;
         }
-        let mut hits = self.find_rules(data, path);
-        hits.extend(self.find_known(data));
+        // A large buffer (redaction joins what a fast writer has queued; a large file) is
+        // read on two cores: the lines of its first three fifths on this thread, the rest
+        // and the known values (a lighter pass) on another. Rules see their own line (and
+        // a multi-line rule the text after it), whichever part it is in, so the hits are
+        // the same.
+        let half = data.len() / 5 * 3;
+        let mid = memchr::memchr(b'\n', &data[half..]).map_or(data.len(), |i| half + i + 1);
+        std::thread::scope(|s| {
+            let rest = s.spawn(|| {
+                let mut hits = self.find_known(data);
+                hits.extend(self.find_rules(data, path, mid..data.len()));
+                hits
+            });
+            let mut hits = self.find_rules(data, path, 0..mid);
+            match rest.join() {
+                Ok(more) => hits.extend(more),
+                // A panic there is a bug: it goes on here, as if the pass had run here.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            hits
+        })
+    }
+
+    /// The rules' matches on the lines of `data` that start in `lines` (which ends at a
+    /// line's start or at the end of `data`).
+    fn find_rules(&self, data: &[u8], path: &str, lines: std::ops::Range<usize>) -> Vec<Hit> {
+        // A set of caches for this pass: one left by an earlier search, or a new one.
+        let mut caches = self.caches.lock().ok().and_then(|mut free| free.pop()).unwrap_or_default();
+        let hits = self.find_rules_with(&mut caches, data, path, lines);
+        if let Ok(mut free) = self.caches.lock() {
+            free.push(caches);
+        }
         hits
     }
 
-    fn find_rules(&self, data: &[u8], path: &str) -> Vec<Hit> {
+    fn find_rules_with(
+        &self,
+        caches: &mut Caches,
+        data: &[u8],
+        path: &str,
+        lines: std::ops::Range<usize>,
+    ) -> Vec<Hit> {
         let mut hits = Vec::new();
         // Candidate lines: (line start, rule index), from the keyword pre-filter. A plain
         // search (which can skip ahead on rare bytes) finds the next line holding any
         // keyword; only that line is then searched for every keyword it holds.
         let mut candidates: Vec<(usize, usize)> = Vec::new();
         if let Some(union) = &self.union {
-            union.candidates(data, &mut candidates);
+            union.candidates(data, lines.clone(), cache(&mut caches.union, &union.regex), &mut candidates);
         }
-        for Prefilter { skip, all, owners } in &self.prefilters {
-            let mut pos = 0;
-            while pos < data.len() {
-                let Some(m) = skip.find_at(data, pos) else { break };
-                let line_start = memchr::memrchr(b'\n', &data[..m.start()]).map_or(0, |i| i + 1);
-                let line_end =
-                    memchr::memchr(b'\n', &data[m.start()..]).map_or(data.len(), |i| m.start() + i);
-                for k in all.find_overlapping_iter(&data[line_start..line_end]) {
+        let hay = &data[..lines.end];
+        caches.skips.resize_with(self.prefilters.len(), || None);
+        for (Prefilter { skip, all, owners }, slot) in self.prefilters.iter().zip(&mut caches.skips) {
+            let cache = cache(slot, skip);
+            let mut pos = lines.start;
+            while pos < hay.len() {
+                let Some(m) = skip.search_with(cache, &Input::new(hay).range(pos..)) else { break };
+                let line_start = memchr::memrchr(b'\n', &hay[..m.start()]).map_or(0, |i| i + 1);
+                let line_end = memchr::memchr(b'\n', &hay[m.start()..]).map_or(hay.len(), |i| m.start() + i);
+                for k in all.find_overlapping_iter(&hay[line_start..line_end]) {
                     for &rule in &owners[k.pattern().as_usize()] {
                         candidates.push((line_start, rule));
                     }
@@ -561,14 +635,15 @@ impl Matcher {
         }
         candidates.sort_unstable();
         candidates.dedup();
+        caches.rules.resize_with(self.rules.len(), Default::default);
         for (line_start, rule) in candidates {
-            self.run_rule(rule, data, line_start, &mut hits);
+            self.run_rule(rule, data, line_start, &mut caches.rules[rule], &mut hits);
         }
         for &rule in &self.file_rules {
             if self.rules[rule].rule.applies_to(path) {
-                let mut line_start = 0;
-                while line_start < data.len() {
-                    self.run_rule(rule, data, line_start, &mut hits);
+                let mut line_start = lines.start;
+                while line_start < lines.end {
+                    self.run_rule(rule, data, line_start, &mut caches.rules[rule], &mut hits);
                     line_start =
                         memchr::memchr(b'\n', &data[line_start..]).map_or(data.len(), |i| line_start + i + 1);
                 }
@@ -583,7 +658,7 @@ impl Matcher {
     /// (`…value` + `sk-proj-…`) is found although no word boundary separates them.
     pub fn find_rules_in(&self, data: &[u8], range: std::ops::Range<usize>) -> Vec<Hit> {
         let Some(part) = data.get(range.clone()) else { return Vec::new() };
-        let mut hits = self.find_rules(part, "");
+        let mut hits = self.find_rules(part, "", 0..part.len());
         for h in &mut hits {
             h.start += range.start;
             h.end += range.start;
@@ -631,31 +706,44 @@ impl Matcher {
         !matches!(self.known, Known::None)
     }
 
-    fn run_rule(&self, rule: usize, data: &[u8], line_start: usize, hits: &mut Vec<Hit>) {
+    fn run_rule(
+        &self,
+        rule: usize,
+        data: &[u8],
+        line_start: usize,
+        caches: &mut [Option<(Cache, Captures)>; 2],
+        hits: &mut Vec<Hit>,
+    ) {
         let compiled = &self.rules[rule];
         let line_end = memchr::memchr(b'\n', &data[line_start..]).map_or(data.len(), |i| line_start + i);
         let end =
             if compiled.rule.multiline { data.len().min(line_start + MULTILINE_WINDOW) } else { line_end };
         let hay = &data[line_start..end];
-        let regex = compiled.regex(hay);
+        let (regex, which) = compiled.regex(hay);
+        let (cache, caps) =
+            caches[which].get_or_insert_with(|| (regex.create_cache(), regex.create_captures()));
         let mut pos = 0;
         while pos <= hay.len() {
-            let Some(caps) = regex.captures_at(hay, pos) else { break };
-            let Some(m) = caps.name("secret").or_else(|| caps.name("s2")).or_else(|| caps.get(0)) else {
+            regex.search_captures_with(cache, &Input::new(hay).range(pos..), caps);
+            let Some(m) = caps
+                .get_group_by_name("secret")
+                .or_else(|| caps.get_group_by_name("s2"))
+                .or_else(|| caps.get_match().map(|m| m.span()))
+            else {
                 break;
             };
             // A multi-line match must start on this line; later lines are their own candidates.
-            if line_start + m.start() > line_end {
+            if line_start + m.start > line_end {
                 break;
             }
             hits.push(Hit {
                 source: Source::Rule(rule),
-                start: line_start + m.start(),
-                end: line_start + m.end(),
+                start: line_start + m.start,
+                end: line_start + m.end,
             });
             // Search on from the secret's end, not the match's: the byte a right boundary
             // took (`[^A-Za-z0-9_-]`) may begin the next key's left one (an escape's ESC).
-            pos = m.end().max(pos + 1);
+            pos = m.end.max(pos + 1);
         }
     }
 }
@@ -663,6 +751,42 @@ impl Matcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A buffer split across two threads gives the hits one pass gives: keys on every
+    /// line, around the split, a private key block across it, known values everywhere.
+    #[test]
+    fn a_large_buffer_split_across_threads_gives_the_same_hits() {
+        let key = format!("{}{}", "ghp_", "Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra");
+        let block = format!(
+            "{}\n{}\n{}\n",
+            "-----BEGIN PRIVATE KEY-----",
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5",
+            "-----END PRIVATE KEY-----"
+        );
+        let known = b"corp-internal-7Hq2-Zk9wYYq".to_vec();
+        let mut data = Vec::new();
+        let mut n = 0;
+        while data.len() < 3 * PARALLEL {
+            let line = match n % 7 {
+                0 => format!("token={key} user=42\n"),
+                1 => format!("pw corp-internal-7Hq2-Zk9wYYq at {n}\n"),
+                2 => block.clone(),
+                _ => format!("2026-11-23T10:00:{:02}Z INFO task-runner picked up job {n}\n", n % 60),
+            };
+            data.extend_from_slice(line.as_bytes());
+            n += 1;
+        }
+        let m = Matcher::new(&[known], RuleSet::Providers);
+        let sorted = |mut hits: Vec<Hit>| {
+            hits.sort_by_key(|h| (h.start, h.end, h.source));
+            hits
+        };
+        let mut one_pass = m.find_rules(&data, "", 0..data.len());
+        one_pass.extend(m.find_known(&data));
+        let split = sorted(m.find(&data, ""));
+        assert!(split.len() >= 3 * (n / 7), "{} hits for {n} lines", split.len());
+        assert_eq!(split, sorted(one_pass));
+    }
 
     /// The table finds what the automaton finds: at every position, the longest value
     /// starting there, overlapping values and shared prefixes included.
@@ -698,6 +822,7 @@ mod tests {
                 file_rules: Vec::new(),
                 union: None,
                 known,
+                caches: Mutex::new(Vec::new()),
             };
             let mut hits: Vec<(usize, usize, usize)> = m
                 .find_known(&data)
@@ -732,6 +857,7 @@ mod tests {
                 file_rules: Vec::new(),
                 union: None,
                 known,
+                caches: Mutex::new(Vec::new()),
             };
             let mut hits: Vec<(usize, usize)> =
                 m.find_known(&data).into_iter().map(|h| (h.start, h.end)).collect();
