@@ -19,6 +19,9 @@ const MULTILINE_WINDOW: usize = 64 * 1024;
 /// split would not win back.
 const PARALLEL: usize = 1 << 20;
 
+/// The size of the pieces a buffer searched on two cores is cut into (at line ends).
+const PIECE: usize = 256 << 10;
+
 /// What matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Source {
@@ -567,20 +570,36 @@ impl Matcher {
             return hits;
         }
         // A large buffer (redaction joins what a fast writer has queued; a large file) is
-        // read on two cores: the lines of its first three fifths on this thread, the rest
-        // and the known values (a lighter pass) on another. Rules see their own line (and
-        // a multi-line rule the text after it), whichever part it is in, so the hits are
-        // the same.
-        let half = data.len() / 5 * 3;
-        let mid = memchr::memchr(b'\n', &data[half..]).map_or(data.len(), |i| half + i + 1);
+        // read on two cores. It is cut at line ends into pieces that this thread and one
+        // more take in turn, the known values' pass first, so that neither waits for the
+        // other when one core is slower (shared with another process). Rules see their own
+        // line (and a multi-line rule the text after it), whichever piece it is in, so the
+        // hits are the same.
+        let mut cuts = vec![0];
+        while let Some(&last) = cuts.last() {
+            if last >= data.len() {
+                break;
+            }
+            let at = (last + PIECE).min(data.len());
+            cuts.push(memchr::memchr(b'\n', &data[at..]).map_or(data.len(), |i| at + i + 1));
+        }
+        // Task 0 is the known values' pass; task k the k-th piece's rules.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut hits = Vec::new();
+            loop {
+                let task = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                match task {
+                    0 => hits.extend(self.find_known(data)),
+                    k if k < cuts.len() => hits.extend(self.find_rules(data, path, cuts[k - 1]..cuts[k])),
+                    _ => return hits,
+                }
+            }
+        };
         std::thread::scope(|s| {
-            let rest = s.spawn(|| {
-                let mut hits = self.find_known(data);
-                hits.extend(self.find_rules(data, path, mid..data.len()));
-                hits
-            });
-            let mut hits = self.find_rules(data, path, 0..mid);
-            match rest.join() {
+            let other = s.spawn(work);
+            let mut hits = work();
+            match other.join() {
                 Ok(more) => hits.extend(more),
                 // A panic there is a bug: it goes on here, as if the pass had run here.
                 Err(panic) => std::panic::resume_unwind(panic),
