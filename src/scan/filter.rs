@@ -283,6 +283,11 @@ pub fn generic_caution(c: &Context) -> bool {
     if name.is_some_and(|n| n.contains("arn:") || PAGINATION.iter().any(|p| n.contains(p))) {
         return true;
     }
+    // WebRTC's `a=ice-pwd:` in an SDP offer or answer: a value each peer makes up for one
+    // session and sends to the other in the clear (RFC 8839), over when the call is.
+    if name.is_some_and(|n| n.ends_with("ice-pwd")) {
+        return true;
+    }
     // An identifier under a credential's name (`credential_id`, `apiKeyId`, `token_type`).
     let original = String::from_utf8_lossy(c.data.get(c.line_start..c.start).unwrap_or_default());
     let original = original.trim_end_matches(|c: char| c.is_whitespace() || "\"'`=:>?".contains(c));

@@ -1564,6 +1564,8 @@ pub const RULES: &[Rule] = &[
             "sm.get_secret_value(SecretId=\"prod/billing/stripe-api-key-v3\")",
             "credentials_path = \"/etc/acme/credentials-2024.json\"",
             "password_file = \"/run/secrets/db_password_v2\"",
+            "a=ice-ufrag:YnNx\\r\\na=ice-pwd:jIsRuXZmV9Yq00qk4a33Xe\\r\\n",
+            "            a=ice-pwd:uoD16Di5OGx3VbqgA3ymjEQV2kwiOjw6",
         ],
     },
 ];
