@@ -236,7 +236,10 @@ pub struct ChangedFile {
     /// blob: a commit cherry-picked or rebased onto another branch). Its content is then
     /// left empty and its lines unknown: what the first one gave holds for it too.
     pub repeat: bool,
-    /// Whether `added` is still to be asked for ([`Repo::added_lines`]): a history walk
+    /// A merge's changes against its other parents (`change` is against the first): the
+    /// lines it added are those every one of them added ([`Repo::added_lines_all`]).
+    pub others: Vec<ChangeId>,
+    /// Whether `added` is still to be asked for ([`Repo::added_lines_all`]): a history walk
     /// diffs a changed file's lines only when its new content holds a finding.
     pub lines_later: bool,
 }
@@ -390,7 +393,8 @@ impl Repo {
                 // A merge adds only what no parent had (git's combined diff): what it brings
                 // from a merged branch was added, and found, by that branch's own commits.
                 // The files are matched first; only those changed against every parent (a
-                // conflict resolved, an evil merge) get their lines diffed.
+                // conflict resolved, an evil merge) are kept, their lines diffed against
+                // each parent when their content holds a finding.
                 let mut theirs: Vec<Vec<ChangeId>> = vec![Vec::new(); files.len()];
                 for other in commit.parents().skip(1) {
                     let other = other.tree()?;
@@ -405,22 +409,9 @@ impl Repo {
                     }
                     (files, theirs) = keep.into_iter().unzip();
                 }
-                for (f, others) in files.iter_mut().zip(&theirs) {
-                    let mut added = match f.change {
-                        Some(c) => self.added_lines(&c)?,
-                        None => f.added.take(),
-                    };
-                    for c in others {
-                        match (added.take(), self.added_lines(c)?) {
-                            (None, t) => added = t,
-                            (a, None) => added = a,
-                            (Some(a), Some(t)) => added = Some(a.intersection(&t).copied().collect()),
-                        }
-                    }
-                    f.added = added;
-                    f.lines_later = false;
-                    // Lines judged against several parents: not a change to reuse for another commit.
-                    f.change = None;
+                for (f, others) in files.iter_mut().zip(theirs) {
+                    f.others = others;
+                    f.lines_later = true;
                 }
             }
             let date = jiff::Timestamp::from_second(commit.author().when().seconds())
@@ -435,6 +426,25 @@ impl Repo {
     /// line diffs).
     fn changed_ids(&self, diff: &git2::Diff<'_>) -> std::collections::HashMap<String, ChangeId> {
         diff.deltas().filter_map(|d| delta_key(&d)).collect()
+    }
+
+    /// The lines a file added in a commit whose changes to it, against each parent, are
+    /// `change` and `others` (see [`ChangedFile`]): those every one of them added; `None`
+    /// when the file is new against every parent.
+    pub fn added_lines_all(
+        &self,
+        change: &ChangeId,
+        others: &[ChangeId],
+    ) -> Result<Option<std::collections::BTreeSet<usize>>, GitError> {
+        let mut added = self.added_lines(change)?;
+        for c in others {
+            added = match (added, self.added_lines(c)?) {
+                (None, t) => t,
+                (a, None) => a,
+                (Some(a), Some(t)) => Some(a.intersection(&t).copied().collect()),
+            };
+        }
+        Ok(added)
     }
 
     /// The lines a change (see [`ChangedFile::change`]) added to its file; `None` when
@@ -496,6 +506,7 @@ impl Repo {
                         added: None,
                         change: Some(change),
                         repeat: true,
+                        others: Vec::new(),
                         lines_later: false,
                     });
                     continue;
@@ -518,6 +529,7 @@ impl Repo {
                 added,
                 change: lazy.then_some(change),
                 repeat: false,
+                others: Vec::new(),
                 lines_later: later,
             });
         }

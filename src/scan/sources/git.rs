@@ -69,22 +69,30 @@ pub fn history(setup: &Setup, repo: &Repo, walk: &Range, max_size: u64) -> Resul
                 .filter(|f| !setup.exclude.is_match(&f.path))
                 .map(|f| f.path.clone()),
         );
+        // A merge's lines are judged against several parents: not a change to reuse.
         let changes: Vec<(String, Option<ChangeId>)> =
-            fresh.iter().map(|f| (f.path.clone(), f.change)).collect();
+            fresh.iter().map(|f| (f.path.clone(), f.change.filter(|_| f.others.is_empty()))).collect();
         // Changed files whose lines are not diffed yet are scanned whole; only those with a
         // finding are diffed, and keep the findings on the lines they added.
-        let later: Vec<(String, ChangeId, bool)> = fresh
+        let later: Vec<(String, ChangeId, Vec<ChangeId>, bool)> = fresh
             .iter()
             .filter(|f| f.lines_later)
-            .filter_map(|f| Some((f.path.clone(), f.change?, text::encoding(&f.content) != Encoding::Utf8)))
+            .filter_map(|f| {
+                Some((
+                    f.path.clone(),
+                    f.change?,
+                    f.others.clone(),
+                    text::encoding(&f.content) != Encoding::Utf8,
+                ))
+            })
             .collect();
         let mut found = scan_files(&setup.scanner, fresh, &setup.exclude, max_size, None);
-        for (path, change, utf16) in later {
+        for (path, change, others, utf16) in later {
             if !found.iter().any(|f| f.location.as_ref().is_some_and(|l| l.path == path)) {
                 continue;
             }
             // Unknown lines (an error) keep every finding: a key is never dropped for it.
-            let Ok(Some(added)) = repo.added_lines(&change) else { continue };
+            let Ok(Some(added)) = repo.added_lines_all(&change, &others) else { continue };
             // git gives no lines for a UTF-16 file it takes for binary: scanned whole.
             if utf16 && added.is_empty() {
                 continue;
