@@ -232,9 +232,10 @@ pub struct ChangedFile {
     pub added: Option<std::collections::BTreeSet<usize>>,
     /// The change's identity in a history walk: the old and the new blob's ids.
     pub change: Option<ChangeId>,
-    /// Whether the walk already handed over this very change (the same path, old and new
-    /// blob: a commit cherry-picked or rebased onto another branch). Its content is then
-    /// left empty and its lines unknown: what the first one gave holds for it too.
+    /// Whether the walk already handed over this new content under this path (in another
+    /// change: a commit cherry-picked or rebased onto another branch, the same content
+    /// reached on two branches, a revert). Its content is then left empty and its lines
+    /// unknown: what the content held holds for it too, on the lines this change added.
     pub repeat: bool,
     /// A merge's changes against its other parents (`change` is against the first): the
     /// lines it added are those every one of them added ([`Repo::added_lines_all`]).
@@ -290,8 +291,15 @@ const MAX_RENAME_PAIRS: usize = 400;
 /// The old and the new blob id of a changed file, side by side.
 pub type ChangeId = [u8; 40];
 
-/// Changes a history walk has handed over, by path and blob ids.
-type Seen = std::collections::HashSet<(String, ChangeId)>;
+/// The new blob's id in a change.
+pub fn new_blob(change: &ChangeId) -> [u8; 20] {
+    let mut id = [0; 20];
+    id.copy_from_slice(&change[20..]);
+    id
+}
+
+/// New contents a history walk has handed over, by path and blob id.
+type Seen = std::collections::HashSet<(String, [u8; 20])>;
 
 /// A commit: its id and author date.
 #[derive(Clone, Debug)]
@@ -474,8 +482,9 @@ impl Repo {
     /// Renames are detected, as git does: a moved file adds only what its move changed.
     ///
     /// `lazy` (a history walk) leaves a changed file's line diff for later
-    /// ([`ChangedFile::lines_later`]); with `seen`, a change already handed over is handed
-    /// over again as a repeat, without reading its blobs or diffing them.
+    /// ([`ChangedFile::lines_later`]); with `seen`, a file whose new content was handed over
+    /// already under its path is handed over again as a repeat, without reading its blobs
+    /// or diffing them.
     fn changed_files(
         &self,
         mut diff: git2::Diff<'_>,
@@ -499,7 +508,7 @@ impl Repo {
             let Some((path, change)) = delta_key(&delta) else { continue };
             let (old, new) = (delta.old_file(), delta.new_file());
             if let Some(seen) = seen.as_deref_mut() {
-                if !seen.insert((path.clone(), change)) {
+                if !seen.insert((path.clone(), new_blob(&change))) {
                     out.push(ChangedFile {
                         path,
                         content: Vec::new(),

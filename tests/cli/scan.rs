@@ -353,6 +353,56 @@ fn history_reports_a_cherry_picked_key_in_each_commit() {
     assert!(!out.contains(&token()));
 }
 
+/// Issue 18: a file's content reached again on another branch from another base is read
+/// once; each commit that brings it is reported only where that commit added the key line.
+#[test]
+fn history_reports_content_reached_twice_where_each_commit_added_the_key() {
+    let env = TestEnv::git_repo();
+    let key_line = format!("t = \"{}\"\n", token());
+    let commit = |msg: &str| {
+        env.git(&["add", "."]);
+        env.git(&["commit", "-qm", msg]);
+        String::from_utf8_lossy(&env.git_output(&["rev-parse", "HEAD"]).stdout).trim().to_owned()
+    };
+    env.write("app.py", "a\n");
+    commit("start");
+    env.git(&["branch", "base"]);
+    // First branch: the key is added to `a`.
+    env.git(&["checkout", "-q", "-b", "one"]);
+    env.write("app.py", format!("a\n{key_line}"));
+    let added_on_one = commit("add the key");
+    // Second branch: `a` becomes `a b`, then the same content as on `one` (`b` replaced
+    // by the key): the key line is added again there.
+    env.git(&["checkout", "-q", "-b", "two", "base"]);
+    env.write("app.py", "a\nb\n");
+    commit("b");
+    env.write("app.py", format!("a\n{key_line}"));
+    let added_on_two = commit("b becomes the key");
+    // Third branch: the key comes with `c`; dropping `c` reaches the same content again,
+    // but that commit adds no line.
+    env.git(&["checkout", "-q", "-b", "three", "base"]);
+    env.write("app.py", format!("a\n{key_line}c\n"));
+    let added_on_three = commit("key and c");
+    env.write("app.py", format!("a\n{key_line}"));
+    let dropped_c = commit("drop c");
+    let (code, out, _) = scan(&env, &["--history", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut commits: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["commit"].as_str().map(str::to_owned))
+        .collect();
+    commits.sort();
+    let mut expected = vec![added_on_one, added_on_two, added_on_three];
+    expected.sort();
+    assert_eq!(commits, expected, "{out}");
+    assert!(!commits.contains(&dropped_c));
+    assert!(doc["findings"].as_array().unwrap().iter().all(|f| f["line"] == 2), "{out}");
+    assert!(!out.contains(&token()));
+}
+
 /// Issue 18: a bare repository (a mirror, a server's copy) has history to scan and no work
 /// tree: `tkx scan --history` runs in it.
 #[test]

@@ -2,7 +2,7 @@
 //! that [`run`](super::run) puts together. Never prints; errors are git's.
 
 use super::push::Range;
-use crate::git::{ChangeId, ChangedFile, GitError, Repo};
+use crate::git::{ChangeId, ChangedFile, GitError, Repo, new_blob};
 use crate::report::{CommitRef, Finding};
 use crate::scan::setup::Setup;
 use crate::scan::text::{self, Encoding};
@@ -48,15 +48,17 @@ pub struct History {
     pub large: Vec<String>,
 }
 
-/// Scans the lines added by every commit of the walk. A change met again (a commit
-/// cherry-picked or rebased onto another branch: the same path, old and new blob) is
-/// scanned once; its findings are reported again for each commit that carries it.
+/// Scans the lines added by every commit of the walk. A file's new content met again
+/// under the same path (a commit cherry-picked or rebased onto another branch, the same
+/// content reached on two branches, a revert) is read and scanned once; its findings are
+/// reported again for each commit that brings it, on the lines that commit added.
 pub fn history(setup: &Setup, repo: &Repo, walk: &Range, max_size: u64) -> Result<History, GitError> {
     let mut out = Vec::new();
     let mut commits = 0;
     let mut large = std::collections::BTreeSet::new();
-    // Findings by change, without their commit (only changes that have some).
-    let mut found_in: HashMap<(String, ChangeId), Vec<Finding>> = HashMap::new();
+    // The findings in a new content, the whole of it, without their commit, by path and
+    // blob (only contents that have some), and whether it is UTF-16 (git gives no lines).
+    let mut found_in: HashMap<(String, [u8; 20]), (Vec<Finding>, bool)> = HashMap::new();
     repo.walk(&walk.push, &walk.hide, walk.hide_remotes, &mut |info, files| {
         commits += 1;
         let commit = CommitRef { id: info.id, date: info.date };
@@ -69,9 +71,15 @@ pub fn history(setup: &Setup, repo: &Repo, walk: &Range, max_size: u64) -> Resul
                 .filter(|f| !setup.exclude.is_match(&f.path))
                 .map(|f| f.path.clone()),
         );
-        // A merge's lines are judged against several parents: not a change to reuse.
-        let changes: Vec<(String, Option<ChangeId>)> =
-            fresh.iter().map(|f| (f.path.clone(), f.change.filter(|_| f.others.is_empty()))).collect();
+        // Contents scanned whole: every change of the walk (a changed file's lines are
+        // diffed later, a new file's are all added).
+        let whole: Vec<(String, [u8; 20], bool)> = fresh
+            .iter()
+            .filter_map(|f| {
+                let utf16 = text::encoding(&f.content) != Encoding::Utf8;
+                Some((f.path.clone(), new_blob(&f.change?), utf16))
+            })
+            .collect();
         // Changed files whose lines are not diffed yet are scanned whole; only those with a
         // finding are diffed, and keep the findings on the lines they added.
         let later: Vec<(String, ChangeId, Vec<ChangeId>, bool)> = fresh
@@ -87,8 +95,19 @@ pub fn history(setup: &Setup, repo: &Repo, walk: &Range, max_size: u64) -> Resul
             })
             .collect();
         let mut found = scan_files(&setup.scanner, fresh, &setup.exclude, max_size, None);
+        for (path, blob, utf16) in whole {
+            let mine: Vec<Finding> = found
+                .iter()
+                .filter(|f| f.location.as_ref().is_some_and(|l| l.path == path))
+                .cloned()
+                .collect();
+            if !mine.is_empty() {
+                found_in.insert((path, blob), (mine, utf16));
+            }
+        }
         for (path, change, others, utf16) in later {
-            if !found.iter().any(|f| f.location.as_ref().is_some_and(|l| l.path == path)) {
+            // A finding of the whole file (line 0: an env file by its name) needs no lines.
+            if !found.iter().any(|f| f.location.as_ref().is_some_and(|l| l.path == path && l.line != 0)) {
                 continue;
             }
             // Unknown lines (an error) keep every finding: a key is never dropped for it.
@@ -101,20 +120,21 @@ pub fn history(setup: &Setup, repo: &Repo, walk: &Range, max_size: u64) -> Resul
                 f.location.as_ref().is_none_or(|l| l.path != path || l.line == 0 || added.contains(&l.line))
             });
         }
-        for (path, change) in changes {
-            let Some(change) = change else { continue };
-            let mine: Vec<Finding> = found
-                .iter()
-                .filter(|f| f.location.as_ref().is_some_and(|l| l.path == path))
-                .cloned()
-                .collect();
-            if !mine.is_empty() {
-                found_in.insert((path, change), mine);
+        for f in repeats {
+            let Some(change) = f.change else { continue };
+            let Some((mine, utf16)) = found_in.get(&(f.path, new_blob(&change))) else { continue };
+            let mut mine = mine.clone();
+            // Only what this change added (a new file adds all; unknown lines keep all).
+            if let Ok(Some(added)) = repo.added_lines(&change) {
+                if !(*utf16 && added.is_empty()) {
+                    mine.retain(|f| {
+                        f.location.as_ref().is_none_or(|l| l.line == 0 || added.contains(&l.line))
+                    });
+                }
             }
+            found.extend(mine);
         }
-        let again = repeats.iter().filter_map(|f| f.change.and_then(|c| found_in.get(&(f.path.clone(), c))));
-        let all: Vec<Finding> = found.into_iter().chain(again.flatten().cloned()).collect();
-        out.extend(all.into_iter().map(|f| f.commit(Some(commit.clone()))));
+        out.extend(found.into_iter().map(|f| f.commit(Some(commit.clone()))));
     })?;
     Ok(History { findings: out, commits, large: large.into_iter().collect() })
 }
