@@ -259,6 +259,154 @@ fn delta_key(delta: &git2::DiffDelta<'_>) -> Option<(String, ChangeId)> {
     Some((path, change))
 }
 
+/// One entry of a tree, as a history walk compares them.
+struct Entry {
+    name: Vec<u8>,
+    id: git2::Oid,
+    mode: i32,
+    tree: bool,
+}
+
+/// Git's order of tree entries: by name, a tree's name as if it ended in `/`.
+fn git_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    let n = a.name.len().min(b.name.len());
+    match a.name[..n].cmp(&b.name[..n]) {
+        std::cmp::Ordering::Equal => {}
+        unequal => return unequal,
+    }
+    // The shorter name's end comes first, unless it is a tree's, which reads as `/`.
+    let next = |e: &Entry| e.name.get(n).copied().or(e.tree.then_some(b'/'));
+    next(a).cmp(&next(b))
+}
+
+/// Trees a history walk has read, parsed, kept for the next commit: a walk meets a tree
+/// again as the next commit's parent side, and libgit2 caches no tree object over 4 KB
+/// (a directory of a few hundred files). Two generations: what this commit and the last
+/// one read.
+#[derive(Default)]
+struct Trees {
+    now: std::collections::HashMap<git2::Oid, std::rc::Rc<[Entry]>>,
+    before: std::collections::HashMap<git2::Oid, std::rc::Rc<[Entry]>>,
+}
+
+impl Trees {
+    /// A new commit: what the one before the last read is dropped.
+    fn next_commit(&mut self) {
+        self.before = std::mem::take(&mut self.now);
+    }
+
+    fn get(&mut self, repo: &git2::Repository, id: git2::Oid) -> Result<std::rc::Rc<[Entry]>, git2::Error> {
+        if let Some(t) = self.now.get(&id) {
+            return Ok(t.clone());
+        }
+        let entries = match self.before.remove(&id) {
+            Some(t) => t,
+            None => repo
+                .find_tree(id)?
+                .iter()
+                .map(|e| Entry {
+                    name: e.name_bytes().to_vec(),
+                    id: e.id(),
+                    mode: e.filemode(),
+                    tree: e.kind() == Some(git2::ObjectType::Tree),
+                })
+                .collect(),
+        };
+        self.now.insert(id, entries.clone());
+        Ok(entries)
+    }
+
+    /// The files (blobs: submodules have no content) `new` adds or changes against `old`
+    /// (`None`: empty), by path (`/`-separated) in path order, with their change ids; and
+    /// whether it also deletes files while adding some (a move git would pair).
+    fn diff(
+        &mut self,
+        repo: &git2::Repository,
+        old: Option<git2::Oid>,
+        new: git2::Oid,
+    ) -> Result<(Vec<(String, ChangeId)>, bool), git2::Error> {
+        let mut out = Vec::new();
+        let (mut added, mut deleted) = (false, false);
+        self.walk(repo, old, Some(new), &mut Vec::new(), &mut out, &mut added, &mut deleted)?;
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok((out, added && deleted))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        &mut self,
+        repo: &git2::Repository,
+        old: Option<git2::Oid>,
+        new: Option<git2::Oid>,
+        prefix: &mut Vec<u8>,
+        out: &mut Vec<(String, ChangeId)>,
+        added: &mut bool,
+        deleted: &mut bool,
+    ) -> Result<(), git2::Error> {
+        if old == new {
+            return Ok(());
+        }
+        let empty: std::rc::Rc<[Entry]> = std::rc::Rc::from(Vec::new());
+        let a = match old {
+            Some(id) => self.get(repo, id)?,
+            None => empty.clone(),
+        };
+        let b = match new {
+            Some(id) => self.get(repo, id)?,
+            None => empty,
+        };
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let order = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) => git_order(x, y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            let (x, y) = match order {
+                std::cmp::Ordering::Less => (a.get(i), None),
+                std::cmp::Ordering::Greater => (None, b.get(j)),
+                std::cmp::Ordering::Equal => (a.get(i), b.get(j)),
+            };
+            if x.is_some() {
+                i += 1;
+            }
+            if y.is_some() {
+                j += 1;
+            }
+            let name = x.or(y).map_or(&[][..], |e| &e.name[..]);
+            let len = prefix.len();
+            prefix.extend_from_slice(name);
+            match (x, y) {
+                (Some(x), Some(y)) if x.id == y.id && x.mode == y.mode => {}
+                // Trees meet trees only: a tree's key ends in `/`.
+                (x, y) if x.is_some_and(|e| e.tree) || y.is_some_and(|e| e.tree) => {
+                    prefix.push(b'/');
+                    self.walk(repo, x.map(|e| e.id), y.map(|e| e.id), prefix, out, added, deleted)?;
+                }
+                (_, Some(y)) if y.mode == i32::from(git2::FileMode::Commit) => {}
+                (Some(_), None) => *deleted = true,
+                (x, Some(y)) => {
+                    // A file that became a link (or a submodule a file) is, to libgit2
+                    // without type changes, a deletion and an addition.
+                    const KIND: i32 = 0o170000;
+                    let old = x.filter(|e| e.mode & KIND == y.mode & KIND).map(|e| e.id);
+                    *deleted |= x.is_some() && old.is_none();
+                    *added |= old.is_none();
+                    let mut change: ChangeId = [0; 40];
+                    if let Some(old) = old {
+                        change[..20].copy_from_slice(old.as_bytes());
+                    }
+                    change[20..].copy_from_slice(y.id.as_bytes());
+                    out.push((String::from_utf8_lossy(prefix).into_owned(), change));
+                }
+                (None, None) => {}
+            }
+            prefix.truncate(len);
+        }
+        Ok(())
+    }
+}
+
 /// The 1-based numbers of the lines `new` adds to `old`. libgit2 takes UTF-16 for binary
 /// and would report no added line; its lines end in a 0x0A byte too, so a byte diff
 /// numbers them as decoded.
@@ -320,7 +468,7 @@ impl Repo {
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
         let diff = self.repo.diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))?;
-        self.changed_files(diff, false, None)
+        self.changed_files(self.changes_of(diff)?, false, None)
     }
 
     /// Walks commits and hands each one's changed files to `each`. `push` are revisions
@@ -387,16 +535,26 @@ impl Repo {
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
         let mut seen = Seen::new();
+        let mut trees = Trees::default();
         for oid in walk {
             let oid = oid?;
             let commit = self.repo.find_commit(oid)?;
             let tree = commit.tree()?;
             // A parent missing here (the boundary of a shallow clone) counts as empty.
             let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
-            let diff = self.repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))?;
+            trees.next_commit();
+            let (changes, renames) = trees.diff(&self.repo, parent.as_ref().map(|t| t.id()), tree.id())?;
+            // A commit that adds and deletes files may have moved some: libgit2 pairs them
+            // by content, as git does, so that a moved file adds only what its move changed.
+            let changes = if renames {
+                let diff = self.repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))?;
+                self.changes_of(diff)?
+            } else {
+                changes
+            };
             // A merge's files are intersected with its other parents' below: no repeats there.
             let merge = commit.parent_count() > 1;
-            let mut files = self.changed_files(diff, true, (!merge).then_some(&mut seen))?;
+            let mut files = self.changed_files(changes, true, (!merge).then_some(&mut seen))?;
             if merge {
                 // A merge adds only what no parent had (git's combined diff): what it brings
                 // from a merged branch was added, and found, by that branch's own commits.
@@ -405,9 +563,8 @@ impl Repo {
                 // each parent when their content holds a finding.
                 let mut theirs: Vec<Vec<ChangeId>> = vec![Vec::new(); files.len()];
                 for other in commit.parents().skip(1) {
-                    let other = other.tree()?;
-                    let diff = self.repo.diff_tree_to_tree(Some(&other), Some(&tree), Some(&mut opts))?;
-                    let against: std::collections::HashMap<String, ChangeId> = self.changed_ids(&diff);
+                    let (against, _) = trees.diff(&self.repo, Some(other.tree_id()), tree.id())?;
+                    let against: std::collections::HashMap<String, ChangeId> = against.into_iter().collect();
                     let mut keep = Vec::with_capacity(files.len());
                     for (f, mut t) in files.into_iter().zip(theirs) {
                         if let Some(c) = against.get(&f.path) {
@@ -430,10 +587,20 @@ impl Repo {
         Ok(())
     }
 
-    /// The files a diff adds or changes, by path, with their change ids (no contents, no
-    /// line diffs).
-    fn changed_ids(&self, diff: &git2::Diff<'_>) -> std::collections::HashMap<String, ChangeId> {
-        diff.deltas().filter_map(|d| delta_key(&d)).collect()
+    /// The files a diff adds or changes, by path, with their change ids; moved files
+    /// paired with their old path as git pairs them.
+    fn changes_of(&self, mut diff: git2::Diff<'_>) -> Result<Vec<(String, ChangeId)>, GitError> {
+        // A rename needs a deleted side: without one there is nothing to pair. Comparing
+        // contents costs for every pair of an added and a deleted file: past a few hundred
+        // pairs (a generated tree rewritten), only files moved unchanged are paired.
+        let count = |status| diff.deltas().filter(|d| d.status() == status).count();
+        let (deleted, added) = (count(git2::Delta::Deleted), count(git2::Delta::Added));
+        if deleted > 0 && added > 0 {
+            let mut find = git2::DiffFindOptions::new();
+            find.renames(true).exact_match_only(deleted * added > MAX_RENAME_PAIRS);
+            diff.find_similar(Some(&mut find))?;
+        }
+        Ok(diff.deltas().filter_map(|d| delta_key(&d)).collect())
     }
 
     /// The lines a file added in a commit whose changes to it, against each parent, are
@@ -487,26 +654,16 @@ impl Repo {
     /// or diffing them.
     fn changed_files(
         &self,
-        mut diff: git2::Diff<'_>,
+        changes: Vec<(String, ChangeId)>,
         lazy: bool,
         mut seen: Option<&mut Seen>,
     ) -> Result<Vec<ChangedFile>, GitError> {
-        // A rename needs a deleted side: without one there is nothing to pair. Comparing
-        // contents costs for every pair of an added and a deleted file: past a few hundred
-        // pairs (a generated tree rewritten), only files moved unchanged are paired.
-        let count = |status| diff.deltas().filter(|d| d.status() == status).count();
-        let (deleted, added) = (count(git2::Delta::Deleted), count(git2::Delta::Added));
-        if deleted > 0 && added > 0 {
-            let mut find = git2::DiffFindOptions::new();
-            find.renames(true).exact_match_only(deleted * added > MAX_RENAME_PAIRS);
-            diff.find_similar(Some(&mut find))?;
-        }
         let mut out = Vec::new();
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
-        for delta in diff.deltas() {
-            let Some((path, change)) = delta_key(&delta) else { continue };
-            let (old, new) = (delta.old_file(), delta.new_file());
+        for (path, change) in changes {
+            let oid = |half: &[u8]| git2::Oid::from_bytes(half).unwrap_or_else(|_| git2::Oid::zero());
+            let (old, new) = (oid(&change[..20]), oid(&change[20..]));
             if let Some(seen) = seen.as_deref_mut() {
                 if !seen.insert((path.clone(), new_blob(&change))) {
                     out.push(ChangedFile {
@@ -522,12 +679,11 @@ impl Repo {
                 }
             }
             // Submodules and other non-blobs have no content to scan.
-            let Ok(blob) = self.repo.find_blob(new.id()) else { continue };
+            let Ok(blob) = self.repo.find_blob(new) else { continue };
             // In a history walk the line diff waits until the new content holds a finding
             // (most changes hold none): `lines_later`, and `added_lines` then.
-            let later = lazy && !old.id().is_zero();
-            let old_blob =
-                if old.id().is_zero() || later { None } else { self.repo.find_blob(old.id()).ok() };
+            let later = lazy && !old.is_zero();
+            let old_blob = if old.is_zero() || later { None } else { self.repo.find_blob(old).ok() };
             let added = match old_blob {
                 Some(old_blob) => Some(added_between(&old_blob, &blob, &mut opts)?),
                 None => None,
@@ -543,5 +699,123 @@ impl Repo {
             });
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    /// Makes the work tree hold exactly `files` (path, content; `->target` makes a link;
+    /// a leading `+` in the path makes it executable) and returns its tree.
+    fn snapshot(repo: &git2::Repository, dir: &Path, files: &[(&str, &str)]) -> git2::Oid {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().is_some_and(|n| n != ".git") {
+                if p.is_dir() && !p.is_symlink() {
+                    fs::remove_dir_all(&p).unwrap();
+                } else {
+                    fs::remove_file(&p).unwrap();
+                }
+            }
+        }
+        for (path, content) in files {
+            let (exec, path) = path.strip_prefix('+').map_or((false, *path), |p| (true, p));
+            let p = dir.join(path);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            match content.strip_prefix("->") {
+                Some(target) => std::os::unix::fs::symlink(target, &p).unwrap(),
+                None => fs::write(&p, content).unwrap(),
+            }
+            if exec {
+                use std::os::unix::fs::PermissionsExt;
+                fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
+            }
+        }
+        let mut index = repo.index().unwrap();
+        index.clear().unwrap();
+        index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).unwrap();
+        index.write_tree().unwrap()
+    }
+
+    /// The walk's own tree diff finds what libgit2's does (before pairing moves): nested
+    /// and sibling names in git's order (`a-b`, `a.b`, `a/`), files that become links,
+    /// directories or executables, directories that become files, deleted subtrees.
+    #[test]
+    fn the_walk_s_tree_diff_is_libgit2_s() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(tmp.path()).unwrap();
+        let states: &[&[(&str, &str)]] = &[
+            &[
+                ("a.txt", "1"),
+                ("a-b/x", "2"),
+                ("a.b", "3"),
+                ("a/y", "4"),
+                ("dir/b.txt", "5"),
+                ("dir/sub/c.txt", "6"),
+                ("d.txt", "7"),
+            ],
+            &[
+                ("a.txt", "1"),
+                ("a-b/x", "2"),
+                ("a.b", "3"),
+                ("a/y", "4"),
+                ("dir/b.txt", "5"),
+                ("dir/sub/c.txt", "6b"),
+                ("dir/new.txt", "8"),
+                ("d.txt", "7"),
+            ],
+            &[
+                ("a.txt", "->dir/b.txt"),
+                ("a-b/x", "2"),
+                ("a.b", "3"),
+                ("a/y", "4"),
+                ("dir/b.txt", "5"),
+                ("dir/sub/c.txt", "6b"),
+                ("dir/new.txt", "8"),
+                ("+d.txt", "7"),
+            ],
+            &[
+                ("a.txt", "->dir/b.txt"),
+                ("a-b/x", "2"),
+                ("a.b/z", "3"),
+                ("a/y", "4"),
+                ("dir/b.txt", "5"),
+                ("dir/new.txt", "8"),
+                ("+d.txt", "7"),
+            ],
+            &[
+                ("a.txt", "1"),
+                ("a-b/x", "2"),
+                ("a.b/z", "3"),
+                ("a", "4"),
+                ("dir/b.txt", "5b"),
+                ("+d.txt", "7"),
+            ],
+            &[("dir/b.txt", "5b")],
+        ];
+        let trees: Vec<git2::Oid> = states.iter().map(|s| snapshot(&repo, tmp.path(), s)).collect();
+        let mut pairs: Vec<(Option<git2::Oid>, git2::Oid)> = vec![(None, trees[0])];
+        pairs.extend(trees.windows(2).map(|w| (Some(w[0]), w[1])));
+        pairs.extend(trees.windows(2).map(|w| (Some(w[1]), w[0])));
+        pairs.push((Some(trees[0]), trees[5]));
+        let mut cache = Trees::default();
+        for (old, new) in pairs {
+            cache.next_commit();
+            let (mine, moves) = cache.diff(&repo, old, new).unwrap();
+            let old_tree = old.map(|o| repo.find_tree(o).unwrap());
+            let new_tree = repo.find_tree(new).unwrap();
+            let diff = repo.diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), None).unwrap();
+            let mut theirs: Vec<(String, ChangeId)> = diff.deltas().filter_map(|d| delta_key(&d)).collect();
+            theirs.sort_by(|a, b| a.0.cmp(&b.0));
+            assert_eq!(mine, theirs, "{old:?} -> {new}");
+            let count = |status| diff.deltas().filter(|d| d.status() == status).count();
+            assert_eq!(
+                moves,
+                count(git2::Delta::Deleted) > 0 && count(git2::Delta::Added) > 0,
+                "{old:?} -> {new}"
+            );
+        }
     }
 }
