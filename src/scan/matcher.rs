@@ -19,6 +19,9 @@ const MULTILINE_WINDOW: usize = 64 * 1024;
 /// split would not win back.
 const PARALLEL: usize = 1 << 20;
 
+/// Lines longer than this get all their keywords listed in one pass ([`Matcher::every`]).
+const LONG_LINE: usize = 4096;
+
 /// The size of the pieces a buffer searched on two cores is cut into (at line ends).
 const PIECE: usize = 256 << 10;
 
@@ -93,6 +96,10 @@ pub struct Matcher {
     /// pattern ignores case. Keeping most keywords exact lets the automaton skip ahead
     /// on ordinary text instead of stepping through every byte.
     prefilters: Vec<Prefilter>,
+    /// Every keyword of the pre-filters in one automaton, with the rules that use each:
+    /// a long line (minified code, a recorded HTTP exchange) holds keywords of most
+    /// groups, and listing them group by group would read it once per group.
+    every: Option<(AhoCorasick, Vec<Vec<usize>>)>,
     /// Rules limited to particular files ([`Rule::applies_to`]): run on every line of
     /// those files.
     file_rules: Vec<usize>,
@@ -510,8 +517,14 @@ impl Matcher {
             None => (keywords, owners),
         };
         let prefilters = keyword_prefilters(&keywords, &owners);
+        let every = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&keywords)
+            .ok()
+            .map(|ac| (ac, owners));
         let known = Self::known_searcher(known);
-        Matcher { rules, prefilters, file_rules, union, known, caches: Mutex::new(Vec::new()) }
+        Matcher { rules, prefilters, every, file_rules, union, known, caches: Mutex::new(Vec::new()) }
     }
 
     fn known_searcher(values: &[KnownValue]) -> Known {
@@ -637,6 +650,8 @@ impl Matcher {
         }
         let hay = &data[..lines.end];
         caches.skips.resize_with(self.prefilters.len(), || None);
+        // Long lines whose keywords were all listed at once (see `every`).
+        let mut listed: std::collections::HashSet<usize> = std::collections::HashSet::new();
         for (Prefilter { skip, all, owners }, slot) in self.prefilters.iter().zip(&mut caches.skips) {
             let cache = cache(slot, skip);
             let mut pos = lines.start;
@@ -644,6 +659,16 @@ impl Matcher {
                 let Some(m) = skip.search_with(cache, &Input::new(hay).range(pos..)) else { break };
                 let line_start = memchr::memrchr(b'\n', &hay[..m.start()]).map_or(0, |i| i + 1);
                 let line_end = memchr::memchr(b'\n', &hay[m.start()..]).map_or(hay.len(), |i| m.start() + i);
+                let (all, owners) = match &self.every {
+                    Some((every, owners)) if line_end - line_start > LONG_LINE => {
+                        if !listed.insert(line_start) {
+                            pos = line_end + 1;
+                            continue;
+                        }
+                        (every, owners)
+                    }
+                    _ => (all, owners),
+                };
                 for k in all.find_overlapping_iter(&hay[line_start..line_end]) {
                     for &rule in &owners[k.pattern().as_usize()] {
                         candidates.push((line_start, rule));
@@ -807,6 +832,33 @@ mod tests {
         assert_eq!(split, sorted(one_pass));
     }
 
+    /// A long line's keywords listed in one pass pick the rules the groups' passes pick.
+    #[test]
+    fn a_long_line_gets_the_same_hits() {
+        let keys = [
+            format!("{}{}", "ghp_", "Zr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra"),
+            format!("{}{}", "AKIA", "Z7QW5EP2RY4UT6IO"),
+            format!("{}{}", "xoxb-", "1234567890123-1234567890123-Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd"),
+            format!("password = \"{}\"", "Xr4bT9qLm2Vz8Kp1Wn6"),
+        ];
+        let mut line = String::new();
+        for (i, key) in keys.iter().cycle().take(40).enumerate() {
+            line.push_str(&format!("{{\"field_{i}\": \"{}\", \"value\": {key}}}, ", "x".repeat(150)));
+        }
+        assert!(line.len() > LONG_LINE);
+        let data = format!("short token = none\n{line}\nend\n");
+        let sorted = |mut hits: Vec<Hit>| {
+            hits.sort_by_key(|h| (h.start, h.end, h.source));
+            hits
+        };
+        let m = Matcher::new(&[], RuleSet::All);
+        let mut by_group = Matcher::new(&[], RuleSet::All);
+        by_group.every = None;
+        let hits = sorted(m.find(data.as_bytes(), "app.json"));
+        assert!(hits.len() >= 40, "{} hits", hits.len());
+        assert_eq!(hits, sorted(by_group.find(data.as_bytes(), "app.json")));
+    }
+
     /// The table finds what the automaton finds: at every position, the longest value
     /// starting there, overlapping values and shared prefixes included.
     #[test]
@@ -838,6 +890,7 @@ mod tests {
             let m = Matcher {
                 rules: Vec::new(),
                 prefilters: Vec::new(),
+                every: None,
                 file_rules: Vec::new(),
                 union: None,
                 known,
@@ -873,6 +926,7 @@ mod tests {
             let m = Matcher {
                 rules: Vec::new(),
                 prefilters: Vec::new(),
+                every: None,
                 file_rules: Vec::new(),
                 union: None,
                 known,
