@@ -10,13 +10,7 @@
 # `bwrap true` alone is measured too, for reference.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [[ -n "${TKX_BIN:-}" ]]; then
-  bin=$(realpath "$TKX_BIN")
-else
-  (cd "$root" && cargo build --release --quiet)
-  bin="$root/target/release/tkx"
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/tkx-bin.sh"
 for tool in hyperfine bwrap python3; do
   command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is required (apt-get install hyperfine bubblewrap python3)" >&2; exit 1; }
 done

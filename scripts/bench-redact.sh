@@ -12,13 +12,7 @@
 # WORKLOAD=realistic|shapeless runs one throughput workload only; SIZE_MB / REAL_MB set their sizes.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [[ -n "${TKX_BIN:-}" ]]; then
-  bin=$(realpath "$TKX_BIN")
-else
-  (cd "$root" && cargo build --release --quiet)
-  bin="$root/target/release/tkx"
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/tkx-bin.sh"
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is required (apt-get install hyperfine)" >&2; exit 1; }
 
 tmp=$(mktemp -d)
@@ -26,6 +20,25 @@ trap 'rm -rf -- "$tmp"' EXIT
 export TKX_DIR="$tmp/tkxdir"
 mkdir -p "$TKX_DIR"
 workload=${WORKLOAD:-all}
+
+# The table of a hyperfine export (JSON, BYTES read by each command) and tkx's line.
+# Usage: report JSON BYTES TKX_COMMAND_NAME TITLE WHAT_ELSE
+report() {
+  python3 - "$@" <<'PY'
+import json, sys
+path, size, name, title, extra = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+res = json.load(open(path))["results"]
+print(title)
+print("| tool | mean | throughput |\n|---|---|---|")
+tput = {}
+for r in res:
+    t = r["mean"]
+    tput[r["command"]] = size / t / 1e6
+    print(f"| {r['command']} | {t*1000:.0f} ms | {size / t / 1e6:.0f} MB/s |")
+tk = tput.get(name, 0)
+print(f"\ntkx redact: {tk:.0f} MB/s on {size/1e6:.0f} MB, {extra}; target >= 500 MB/s: {'pass' if tk >= 500 else 'FAIL'}")
+PY
+}
 
 # 1. The realistic workload: provider-format keys and shapeless tokens in an application log,
 # written to a file.
@@ -169,20 +182,10 @@ PY
   hyperfine --warmup 1 --runs 5 --export-json "$dir/t.json" \
     -n "cat > file" "cat $log > $dir/cat.txt" \
     -n "tkx redact > file" "$bin redact --quiet < $log > $out" >&2
-  python3 - "$dir/t.json" "$bytes" "$masks" <<'PY'
-import json, sys
-res = json.load(open(sys.argv[1]))["results"]
-size, masks = int(sys.argv[2]), int(sys.argv[3])
-print("realistic: 100 known secrets (50 provider-format keys), written to a file")
-print(f"| tool | mean | throughput |\n|---|---|---|")
-tput = {}
-for r in res:
-    t = r["mean"]
-    tput[r["command"]] = size / t / 1e6
-    print(f"| {r['command']} | {t*1000:.0f} ms | {size / t / 1e6:.0f} MB/s |")
-tk = tput.get("tkx redact > file", 0)
-print(f"\ntkx redact: {tk:.0f} MB/s on {size/1e6:.0f} MB, {masks} secrets masked, none left; target >= 500 MB/s: {'pass' if tk >= 500 else 'FAIL'}\n")
-PY
+  report "$dir/t.json" "$bytes" "tkx redact > file" \
+    "realistic: 100 known secrets (50 provider-format keys), written to a file" \
+    "$masks secrets masked, none left"
+  echo
   cd "$root"
 }
 
@@ -231,20 +234,8 @@ PY
     -n "tkx redact" "$bin redact --quiet < $log > /dev/null" \
     -n "sed (100 literals)" "sed -f $sed_script $log > /dev/null" >&2
 
-  python3 - "$tmp/t.json" "$bytes" <<'PY'
-import json, sys
-res = json.load(open(sys.argv[1]))["results"]
-size = int(sys.argv[2])
-print("shapeless: 100 known `tok-` values, to /dev/null")
-print(f"| tool | mean | throughput |\n|---|---|---|")
-tput = {}
-for r in res:
-    t = r["mean"]
-    tput[r["command"]] = size / t / 1e6
-    print(f"| {r['command']} | {t*1000:.0f} ms | {size / t / 1e6:.0f} MB/s |")
-tk = tput.get("tkx redact", 0)
-print(f"\ntkx redact: {tk:.0f} MB/s on {size/1e6:.0f} MB with 100 known secrets; target >= 500 MB/s: {'pass' if tk >= 500 else 'FAIL'}")
-PY
+  report "$tmp/t.json" "$bytes" "tkx redact" "shapeless: 100 known \`tok-\` values, to /dev/null" \
+    "with 100 known secrets"
 
   cd "$root"
 }

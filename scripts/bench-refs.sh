@@ -17,13 +17,7 @@
 #    not change (compare with an older build: TKX_OLD_BIN=path).
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [[ -n "${TKX_BIN:-}" ]]; then
-  bin=$(realpath "$TKX_BIN")
-else
-  (cd "$root" && cargo build --release --quiet)
-  bin="$root/target/release/tkx"
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/tkx-bin.sh"
 tools=${TOOLS:-$root/target/ci-tools/path}
 export PATH="$tools:$PATH"
 for tool in hyperfine bao aws moto_server gcloud python3; do

@@ -12,7 +12,6 @@
 # ~/.cache/tkx-bench/cargo), ripgrep (apt-get). RUNS=N sets hyperfine's minimum run count.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${RUNS:-5}
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/tkx-bench"
 say() { printf 'bench-scan: %s\n' "$*" >&2; }
@@ -22,12 +21,8 @@ die() { say "$*"; exit 1; }
 command -v hyperfine >/dev/null || die "hyperfine is required (apt-get install hyperfine)"
 command -v python3 >/dev/null || die "python3 is required"
 command -v git >/dev/null || die "git is required"
-if [[ -n "${TKX_BIN:-}" ]]; then
-  src_bin=$(realpath "$TKX_BIN")
-else
-  (cd "$root" && cargo build --release --quiet)
-  src_bin="$root/target/release/tkx"
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/tkx-bin.sh"
+src_bin=$bin
 [[ -x "$src_bin" ]] || die "no executable at $src_bin"
 
 kf_path() { python3 -c 'import kingfisher; print(kingfisher.get_binary_path())' 2>/dev/null; }
