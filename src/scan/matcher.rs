@@ -859,8 +859,7 @@ mod tests {
         assert_eq!(hits, sorted(by_group.find(data.as_bytes(), "app.json")));
     }
 
-    /// The table finds what the automaton finds: at every position, the longest value
-    /// starting there, overlapping values and shared prefixes included.
+    /// Relaxed counted repetitions match more, never less; redaction's union builds.
     #[test]
     fn relaxed_patterns_match_more() {
         assert_eq!(relax(r"\bsk-[A-Za-z0-9]{20,}x{3}y{0,4}?"), r"\bsk-[A-Za-z0-9]+x+y*?");
@@ -868,6 +867,21 @@ mod tests {
         assert!(Matcher::new(&[], RuleSet::Providers).union.is_some());
     }
 
+    /// A matcher with no rules, searching the known values with `known`.
+    fn known_only(known: Known) -> Matcher {
+        Matcher {
+            rules: Vec::new(),
+            prefilters: Vec::new(),
+            every: None,
+            file_rules: Vec::new(),
+            union: None,
+            known,
+            caches: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The table finds what the automaton finds: at every position, the longest value
+    /// starting there, overlapping values and shared prefixes included.
     #[test]
     fn the_prefix_table_finds_what_the_automaton_finds() {
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
@@ -887,15 +901,7 @@ mod tests {
         values.dedup();
         let data: Vec<u8> = (0..20_000).map(|_| alphabet[next(3) as usize]).collect();
         let find = |known: Known| {
-            let m = Matcher {
-                rules: Vec::new(),
-                prefilters: Vec::new(),
-                every: None,
-                file_rules: Vec::new(),
-                union: None,
-                known,
-                caches: Mutex::new(Vec::new()),
-            };
+            let m = known_only(known);
             let mut hits: Vec<(usize, usize, usize)> = m
                 .find_known(&data)
                 .into_iter()
@@ -923,15 +929,7 @@ mod tests {
             data.extend_from_slice(&v[..v.len() - (next(2) as usize) * next(v.len() as u64) as usize]);
         }
         let find_in = |known: Known| {
-            let m = Matcher {
-                rules: Vec::new(),
-                prefilters: Vec::new(),
-                every: None,
-                file_rules: Vec::new(),
-                union: None,
-                known,
-                caches: Mutex::new(Vec::new()),
-            };
+            let m = known_only(known);
             let mut hits: Vec<(usize, usize)> =
                 m.find_known(&data).into_iter().map(|h| (h.start, h.end)).collect();
             hits.sort();
