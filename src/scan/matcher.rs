@@ -436,20 +436,48 @@ impl Union {
     ) {
         // Searched up to the end of the range only: the text after it is another part's.
         let hay = &data[..lines.end];
-        let mut pos = lines.start;
-        while pos < hay.len() {
-            // The search sees the bytes before `pos` (`\b`, `^`).
-            let Some(m) = self.regex.search_with(cache, &Input::new(hay).range(pos..)) else { break };
-            let line_start = memchr::memrchr(b'\n', &hay[..m.start()]).map_or(0, |i| i + 1);
-            let line_end = memchr::memchr(b'\n', &hay[m.start()..]).map_or(hay.len(), |i| m.start() + i);
+        for line in lines_matching(&self.regex, cache, hay, lines.start) {
             for Prefilter { all, owners, .. } in &self.keywords {
-                for k in all.find_overlapping_iter(&hay[line_start..line_end]) {
-                    for &rule in &owners[k.pattern().as_usize()] {
-                        candidates.push((line_start, rule));
-                    }
-                }
+                list_keywords(all, owners, hay, line, candidates);
             }
-            pos = line_end + 1;
+        }
+    }
+}
+
+/// The lines of `hay` from `from` on where `regex` matches, each once, as (start, end:
+/// the newline's offset or the end of `hay`). The search sees the bytes before `from`
+/// (`\b`, `^`).
+fn lines_matching<'a>(
+    regex: &'a Regex,
+    cache: &'a mut Cache,
+    hay: &'a [u8],
+    from: usize,
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let mut pos = from;
+    std::iter::from_fn(move || {
+        if pos >= hay.len() {
+            return None;
+        }
+        let m = regex.search_with(cache, &Input::new(hay).range(pos..))?;
+        let start = memchr::memrchr(b'\n', &hay[..m.start()]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &hay[m.start()..]).map_or(hay.len(), |i| m.start() + i);
+        pos = end + 1;
+        Some((start, end))
+    })
+}
+
+/// A (line start, rule) candidate for each rule whose keyword (`all`, by pattern:
+/// `owners`) stands on the line `hay[start..end]`.
+fn list_keywords(
+    all: &AhoCorasick,
+    owners: &[Vec<usize>],
+    hay: &[u8],
+    (start, end): (usize, usize),
+    candidates: &mut Vec<(usize, usize)>,
+) {
+    for k in all.find_overlapping_iter(&hay[start..end]) {
+        for &rule in &owners[k.pattern().as_usize()] {
+            candidates.push((start, rule));
         }
     }
 }
@@ -653,28 +681,15 @@ impl Matcher {
         // Long lines whose keywords were all listed at once (see `every`).
         let mut listed: std::collections::HashSet<usize> = std::collections::HashSet::new();
         for (Prefilter { skip, all, owners }, slot) in self.prefilters.iter().zip(&mut caches.skips) {
-            let cache = cache(slot, skip);
-            let mut pos = lines.start;
-            while pos < hay.len() {
-                let Some(m) = skip.search_with(cache, &Input::new(hay).range(pos..)) else { break };
-                let line_start = memchr::memrchr(b'\n', &hay[..m.start()]).map_or(0, |i| i + 1);
-                let line_end = memchr::memchr(b'\n', &hay[m.start()..]).map_or(hay.len(), |i| m.start() + i);
-                let (all, owners) = match &self.every {
-                    Some((every, owners)) if line_end - line_start > LONG_LINE => {
-                        if !listed.insert(line_start) {
-                            pos = line_end + 1;
-                            continue;
+            for line in lines_matching(skip, cache(slot, skip), hay, lines.start) {
+                match &self.every {
+                    Some((every, owners)) if line.1 - line.0 > LONG_LINE => {
+                        if listed.insert(line.0) {
+                            list_keywords(every, owners, hay, line, &mut candidates);
                         }
-                        (every, owners)
                     }
-                    _ => (all, owners),
-                };
-                for k in all.find_overlapping_iter(&hay[line_start..line_end]) {
-                    for &rule in &owners[k.pattern().as_usize()] {
-                        candidates.push((line_start, rule));
-                    }
+                    _ => list_keywords(all, owners, hay, line, &mut candidates),
                 }
-                pos = line_end + 1;
             }
         }
         candidates.sort_unstable();
