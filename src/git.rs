@@ -267,6 +267,15 @@ struct Entry {
     tree: bool,
 }
 
+/// What a tree diff found so far: the files added or changed, and whether any file was
+/// added, or deleted.
+#[derive(Default)]
+struct Found {
+    changes: Vec<(String, ChangeId)>,
+    added: bool,
+    deleted: bool,
+}
+
 /// Git's order of tree entries: by name, a tree's name as if it ended in `/`.
 fn git_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
     let n = a.name.len().min(b.name.len());
@@ -325,23 +334,19 @@ impl Trees {
         old: Option<git2::Oid>,
         new: git2::Oid,
     ) -> Result<(Vec<(String, ChangeId)>, bool), git2::Error> {
-        let mut out = Vec::new();
-        let (mut added, mut deleted) = (false, false);
-        self.walk(repo, old, Some(new), &mut Vec::new(), &mut out, &mut added, &mut deleted)?;
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok((out, added && deleted))
+        let mut found = Found::default();
+        self.walk(repo, old, Some(new), &mut Vec::new(), &mut found)?;
+        found.changes.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok((found.changes, found.added && found.deleted))
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn walk(
         &mut self,
         repo: &git2::Repository,
         old: Option<git2::Oid>,
         new: Option<git2::Oid>,
         prefix: &mut Vec<u8>,
-        out: &mut Vec<(String, ChangeId)>,
-        added: &mut bool,
-        deleted: &mut bool,
+        found: &mut Found,
     ) -> Result<(), git2::Error> {
         if old == new {
             return Ok(());
@@ -381,23 +386,23 @@ impl Trees {
                 // Trees meet trees only: a tree's key ends in `/`.
                 (x, y) if x.is_some_and(|e| e.tree) || y.is_some_and(|e| e.tree) => {
                     prefix.push(b'/');
-                    self.walk(repo, x.map(|e| e.id), y.map(|e| e.id), prefix, out, added, deleted)?;
+                    self.walk(repo, x.map(|e| e.id), y.map(|e| e.id), prefix, found)?;
                 }
                 (_, Some(y)) if y.mode == i32::from(git2::FileMode::Commit) => {}
-                (Some(_), None) => *deleted = true,
+                (Some(_), None) => found.deleted = true,
                 (x, Some(y)) => {
                     // A file that became a link (or a submodule a file) is, to libgit2
                     // without type changes, a deletion and an addition.
                     const KIND: i32 = 0o170000;
                     let old = x.filter(|e| e.mode & KIND == y.mode & KIND).map(|e| e.id);
-                    *deleted |= x.is_some() && old.is_none();
-                    *added |= old.is_none();
+                    found.deleted |= x.is_some() && old.is_none();
+                    found.added |= old.is_none();
                     let mut change: ChangeId = [0; 40];
                     if let Some(old) = old {
                         change[..20].copy_from_slice(old.as_bytes());
                     }
                     change[20..].copy_from_slice(y.id.as_bytes());
-                    out.push((String::from_utf8_lossy(prefix).into_owned(), change));
+                    found.changes.push((String::from_utf8_lossy(prefix).into_owned(), change));
                 }
                 (None, None) => {}
             }
