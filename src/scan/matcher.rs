@@ -4,6 +4,7 @@
 //! Known values (the user's own secrets) are found in one sampled pass, or
 //! by Aho-Corasick where they are too many or too short for it.
 
+use super::lines::LineFinder;
 use super::rules::{RULES, Rule};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex_automata::meta::{Cache, Regex};
@@ -117,6 +118,8 @@ pub struct Matcher {
 #[derive(Default)]
 struct Caches {
     union: Option<Cache>,
+    /// The union's line finder's.
+    union_lines: Option<regex_automata::hybrid::dfa::Cache>,
     /// By keyword pre-filter.
     skips: Vec<Option<Cache>>,
     /// By rule, the whole pattern's and the plain one's.
@@ -138,11 +141,17 @@ fn cache<'c>(slot: &'c mut Option<Cache>, regex: &Regex) -> &'c mut Cache {
 /// `^` and `$`, and `\n` is no word character for `\b`), so the alternation, searched
 /// from the line's start, finds a match starting on that line: the hits are the same.
 /// The alternation only picks lines, so its counted repetitions are relaxed
-/// (`{20,}` → `+`), which keeps its automaton small; it matches more, never less.
+/// (`{20,}` → `+`), which keeps its automaton small; it matches more, never less. The
+/// rules that start at a key's left edge share it (`KEY_START(?:a|b|…)`), which keeps
+/// the automaton's states small. The lines are found by [`LineFinder`], four stretches of
+/// the text at once; the regex searches what it leaves.
 struct Union {
     regex: Regex,
-    /// The keywords of the rules it covers, to pick those rules on a line it finds.
-    keywords: Vec<Prefilter>,
+    finder: Option<LineFinder>,
+    /// The keywords of the rules it covers, with the rules that use each, to pick those
+    /// rules on a line it finds.
+    keywords: AhoCorasick,
+    owners: Vec<Vec<usize>>,
 }
 
 /// One keyword automaton in two forms: a leftmost one, whose search can use SIMD
@@ -396,18 +405,24 @@ impl Union {
             return None;
         }
         // Each rule as written (escapes included), without its group names (an
-        // alternation may not repeat one).
-        let alternation: Vec<String> = wanted
-            .iter()
-            .map(|r| {
-                let plain = rules[*r].rule.regex.replace("(?P<secret>", "(?:").replace("(?P<s2>", "(?:");
-                format!("(?:{})", relax(&plain))
-            })
-            .collect();
+        // alternation may not repeat one); those that start at a key's left edge after it.
+        let mut alternation: Vec<String> = Vec::new();
+        let mut after_key_start: Vec<String> = Vec::new();
+        for r in &wanted {
+            let plain = rules[*r].rule.regex.replace("(?P<secret>", "(?:").replace("(?P<s2>", "(?:");
+            match plain.strip_prefix(super::rules::KEY_START) {
+                Some(rest) => after_key_start.push(format!("(?:{rest})")),
+                None => alternation.push(format!("(?:{plain})")),
+            }
+        }
+        if !after_key_start.is_empty() {
+            alternation.insert(0, format!("{}(?:{})", super::rules::KEY_START, after_key_start.join("|")));
+        }
+        let pattern = relax(&format!("(?m){}", alternation.join("|")));
         let config = regex_automata::meta::Config::new()
             .nfa_size_limit(Some(64 << 20))
             .hybrid_cache_capacity(16 << 20);
-        let regex = build(&format!("(?m){}", alternation.join("|")), config)?;
+        let regex = build(&pattern, config)?;
         let (words, owners): (Vec<String>, Vec<Vec<usize>>) = keywords
             .iter()
             .zip(owners)
@@ -416,7 +431,14 @@ impl Union {
                 (!mine.is_empty()).then(|| (k.clone(), mine))
             })
             .unzip();
-        Some(Union { regex, keywords: keyword_prefilters(&words, &owners) })
+        // The keywords are constants; an automaton that does not build is a bug.
+        #[allow(clippy::expect_used)]
+        let keywords = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&words)
+            .expect("the built-in keywords build an automaton");
+        Some(Union { regex, finder: LineFinder::new(&pattern), keywords, owners })
     }
 
     /// Rules the alternation stands for: one line, any file.
@@ -431,15 +453,25 @@ impl Union {
         &self,
         data: &[u8],
         lines: std::ops::Range<usize>,
-        cache: &mut Cache,
+        caches: &mut Caches,
         candidates: &mut Vec<(usize, usize)>,
     ) {
         // Searched up to the end of the range only: the text after it is another part's.
         let hay = &data[..lines.end];
-        for line in lines_matching(&self.regex, cache, hay, lines.start) {
-            for Prefilter { all, owners, .. } in &self.keywords {
-                list_keywords(all, owners, hay, line, candidates);
+        let mut found = Vec::new();
+        let left = match &self.finder {
+            Some(finder) => {
+                let cache = caches.union_lines.get_or_insert_with(|| finder.create_cache());
+                finder.lines(cache, hay, lines.start, &mut found)
             }
+            None => vec![lines],
+        };
+        let cache = cache(&mut caches.union, &self.regex);
+        for rest in left {
+            found.extend(lines_matching(&self.regex, cache, &hay[..rest.end], rest.start));
+        }
+        for line in found {
+            list_keywords(&self.keywords, &self.owners, hay, line, candidates);
         }
     }
 }
@@ -674,7 +706,7 @@ impl Matcher {
         // keyword; only that line is then searched for every keyword it holds.
         let mut candidates: Vec<(usize, usize)> = Vec::new();
         if let Some(union) = &self.union {
-            union.candidates(data, lines.clone(), cache(&mut caches.union, &union.regex), &mut candidates);
+            union.candidates(data, lines.clone(), caches, &mut candidates);
         }
         let hay = &data[..lines.end];
         caches.skips.resize_with(self.prefilters.len(), || None);

@@ -8,6 +8,7 @@
 
 pub mod baseline;
 pub mod filter;
+mod lines;
 pub mod matcher;
 pub mod rules;
 pub mod setup;
