@@ -126,9 +126,16 @@ impl Engine {
     /// and returns how far it wrote (past `limit` when a secret straddles it). The bytes
     /// before `skip` were written already; they are there so that patterns see what
     /// precedes them (`\b`, "not after a letter").
-    fn release(&self, data: &[u8], skip: usize, limit: usize, out: &mut Vec<u8>) -> usize {
+    /// `beside` runs on this thread while the search starts (see [`Stream::push_beside`]).
+    fn release(
+        &self,
+        data: &[u8],
+        (skip, limit): (usize, usize),
+        out: &mut Vec<u8>,
+        beside: &mut dyn FnMut(),
+    ) -> usize {
         let mut at = skip;
-        for g in self.scanner.spans(data) {
+        for g in self.scanner.spans(data, beside) {
             if g.start >= limit {
                 break;
             }
@@ -214,6 +221,13 @@ const CONTEXT: usize = 256;
 impl Stream<'_> {
     /// Takes a chunk; appends what is final to `out`.
     pub fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
+        self.push_beside(chunk, out, &mut || {});
+    }
+
+    /// [`Stream::push`], running `beside` on this thread once the search has started on
+    /// another core (a buffer of a megabyte or more; else before the search): [`pump`]
+    /// writes the previous buffer's output there.
+    fn push_beside(&mut self, chunk: &[u8], out: &mut Vec<u8>, beside: &mut dyn FnMut()) {
         self.append(chunk);
         let pending = &self.buf[self.written..];
         let len = pending.len();
@@ -228,7 +242,7 @@ impl Stream<'_> {
         if len - limit > MAX_HELD_LINE {
             limit = len - MAX_RULE_MATCH.max(self.engine.longest);
         }
-        self.release(limit, out);
+        self.release(limit, out, beside);
     }
 
     /// Nothing arrived for a while: release everything except what might be a secret
@@ -256,13 +270,13 @@ impl Stream<'_> {
         // (`AKIA…` + `00$…`): until the value is complete, nothing marks the key's end.
         hold += p[..p.len() - hold].iter().rev().take_while(|b| is_key_char(**b)).count();
         let limit = p.len() - hold.min(MAX_RULE_MATCH.max(self.engine.longest));
-        self.release(limit, out);
+        self.release(limit, out, &mut || {});
     }
 
     /// The stream ended: release everything.
     pub fn finish(&mut self, out: &mut Vec<u8>) {
         let len = self.buf.len() - self.written;
-        self.release(len, out);
+        self.release(len, out, &mut || {});
     }
 
     /// Takes a chunk without releasing anything yet (more follows at once: see [`pump`]).
@@ -276,12 +290,12 @@ impl Stream<'_> {
     }
 
     /// Releases the first `limit` pending bytes (and a secret straddling that point).
-    fn release(&mut self, limit: usize, out: &mut Vec<u8>) {
+    fn release(&mut self, limit: usize, out: &mut Vec<u8>, beside: &mut dyn FnMut()) {
         if limit == 0 {
             return;
         }
         let skip = self.written;
-        let written = self.engine.release(&self.buf, skip, skip + limit, out);
+        let written = self.engine.release(&self.buf, (skip, skip + limit), out, beside);
         let line_start = memchr::memrchr(b'\n', &self.buf[..written]).map_or(0, |i| i + 1);
         let from = line_start.max(written.saturating_sub(CONTEXT));
         self.buf.drain(..from);
@@ -305,16 +319,23 @@ pub fn pump(
 ) -> std::io::Result<()> {
     use std::sync::mpsc;
     let (tx, rx) = mpsc::sync_channel::<(usize, Option<Vec<u8>>)>(16);
+    // Chunks the main loop is done with go back to their reader, which reads into them
+    // again: no buffer is copied or zeroed per read.
+    let mut recycled = Vec::new();
     let mut open = sources.len();
     for (i, mut src) in sources.into_iter().enumerate() {
         let tx = tx.clone();
+        let (give_back, take_back) = mpsc::channel::<Vec<u8>>();
+        recycled.push(give_back);
         std::thread::spawn(move || {
-            let mut buf = vec![0u8; 256 * 1024];
             loop {
+                let mut buf = take_back.try_recv().unwrap_or_default();
+                buf.resize(READ, 0);
                 match src.read(&mut buf) {
                     Ok(0) => break,
                     Ok(n) => {
-                        if tx.send((i, Some(buf[..n].to_vec()))).is_err() {
+                        buf.truncate(n);
+                        if tx.send((i, Some(buf))).is_err() {
                             return;
                         }
                     }
@@ -326,24 +347,26 @@ pub fn pump(
         });
     }
     drop(tx);
+    let give_back = |i: usize, chunk: Vec<u8>| {
+        if let Some(back) = recycled.get(i) {
+            let _ = back.send(chunk);
+        }
+    };
     let mut streams: Vec<Stream> = (0..sinks.len()).map(|_| engine.stream()).collect();
     let mut out = Vec::new();
-    let emit = |i: usize, out: &mut Vec<u8>, sinks: &mut [&mut dyn std::io::Write]| -> std::io::Result<()> {
-        if !out.is_empty() {
-            if let Some(sink) = sinks.get_mut(i) {
-                sink.write_all(out)?;
-                sink.flush()?;
-            }
-            out.clear();
-        }
-        Ok(())
-    };
+    // The output of a large chunk, held while more input is queued: it is written while
+    // the next chunk is searched on the other core (see `Stream::push_beside`), and before
+    // anything else of its stream.
+    let mut held: (usize, Vec<u8>) = (0, Vec::new());
     // A message taken from the channel but not yet handled (see below).
     let mut next = None;
     while open > 0 {
         let message = match next.take() {
             Some(message) => Ok(message),
-            None => rx.recv_timeout(IDLE),
+            None => {
+                emit(sinks, held.0, &mut held.1)?;
+                rx.recv_timeout(IDLE)
+            }
         };
         match message {
             Ok((i, Some(chunk))) => {
@@ -353,11 +376,13 @@ pub fn pump(
                 // waited for, so a slow writer's lines go out as before.
                 s.append(&chunk);
                 let mut taken = chunk.len();
+                give_back(i, chunk);
                 while taken < COALESCE {
                     match rx.try_recv() {
                         Ok((j, Some(more))) if j == i => {
                             s.append(&more);
                             taken += more.len();
+                            give_back(i, more);
                         }
                         Ok(other) => {
                             next = Some(other);
@@ -366,26 +391,61 @@ pub fn pump(
                         Err(_) => break,
                     }
                 }
-                s.push(&[], &mut out);
-                emit(i, &mut out, sinks)?;
+                if held.0 != i {
+                    emit(sinks, held.0, &mut held.1)?;
+                }
+                let mut written = Ok(());
+                s.push_beside(&[], &mut out, &mut || {
+                    if written.is_ok() {
+                        written = emit(sinks, held.0, &mut held.1);
+                    }
+                });
+                written?;
+                emit(sinks, held.0, &mut held.1)?;
+                if next.is_none() {
+                    next = rx.try_recv().ok();
+                }
+                if next.is_some() {
+                    // More is queued: this output goes out while that is searched.
+                    std::mem::swap(&mut held.1, &mut out);
+                    held.0 = i;
+                } else {
+                    emit(sinks, i, &mut out)?;
+                }
             }
             Ok((i, None)) => {
+                emit(sinks, held.0, &mut held.1)?;
                 if let Some(s) = streams.get_mut(i) {
                     s.finish(&mut out);
                 }
-                emit(i, &mut out, sinks)?;
+                emit(sinks, i, &mut out)?;
                 open -= 1;
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 for (i, s) in streams.iter_mut().enumerate() {
                     if s.has_pending() {
                         s.idle(&mut out);
-                        emit(i, &mut out, sinks)?;
+                        emit(sinks, i, &mut out)?;
                     }
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
+    }
+    emit(sinks, held.0, &mut held.1)
+}
+
+/// How much one read asks for.
+const READ: usize = 256 << 10;
+
+/// Writes `out` to sink `i` (if there is one), flushes it, and empties `out`.
+fn emit(sinks: &mut [&mut dyn std::io::Write], i: usize, out: &mut Vec<u8>) -> std::io::Result<()> {
+    if !out.is_empty() {
+        if let Some(sink) = sinks.get_mut(i) {
+            sink.write_all(out)?;
+            sink.flush()?;
+        }
+        out.clear();
     }
     Ok(())
 }

@@ -116,9 +116,12 @@ impl Scanner {
     ///   (`ghp_…` + `sk-proj-…` reads as `ghp_…sk` then `-proj-…`) are masked with it;
     /// - matches that overlap or abut form one [`Group`], masked as a whole: masking one
     ///   and skipping the other would release the other's tail.
-    pub fn spans(&self, data: &[u8]) -> Vec<Group> {
+    ///
+    /// `beside` runs on this thread while another starts the search (see
+    /// [`Matcher::find_beside`]).
+    pub fn spans(&self, data: &[u8], beside: &mut dyn FnMut()) -> Vec<Group> {
         let keep = |h: &Hit| self.keep(h, data, FileKind::default());
-        let mut hits: Vec<Hit> = self.matcher.find(data, "").into_iter().filter(keep).collect();
+        let mut hits: Vec<Hit> = self.matcher.find_beside(data, "", beside).into_iter().filter(keep).collect();
         let mut known: Vec<(usize, usize)> =
             hits.iter().filter(|h| matches!(h.source, Source::Known(_))).map(|h| (h.start, h.end)).collect();
         known.sort_unstable();
