@@ -110,7 +110,7 @@ impl Engine {
 
     /// A fresh stream (one per output stream).
     pub fn stream(&self) -> Stream<'_> {
-        Stream { engine: self, buf: Vec::new(), written: 0 }
+        Stream { engine: self, buf: Vec::new(), start: 0, written: 0 }
     }
 
     /// Redacts a whole buffer at once.
@@ -208,10 +208,12 @@ impl Engine {
 /// start of a secret.
 pub struct Stream<'e> {
     engine: &'e Engine,
-    /// Already written bytes of the current line (at most [`CONTEXT`]), kept as context,
-    /// then the bytes not released yet.
+    /// From `start` on: already written bytes of the current line (at most [`CONTEXT`]),
+    /// kept as context, then the bytes not released yet. Before `start`: unused room (a
+    /// chunk taken whole, see [`Stream::adopt`]).
     buf: Vec<u8>,
-    /// How many bytes at the start of `buf` are context.
+    start: usize,
+    /// How many bytes after `start` are context.
     written: usize,
 }
 
@@ -229,7 +231,7 @@ impl Stream<'_> {
     /// writes the previous buffer's output there.
     fn push_beside(&mut self, chunk: &[u8], out: &mut Vec<u8>, beside: &mut dyn FnMut()) {
         self.append(chunk);
-        let pending = &self.buf[self.written..];
+        let pending = &self.live()[self.written..];
         let len = pending.len();
         // Provider formats end at a newline; a known value may span one, so the last
         // `longest - 1` bytes stay unless the data ends exactly at a newline.
@@ -249,7 +251,7 @@ impl Stream<'_> {
     /// still being printed — a trailing run of key characters (or a `scheme://user:`
     /// run, the start of a URL with a password), or a trailing part of a known value.
     pub fn idle(&mut self, out: &mut Vec<u8>) {
-        let p = &self.buf[self.written..];
+        let p = &self.live()[self.written..];
         let run = |extra: &[u8]| p.iter().rev().take_while(|b| is_key_char(**b) || extra.contains(b)).count();
         let mut hold = run(b"");
         let url = run(b":/@");
@@ -259,7 +261,8 @@ impl Stream<'_> {
         // A known value may have started in what was already written (glued to a key
         // masked before it): its start is looked for in the written context too, and
         // all of it that is still pending is held.
-        let joined = &self.buf[self.buf.len() - self.engine.longest.min(self.buf.len())..];
+        let live = self.live();
+        let joined = &live[live.len() - self.engine.longest.min(live.len())..];
         for pat in &self.engine.patterns {
             let max = pat.len().saturating_sub(1).min(joined.len());
             if let Some(k) = (1..=max).rev().find(|k| joined.ends_with(&pat[..*k])) {
@@ -275,7 +278,7 @@ impl Stream<'_> {
 
     /// The stream ended: release everything.
     pub fn finish(&mut self, out: &mut Vec<u8>) {
-        let len = self.buf.len() - self.written;
+        let len = self.live().len() - self.written;
         self.release(len, out, &mut || {});
     }
 
@@ -284,9 +287,28 @@ impl Stream<'_> {
         self.buf.extend_from_slice(chunk);
     }
 
+    /// Takes `chunk[room..]` like [`Stream::append`], without copying it where what the
+    /// stream holds fits in the `room` bytes before it: those go there, and the chunk
+    /// becomes the stream's buffer. Returns the buffer left over, to read into again.
+    fn adopt(&mut self, mut chunk: Vec<u8>, room: usize) -> Vec<u8> {
+        let held = self.buf.len() - self.start;
+        if held > room || chunk.len() < room {
+            self.append(chunk.get(room..).unwrap_or_default());
+            return chunk;
+        }
+        chunk[room - held..room].copy_from_slice(&self.buf[self.start..]);
+        self.start = room - held;
+        std::mem::replace(&mut self.buf, chunk)
+    }
+
+    /// The bytes the stream holds: context, then what is not released yet.
+    fn live(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
+
     /// Whether bytes are held back.
     pub fn has_pending(&self) -> bool {
-        self.buf.len() > self.written
+        self.live().len() > self.written
     }
 
     /// Releases the first `limit` pending bytes (and a secret straddling that point).
@@ -295,16 +317,18 @@ impl Stream<'_> {
             return;
         }
         let skip = self.written;
-        let written = self.engine.release(&self.buf, (skip, skip + limit), out, beside);
-        let line_start = memchr::memrchr(b'\n', &self.buf[..written]).map_or(0, |i| i + 1);
+        let written = self.engine.release(self.live(), (skip, skip + limit), out, beside);
+        let line_start = memchr::memrchr(b'\n', &self.live()[..written]).map_or(0, |i| i + 1);
         let from = line_start.max(written.saturating_sub(CONTEXT));
-        self.buf.drain(..from);
+        self.buf.drain(..self.start + from);
+        self.start = 0;
         self.written = written - from;
     }
 }
 
-/// Most bytes [`pump`] joins from a stream's queued reads into one chunk.
-const COALESCE: usize = 4 << 20;
+/// [`pump`] joins a stream's queued reads into one chunk until it holds this many bytes:
+/// a buffer of a megabyte or more is searched on two cores.
+const COALESCE: usize = 1 << 20;
 
 /// How long output may sit unreleased before the engine releases what is safe.
 pub const IDLE: std::time::Duration = std::time::Duration::from_millis(40);
@@ -328,19 +352,37 @@ pub fn pump(
         let (give_back, take_back) = mpsc::channel::<Vec<u8>>();
         recycled.push(give_back);
         std::thread::spawn(move || {
-            loop {
+            let mut ended = false;
+            while !ended {
+                // A chunk is `ROOM` bytes of room, then what was read: reads go on while
+                // each fills what it asked for (a file), up to READ bytes; a short read
+                // (a pipe with nothing more yet) sends what there is at once.
                 let mut buf = take_back.try_recv().unwrap_or_default();
-                buf.resize(READ, 0);
-                match src.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => {
-                        buf.truncate(n);
-                        if tx.send((i, Some(buf))).is_err() {
-                            return;
+                buf.resize(ROOM + READ, 0);
+                let mut filled = ROOM;
+                while filled < buf.len() {
+                    let asked = (buf.len() - filled).min(PIECE_READ);
+                    match src.read(&mut buf[filled..filled + asked]) {
+                        Ok(0) => {
+                            ended = true;
+                            break;
+                        }
+                        Ok(n) => {
+                            filled += n;
+                            if n < asked {
+                                break;
+                            }
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(_) => {
+                            ended = true;
+                            break;
                         }
                     }
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(_) => break,
+                }
+                buf.truncate(filled);
+                if filled > ROOM && tx.send((i, Some(buf))).is_err() {
+                    return;
                 }
             }
             let _ = tx.send((i, None));
@@ -374,14 +416,13 @@ pub fn pump(
                 // What a fast writer has queued already for this stream joins the chunk
                 // (up to COALESCE): a large buffer is searched on two cores. Nothing is
                 // waited for, so a slow writer's lines go out as before.
-                s.append(&chunk);
-                let mut taken = chunk.len();
-                give_back(i, chunk);
+                let mut taken = chunk.len() - ROOM;
+                give_back(i, s.adopt(chunk, ROOM));
                 while taken < COALESCE {
                     match rx.try_recv() {
                         Ok((j, Some(more))) if j == i => {
-                            s.append(&more);
-                            taken += more.len();
+                            s.append(&more[ROOM..]);
+                            taken += more.len() - ROOM;
                             give_back(i, more);
                         }
                         Ok(other) => {
@@ -435,8 +476,13 @@ pub fn pump(
     emit(sinks, held.0, &mut held.1)
 }
 
-/// How much one read asks for.
-const READ: usize = 256 << 10;
+/// Most bytes a chunk of [`pump`]'s holds; [`PIECE_READ`] at most are asked for at a time.
+const READ: usize = 2 << 20;
+const PIECE_READ: usize = 256 << 10;
+
+/// The room before a chunk's bytes where what the stream holds goes (see
+/// [`Stream::adopt`]): a line's context and the tail of a line still arriving.
+const ROOM: usize = 16 << 10;
 
 /// Writes `out` to sink `i` (if there is one), flushes it, and empties `out`.
 fn emit(sinks: &mut [&mut dyn std::io::Write], i: usize, out: &mut Vec<u8>) -> std::io::Result<()> {

@@ -121,7 +121,8 @@ impl Scanner {
     /// [`Matcher::find_beside`]).
     pub fn spans(&self, data: &[u8], beside: &mut dyn FnMut()) -> Vec<Group> {
         let keep = |h: &Hit| self.keep(h, data, FileKind::default());
-        let mut hits: Vec<Hit> = self.matcher.find_beside(data, "", beside).into_iter().filter(keep).collect();
+        let mut hits: Vec<Hit> =
+            self.matcher.find_beside(data, "", beside).into_iter().filter(keep).collect();
         let mut known: Vec<(usize, usize)> =
             hits.iter().filter(|h| matches!(h.source, Source::Known(_))).map(|h| (h.start, h.end)).collect();
         known.sort_unstable();
