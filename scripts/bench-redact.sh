@@ -179,9 +179,13 @@ PY
   [[ "$leaks" == 0 ]] || { echo "bench: $leaks lines still hold a secret" >&2; exit 1; }
   masks=$(grep -o -E '[*]{8,}' "$out" | wc -l)
   [[ "$masks" == "$planted" ]] || { echo "bench: $masks masks for $planted secrets" >&2; exit 1; }
+  # Each run writes a new file: truncating the previous run's 200 MB (freeing its pages,
+  # waiting on their writeback) is the shell's work before the command starts, and would
+  # be charged to it. The page cache is flushed first, so no run inherits another's
+  # dirty pages.
   hyperfine --warmup 1 --runs 5 --export-json "$dir/t.json" \
-    -n "cat > file" "cat $log > $dir/cat.txt" \
-    -n "tkx redact > file" "$bin redact --quiet < $log > $out" >&2
+    -n "cat > file" --prepare "rm -f $dir/cat.txt $out; sync" "cat $log > $dir/cat.txt" \
+    -n "tkx redact > file" --prepare "rm -f $dir/cat.txt $out; sync" "$bin redact --quiet < $log > $out" >&2
   report "$dir/t.json" "$bytes" "tkx redact > file" \
     "realistic: 100 known secrets (50 provider-format keys), written to a file" \
     "$masks secrets masked, none left"
