@@ -107,6 +107,8 @@ pub struct Matcher {
     /// Redaction: the line finder for most rules, in place of their keyword passes.
     union: Option<Union>,
     known: Known,
+    /// The longest known value's length.
+    known_longest: usize,
     /// The regexes' caches, a set per search running at once ([`Caches`]).
     caches: Mutex<Vec<Caches>>,
 }
@@ -191,10 +193,10 @@ impl Prefixed {
         Prefixed { by_prefix, values }
     }
 
-    /// At every position, the longest value that starts there (what the automaton
-    /// search restarted after each match start finds).
-    fn find_all(&self, data: &[u8], hits: &mut Vec<Hit>) {
-        for start in 0..data.len().saturating_sub(PREFIX - 1) {
+    /// At every position in `starts`, the longest value that starts there (what the
+    /// automaton search restarted after each match start finds).
+    fn find_all(&self, data: &[u8], starts: std::ops::Range<usize>, hits: &mut Vec<Hit>) {
+        for start in starts.start..starts.end.min(data.len().saturating_sub(PREFIX - 1)) {
             let Some(ids) = self.by_prefix.get(&prefix(&data[start..])) else { continue };
             if let Some(&id) = ids.iter().find(|i| data[start..].starts_with(&self.values[**i as usize])) {
                 let end = start + self.values[id as usize].len();
@@ -254,19 +256,22 @@ impl Sampled {
         Sampled { window, step, filter, filter_bits, table, values: values.to_vec() }
     }
 
-    /// At every position, the longest value that starts there (what the automaton
-    /// search restarted after each match start finds).
-    fn find_all(&self, data: &[u8], hits: &mut Vec<Hit>) {
+    /// At every position in `starts`, the longest value that starts there (what the
+    /// automaton search restarted after each match start finds).
+    fn find_all(&self, data: &[u8], starts: std::ops::Range<usize>, hits: &mut Vec<Hit>) {
         let Some(last) = data.len().checked_sub(self.window) else { return };
+        // A value starting at `s` is looked up at the one position of the grid in
+        // `s..s + step`: the grid starts at the first start and goes a step past the last.
+        let last = last.min(starts.end + self.step - 1);
         let mut found: Vec<(usize, u32)> = Vec::new();
-        let mut p = 0;
+        let mut p = starts.start;
         while p <= last {
             let w = word(&data[p..], self.window);
             let h = bucket(w, self.filter_bits);
             if self.filter[h / 64] & (1 << (h % 64)) != 0 {
                 for &(id, offset) in self.table.get(&w).map_or(&[][..], Vec::as_slice) {
                     let Some(start) = p.checked_sub(offset as usize) else { continue };
-                    if data[start..].starts_with(&self.values[id as usize]) {
+                    if starts.contains(&start) && data[start..].starts_with(&self.values[id as usize]) {
                         found.push((start, id));
                     }
                 }
@@ -583,8 +588,18 @@ impl Matcher {
             .build(&keywords)
             .ok()
             .map(|ac| (ac, owners));
+        let known_longest = known.iter().map(Vec::len).max().unwrap_or(0);
         let known = Self::known_searcher(known);
-        Matcher { rules, prefilters, every, file_rules, union, known, caches: Mutex::new(Vec::new()) }
+        Matcher {
+            rules,
+            prefilters,
+            every,
+            file_rules,
+            union,
+            known,
+            known_longest,
+            caches: Mutex::new(Vec::new()),
+        }
     }
 
     fn known_searcher(values: &[KnownValue]) -> Known {
@@ -637,25 +652,35 @@ impl Matcher {
     /// Every match in `data`, the file at `path` (`/`-separated, as reported; its name
     /// and directories pick the rules limited to some files), unfiltered and unsorted.
     pub fn find(&self, data: &[u8], path: &str) -> Vec<Hit> {
-        self.find_beside(data, path, &mut || {})
+        self.find_beside(data, path, &mut || {}, &|hits| hits)
     }
 
     /// [`Matcher::find`], running `beside` on this thread first: on a buffer searched on
     /// two cores, the other core starts searching meanwhile (redaction writes the previous
-    /// buffer's output there).
-    pub fn find_beside(&self, data: &[u8], path: &str, beside: &mut dyn FnMut()) -> Vec<Hit> {
+    /// buffer's output there). `refine` takes the hits of each piece of the buffer (whole
+    /// lines), on the core that found them, and returns what to keep of them.
+    pub fn find_beside(
+        &self,
+        data: &[u8],
+        path: &str,
+        beside: &mut dyn FnMut(),
+        refine: &(dyn Fn(Vec<Hit>) -> Vec<Hit> + Sync),
+    ) -> Vec<Hit> {
+        let piece = |lines: std::ops::Range<usize>| {
+            let mut hits = self.find_known(data, lines.clone());
+            hits.extend(self.find_rules(data, path, lines));
+            refine(hits)
+        };
         if data.len() < PARALLEL {
             beside();
-            let mut hits = self.find_rules(data, path, 0..data.len());
-            hits.extend(self.find_known(data));
-            return hits;
+            return piece(0..data.len());
         }
         // A large buffer (redaction joins what a fast writer has queued; a large file) is
         // read on two cores. It is cut at line ends into pieces that this thread and one
-        // more take in turn, the known values' pass first, so that neither waits for the
-        // other when one core is slower (shared with another process). Rules see their own
-        // line (and a multi-line rule the text after it), whichever piece it is in, so the
-        // hits are the same.
+        // more take in turn, so that neither waits for the other when one core is slower
+        // (shared with another process). Rules see their own line (and a multi-line rule
+        // the text after it), and known values the text after their start, whichever piece
+        // it is in, so the hits are the same.
         let mut cuts = vec![0];
         while let Some(&last) = cuts.last() {
             if last >= data.len() {
@@ -664,15 +689,13 @@ impl Matcher {
             let at = (last + PIECE).min(data.len());
             cuts.push(memchr::memchr(b'\n', &data[at..]).map_or(data.len(), |i| at + i + 1));
         }
-        // Task 0 is the known values' pass; task k the k-th piece's rules.
-        let next = std::sync::atomic::AtomicUsize::new(0);
+        // Task k is the k-th piece.
+        let next = std::sync::atomic::AtomicUsize::new(1);
         let work = || {
             let mut hits = Vec::new();
             loop {
-                let task = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                match task {
-                    0 => hits.extend(self.find_known(data)),
-                    k if k < cuts.len() => hits.extend(self.find_rules(data, path, cuts[k - 1]..cuts[k])),
+                match next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) {
+                    k if k < cuts.len() => hits.extend(piece(cuts[k - 1]..cuts[k])),
                     _ => return hits,
                 }
             }
@@ -766,17 +789,22 @@ impl Matcher {
         hits
     }
 
-    /// Every occurrence of a known value, overlapping ones included: after a match the
-    /// search goes on from the byte after its start, so a value whose start overlaps the
-    /// end of another (`…1234` and `1234…`) is found too. Matches are rare, so the
-    /// restarts cost nothing on ordinary text.
-    fn find_known(&self, data: &[u8]) -> Vec<Hit> {
+    /// Every occurrence of a known value that starts in `starts`, overlapping ones
+    /// included: after a match the search goes on from the byte after its start, so a
+    /// value whose start overlaps the end of another (`…1234` and `1234…`) is found too.
+    /// Matches are rare, so the restarts cost nothing on ordinary text.
+    fn find_known(&self, data: &[u8], starts: std::ops::Range<usize>) -> Vec<Hit> {
         let mut hits = Vec::new();
+        // Where a value starting in `starts` can end.
+        let reach = starts.end.saturating_add(self.known_longest).min(data.len());
         match &self.known {
             Known::None => {}
             Known::Automaton(ac) => {
-                let mut at = 0;
-                while let Some(m) = ac.find(aho_corasick::Input::new(data).range(at..)) {
+                let mut at = starts.start;
+                while let Some(m) = ac.find(aho_corasick::Input::new(data).range(at..reach)) {
+                    if m.start() >= starts.end {
+                        break;
+                    }
                     hits.push(Hit {
                         source: Source::Known(m.pattern().as_usize()),
                         start: m.start(),
@@ -785,12 +813,15 @@ impl Matcher {
                     at = m.start() + 1;
                 }
             }
-            Known::Hashed(table) => table.find_all(data, &mut hits),
-            Known::Sampled(table) => table.find_all(data, &mut hits),
+            Known::Hashed(table) => table.find_all(data, starts, &mut hits),
+            Known::Sampled(table) => table.find_all(data, starts, &mut hits),
             Known::Packed(searchers) => {
                 for (searcher, base) in searchers {
-                    let mut at = 0;
-                    while let Some(m) = searcher.find_in(data, aho_corasick::Span::from(at..data.len())) {
+                    let mut at = starts.start;
+                    while let Some(m) = searcher.find_in(data, aho_corasick::Span::from(at..reach)) {
+                        if m.start() >= starts.end {
+                            break;
+                        }
                         let source = Source::Known(base + m.pattern().as_usize());
                         hits.push(Hit { source, start: m.start(), end: m.end() });
                         at = m.start() + 1;
@@ -882,7 +913,7 @@ mod tests {
             hits
         };
         let mut one_pass = m.find_rules(&data, "", 0..data.len());
-        one_pass.extend(m.find_known(&data));
+        one_pass.extend(m.find_known(&data, 0..data.len()));
         let split = sorted(m.find(&data, ""));
         assert!(split.len() >= 3 * (n / 7), "{} hits for {n} lines", split.len());
         assert_eq!(split, sorted(one_pass));
@@ -932,6 +963,7 @@ mod tests {
             file_rules: Vec::new(),
             union: None,
             known,
+            known_longest: usize::MAX,
             caches: Mutex::new(Vec::new()),
         }
     }
@@ -958,15 +990,23 @@ mod tests {
         let data: Vec<u8> = (0..20_000).map(|_| alphabet[next(3) as usize]).collect();
         let find = |known: Known| {
             let m = known_only(known);
-            let mut hits: Vec<(usize, usize, usize)> = m
-                .find_known(&data)
-                .into_iter()
-                .map(|h| match h.source {
-                    Source::Known(i) => (h.start, h.end, i),
-                    Source::Rule(_) => unreachable!(),
-                })
-                .collect();
+            let hits_in = |starts: std::ops::Range<usize>| -> Vec<(usize, usize, usize)> {
+                m.find_known(&data, starts)
+                    .into_iter()
+                    .map(|h| match h.source {
+                        Source::Known(i) => (h.start, h.end, i),
+                        Source::Rule(_) => unreachable!(),
+                    })
+                    .collect()
+            };
+            let mut hits = hits_in(0..data.len());
             hits.sort();
+            // Searched in pieces (two cores' tasks), each value is found once, by the
+            // piece it starts in.
+            let mut pieces: Vec<_> =
+                [0, 1, 997, 5_003, 12_345, data.len()].windows(2).flat_map(|w| hits_in(w[0]..w[1])).collect();
+            pieces.sort();
+            assert_eq!(pieces, hits);
             hits
         };
         let automaton =
@@ -987,7 +1027,7 @@ mod tests {
         let find_in = |known: Known| {
             let m = known_only(known);
             let mut hits: Vec<(usize, usize)> =
-                m.find_known(&data).into_iter().map(|h| (h.start, h.end)).collect();
+                m.find_known(&data, 0..data.len()).into_iter().map(|h| (h.start, h.end)).collect();
             hits.sort();
             hits
         };

@@ -120,9 +120,23 @@ impl Scanner {
     /// `beside` runs on this thread while another starts the search (see
     /// [`Matcher::find_beside`]).
     pub fn spans(&self, data: &[u8], beside: &mut dyn FnMut()) -> Vec<Group> {
+        let mut hits = self.matcher.find_beside(data, "", beside, &|hits| self.refine(data, hits));
+        for h in &mut hits {
+            if let Source::Rule(_) = h.source {
+                let glued = data[h.end..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+                h.end += glued.count();
+            }
+        }
+        group(hits)
+    }
+
+    /// The hits of whole lines of `data` worth masking: those the filters keep, and the
+    /// keys glued to a known value (see [`Scanner::spans`]).
+    fn refine(&self, data: &[u8], hits: Vec<Hit>) -> Vec<Hit> {
         let keep = |h: &Hit| self.keep(h, data, FileKind::default());
-        let mut hits: Vec<Hit> =
-            self.matcher.find_beside(data, "", beside).into_iter().filter(keep).collect();
+        let mut hits: Vec<Hit> = hits.into_iter().filter(keep).collect();
         let mut known: Vec<(usize, usize)> =
             hits.iter().filter(|h| matches!(h.source, Source::Known(_))).map(|h| (h.start, h.end)).collect();
         known.sort_unstable();
@@ -143,15 +157,7 @@ impl Scanner {
                 .chain(self.matcher.find_rules_in(data, after).into_iter().filter(|h| h.start == end));
             hits.extend(glued.filter(keep).collect::<Vec<_>>());
         }
-        for h in &mut hits {
-            if let Source::Rule(_) = h.source {
-                let glued = data[h.end..]
-                    .iter()
-                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
-                h.end += glued.count();
-            }
-        }
-        group(hits)
+        hits
     }
 
     fn build(
