@@ -209,8 +209,10 @@ impl Engine {
 pub struct Stream<'e> {
     engine: &'e Engine,
     /// From `start` on: already written bytes of the current line (at most [`CONTEXT`]),
-    /// kept as context, then the bytes not released yet. Before `start`: unused room (a
-    /// chunk taken whole, see [`Stream::adopt`]).
+    /// kept as context, then the bytes not released yet. Before `start`: bytes done with,
+    /// dropped when more is appended, or unused room (a chunk taken whole, see
+    /// [`Stream::adopt`]); a buffer handed back keeps its length, so reading into it again
+    /// needs no zeroing.
     buf: Vec<u8>,
     start: usize,
     /// How many bytes after `start` are context.
@@ -284,6 +286,12 @@ impl Stream<'_> {
 
     /// Takes a chunk without releasing anything yet (more follows at once: see [`pump`]).
     pub fn append(&mut self, chunk: &[u8]) {
+        // Bytes done with are dropped once they outweigh what is held: memory stays
+        // within twice what is held, and a chunk taken whole is not moved for its room.
+        if self.start > 0 && self.start >= self.buf.len() - self.start {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
         self.buf.extend_from_slice(chunk);
     }
 
@@ -320,8 +328,7 @@ impl Stream<'_> {
         let written = self.engine.release(self.live(), (skip, skip + limit), out, beside);
         let line_start = memchr::memrchr(b'\n', &self.live()[..written]).map_or(0, |i| i + 1);
         let from = line_start.max(written.saturating_sub(CONTEXT));
-        self.buf.drain(..self.start + from);
-        self.start = 0;
+        self.start += from;
         self.written = written - from;
     }
 }
@@ -477,7 +484,7 @@ pub fn pump(
 }
 
 /// Most bytes a chunk of [`pump`]'s holds; [`PIECE_READ`] at most are asked for at a time.
-const READ: usize = 2 << 20;
+const READ: usize = 1 << 20;
 const PIECE_READ: usize = 256 << 10;
 
 /// The room before a chunk's bytes where what the stream holds goes (see
@@ -600,7 +607,7 @@ mod tests {
         for _ in 0..100 {
             s.push(&[b'x'; 10_000], &mut out);
         }
-        assert!(s.buf.len() - s.written <= MAX_HELD_LINE + 10_000);
+        assert!(s.live().len() - s.written <= MAX_HELD_LINE + 10_000);
         s.finish(&mut out);
         assert_eq!(out.len(), 1_000_000);
     }
