@@ -540,6 +540,18 @@ mod tests {
     }
 
     #[test]
+    fn allow_markers_never_let_a_secret_through() {
+        // They accept a finding in source code; printed, the line is output like any other.
+        let e = engine();
+        for marker in ["# tkx:allow", "// gitleaks:allow", "# pragma: allowlist secret", "trufflehog:ignore"]
+        {
+            let input = format!("token={} {marker}\nv={SECRET} {marker}\n", gh());
+            let out = String::from_utf8(e.redact_all(input.as_bytes())).unwrap();
+            assert_eq!(out, format!("token={} {marker}\nv={} {marker}\n", mask(&gh()), mask(SECRET)));
+        }
+    }
+
+    #[test]
     fn fingerprint_style() {
         let e = Engine::new(&[Secret::new(SECRET)], Style::Fingerprint);
         let out = String::from_utf8(e.redact_all(SECRET.as_bytes())).unwrap();

@@ -135,7 +135,7 @@ impl Scanner {
     /// The hits of whole lines of `data` worth masking: those the filters keep, and the
     /// keys glued to a known value (see [`Scanner::spans`]).
     fn refine(&self, data: &[u8], hits: Vec<Hit>) -> Vec<Hit> {
-        let keep = |h: &Hit| self.keep(h, data, FileKind::default());
+        let keep = |h: &Hit| self.masks(h, data);
         let mut hits: Vec<Hit> = hits.into_iter().filter(keep).collect();
         let mut known: Vec<(usize, usize)> =
             hits.iter().filter(|h| matches!(h.source, Source::Known(_))).map(|h| (h.start, h.end)).collect();
@@ -315,7 +315,27 @@ impl Scanner {
         if allowed_line(&line) || self.allow.iter().any(|a| a.is_match(&secret) || a.is_match(&line)) {
             return false;
         }
-        let Source::Rule(i) = h.source else { return true };
+        !self.rejects(h, data, file, (line_start, &line))
+    }
+
+    /// Whether redaction masks a hit: every known value, and a rule's match unless the
+    /// filters of [`filter`] reject it (a placeholder, an example). Allow markers and
+    /// allow-lists accept a finding in source code; they never let a secret be printed.
+    fn masks(&self, h: &Hit, data: &[u8]) -> bool {
+        if let Source::Known(_) = h.source {
+            return true;
+        }
+        let line_start = memchr::memrchr(b'\n', &data[..h.start]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &data[h.start..]).map_or(data.len(), |i| h.start + i);
+        let line = String::from_utf8_lossy(&data[line_start..line_end]);
+        !self.rejects(h, data, FileKind::default(), (line_start, &line))
+    }
+
+    /// Whether the filters of [`filter`] and the rule's own exception reject a rule's hit
+    /// on the line that starts at `line_start`.
+    fn rejects(&self, h: &Hit, data: &[u8], file: FileKind, (line_start, line): (usize, &str)) -> bool {
+        let Source::Rule(i) = h.source else { return false };
+        let secret = String::from_utf8_lossy(&data[h.start..h.end]);
         let lower = secret.to_ascii_lowercase();
         let context = filter::Context {
             data,
@@ -324,10 +344,10 @@ impl Scanner {
             line_start,
             secret: &secret,
             lower: &lower,
-            line: &line,
+            line,
             file,
         };
-        !filter::rejects(self.matcher.rule(i), &context)
+        filter::rejects(self.matcher.rule(i), &context)
     }
 
     /// Base64 values in a Kubernetes Secret's `data:` are secrets once decoded: scan the
