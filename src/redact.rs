@@ -368,8 +368,8 @@ pub fn pump(
                 buf.resize(ROOM + READ, 0);
                 let mut filled = ROOM;
                 while filled < buf.len() {
-                    let asked = (buf.len() - filled).min(PIECE_READ);
-                    match src.read(&mut buf[filled..filled + asked]) {
+                    let asked = buf.len() - filled;
+                    match src.read(&mut buf[filled..]) {
                         Ok(0) => {
                             ended = true;
                             break;
@@ -483,9 +483,8 @@ pub fn pump(
     emit(sinks, held.0, &mut held.1)
 }
 
-/// Most bytes a chunk of [`pump`]'s holds; [`PIECE_READ`] at most are asked for at a time.
+/// Most bytes a chunk of [`pump`]'s holds.
 const READ: usize = 1 << 20;
-const PIECE_READ: usize = 256 << 10;
 
 /// The room before a chunk's bytes where what the stream holds goes (see
 /// [`Stream::adopt`]): a line's context and the tail of a line still arriving.
