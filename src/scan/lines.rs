@@ -31,6 +31,8 @@ pub struct LineFinder {
 /// Where a stretch's search is.
 #[derive(Clone, Copy)]
 struct Cursor {
+    /// Where its stretch starts (a line's start).
+    origin: usize,
     pos: usize,
     end: usize,
     state: LazyStateID,
@@ -95,7 +97,8 @@ impl LineFinder {
     ) -> Vec<Range<usize>> {
         let len = hay.len();
         let from = from.min(len);
-        let mut cursors = [Cursor { pos: len, end: len, state: LazyStateID::default() }; STRETCHES];
+        let mut cursors =
+            [Cursor { origin: len, pos: len, end: len, state: LazyStateID::default() }; STRETCHES];
         let mut at = from;
         for (k, c) in cursors.iter_mut().enumerate() {
             let cut = (from + (len - from) * (k + 1) / STRETCHES).max(at);
@@ -104,17 +107,17 @@ impl LineFinder {
             } else {
                 memchr::memchr(b'\n', &hay[cut..]).map_or(len, |i| cut + i + 1)
             };
-            *c = Cursor { pos: at, end, state: LazyStateID::default() };
+            *c = Cursor { origin: at, pos: at, end, state: LazyStateID::default() };
             at = end;
         }
         // What is left of each stretch, from the start of the line it is in. A stretch
-        // that ended at the end of the text without a newline leaves its last line, whose
+        // that read up to the end of the text without a newline leaves its last line, whose
         // end of text the DFA has not seen.
         let left = |cursors: &[Cursor; STRETCHES]| -> Vec<Range<usize>> {
             cursors
                 .iter()
-                .filter(|c| c.pos < c.end || (c.end == len && c.pos > from && hay[len - 1] != b'\n'))
-                .map(|c| memchr::memrchr(b'\n', &hay[..c.pos]).map_or(0, |i| i + 1).max(from)..c.end)
+                .filter(|c| c.pos < c.end || (c.end == len && c.pos > c.origin && hay[len - 1] != b'\n'))
+                .map(|c| memchr::memrchr(b'\n', &hay[..c.pos]).map_or(0, |i| i + 1).max(c.origin)..c.end)
                 .collect()
         };
         for c in &mut cursors {
@@ -285,6 +288,15 @@ mod tests {
             want.dedup();
             prop_assert_eq!(got, want);
         }
+    }
+
+    #[test]
+    fn one_long_line_is_left_once() {
+        let text = "x".repeat(10_000) + " sk-ab12cd34";
+        let finder = LineFinder::new(PATTERN).unwrap();
+        let mut cache = finder.create_cache();
+        let left = finder.lines(&mut cache, text.as_bytes(), 0, &mut Vec::new());
+        assert_eq!(left, vec![0..text.len()]);
     }
 
     #[test]
