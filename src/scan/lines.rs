@@ -43,7 +43,7 @@ struct Void;
 
 /// The line `(start, end)` holding the byte at `at`: `end` is its newline's offset (a
 /// newline belongs to the line it ends) or the end of `hay`.
-fn line_of(hay: &[u8], at: usize) -> (usize, usize) {
+pub(super) fn line_of(hay: &[u8], at: usize) -> (usize, usize) {
     let start = memchr::memrchr(b'\n', &hay[..at]).map_or(0, |i| i + 1);
     let end = memchr::memchr(b'\n', &hay[at..]).map_or(hay.len(), |i| at + i);
     (start, end)

@@ -496,8 +496,7 @@ fn lines_matching<'a>(
             return None;
         }
         let m = regex.search_with(cache, &Input::new(hay).range(pos..))?;
-        let start = memchr::memrchr(b'\n', &hay[..m.start()]).map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &hay[m.start()..]).map_or(hay.len(), |i| m.start() + i);
+        let (start, end) = super::lines::line_of(hay, m.start());
         pos = end + 1;
         Some((start, end))
     })

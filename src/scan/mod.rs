@@ -309,8 +309,7 @@ impl Scanner {
     /// for a rule's hit, the filters of [`filter`] and the rule's own exception.
     fn keep(&self, h: &Hit, data: &[u8], file: FileKind) -> bool {
         let secret = String::from_utf8_lossy(&data[h.start..h.end]);
-        let line_start = memchr::memrchr(b'\n', &data[..h.start]).map_or(0, |i| i + 1);
-        let line_end = memchr::memchr(b'\n', &data[h.start..]).map_or(data.len(), |i| h.start + i);
+        let (line_start, line_end) = lines::line_of(data, h.start);
         let line = String::from_utf8_lossy(&data[line_start..line_end]);
         if allowed_line(&line) || self.allow.iter().any(|a| a.is_match(&secret) || a.is_match(&line)) {
             return false;
@@ -325,8 +324,7 @@ impl Scanner {
         if let Source::Known(_) = h.source {
             return true;
         }
-        let line_start = memchr::memrchr(b'\n', &data[..h.start]).map_or(0, |i| i + 1);
-        let line_end = memchr::memchr(b'\n', &data[h.start..]).map_or(data.len(), |i| h.start + i);
+        let (line_start, line_end) = lines::line_of(data, h.start);
         let line = String::from_utf8_lossy(&data[line_start..line_end]);
         !self.rejects(h, data, FileKind::default(), (line_start, &line))
     }
