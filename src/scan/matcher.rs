@@ -297,10 +297,13 @@ impl Sampled {
 }
 
 /// The `n` (4 or 8) bytes at the start of `b` as a number.
+/// (One load: copying `n` bytes into an array was a call to `memcpy` per lookup.)
 fn word(b: &[u8], n: usize) -> u64 {
-    let mut w = [0u8; 8];
-    w[..n].copy_from_slice(&b[..n]);
-    u64::from_le_bytes(w)
+    if n == 8 {
+        b.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w))
+    } else {
+        b.first_chunk::<4>().map_or(0, |w| u64::from(u32::from_le_bytes(*w)))
+    }
 }
 
 /// A window's bit in a filter of `2^bits` bits.
