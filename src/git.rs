@@ -627,6 +627,32 @@ impl Repo {
         Ok(added)
     }
 
+    /// Runs `f` on the old contents of a file a commit changed (see [`ChangedFile`]):
+    /// against its first parent (`change`) and its other parents (`others`); `None` when
+    /// the file is new against one of them or a blob cannot be read.
+    pub fn with_old_contents<R>(
+        &self,
+        change: &ChangeId,
+        others: &[ChangeId],
+        f: impl FnOnce(&[&[u8]]) -> R,
+    ) -> Option<R> {
+        let blobs = std::iter::once(change)
+            .chain(others)
+            .map(|c| {
+                let old = git2::Oid::from_bytes(&c[..20]).ok().filter(|o| !o.is_zero())?;
+                self.repo.find_blob(old).ok()
+            })
+            .collect::<Option<Vec<git2::Blob<'_>>>>()?;
+        Some(f(&blobs.iter().map(git2::Blob::content).collect::<Vec<_>>()))
+    }
+
+    /// The new content of a change (see [`ChangedFile::change`]), read again (a repeat's
+    /// is not handed over); `None` when the blob cannot be read.
+    pub fn new_content(&self, change: &ChangeId) -> Option<Vec<u8>> {
+        let new = git2::Oid::from_bytes(&change[20..]).ok()?;
+        self.repo.find_blob(new).ok().map(|b| b.content().to_vec())
+    }
+
     /// The lines a change (see [`ChangedFile::change`]) added to its file; `None` when
     /// the file is new.
     pub fn added_lines(

@@ -109,6 +109,9 @@ pub struct Matcher {
     known: Known,
     /// The longest known value's length.
     known_longest: usize,
+    /// What may make a match take more lines than the one it starts on: the keywords of
+    /// the multi-line rules (any case), and whether a known value holds a newline.
+    spanning: (Option<AhoCorasick>, bool),
     /// The regexes' caches, a set per search running at once ([`Caches`]).
     caches: Mutex<Vec<Caches>>,
 }
@@ -591,6 +594,15 @@ impl Matcher {
             .ok()
             .map(|ac| (ac, owners));
         let known_longest = known.iter().map(Vec::len).max().unwrap_or(0);
+        let multiline = rules.iter().filter(|c| c.rule.multiline);
+        let spanning = (
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(multiline.flat_map(|c| c.rule.keywords))
+                .ok()
+                .filter(|ac| ac.patterns_len() > 0),
+            known.iter().any(|v| v.contains(&b'\n')),
+        );
         let known = Self::known_searcher(known);
         Matcher {
             rules,
@@ -600,8 +612,16 @@ impl Matcher {
             union,
             known,
             known_longest,
+            spanning,
             caches: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Whether a match in `data` may take lines that follow it: a multi-line rule's
+    /// keyword occurs there, or a known value holds a newline. When not, every match
+    /// [`Matcher::find`] makes lies on the line it starts on.
+    pub fn may_span_lines(&self, data: &[u8]) -> bool {
+        self.spanning.1 || self.spanning.0.as_ref().is_some_and(|ac| ac.is_match(data))
     }
 
     fn known_searcher(values: &[KnownValue]) -> Known {
@@ -966,6 +986,7 @@ mod tests {
             union: None,
             known,
             known_longest: usize::MAX,
+            spanning: (None, true),
             caches: Mutex::new(Vec::new()),
         }
     }

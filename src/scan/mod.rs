@@ -266,6 +266,20 @@ impl Scanner {
         findings
     }
 
+    /// Whether [`Scanner::scan`] of `whole` (the file at `display`) may report something
+    /// on a line of `added`: the lines of `whole` that its earlier content lacked, joined.
+    /// False when nothing matches in `added` before any filter (filters only drop hits,
+    /// and a rule sees only its own line), unless a match could reach past its line or
+    /// the file is judged whole: an env file by its name, a Kubernetes Secret (its values
+    /// are decoded).
+    pub fn may_find(&self, added: &[u8], whole: &[u8], display: &str) -> bool {
+        let file_name = display.rsplit('/').next().unwrap_or(display);
+        (self.with_rules && crate::envfile::names::is_env_name(file_name))
+            || memchr::memmem::find(whole, DECODED_MARK).is_some()
+            || self.matcher.may_span_lines(added)
+            || !self.matcher.find(added, display).is_empty()
+    }
+
     /// A generic rule's hit that holds a provider's key gives way to it, so the finding
     /// says whose key it is: `AZURE_SAS=sv=…&sig=…` is a secret-like name over a whole
     /// query string, of which only the signature is the secret.
@@ -359,7 +373,7 @@ impl Scanner {
         commit: Option<&CommitRef>,
     ) -> BTreeSet<usize> {
         let mut found_on = BTreeSet::new();
-        if memchr::memmem::find(data, b"kind: Secret").is_none() {
+        if memchr::memmem::find(data, DECODED_MARK).is_none() {
             return found_on;
         }
         let text = String::from_utf8_lossy(data);
@@ -453,6 +467,9 @@ fn dedupe(mut hits: Vec<Hit>) -> Vec<Hit> {
 pub use crate::secret::classify::entropy;
 
 pub use text::{is_binary, text_of};
+
+/// What marks a file whose values [`Scanner::scan`] decodes (a Kubernetes Secret).
+const DECODED_MARK: &[u8] = b"kind: Secret";
 
 #[cfg(test)]
 mod tests {

@@ -418,3 +418,107 @@ fn history_scans_a_bare_repository() {
     assert!(stdout(&out).contains("app.py:1:6: error[scan/github-token]"), "{}", stdout(&out));
     assert_no_leak(&out, &token());
 }
+
+/// The commits of a history scan's JSON findings, sorted.
+fn finding_commits(out: &str) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_str(out).unwrap();
+    let mut commits: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["commit"].as_str().map(str::to_owned))
+        .collect();
+    commits.sort();
+    commits
+}
+
+/// Commits what the work tree holds; returns the commit's id.
+fn commit_all(env: &TestEnv, message: &str) -> String {
+    env.git(&["add", "."]);
+    env.git(&["commit", "-qm", message]);
+    String::from_utf8_lossy(&env.git_output(&["rev-parse", "HEAD"]).stdout).trim().to_owned()
+}
+
+/// Issue 18: history reads a changed file only when the lines it brings may hold a
+/// finding. A content passed over where its change brought harmless lines is judged
+/// again where it arrives from another parent, whichever of the two the walk meets first.
+#[test]
+fn history_judges_a_content_again_where_it_arrives_from_another_parent() {
+    for harmless_first in [true, false] {
+        let env = TestEnv::git_repo();
+        let key_line = format!("t = \"{}\"\n", token());
+        env.write("app.py", "a\n");
+        commit_all(&env, "start");
+        env.git(&["branch", "base"]);
+        let mut expected = Vec::new();
+        let mut branches = vec![("one", false), ("two", true)];
+        if !harmless_first {
+            branches.reverse();
+        }
+        for (branch, key_last) in branches {
+            env.git(&["checkout", "-q", "-b", branch, "base"]);
+            if key_last {
+                // `z` first, then the key: this change brings the key line.
+                env.write("app.py", "a\nz\n");
+                commit_all(&env, "z");
+                env.write("app.py", format!("a\n{key_line}z\n"));
+                expected.push(commit_all(&env, "the key"));
+            } else {
+                // The key first (reported there), then `z`: the same content as the other
+                // branch's last, reached by a change that brings only `z`.
+                env.write("app.py", format!("a\n{key_line}"));
+                expected.push(commit_all(&env, "the key"));
+                env.write("app.py", format!("a\n{key_line}z\n"));
+                commit_all(&env, "z");
+            }
+        }
+        let (code, out, _) = scan(&env, &["--history", "--format", "json"]);
+        assert_eq!(code, 1, "{out}");
+        expected.sort();
+        assert_eq!(finding_commits(&out), expected, "harmless first: {harmless_first}: {out}");
+    }
+}
+
+/// Issue 18: a key line that only moves within its file was there before the commit
+/// that moves it: reported once, where it was added.
+#[test]
+fn history_reports_a_moved_key_line_once() {
+    let env = TestEnv::git_repo();
+    let key_line = format!("t = \"{}\"\n", token());
+    env.write("app.py", format!("import os\n{key_line}def main():\n    pass\n"));
+    let added = commit_all(&env, "the key");
+    env.write("app.py", format!("import os\ndef main():\n    pass\n{key_line}"));
+    commit_all(&env, "move it");
+    let (code, out, _) = scan(&env, &["--history", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(finding_commits(&out), vec![added], "{out}");
+}
+
+/// Issue 18: a change judged by its own lines still gets the whole file's context: a bare
+/// `app_key` is Datadog's where an earlier commit named Datadog above it, and a value
+/// added to a Kubernetes Secret is decoded.
+#[test]
+fn history_judges_added_lines_with_their_file_around_them() {
+    let env = TestEnv::git_repo();
+    let app_key = format!("{}{}", "3f9a1c7e5b2d8f4a6c0e9b1d", "3f5a7c9e2b4d6f8a");
+    env.write("main.tf", "provider \"datadog\" {\n  api_url = \"https://api.datadoghq.eu/\"\n}\n");
+    let secret = format!(
+        "{}{}",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\n", "data:\n  mode: ZGVidWc=\n"
+    );
+    env.write("secret.yaml", &secret);
+    commit_all(&env, "start");
+    env.write(
+        "main.tf",
+        format!("provider \"datadog\" {{\n  api_url = \"https://api.datadoghq.eu/\"\n  app_key = \"{app_key}\"\n}}\n"),
+    );
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(token());
+    env.write("secret.yaml", format!("{secret}  gh: {encoded}\n"));
+    let added = commit_all(&env, "keys");
+    let (code, out, _) = scan(&env, &["--history", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(finding_commits(&out), vec![added.clone(), added], "{out}");
+    assert!(out.contains("scan/datadog-app-key") && out.contains("secret.yaml"), "{out}");
+    assert!(!out.contains(&app_key) && !out.contains(&encoded), "{out}");
+}
