@@ -24,7 +24,7 @@ const PARALLEL: usize = 1 << 20;
 const LONG_LINE: usize = 4096;
 
 /// The size of the pieces a buffer searched on two cores is cut into (at line ends).
-const PIECE: usize = 256 << 10;
+const PIECE: usize = 128 << 10;
 
 /// What matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
