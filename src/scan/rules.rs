@@ -277,6 +277,24 @@ pub const RULES: &[Rule] = &[
         positives: &[("DEEPSEEK_API_KEY=sk-3f9a1c7e5b2d8f4a", "6c0e9b1d3f5a7c9e")],
         negatives: &["DEEPSEEK_API_KEY=sk-your-deepseek-key"],
     },
+    Rule {
+        id: "token-factory-api-key",
+        description: "Token Factory API key",
+        // The `sk-oais` prefix as issue 18 gives it; no vendor page reachable from here
+        // states the body, so it is taken as the `sk-` style's.
+        keywords: &["sk-oais"],
+        regex: concat!(r"(?:^|", escape_end!(), r"|[^A-Za-z0-9_-])(?P<secret>sk-oais[A-Za-z0-9_-]{24,})"),
+        min_entropy: 3.5,
+        files: &[],
+        kind: Kind::Provider,
+        multiline: false,
+        except: None,
+        positives: &[("TOKEN_FACTORY_API_KEY=sk-oais", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9")],
+        negatives: &[
+            "TOKEN_FACTORY_API_KEY=sk-oais-your-key-here",
+            "sk-oaisxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        ],
+    },
     provider(
         "sk-style-key",
         "API key in the `sk-` style (OpenAI, Moonshot and others)",
