@@ -5,7 +5,8 @@
   scan-corpus.py score DIR [--tkx BIN] [--kingfisher BIN] [--ripsecrets BIN]
       runs each scanner on DIR/corpus, keeps its raw output in DIR/out/, and reports recall
       (planted positives found: a finding in the same file on a line of the planted span) and
-      false positives (distinct file:line findings elsewhere; tkx's line-0 env-file notices apart).
+      false positives (distinct file:line findings elsewhere; tkx's line-0 env-file notices and its
+      notes, which do not fail a scan, apart).
 Every key is generated from random bodies: nothing here is a real credential.
 """
 import argparse, base64, json, os, random, re, shutil, string, subprocess, sys, tempfile
@@ -216,7 +217,9 @@ def findings(tool, binary, corpus, outdir):
     if tool == "tkx":
         env = dict(os.environ, TKX_DIR=tempfile.mkdtemp())
         doc = json.loads(run([binary, "scan", "--no-ignore", "--format", "json", "."], f"{outdir}/tkx.json", corpus, env))
-        return [(rel(f["path"]), f["line"], f["rule"]) for f in doc["findings"]]
+        # A note (a key public by design, an identifier) does not fail a scan: `note:` marks it.
+        return [(rel(f["path"]), f["line"], ("note:" if f["severity"] == "note" else "") + f["rule"])
+                for f in doc["findings"]]
     if tool == "kingfisher":
         doc = json.loads(run([binary, "scan", corpus, "--no-validate", "--git-history", "none", "--no-update-check",
                               "--no-dedup", "-f", "json", "-q"], f"{outdir}/kingfisher.json", corpus))
@@ -236,8 +239,8 @@ def score(out, tools):
             m = [i for i, p in enumerate(pos) if p["file"] == f and p["line"] <= line <= p["end_line"]]
             for i in m:
                 hit.setdefault(i, set()).add(rule)
-            if line == 0:
-                file_level += 1  # tkx's "this is an env file" notice: not a content finding
+            if line == 0 or (not m and rule.startswith("note:")):
+                file_level += 1  # tkx's "this is an env file" notice or a note: not a failing finding
             elif not m:
                 fps.setdefault((f, line), set()).add(rule)
         in_neg = sum(1 for f, _ in fps if f in neg)
@@ -249,7 +252,7 @@ def score(out, tools):
         with open(os.path.join(od, f"{tool}-hits.tsv"), "w") as w:  # which rule found each planted kind
             w.write("".join(f"{pos[i]['file']}:{pos[i]['line']}\t{pos[i]['kind']}\t{','.join(sorted(r))}\n"
                             for i, r in sorted(hit.items())))
-    print("\n| tool | recall | false positives (distinct lines) | in negative files | file-level notices |\n|---|---|---|---|---|")
+    print("\n| tool | recall | false positives (distinct lines) | in negative files | file-level notices and notes |\n|---|---|---|---|---|")
     for tool, h, fp, n, fl in rows:
         print(f"| {tool} | {h}/{len(pos)} ({100 * h / len(pos):.0f}%) | {fp} | {n} | {fl} |")
     print(f"\nCorpus: {len(pos)} planted positives in {len({p['file'] for p in pos})} files, {len(neg)} negative files.")
