@@ -249,7 +249,10 @@ pub struct ChangedFile {
 /// for a deletion or a non-blob.
 fn delta_key(delta: &git2::DiffDelta<'_>) -> Option<(String, ChangeId)> {
     let (old, new) = (delta.old_file(), delta.new_file());
-    if matches!(delta.status(), git2::Delta::Deleted) || new.id().is_zero() {
+    if matches!(delta.status(), git2::Delta::Deleted)
+        || new.id().is_zero()
+        || new.mode() == git2::FileMode::Commit
+    {
         return None;
     }
     let mut change: ChangeId = [0; 40];
@@ -461,6 +464,9 @@ pub struct CommitInfo {
     pub id: String,
     /// Author date, `YYYY-MM-DD` (UTC).
     pub date: String,
+    /// Why the commit's changes could not be read (an object missing from a partial or
+    /// damaged clone); its files are then not handed over.
+    pub unreadable: Option<String>,
 }
 
 impl Repo {
@@ -473,7 +479,7 @@ impl Repo {
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
         let diff = self.repo.diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))?;
-        self.changed_files(self.changes_of(diff)?, false, None)
+        self.changed_files(self.changes_of(diff)?)
     }
 
     /// Walks commits and hands each one's changed files to `each`. `push` are revisions
@@ -544,57 +550,77 @@ impl Repo {
         for oid in walk {
             let oid = oid?;
             let commit = self.repo.find_commit(oid)?;
-            let tree = commit.tree()?;
-            // A parent missing here (the boundary of a shallow clone) counts as empty.
-            let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
-            trees.next_commit();
-            let (changes, renames) = trees.diff(&self.repo, parent.as_ref().map(|t| t.id()), tree.id())?;
-            // A commit that adds and deletes files may have moved some: libgit2 pairs them
-            // by content, as git does, so that a moved file adds only what its move changed.
-            let changes = if renames {
-                let diff = self.repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))?;
-                self.changes_of(diff)?
-            } else {
-                changes
-            };
-            // A merge's files are intersected with its other parents' below: no repeats there.
-            let merge = commit.parent_count() > 1;
-            let mut files = self.changed_files(changes, true, (!merge).then_some(&mut seen))?;
-            if merge {
-                // A merge adds only what no parent had (git's combined diff): what it brings
-                // from a merged branch was added, and found, by that branch's own commits.
-                // The files are matched first; only those changed against every parent (a
-                // conflict resolved, an evil merge) are kept, their lines diffed against
-                // each parent when their content holds a finding.
-                let mut theirs: Vec<Vec<ChangeId>> = vec![Vec::new(); files.len()];
-                for other in commit.parents().skip(1) {
-                    let (against, _) = trees.diff(&self.repo, Some(other.tree_id()), tree.id())?;
-                    let against: std::collections::HashMap<String, ChangeId> = against.into_iter().collect();
-                    let mut keep = Vec::with_capacity(files.len());
-                    for (f, mut t) in files.into_iter().zip(theirs) {
-                        if let Some(c) = against.get(&f.path) {
-                            t.push(*c);
-                            keep.push((f, t));
-                        }
-                    }
-                    (files, theirs) = keep.into_iter().unzip();
-                }
-                for (f, others) in files.iter_mut().zip(theirs) {
-                    f.others = others;
-                    f.lines_later = true;
-                }
-            }
             let date = jiff::Timestamp::from_second(commit.author().when().seconds())
                 .map(|t| t.strftime("%Y-%m-%d").to_string())
                 .unwrap_or_default();
-            each(CommitInfo { id: oid.to_string(), date }, files);
+            let info = |unreadable| CommitInfo { id: oid.to_string(), date: date.clone(), unreadable };
+            match self.commit_files(&commit, &mut trees, &mut seen, &mut opts) {
+                Ok(files) => each(info(None), files),
+                // A tree or blob missing (a partial clone, a damaged one): the walk goes on,
+                // and the caller says what it could not read.
+                Err(e) if e.code() == git2::ErrorCode::NotFound => {
+                    each(info(Some(e.message().to_owned())), Vec::new())
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         Ok(())
     }
 
+    /// The files a commit of a walk changes, as [`Repo::walk`] hands them over.
+    fn commit_files(
+        &self,
+        commit: &git2::Commit<'_>,
+        trees: &mut Trees,
+        seen: &mut Seen,
+        opts: &mut git2::DiffOptions,
+    ) -> Result<Vec<ChangedFile>, git2::Error> {
+        let tree = commit.tree()?;
+        // A parent missing here (the boundary of a shallow clone) counts as empty.
+        let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
+        trees.next_commit();
+        let (changes, renames) = trees.diff(&self.repo, parent.as_ref().map(|t| t.id()), tree.id())?;
+        // A commit that adds and deletes files may have moved some: libgit2 pairs them
+        // by content, as git does, so that a moved file adds only what its move changed.
+        let changes = if renames {
+            let diff = self.repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(opts))?;
+            self.changes_of(diff)?
+        } else {
+            changes
+        };
+        // A merge's files are intersected with its other parents' below: no repeats there.
+        let merge = commit.parent_count() > 1;
+        let mut files = self.history_files(changes, (!merge).then_some(seen))?;
+        if merge {
+            // A merge adds only what no parent had (git's combined diff): what it brings
+            // from a merged branch was added, and found, by that branch's own commits.
+            // The files are matched first; only those changed against every parent (a
+            // conflict resolved, an evil merge) are kept, their lines diffed against
+            // each parent when their content holds a finding.
+            let mut theirs: Vec<Vec<ChangeId>> = vec![Vec::new(); files.len()];
+            for other in commit.parents().skip(1) {
+                let (against, _) = trees.diff(&self.repo, Some(other.tree_id()), tree.id())?;
+                let against: std::collections::HashMap<String, ChangeId> = against.into_iter().collect();
+                let mut keep = Vec::with_capacity(files.len());
+                for (f, mut t) in files.into_iter().zip(theirs) {
+                    if let Some(c) = against.get(&f.path) {
+                        t.push(*c);
+                        keep.push((f, t));
+                    }
+                }
+                (files, theirs) = keep.into_iter().unzip();
+            }
+            for (f, others) in files.iter_mut().zip(theirs) {
+                f.others = others;
+                f.lines_later = true;
+            }
+        }
+        Ok(files)
+    }
+
     /// The files a diff adds or changes, by path, with their change ids; moved files
     /// paired with their old path as git pairs them.
-    fn changes_of(&self, mut diff: git2::Diff<'_>) -> Result<Vec<(String, ChangeId)>, GitError> {
+    fn changes_of(&self, mut diff: git2::Diff<'_>) -> Result<Vec<(String, ChangeId)>, git2::Error> {
         // A rename needs a deleted side: without one there is nothing to pair. Comparing
         // contents costs for every pair of an added and a deleted file: past a few hundred
         // pairs (a generated tree rewritten), only files moved unchanged are paired.
@@ -674,48 +700,20 @@ impl Repo {
         Ok(Some(added_between(&old_blob, &blob, &mut opts)?))
     }
 
-    /// The files a diff adds or changes. A new file's lines are all added and need no
-    /// line diff at all; a changed file's added lines come from diffing its two blobs.
-    /// (One diff over everything with a line callback costs several times the scan.)
-    /// Renames are detected, as git does: a moved file adds only what its move changed.
-    ///
-    /// `lazy` (a history walk) leaves a changed file's line diff for later
-    /// ([`ChangedFile::lines_later`]); with `seen`, a file whose new content was handed over
-    /// already under its path is handed over again as a repeat, without reading its blobs
-    /// or diffing them.
-    fn changed_files(
-        &self,
-        changes: Vec<(String, ChangeId)>,
-        lazy: bool,
-        mut seen: Option<&mut Seen>,
-    ) -> Result<Vec<ChangedFile>, GitError> {
+    /// The files a diff adds or changes (the staged ones). A new file's lines are all
+    /// added and need no line diff at all; a changed file's added lines come from diffing
+    /// its two blobs. (One diff over everything with a line callback costs several times
+    /// the scan.) Renames are detected, as git does: a moved file adds only what its move
+    /// changed.
+    fn changed_files(&self, changes: Vec<(String, ChangeId)>) -> Result<Vec<ChangedFile>, GitError> {
         let mut out = Vec::new();
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
         for (path, change) in changes {
-            let oid = |half: &[u8]| git2::Oid::from_bytes(half).unwrap_or_else(|_| git2::Oid::zero());
-            let (old, new) = (oid(&change[..20]), oid(&change[20..]));
-            if let Some(seen) = seen.as_deref_mut() {
-                if !seen.insert((path.clone(), new_blob(&change))) {
-                    out.push(ChangedFile {
-                        path,
-                        content: Vec::new(),
-                        added: None,
-                        change: Some(change),
-                        repeat: true,
-                        others: Vec::new(),
-                        lines_later: false,
-                    });
-                    continue;
-                }
-            }
+            let (old, new) = change_oids(&change);
             // Submodules and other non-blobs have no content to scan.
             let Ok(blob) = self.repo.find_blob(new) else { continue };
-            // In a history walk the line diff waits until the new content holds a finding
-            // (most changes hold none): `lines_later`, and `added_lines` then.
-            let later = lazy && !old.is_zero();
-            let old_blob = if old.is_zero() || later { None } else { self.repo.find_blob(old).ok() };
-            let added = match old_blob {
+            let added = match self.repo.find_blob(old).ok().filter(|_| !old.is_zero()) {
                 Some(old_blob) => Some(added_between(&old_blob, &blob, &mut opts)?),
                 None => None,
             };
@@ -723,14 +721,53 @@ impl Repo {
                 path,
                 content: blob.content().to_vec(),
                 added,
-                change: lazy.then_some(change),
+                change: None,
                 repeat: false,
                 others: Vec::new(),
-                lines_later: later,
+                lines_later: false,
             });
         }
         Ok(out)
     }
+
+    /// The files of a history walk's commit: a changed file's line diff waits until its
+    /// new content holds a finding (most changes hold none: [`ChangedFile::lines_later`]);
+    /// with `seen`, a file whose new content was handed over already under its path is
+    /// handed over again as a repeat, without reading its blobs. A blob missing (a partial
+    /// or damaged clone) is an error: the commit cannot be read.
+    fn history_files(
+        &self,
+        changes: Vec<(String, ChangeId)>,
+        seen: Option<&mut Seen>,
+    ) -> Result<Vec<ChangedFile>, git2::Error> {
+        let mut out = Vec::new();
+        for (path, change) in changes {
+            let (old, new) = change_oids(&change);
+            let repeat =
+                seen.as_deref().is_some_and(|seen| seen.contains(&(path.clone(), new_blob(&change))));
+            let content = if repeat { Vec::new() } else { self.repo.find_blob(new)?.content().to_vec() };
+            out.push(ChangedFile {
+                path,
+                content,
+                added: None,
+                change: Some(change),
+                repeat,
+                others: Vec::new(),
+                lines_later: !repeat && !old.is_zero(),
+            });
+        }
+        // Only once every blob was read: a commit that could not be read hands nothing over.
+        if let Some(seen) = seen {
+            seen.extend(out.iter().filter_map(|f| Some((f.path.clone(), new_blob(&f.change?)))));
+        }
+        Ok(out)
+    }
+}
+
+/// A change's old and new blob ids (zero for none).
+fn change_oids(change: &ChangeId) -> (git2::Oid, git2::Oid) {
+    let oid = |half: &[u8]| git2::Oid::from_bytes(half).unwrap_or_else(|_| git2::Oid::zero());
+    (oid(&change[..20]), oid(&change[20..]))
 }
 
 #[cfg(test)]

@@ -522,3 +522,25 @@ fn history_judges_added_lines_with_their_file_around_them() {
     assert!(out.contains("scan/datadog-app-key") && out.contains("secret.yaml"), "{out}");
     assert!(!out.contains(&app_key) && !out.contains(&encoded), "{out}");
 }
+
+/// Issue 18: a clone missing objects (a partial clone, a damaged one) still has its other
+/// commits scanned: the findings are reported, the commit that could not be read is
+/// named on stderr, and the scan exits 2 (incomplete) rather than stopping at it.
+#[test]
+fn history_goes_on_past_a_commit_whose_objects_are_missing() {
+    let env = TestEnv::git_repo();
+    env.write("app.py", format!("t = \"{}\"\n", token()));
+    commit_all(&env, "the key");
+    env.write("notes.txt", "a note that will go missing\n");
+    let missing = commit_all(&env, "notes");
+    env.write("client.py", format!("k = \"{}\"\n", openai()));
+    commit_all(&env, "another key");
+    let blob = String::from_utf8_lossy(&env.git_output(&["rev-parse", "HEAD:notes.txt"]).stdout).trim().to_owned();
+    let loose = env.project().join(".git/objects").join(&blob[..2]).join(&blob[2..]);
+    std::fs::remove_file(&loose).unwrap();
+    let (code, out, err) = scan(&env, &["--history"]);
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(out.contains("app.py:1:6: error[scan/github-token]"), "{out}");
+    assert!(out.contains("client.py:1:6: error["), "{out}");
+    assert!(err.contains(&format!("tkx: error: {missing}: a commit whose changes could not be read")), "{err}");
+}

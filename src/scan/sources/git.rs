@@ -47,6 +47,9 @@ pub struct History {
     pub commits: usize,
     /// Text files over the size limit, not read.
     pub large: Vec<String>,
+    /// Commits whose changes could not be read (an object missing from a partial or
+    /// damaged clone), with git's reason: the scan is incomplete.
+    pub unreadable: Vec<(String, String)>,
 }
 
 /// Scans the lines added by every commit of the walk. A file's new content met again
@@ -69,8 +72,16 @@ pub fn history(setup: &Setup, repo: &Repo, walk: &Range, max_size: u64) -> Resul
     // New contents not scanned, by path and blob: the lines they brought held nothing to
     // find against the old content named (a repeat against another is judged again).
     let mut passed: HashMap<(String, [u8; 20]), [u8; 20]> = HashMap::new();
+    let mut unreadable = Vec::new();
     repo.walk(&walk.push, &walk.hide, walk.hide_remotes, &mut |info, files| {
         commits += 1;
+        if let Some(why) = info.unreadable {
+            unreadable.push((
+                info.id,
+                format!("a commit whose changes could not be read ({why}: a partial or damaged clone?)"),
+            ));
+            return;
+        }
         let commit = CommitRef { id: info.id, date: info.date };
         let (repeats, mut fresh): (Vec<ChangedFile>, Vec<ChangedFile>) =
             files.into_iter().partition(|f| f.repeat);
@@ -169,7 +180,7 @@ pub fn history(setup: &Setup, repo: &Repo, walk: &Range, max_size: u64) -> Resul
         }
         out.extend(found.into_iter().map(|f| f.commit(Some(commit.clone()))));
     })?;
-    Ok(History { findings: out, commits, large: large.into_iter().collect() })
+    Ok(History { findings: out, commits, large: large.into_iter().collect(), unreadable })
 }
 
 /// Whether a changed file of a history walk is worth scanning: not when the lines of its

@@ -102,12 +102,14 @@ pub fn run(setup: &Setup, source: &Source, opts: &Options) -> Result<Scanned, Er
             out.findings = h.findings;
             out.commits = Some(h.commits);
             out.unread(h.large, opts.max_size);
+            out.unreadable(h.unreadable);
         }
         Source::HookFiles(files) => hook_files(setup, files, opts, &mut out)?,
         Source::Push { remote, refs } => {
             let repo = open()?;
             let mut commits = 0;
             let mut large = Vec::new();
+            let mut unreadable = Vec::new();
             for r in refs {
                 let tracking = || remote.as_deref().and_then(|name| repo.remote_heads(name));
                 let Some(walk) = push::range(r, |id| repo.has_commit(id), tracking) else { continue };
@@ -115,9 +117,13 @@ pub fn run(setup: &Setup, source: &Source, opts: &Options) -> Result<Scanned, Er
                 out.findings.extend(h.findings);
                 commits += h.commits;
                 large.extend(h.large.into_iter().filter(|p| !large.contains(p)).collect::<Vec<_>>());
+                unreadable.extend(h.unreadable);
             }
             out.commits = Some(commits);
             out.unread(large, opts.max_size);
+            unreadable.sort();
+            unreadable.dedup();
+            out.unreadable(unreadable);
         }
     }
     report::sort(&mut out.findings);
