@@ -68,7 +68,21 @@ fn unknown(rev: &str, within: Option<&str>) -> impl FnOnce(git2::Error) -> GitEr
 pub struct Repo {
     repo: git2::Repository,
     workdir: PathBuf,
+    recent: std::cell::RefCell<Recent>,
 }
+
+/// Blob contents a history walk read lately, by id, within [`RECENT`] bytes: a change's
+/// old content is most often the new content of the change before it, which the walk
+/// (parents first) read a little before (libgit2 keeps no blob in its own cache).
+#[derive(Default)]
+struct Recent {
+    contents: std::collections::HashMap<git2::Oid, std::sync::Arc<[u8]>>,
+    order: std::collections::VecDeque<git2::Oid>,
+    bytes: usize,
+}
+
+/// How many bytes of blob contents [`Recent`] keeps.
+const RECENT: usize = 128 << 20;
 
 impl Repo {
     /// The work tree that contains `dir`, if any (bare repositories have none). Like git,
@@ -89,7 +103,7 @@ impl Repo {
             // A bare repository (a mirror, a server's copy) has history and no work tree:
             // its own directory stands in for one.
             let workdir = repo.workdir().unwrap_or_else(|| repo.path()).canonicalize().ok()?;
-            Some(Repo { repo, workdir })
+            Some(Repo { repo, workdir, recent: Default::default() })
         };
         if std::env::var_os("GIT_DIR").is_none() {
             // `GIT_INDEX_FILE` and `GIT_WORK_TREE` still count.
@@ -104,7 +118,7 @@ impl Repo {
                 repo.set_workdir(&abs, false).ok()?;
             }
             let workdir = repo.workdir()?.canonicalize().ok()?;
-            Some(Repo { repo, workdir })
+            Some(Repo { repo, workdir, recent: Default::default() })
         });
         let here = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         match from_env {
@@ -493,6 +507,9 @@ impl Repo {
         each: &mut dyn FnMut(CommitInfo, Vec<ChangedFile>),
     ) -> Result<(), GitError> {
         let mut walk = self.repo.revwalk()?;
+        // Parents before children: a change's old content is then most often one the walk
+        // read a little before, as the new content of the change before it ([`Recent`]).
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
         if push.is_empty() {
             walk.push_glob("*")?;
             let _ = walk.push_head();
@@ -653,6 +670,34 @@ impl Repo {
         Ok(added)
     }
 
+    /// A blob's content, from [`Recent`] or read and kept there; `last_use` (an old
+    /// content, whose next reader is usually this one) takes it out instead.
+    fn content(&self, id: git2::Oid, last_use: bool) -> Result<std::sync::Arc<[u8]>, git2::Error> {
+        let mut recent = self.recent.borrow_mut();
+        let kept = if last_use { recent.contents.remove(&id) } else { recent.contents.get(&id).cloned() };
+        if let Some(c) = kept {
+            if last_use {
+                recent.bytes -= c.len();
+            }
+            return Ok(c);
+        }
+        drop(recent);
+        let content: std::sync::Arc<[u8]> = self.repo.find_blob(id)?.content().into();
+        let mut recent = self.recent.borrow_mut();
+        if !last_use && content.len() <= RECENT / 16 {
+            recent.bytes += content.len();
+            recent.contents.insert(id, content.clone());
+            recent.order.push_back(id);
+            while recent.bytes > RECENT {
+                let Some(gone) = recent.order.pop_front() else { break };
+                if let Some(c) = recent.contents.remove(&gone) {
+                    recent.bytes -= c.len();
+                }
+            }
+        }
+        Ok(content)
+    }
+
     /// Runs `f` on the old contents of a file a commit changed (see [`ChangedFile`]):
     /// against its first parent (`change`) and its other parents (`others`); `None` when
     /// the file is new against one of them or a blob cannot be read.
@@ -662,21 +707,17 @@ impl Repo {
         others: &[ChangeId],
         f: impl FnOnce(&[&[u8]]) -> R,
     ) -> Option<R> {
-        let blobs = std::iter::once(change)
+        let olds = std::iter::once(change)
             .chain(others)
-            .map(|c| {
-                let old = git2::Oid::from_bytes(&c[..20]).ok().filter(|o| !o.is_zero())?;
-                self.repo.find_blob(old).ok()
-            })
-            .collect::<Option<Vec<git2::Blob<'_>>>>()?;
-        Some(f(&blobs.iter().map(git2::Blob::content).collect::<Vec<_>>()))
+            .map(|c| self.content(git2::Oid::from_bytes(&c[..20]).ok().filter(|o| !o.is_zero())?, true).ok())
+            .collect::<Option<Vec<_>>>()?;
+        Some(f(&olds.iter().map(|c| &c[..]).collect::<Vec<_>>()))
     }
 
     /// The new content of a change (see [`ChangedFile::change`]), read again (a repeat's
     /// is not handed over); `None` when the blob cannot be read.
     pub fn new_content(&self, change: &ChangeId) -> Option<Vec<u8>> {
-        let new = git2::Oid::from_bytes(&change[20..]).ok()?;
-        self.repo.find_blob(new).ok().map(|b| b.content().to_vec())
+        self.content(git2::Oid::from_bytes(&change[20..]).ok()?, false).ok().map(|c| c.to_vec())
     }
 
     /// The lines a change (see [`ChangedFile::change`]) added to its file; `None` when
@@ -745,7 +786,7 @@ impl Repo {
             let (old, new) = change_oids(&change);
             let repeat =
                 seen.as_deref().is_some_and(|seen| seen.contains(&(path.clone(), new_blob(&change))));
-            let content = if repeat { Vec::new() } else { self.repo.find_blob(new)?.content().to_vec() };
+            let content = if repeat { Vec::new() } else { self.content(new, false)?.to_vec() };
             out.push(ChangedFile {
                 path,
                 content,

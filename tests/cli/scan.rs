@@ -535,12 +535,16 @@ fn history_goes_on_past_a_commit_whose_objects_are_missing() {
     let missing = commit_all(&env, "notes");
     env.write("client.py", format!("k = \"{}\"\n", openai()));
     commit_all(&env, "another key");
-    let blob = String::from_utf8_lossy(&env.git_output(&["rev-parse", "HEAD:notes.txt"]).stdout).trim().to_owned();
+    let blob =
+        String::from_utf8_lossy(&env.git_output(&["rev-parse", "HEAD:notes.txt"]).stdout).trim().to_owned();
     let loose = env.project().join(".git/objects").join(&blob[..2]).join(&blob[2..]);
     std::fs::remove_file(&loose).unwrap();
     let (code, out, err) = scan(&env, &["--history"]);
     assert_eq!(code, 2, "{out}\n{err}");
     assert!(out.contains("app.py:1:6: error[scan/github-token]"), "{out}");
     assert!(out.contains("client.py:1:6: error["), "{out}");
-    assert!(err.contains(&format!("tkx: error: {missing}: a commit whose changes could not be read")), "{err}");
+    assert!(
+        err.contains(&format!("tkx: error: {missing}: a commit whose changes could not be read")),
+        "{err}"
+    );
 }
