@@ -468,6 +468,13 @@ pub fn new_blob(change: &ChangeId) -> [u8; 20] {
     id
 }
 
+/// The old blob's id in a change (zero for a new file).
+pub fn old_blob(change: &ChangeId) -> [u8; 20] {
+    let mut id = [0; 20];
+    id.copy_from_slice(&change[..20]);
+    id
+}
+
 /// New contents a history walk has handed over, by path and blob id.
 type Seen = std::collections::HashSet<(String, [u8; 20])>;
 

@@ -359,11 +359,7 @@ fn history_reports_a_cherry_picked_key_in_each_commit() {
 fn history_reports_content_reached_twice_where_each_commit_added_the_key() {
     let env = TestEnv::git_repo();
     let key_line = format!("t = \"{}\"\n", token());
-    let commit = |msg: &str| {
-        env.git(&["add", "."]);
-        env.git(&["commit", "-qm", msg]);
-        String::from_utf8_lossy(&env.git_output(&["rev-parse", "HEAD"]).stdout).trim().to_owned()
-    };
+    let commit = |msg: &str| commit_all(&env, msg);
     env.write("app.py", "a\n");
     commit("start");
     env.git(&["branch", "base"]);
@@ -388,13 +384,7 @@ fn history_reports_content_reached_twice_where_each_commit_added_the_key() {
     let (code, out, _) = scan(&env, &["--history", "--format", "json"]);
     assert_eq!(code, 1, "{out}");
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let mut commits: Vec<String> = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|f| f["commit"].as_str().map(str::to_owned))
-        .collect();
-    commits.sort();
+    let commits = finding_commits(&out);
     let mut expected = vec![added_on_one, added_on_two, added_on_three];
     expected.sort();
     assert_eq!(commits, expected, "{out}");

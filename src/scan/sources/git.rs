@@ -2,7 +2,7 @@
 //! that [`run`](super::run) puts together. Never prints; errors are git's.
 
 use super::push::Range;
-use crate::git::{ChangeId, ChangedFile, GitError, Repo, new_blob};
+use crate::git::{ChangeId, ChangedFile, GitError, Repo, new_blob, old_blob};
 use crate::report::{CommitRef, Finding};
 use crate::scan::setup::Setup;
 use crate::scan::text::{self, Encoding};
@@ -284,13 +284,6 @@ impl Hasher for LineHasher {
             self.0 = mix(self.0, u64::from(*b));
         }
     }
-}
-
-/// The old blob's id in a change.
-fn old_blob(change: &ChangeId) -> [u8; 20] {
-    let mut id = [0; 20];
-    id.copy_from_slice(&change[..20]);
-    id
 }
 
 /// Scans changed files on every core: a commit that stages a thousand files must not
