@@ -612,28 +612,23 @@ impl Repo {
         } else {
             changes
         };
-        // A merge's files are intersected with its other parents' below: no repeats there.
+        // A merge adds only what no parent had (git's combined diff): what it brings
+        // from a merged branch was added, and found, by that branch's own commits.
+        // Its files are matched first, before any blob is read; only those changed
+        // against every parent (a conflict resolved, an evil merge) are kept, their
+        // lines diffed against each parent when their content holds a finding. They
+        // are judged against those parents, never as repeats.
         let merge = commit.parent_count() > 1;
+        let mut changes: Vec<((String, ChangeId), Vec<ChangeId>)> =
+            changes.into_iter().map(|c| (c, Vec::new())).collect();
+        for other in commit.parents().skip(1) {
+            let (against, _) = trees.diff(&self.repo, Some(other.tree_id()), tree.id())?;
+            let against: std::collections::HashMap<String, ChangeId> = against.into_iter().collect();
+            changes.retain_mut(|((path, _), theirs)| against.get(path).map(|c| theirs.push(*c)).is_some());
+        }
+        let (changes, theirs): (Vec<_>, Vec<_>) = changes.into_iter().unzip();
         let mut files = self.history_files(changes, (!merge).then_some(seen))?;
         if merge {
-            // A merge adds only what no parent had (git's combined diff): what it brings
-            // from a merged branch was added, and found, by that branch's own commits.
-            // The files are matched first; only those changed against every parent (a
-            // conflict resolved, an evil merge) are kept, their lines diffed against
-            // each parent when their content holds a finding.
-            let mut theirs: Vec<Vec<ChangeId>> = vec![Vec::new(); files.len()];
-            for other in commit.parents().skip(1) {
-                let (against, _) = trees.diff(&self.repo, Some(other.tree_id()), tree.id())?;
-                let against: std::collections::HashMap<String, ChangeId> = against.into_iter().collect();
-                let mut keep = Vec::with_capacity(files.len());
-                for (f, mut t) in files.into_iter().zip(theirs) {
-                    if let Some(c) = against.get(&f.path) {
-                        t.push(*c);
-                        keep.push((f, t));
-                    }
-                }
-                (files, theirs) = keep.into_iter().unzip();
-            }
             for (f, others) in files.iter_mut().zip(theirs) {
                 f.others = others;
                 f.lines_later = true;

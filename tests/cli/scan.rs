@@ -538,3 +538,28 @@ fn history_goes_on_past_a_commit_whose_objects_are_missing() {
         "{err}"
     );
 }
+
+/// A merge brings its branch's files without reading them (its branch's own commits
+/// added them): a blob missing there names the branch's commit, not the merge too.
+#[test]
+fn history_reads_no_file_a_merge_only_brings_from_a_branch() {
+    let env = TestEnv::git_repo();
+    env.write("README.md", "# app\n");
+    commit_all(&env, "init");
+    env.git(&["checkout", "-qb", "feature"]);
+    env.write("notes.txt", "a note that will go missing\n");
+    let missing = commit_all(&env, "notes");
+    env.git(&["checkout", "-q", "-"]);
+    env.write("app.py", format!("t = \"{}\"\n", token()));
+    commit_all(&env, "the key");
+    env.git(&["merge", "-q", "--no-edit", "feature"]);
+    let merge = env.head().unwrap();
+    let blob =
+        String::from_utf8_lossy(&env.git_output(&["rev-parse", "HEAD:notes.txt"]).stdout).trim().to_owned();
+    std::fs::remove_file(env.project().join(".git/objects").join(&blob[..2]).join(&blob[2..])).unwrap();
+    let (code, out, err) = scan(&env, &["--history"]);
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(out.contains("app.py:1:6: error[scan/github-token]"), "{out}");
+    assert!(err.contains(&format!("tkx: error: {missing}: a commit whose changes")), "{err}");
+    assert!(!err.contains(&merge), "{err}");
+}
