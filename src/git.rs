@@ -240,8 +240,9 @@ impl Repo {
 pub struct ChangedFile {
     /// Path relative to the work tree, `/`-separated.
     pub path: String,
-    /// The new content (the index's version for staged changes).
-    pub content: Vec<u8>,
+    /// The new content (the index's version for staged changes), shared with the walk's
+    /// [`Recent`] contents.
+    pub content: std::sync::Arc<[u8]>,
     /// 1-based numbers of the added lines; `None` when the whole file is new.
     pub added: Option<std::collections::BTreeSet<usize>>,
     /// The change's identity in a history walk: the old and the new blob's ids.
@@ -718,8 +719,8 @@ impl Repo {
 
     /// The new content of a change (see [`ChangedFile::change`]), read again (a repeat's
     /// is not handed over); `None` when the blob cannot be read.
-    pub fn new_content(&self, change: &ChangeId) -> Option<Vec<u8>> {
-        self.content(git2::Oid::from_bytes(&change[20..]).ok()?, false).ok().map(|c| c.to_vec())
+    pub fn new_content(&self, change: &ChangeId) -> Option<std::sync::Arc<[u8]>> {
+        self.content(git2::Oid::from_bytes(&change[20..]).ok()?, false).ok()
     }
 
     /// The lines a change (see [`ChangedFile::change`]) added to its file; `None` when
@@ -762,7 +763,7 @@ impl Repo {
             };
             out.push(ChangedFile {
                 path,
-                content: blob.content().to_vec(),
+                content: blob.content().into(),
                 added,
                 change: None,
                 repeat: false,
@@ -788,7 +789,7 @@ impl Repo {
             let (old, new) = change_oids(&change);
             let repeat =
                 seen.as_deref().is_some_and(|seen| seen.contains(&(path.clone(), new_blob(&change))));
-            let content = if repeat { Vec::new() } else { self.content(new, false)?.to_vec() };
+            let content = if repeat { Default::default() } else { self.content(new, false)? };
             out.push(ChangedFile {
                 path,
                 content,
