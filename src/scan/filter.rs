@@ -163,19 +163,56 @@ pub fn not_a_private_key(c: &Context) -> bool {
 /// the 4 KiB above (a Terraform `provider "datadog"` block, `from datadog import …`);
 /// elsewhere `app_key` is anyone's.
 pub fn not_near_datadog(c: &Context) -> bool {
-    let name: String = c
-        .data
-        .get(c.line_start..c.start)
-        .unwrap_or_default()
-        .iter()
-        .filter(|b| !matches!(b, b'_' | b'-' | b'.'))
-        .map(|b| b.to_ascii_lowercase() as char)
-        .collect();
+    let name = name_before(c.data, c.line_start, c.start);
     if name.contains("ddapp") || name.contains("datadog") {
         return false;
     }
     let above = c.data.get(c.line_start.saturating_sub(4096)..c.line_start).unwrap_or_default();
     memchr::memmem::find(&above.to_ascii_lowercase(), b"datadog").is_none()
+}
+
+/// `algolia-api-key`: a 32-hex value is Algolia's where the name says so
+/// (`ALGOLIA_ADMIN_KEY`, `algoliaApiKey`) or Algolia is named in the 4 KiB above (its
+/// client imported, a DocSearch setup); elsewhere `api_key` is anyone's.
+pub fn not_near_algolia(c: &Context) -> bool {
+    if name_before(c.data, c.line_start, c.start).contains("algolia") {
+        return false;
+    }
+    let above = c.data.get(c.line_start.saturating_sub(4096)..c.line_start).unwrap_or_default();
+    let above = above.to_ascii_lowercase();
+    [&b"algolia"[..], b"docsearch"].iter().all(|w| memchr::memmem::find(&above, w).is_none())
+}
+
+/// The text of a hit's line before it, lowercase, without `_`, `-` and `.`: the name it
+/// is assigned to (`DD_APP_KEY: "` -> `ddappkey: "`).
+fn name_before(data: &[u8], line_start: usize, start: usize) -> String {
+    data.get(line_start..start)
+        .unwrap_or_default()
+        .iter()
+        .filter(|b| !matches!(b, b'_' | b'-' | b'.'))
+        .map(|b| b.to_ascii_lowercase() as char)
+        .collect()
+}
+
+/// Files that hand an Algolia key to a browser: InstantSearch, DocSearch, the lite
+/// (search-only) client, a web worker's `importScripts`. Lowercase.
+const ALGOLIA_IN_A_BROWSER: &[&[u8]] =
+    &[b"instantsearch", b"docsearch", b"liteclient", b"algoliasearch/lite", b"importscripts("];
+
+/// `algolia-api-key`: a search-only key, public by design (Algolia's own words: it belongs
+/// in front-end code): its name says search, or the file hands it to a browser. A key
+/// named admin or write is never one.
+fn algolia_search_only(data: &[u8], start: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
+    let name = name_before(data, line_start, start);
+    if name.contains("admin") || name.contains("write") {
+        return false;
+    }
+    if name.contains("search") {
+        return true;
+    }
+    let lower = data.to_ascii_lowercase();
+    ALGOLIA_IN_A_BROWSER.iter().any(|m| memchr::memmem::find(&lower, m).is_some())
 }
 
 /// `ini-password`: a value that stands for a password rather than being one.
@@ -364,11 +401,15 @@ const TEST_WORDS: &[&str] = &[
     "secret", "user",
 ];
 
-/// Whether a hit is reported as a note rather than an error: a password in a URL whose
-/// host is this machine (`localhost`, `127.0.0.1`, `[::1]`, `0.0.0.0`) and whose user or
-/// password is made of test words (`postgres://test_user:test_pass@localhost/app`), as
-/// test suites and compose files write them.
+/// Whether a hit is reported as a note rather than an error: an Algolia search-only key
+/// (see [`algolia_search_only`]), or a password in a URL whose host is this machine
+/// (`localhost`, `127.0.0.1`, `[::1]`, `0.0.0.0`) and whose user or password is made of
+/// test words (`postgres://test_user:test_pass@localhost/app`), as test suites and compose
+/// files write them.
 pub fn only_a_note(rule: &Rule, data: &[u8], start: usize, end: usize) -> bool {
+    if rule.id == "algolia-api-key" {
+        return algolia_search_only(data, start);
+    }
     if rule.id != "url-credentials" {
         return false;
     }
@@ -457,6 +498,7 @@ mod tests {
             with,
             [
                 "datadog-app-key",
+                "algolia-api-key",
                 "supabase-service-role-key",
                 "supabase-anon-key",
                 "url-credentials",

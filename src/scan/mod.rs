@@ -484,6 +484,43 @@ mod tests {
         s.scan(text.as_bytes(), file, &None, None).into_iter().map(|f| f.rule.into_owned()).collect()
     }
 
+    /// Issue 18: an Algolia key is named; a search-only one (its name says so, or the file
+    /// hands it to a browser) is public by design, a note; an admin key stays an error.
+    #[test]
+    fn algolia_search_keys_are_notes_and_admin_keys_errors() {
+        let s = scanner();
+        let hex = concat!("3f9a1c7e5b2d8f4a", "6c0e9b1d3f5a7c9e");
+        let severities = |text: String, file: &str| -> Vec<String> {
+            s.scan(text.as_bytes(), file, &None, None)
+                .into_iter()
+                .map(|f| format!("{}:{}", f.severity.as_str(), f.rule))
+                .collect()
+        };
+        let browser = |key: &str| {
+            format!(
+                "const ALGOLIA_APP_ID = 'KPPUDTIAVX';\nconst {key} = '{hex}';\nconst search = instantsearch({{ indexName: 'docs' }});\n"
+            )
+        };
+        assert_eq!(severities(browser("ALGOLIA_API_KEY"), "docs/search.js"), ["note:scan/algolia-api-key"]);
+        assert_eq!(
+            severities(browser("ALGOLIA_ADMIN_KEY"), "docs/search.js"),
+            ["error:scan/algolia-api-key"]
+        );
+        assert_eq!(
+            severities(format!("ALGOLIA_SEARCH_KEY={hex}\n"), "deploy.sh"),
+            ["note:scan/algolia-api-key"]
+        );
+        assert_eq!(
+            severities(format!("ALGOLIA_API_KEY={hex}\n"), "deploy.sh"),
+            ["error:scan/algolia-api-key"]
+        );
+        let worker = format!(
+            "importScripts('https://cdn.example.net/algoliasearch.umd.js')\nconst apiKey = '{hex}';\n"
+        );
+        assert_eq!(severities(worker, "search-worker.js"), ["note:scan/algolia-api-key"]);
+        assert_eq!(severities(format!("api_key = \"{hex}\"\n"), "client.py"), ["error:scan/generic-secret"]);
+    }
+
     #[test]
     fn test_passwords_on_this_machine_are_notes() {
         let s = scanner();

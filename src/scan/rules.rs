@@ -31,7 +31,8 @@ pub struct Rule {
     pub id: &'static str,
     /// What it finds, for messages and SARIF.
     pub description: &'static str,
-    /// Literals one of which every match contains (matched case-insensitively).
+    /// Literals one of which every match contains: as written, and for a pattern that
+    /// starts with `(?i)` also in lower case, upper case and capitalised.
     pub keywords: &'static [&'static str],
     /// The pattern; the `secret` group, if any, is the secret.
     pub regex: &'static str,
@@ -898,6 +899,34 @@ pub const RULES: &[Rule] = &[
             "DD_APP_KEY=<your application key>",
             "app_key = \"3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a\"",
             "whatsapp_key: 3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a",
+        ],
+    },
+    Rule {
+        id: "algolia-api-key",
+        description: "Algolia API key",
+        // 32 hex digits, as an MD5 is: taken under a name that says Algolia, and under a
+        // bare `apiKey`/`api_key` only where Algolia is named above it (the client's
+        // import, a DocSearch setup). A search-only key is public by design: a note
+        // (`filter::only_a_note`).
+        keywords: &["algolia", "apiKey", "ApiKey", "api_key", "api-key"],
+        regex: r#"(?i)(?:^|[^a-z0-9])(?:algolia[_.-]?(?:admin|write|search(?:[_.-]?only)?)?[_.-]?(?:api[_.-]?)?key|(?:search[_.-]?(?:only[_.-]?)?)?api[_.-]?key)["']?\s*(?:[:=]|:=|=>)\s*["']?(?P<secret>(?-i:[a-f0-9]{32}))\b"#,
+        min_entropy: 3.0,
+        files: &[],
+        kind: Kind::Provider,
+        multiline: false,
+        except: Some(filter::not_near_algolia),
+        positives: &[
+            ("ALGOLIA_ADMIN_KEY=3f9a1c7e5b2d8f4a", "6c0e9b1d3f5a7c9e"),
+            ("algoliaApiKey: \"3f9a1c7e5b2d8f4a", "6c0e9b1d3f5a7c9e\""),
+            (
+                "import algoliasearch from 'algoliasearch';\nconst apiKey = '3f9a1c7e5b2d8f4a",
+                "6c0e9b1d3f5a7c9e';",
+            ),
+        ],
+        negatives: &[
+            "ALGOLIA_API_KEY=<your admin key>",
+            "ALGOLIA_APP_ID = \"3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e\"",
+            "etag: 3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e",
         ],
     },
     Rule {

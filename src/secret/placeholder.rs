@@ -55,7 +55,20 @@ pub fn is_placeholder(value: &str) -> bool {
         || is_test_words_and_counting(v)
         || is_mask(v)
         || is_words(v)
+        || is_token_parts_named(v)
         || url_password(v).is_some_and(is_placeholder)
+}
+
+/// A token in a JSON Web Token's shape whose part is the name of the part, as tests and
+/// documentation write one: `header.payload.signature`, `eyJhbGciOiJIUzI1NiJ9.payload.signature`.
+/// A real token's parts are base64url of JSON and of a signature, never those words.
+fn is_token_parts_named(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| !p.is_empty())
+        && parts.iter().any(|p| {
+            ["header", "payload", "signature", "claims", "sig"].iter().any(|w| p.eq_ignore_ascii_case(w))
+        })
 }
 
 /// `v` without OpenAI's `T3BlbkFJ` marker (`sk-proj-xxxxT3BlbkFJxxxx` is filler around it).
@@ -336,6 +349,8 @@ mod tests {
             "invalid-key-12345",
             "sk-fake_api_key_123456",
             "AIzaFakeApiKey123456",
+            "header.bm90LWpzb24.signature",
+            "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.payload.signature",
         ] {
             assert!(is_placeholder(v), "{v}");
         }
@@ -348,6 +363,7 @@ mod tests {
             "password12345",
             "testing-prod-key-98765",
             "sk-test-Qm7vX2kLp9RtY4wZ8nB3cF6hJ1dG5sA0-12345",
+            concat!("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9"),
             "production",
             "my-app",
             "gpt-4o-mini",
