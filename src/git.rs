@@ -68,7 +68,8 @@ fn unknown(rev: &str, within: Option<&str>) -> impl FnOnce(git2::Error) -> GitEr
 pub struct Repo {
     repo: git2::Repository,
     workdir: PathBuf,
-    recent: std::cell::RefCell<Recent>,
+    /// Shared with the second handle a walk reads on ([`Repo::walk`]).
+    recent: std::sync::Arc<std::sync::Mutex<Recent>>,
 }
 
 /// Blob contents a history walk read lately, by id, within [`RECENT`] bytes: a change's
@@ -80,6 +81,9 @@ struct Recent {
     order: std::collections::VecDeque<git2::Oid>,
     bytes: usize,
 }
+
+/// How many commits a walk's reading thread may be ahead of their scan.
+const AHEAD: usize = 64;
 
 /// How many bytes of blob contents [`Recent`] keeps.
 const RECENT: usize = 128 << 20;
@@ -507,6 +511,8 @@ impl Repo {
     /// Walks commits and hands each one's changed files to `each`. `push` are revisions
     /// to start from (empty: every ref and HEAD); `hide` are revisions whose history is
     /// excluded; `hide_remotes` excludes everything reachable from remote-tracking refs.
+    /// The commits are read on a thread of their own, a few ahead of `each` (which
+    /// scans them on this one), from a second handle on the repository.
     pub fn walk(
         &self,
         push: &[String],
@@ -514,6 +520,51 @@ impl Repo {
         hide_remotes: bool,
         each: &mut dyn FnMut(CommitInfo, Vec<ChangedFile>),
     ) -> Result<(), GitError> {
+        let Some(reader) = self.second_handle() else {
+            let walk = self.revwalk(push, hide, hide_remotes)?;
+            return self.read_commits(walk, &mut |info, files| {
+                each(info, files);
+                true
+            });
+        };
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(CommitInfo, Vec<ChangedFile>)>(AHEAD);
+        std::thread::scope(|s| {
+            let read = s.spawn(move || {
+                let walk = reader.revwalk(push, hide, hide_remotes)?;
+                // `each` stopped taking them only if it panicked: the panic is its own.
+                reader.read_commits(walk, &mut |info, files| tx.send((info, files)).is_ok())
+            });
+            for (info, files) in rx {
+                each(info, files);
+            }
+            match read.join() {
+                Ok(result) => result,
+                // A panic there is a bug: it goes on here, as if the walk had run here.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+
+    /// Another handle on the same repository, for a walk's reading thread; none where the
+    /// environment points git at objects elsewhere (a hook's quarantine, alternates given
+    /// by variable), which a handle opened by path would not see.
+    fn second_handle(&self) -> Option<Repo> {
+        let by_env = ["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH"];
+        if by_env.iter().any(|v| std::env::var_os(v).is_some()) {
+            return None;
+        }
+        let repo = git2::Repository::open(self.repo.path()).ok()?;
+        Some(Repo { repo, workdir: self.workdir.clone(), recent: self.recent.clone() })
+    }
+
+    /// The walk of [`Repo::walk`]: commits parents first, from `push`, without `hide`'s
+    /// history and, with `hide_remotes`, without what remote-tracking refs reach.
+    fn revwalk(
+        &self,
+        push: &[String],
+        hide: &[String],
+        hide_remotes: bool,
+    ) -> Result<git2::Revwalk<'_>, GitError> {
         let mut walk = self.repo.revwalk()?;
         // Parents before children: a change's old content is then most often one the walk
         // read a little before, as the new content of the change before it ([`Recent`]).
@@ -568,6 +619,16 @@ impl Repo {
         if hide_remotes {
             let _ = walk.hide_glob("remotes/*");
         }
+        Ok(walk)
+    }
+
+    /// Reads the commits of `walk` and hands each one's changed files to `each`, until it
+    /// returns false.
+    fn read_commits(
+        &self,
+        walk: git2::Revwalk<'_>,
+        each: &mut dyn FnMut(CommitInfo, Vec<ChangedFile>) -> bool,
+    ) -> Result<(), GitError> {
         let mut opts = git2::DiffOptions::new();
         opts.context_lines(0);
         let mut seen = Seen::new();
@@ -579,7 +640,7 @@ impl Repo {
                 .map(|t| t.strftime("%Y-%m-%d").to_string())
                 .unwrap_or_default();
             let info = |unreadable| CommitInfo { id: oid.to_string(), date: date.clone(), unreadable };
-            match self.commit_files(&commit, &mut trees, &mut seen, &mut opts) {
+            let taken = match self.commit_files(&commit, &mut trees, &mut seen, &mut opts) {
                 Ok(files) => each(info(None), files),
                 // A tree or blob missing (a partial clone, a damaged one): the walk goes on,
                 // and the caller says what it could not read.
@@ -587,6 +648,9 @@ impl Repo {
                     each(info(Some(e.message().to_owned())), Vec::new())
                 }
                 Err(e) => return Err(e.into()),
+            };
+            if !taken {
+                break;
             }
         }
         Ok(())
@@ -673,10 +737,15 @@ impl Repo {
         Ok(added)
     }
 
+    /// The contents read lately (a cache: one a panicking thread left is still good).
+    fn recent(&self) -> std::sync::MutexGuard<'_, Recent> {
+        self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// A blob's content, from [`Recent`] or read and kept there; `last_use` (an old
     /// content, whose next reader is usually this one) takes it out instead.
     fn content(&self, id: git2::Oid, last_use: bool) -> Result<std::sync::Arc<[u8]>, git2::Error> {
-        let mut recent = self.recent.borrow_mut();
+        let mut recent = self.recent();
         let kept = if last_use { recent.contents.remove(&id) } else { recent.contents.get(&id).cloned() };
         if let Some(c) = kept {
             if last_use {
@@ -686,7 +755,7 @@ impl Repo {
         }
         drop(recent);
         let content: std::sync::Arc<[u8]> = self.repo.find_blob(id)?.content().into();
-        let mut recent = self.recent.borrow_mut();
+        let mut recent = self.recent();
         if !last_use && content.len() <= RECENT / 16 {
             recent.bytes += content.len();
             recent.contents.insert(id, content.clone());
@@ -701,20 +770,14 @@ impl Repo {
         Ok(content)
     }
 
-    /// Runs `f` on the old contents of a file a commit changed (see [`ChangedFile`]):
-    /// against its first parent (`change`) and its other parents (`others`); `None` when
-    /// the file is new against one of them or a blob cannot be read.
-    pub fn with_old_contents<R>(
-        &self,
-        change: &ChangeId,
-        others: &[ChangeId],
-        f: impl FnOnce(&[&[u8]]) -> R,
-    ) -> Option<R> {
-        let olds = std::iter::once(change)
+    /// The old contents of a file a commit changed (see [`ChangedFile`]): against its
+    /// first parent (`change`) and its other parents (`others`); `None` when the file is
+    /// new against one of them or a blob cannot be read.
+    pub fn old_contents(&self, change: &ChangeId, others: &[ChangeId]) -> Option<Vec<std::sync::Arc<[u8]>>> {
+        std::iter::once(change)
             .chain(others)
             .map(|c| self.content(git2::Oid::from_bytes(&c[..20]).ok().filter(|o| !o.is_zero())?, true).ok())
-            .collect::<Option<Vec<_>>>()?;
-        Some(f(&olds.iter().map(|c| &c[..]).collect::<Vec<_>>()))
+            .collect()
     }
 
     /// The new content of a change (see [`ChangedFile::change`]), read again (a repeat's

@@ -563,3 +563,22 @@ fn history_reads_no_file_a_merge_only_brings_from_a_branch() {
     assert!(err.contains(&format!("tkx: error: {missing}: a commit whose changes")), "{err}");
     assert!(!err.contains(&merge), "{err}");
 }
+
+/// History is read on a second thread from a second handle on the repository, except
+/// where the environment names where git's objects are (a hook's quarantine, an object
+/// directory by variable): a handle opened by path would not see them there.
+#[test]
+fn history_reads_objects_where_the_environment_puts_them() {
+    let env = TestEnv::git_repo();
+    env.write("app.py", format!("t = \"{}\"\n", token()));
+    let commit = commit_all(&env, "the key");
+    let elsewhere = env.root.join("objects-elsewhere");
+    std::fs::rename(env.project().join(".git/objects"), &elsewhere).unwrap();
+    std::fs::create_dir_all(env.project().join(".git/objects")).unwrap();
+    let out = env.tkx(["scan", "--history"]).env("GIT_OBJECT_DIRECTORY", &elsewhere).output().unwrap();
+    assert_no_leak(&out, &token());
+    let (code, out, err) = (out.status.code(), stdout(&out), stderr(&out));
+    assert_eq!(code, Some(1), "{out}\n{err}");
+    assert!(out.contains("app.py:1:6: error[scan/github-token]"), "{out}");
+    assert!(!err.contains(&commit), "{err}");
+}

@@ -101,7 +101,7 @@ pub fn history(setup: &Setup, repo: &Repo, walk: &Range, max_size: u64) -> Resul
             .into_iter()
             .filter(|f| {
                 let Some(change) = f.change.filter(|_| f.lines_later) else { return true };
-                let worth = worth_scanning(setup, repo, f, &change, max_size);
+                let worth = worth_scanning(setup, repo, f, max_size);
                 if !worth {
                     passed.insert((f.path.clone(), new_blob(&change)), old_blob(&change));
                 }
@@ -187,15 +187,16 @@ pub fn history(setup: &Setup, repo: &Repo, walk: &Range, max_size: u64) -> Resul
 /// new content that none of its old contents has (compared as text) can hold nothing to
 /// find. A file that is not read as UTF-8 text (too large, binary, UTF-16) or whose old
 /// content cannot be read goes the usual way.
-fn worth_scanning(setup: &Setup, repo: &Repo, f: &ChangedFile, change: &ChangeId, max_size: u64) -> bool {
+fn worth_scanning(setup: &Setup, repo: &Repo, f: &ChangedFile, max_size: u64) -> bool {
     let content = &f.content;
     if content.len() as u64 > max_size || is_binary(content) || text::encoding(content) != Encoding::Utf8 {
         return true;
     }
-    repo.with_old_contents(change, &f.others, |olds| {
-        setup.scanner.may_find(&lines_not_in(content, olds), content, &f.path)
+    let olds = f.change.and_then(|c| repo.old_contents(&c, &f.others));
+    olds.is_none_or(|olds| {
+        let olds: Vec<&[u8]> = olds.iter().map(|o| &o[..]).collect();
+        setup.scanner.may_find(&lines_not_in(content, &olds), content, &f.path)
     })
-    .unwrap_or(true)
 }
 
 /// The lines of `new` that none of `olds` has, each with its newline, joined. Against
