@@ -82,8 +82,53 @@ struct Recent {
     bytes: usize,
 }
 
-/// How many commits a walk's reading thread may be ahead of their scan.
+/// How many commits a walk's reading thread may be ahead of their scan ...
 const AHEAD: usize = 64;
+
+/// ... and how many bytes of their contents: past this, it waits (a single commit as
+/// large as it is still goes).
+const AHEAD_BYTES: usize = 256 << 20;
+
+/// The bytes of contents a walk's reading thread has handed over and the scan has not
+/// yet taken in, and whether the scan has stopped (see [`Repo::walk`]).
+#[derive(Default)]
+struct Ahead {
+    state: std::sync::Mutex<(usize, bool)>,
+    changed: std::sync::Condvar,
+}
+
+impl Ahead {
+    fn state(&self) -> std::sync::MutexGuard<'_, (usize, bool)> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Counts `size` bytes more, once what is ahead leaves room for them; false when the
+    /// scan has stopped.
+    fn add(&self, size: usize) -> bool {
+        let mut state = self.state();
+        while !state.1 && state.0 > 0 && state.0 + size > AHEAD_BYTES {
+            state = self.changed.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        state.0 += size;
+        !state.1
+    }
+
+    /// The scan took in `size` bytes.
+    fn done(&self, size: usize) {
+        self.state().0 -= size;
+        self.changed.notify_one();
+    }
+}
+
+/// Tells the reading thread the scan stopped when dropped (at its end, or a panic).
+struct Closing<'a>(&'a Ahead);
+
+impl Drop for Closing<'_> {
+    fn drop(&mut self) {
+        self.0.state().1 = true;
+        self.0.changed.notify_one();
+    }
+}
 
 /// How many bytes of blob contents [`Recent`] keeps.
 const RECENT: usize = 128 << 20;
@@ -244,8 +289,8 @@ impl Repo {
 pub struct ChangedFile {
     /// Path relative to the work tree, `/`-separated.
     pub path: String,
-    /// The new content (the index's version for staged changes), shared with the walk's
-    /// [`Recent`] contents.
+    /// The new content (the index's version for staged changes), shared with the
+    /// contents a walk keeps.
     pub content: std::sync::Arc<[u8]>,
     /// 1-based numbers of the added lines; `None` when the whole file is new.
     pub added: Option<std::collections::BTreeSet<usize>>,
@@ -527,15 +572,23 @@ impl Repo {
                 true
             });
         };
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(CommitInfo, Vec<ChangedFile>)>(AHEAD);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(CommitInfo, Vec<ChangedFile>, usize)>(AHEAD);
+        let ahead = &Ahead::default();
         std::thread::scope(|s| {
             let read = s.spawn(move || {
                 let walk = reader.revwalk(push, hide, hide_remotes)?;
-                // `each` stopped taking them only if it panicked: the panic is its own.
-                reader.read_commits(walk, &mut |info, files| tx.send((info, files)).is_ok())
+                reader.read_commits(walk, &mut |info, files| {
+                    let size = files.iter().map(|f| f.content.len()).sum();
+                    // Both stop taking them only if `each` panicked: the panic is its own.
+                    ahead.add(size) && tx.send((info, files, size)).is_ok()
+                })
             });
-            for (info, files) in rx {
-                each(info, files);
+            {
+                let _closing = Closing(ahead);
+                for (info, files, size) in rx {
+                    each(info, files);
+                    ahead.done(size);
+                }
             }
             match read.join() {
                 Ok(result) => result,
@@ -881,6 +934,29 @@ fn change_oids(change: &ChangeId) -> (git2::Oid, git2::Oid) {
 mod tests {
     use super::*;
     use std::fs;
+
+    /// The reading thread of a walk waits while the contents it handed over exceed the
+    /// budget, goes on when the scan takes them in, lets one commit of any size through,
+    /// and stops when the scan does.
+    #[test]
+    fn a_walk_reads_ahead_within_its_budget() {
+        let ahead = Ahead::default();
+        assert!(ahead.add(AHEAD_BYTES * 2), "one commit however large");
+        std::thread::scope(|s| {
+            let waiting = s.spawn(|| ahead.add(1));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            assert!(!waiting.is_finished(), "over the budget: it waits");
+            ahead.done(AHEAD_BYTES * 2);
+            assert!(waiting.join().unwrap());
+        });
+        assert!(ahead.add(AHEAD_BYTES - 1), "within the budget: no wait");
+        std::thread::scope(|s| {
+            let waiting = s.spawn(|| ahead.add(AHEAD_BYTES));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            drop(Closing(&ahead));
+            assert!(!waiting.join().unwrap(), "the scan stopped");
+        });
+    }
 
     /// Makes the work tree hold exactly `files` (path, content; `->target` makes a link;
     /// a leading `+` in the path makes it executable) and returns its tree.

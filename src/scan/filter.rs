@@ -402,7 +402,7 @@ const TEST_WORDS: &[&str] = &[
 ];
 
 /// Whether a hit is reported as a note rather than an error: an Algolia search-only key
-/// (see [`algolia_search_only`]), or a password in a URL whose host is this machine
+/// (see `algolia_search_only`), or a password in a URL whose host is this machine
 /// (`localhost`, `127.0.0.1`, `[::1]`, `0.0.0.0`) and whose user or password is made of
 /// test words (`postgres://test_user:test_pass@localhost/app`), as test suites and compose
 /// files write them.
