@@ -109,9 +109,11 @@ pub struct Matcher {
     known: Known,
     /// The longest known value's length.
     known_longest: usize,
-    /// What may make a match take more lines than the one it starts on: the keywords of
-    /// the multi-line rules (any case), and whether a known value holds a newline.
-    spanning: (Option<AhoCorasick>, bool),
+    /// The keywords of the multi-line rules (any case): a match may take more lines than
+    /// the one it starts on where one of them stands.
+    multiline_keywords: Option<AhoCorasick>,
+    /// Whether a known value holds a newline (so a match of it takes two lines or more).
+    known_spans_lines: bool,
     /// The regexes' caches, a set per search running at once ([`Caches`]).
     caches: Mutex<Vec<Caches>>,
 }
@@ -595,14 +597,12 @@ impl Matcher {
             .map(|ac| (ac, owners));
         let known_longest = known.iter().map(Vec::len).max().unwrap_or(0);
         let multiline = rules.iter().filter(|c| c.rule.multiline);
-        let spanning = (
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .build(multiline.flat_map(|c| c.rule.keywords))
-                .ok()
-                .filter(|ac| ac.patterns_len() > 0),
-            known.iter().any(|v| v.contains(&b'\n')),
-        );
+        let multiline_keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(multiline.flat_map(|c| c.rule.keywords))
+            .ok()
+            .filter(|ac| ac.patterns_len() > 0);
+        let known_spans_lines = known.iter().any(|v| v.contains(&b'\n'));
         let known = Self::known_searcher(known);
         Matcher {
             rules,
@@ -612,7 +612,8 @@ impl Matcher {
             union,
             known,
             known_longest,
-            spanning,
+            multiline_keywords,
+            known_spans_lines,
             caches: Mutex::new(Vec::new()),
         }
     }
@@ -621,7 +622,7 @@ impl Matcher {
     /// keyword occurs there, or a known value holds a newline. When not, every match
     /// [`Matcher::find`] makes lies on the line it starts on.
     pub fn may_span_lines(&self, data: &[u8]) -> bool {
-        self.spanning.1 || self.spanning.0.as_ref().is_some_and(|ac| ac.is_match(data))
+        self.known_spans_lines || self.multiline_keywords.as_ref().is_some_and(|ac| ac.is_match(data))
     }
 
     fn known_searcher(values: &[KnownValue]) -> Known {
@@ -986,7 +987,8 @@ mod tests {
             union: None,
             known,
             known_longest: usize::MAX,
-            spanning: (None, true),
+            multiline_keywords: None,
+            known_spans_lines: true,
             caches: Mutex::new(Vec::new()),
         }
     }
