@@ -954,6 +954,15 @@ pub const RULES: &[Rule] = &[
         &["sntryu_..."],
     ),
     provider(
+        "logfire-token",
+        // `pylf_v1_<region>_<token>`: write tokens, API keys and Pydantic AI Gateway keys.
+        "Pydantic Logfire token",
+        &["pylf_v"],
+        concat!(key_start!(), r"(?P<secret>pylf_v[0-9]+_[a-z]{2,10}_[A-Za-z0-9]{40,60})\b"),
+        &[("LOGFIRE_TOKEN=pylf_v1_us_", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8M")],
+        &["LOGFIRE_TOKEN=\"pylf_v1_us_...\"", "pylf_v1_your_logfire_token_here", "pylf_v1_eu_secret"],
+    ),
+    provider(
         "langsmith-api-key",
         "LangSmith API key",
         &["lsv2_"],
