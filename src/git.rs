@@ -829,14 +829,17 @@ impl Repo {
     pub fn old_contents(&self, change: &ChangeId, others: &[ChangeId]) -> Option<Vec<std::sync::Arc<[u8]>>> {
         std::iter::once(change)
             .chain(others)
-            .map(|c| self.content(git2::Oid::from_bytes(&c[..20]).ok().filter(|o| !o.is_zero())?, true).ok())
+            .map(|c| {
+                let (old, _) = change_oids(c);
+                if old.is_zero() { None } else { self.content(old, true).ok() }
+            })
             .collect()
     }
 
     /// The new content of a change (see [`ChangedFile::change`]), read again (a repeat's
     /// is not handed over); `None` when the blob cannot be read.
     pub fn new_content(&self, change: &ChangeId) -> Option<std::sync::Arc<[u8]>> {
-        self.content(git2::Oid::from_bytes(&change[20..]).ok()?, false).ok()
+        self.content(change_oids(change).1, false).ok()
     }
 
     /// The lines a change (see [`ChangedFile::change`]) added to its file; `None` when

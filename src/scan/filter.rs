@@ -164,23 +164,22 @@ pub fn not_a_private_key(c: &Context) -> bool {
 /// elsewhere `app_key` is anyone's.
 pub fn not_near_datadog(c: &Context) -> bool {
     let name = name_before(c.data, c.line_start, c.start);
-    if name.contains("ddapp") || name.contains("datadog") {
-        return false;
-    }
+    !(name.contains("ddapp") || name.contains("datadog") || named_above(c, &[b"datadog"]))
+}
+
+/// Whether one of `words` (lowercase) stands, in any case, in the 4 KiB above the hit's line.
+fn named_above(c: &Context, words: &[&[u8]]) -> bool {
     let above = c.data.get(c.line_start.saturating_sub(4096)..c.line_start).unwrap_or_default();
-    memchr::memmem::find(&above.to_ascii_lowercase(), b"datadog").is_none()
+    let above = above.to_ascii_lowercase();
+    words.iter().any(|w| memchr::memmem::find(&above, w).is_some())
 }
 
 /// `algolia-api-key`: a 32-hex value is Algolia's where the name says so
 /// (`ALGOLIA_ADMIN_KEY`, `algoliaApiKey`) or Algolia is named in the 4 KiB above (its
 /// client imported, a DocSearch setup); elsewhere `api_key` is anyone's.
 pub fn not_near_algolia(c: &Context) -> bool {
-    if name_before(c.data, c.line_start, c.start).contains("algolia") {
-        return false;
-    }
-    let above = c.data.get(c.line_start.saturating_sub(4096)..c.line_start).unwrap_or_default();
-    let above = above.to_ascii_lowercase();
-    [&b"algolia"[..], b"docsearch"].iter().all(|w| memchr::memmem::find(&above, w).is_none())
+    !(name_before(c.data, c.line_start, c.start).contains("algolia")
+        || named_above(c, &[b"algolia", b"docsearch"]))
 }
 
 /// The text of a hit's line before it, lowercase, without `_`, `-` and `.`: the name it
@@ -195,24 +194,29 @@ fn name_before(data: &[u8], line_start: usize, start: usize) -> String {
 }
 
 /// Files that hand an Algolia key to a browser: InstantSearch, DocSearch, the lite
-/// (search-only) client, a web worker's `importScripts`. Lowercase.
-const ALGOLIA_IN_A_BROWSER: &[&[u8]] =
-    &[b"instantsearch", b"docsearch", b"liteclient", b"algoliasearch/lite", b"importscripts("];
+/// (search-only) client, a web worker's `importScripts` (any case).
+const ALGOLIA_IN_A_BROWSER: &[&str] =
+    &["instantsearch", "docsearch", "liteclient", "algoliasearch/lite", "importscripts("];
 
 /// `algolia-api-key`: a search-only key, public by design (Algolia's own words: it belongs
 /// in front-end code): its name says search, or the file hands it to a browser. A key
 /// named admin or write is never one.
 fn algolia_search_only(data: &[u8], start: usize) -> bool {
-    let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
-    let name = name_before(data, line_start, start);
+    let name = name_before(data, super::lines::line_of(data, start).0, start);
     if name.contains("admin") || name.contains("write") {
         return false;
     }
     if name.contains("search") {
         return true;
     }
-    let lower = data.to_ascii_lowercase();
-    ALGOLIA_IN_A_BROWSER.iter().any(|m| memchr::memmem::find(&lower, m).is_some())
+    // One pass over the file, without a lowercase copy of it for each key.
+    static BROWSER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+    BROWSER
+        .get_or_init(|| {
+            aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(ALGOLIA_IN_A_BROWSER).ok()
+        })
+        .as_ref()
+        .is_some_and(|ac| ac.is_match(data))
 }
 
 /// `ini-password`: a value that stands for a password rather than being one.
