@@ -90,6 +90,16 @@ impl Compiled {
     }
 }
 
+/// The one thread that searches a large buffer beside the calling one, started on first
+/// use and kept for the process: redaction searches a buffer per megabyte of output, and
+/// a thread started for each ran ~15 % slower (its start waits for a core; its caches
+/// and stack are cold). Searches running at once share it: the caller takes every piece
+/// the helper has not, so a busy helper delays no one by more than a piece.
+fn helper() -> Option<&'static rayon_core::ThreadPool> {
+    static POOL: OnceLock<Option<rayon_core::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| rayon_core::ThreadPoolBuilder::new().num_threads(1).build().ok()).as_ref()
+}
+
 /// The rules, compiled once.
 pub struct Matcher {
     rules: Vec<Compiled>,
@@ -699,8 +709,8 @@ impl Matcher {
             return piece(0..data.len());
         }
         // A large buffer (redaction joins what a fast writer has queued; a large file) is
-        // read on two cores. It is cut at line ends into pieces that this thread and one
-        // more take in turn, so that neither waits for the other when one core is slower
+        // read on two cores. It is cut at line ends into pieces that this thread and the
+        // helper take in turn, so that neither waits for the other when one core is slower
         // (shared with another process). Rules see their own line (and a multi-line rule
         // the text after it), and known values the text after their start, whichever piece
         // it is in, so the hits are the same.
@@ -723,17 +733,19 @@ impl Matcher {
                 }
             }
         };
-        std::thread::scope(|s| {
-            let other = s.spawn(work);
+        let Some(pool) = helper() else {
             beside();
-            let mut hits = work();
-            match other.join() {
-                Ok(more) => hits.extend(more),
-                // A panic there is a bug: it goes on here, as if the pass had run here.
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-            hits
-        })
+            return work();
+        };
+        // A panic on the helper is a bug: it goes on here once the scope ends.
+        let mut more = Vec::new();
+        let mut hits = pool.in_place_scope(|s| {
+            s.spawn(|_| more = work());
+            beside();
+            work()
+        });
+        hits.extend(more);
+        hits
     }
 
     /// The rules' matches on the lines of `data` that start in `lines` (which ends at a
