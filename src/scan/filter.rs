@@ -6,7 +6,7 @@
 
 use super::entropy;
 use super::rules::Rule;
-use crate::secret::{is_placeholder, looks_like_a_name};
+use crate::secret::{is_placeholder, looks_like_a_label, looks_like_a_name};
 use base64::Engine;
 
 /// Values from documentation that are not secrets anyone can use.
@@ -302,7 +302,7 @@ pub fn not_supabase_anon(c: &Context) -> bool {
 /// reported by that rule. The value must look generated: letters and digits mixed.
 pub fn bearer_caution(c: &Context) -> bool {
     let s = c.secret;
-    if looks_like_a_name(s) || looks_like_code_or_hash(s) || looks_like_counting(s) {
+    if looks_like_a_name(s) || looks_like_a_label(s) || looks_like_code_or_hash(s) || looks_like_counting(s) {
         return true;
     }
     let has_digit = s.chars().any(|c| c.is_ascii_digit());
@@ -311,7 +311,7 @@ pub fn bearer_caution(c: &Context) -> bool {
 }
 
 /// `generic-secret`: a secret-like name proves little, so the value must look generated:
-/// not a name, code, a hash, a counting run or a value that says what it is.
+/// not a name, a label, code, a hash, a counting run or a value that says what it is.
 pub fn generic_caution(c: &Context) -> bool {
     if c.unquoted_in_program() {
         return true;
@@ -346,6 +346,7 @@ pub fn generic_caution(c: &Context) -> bool {
         || c.line.len() > 1000
         || looks_like_code_or_hash(c.secret)
         || looks_like_a_name(c.secret)
+        || looks_like_a_label(c.secret)
         || looks_like_counting(c.secret)
     {
         return true;

@@ -750,6 +750,7 @@ mod tests {
             "RESEND_API_KEY=re_123456789",
             "API_SECRET=1234567890abcdef",
             "client_secret = \"secret-00000000\"",
+            "const secret = 'ISSUE-17040-TEXT-FILE-ONLY-9f31c7';",
         ];
         for line in corpus {
             assert_eq!(rules_found(&s, line, "app.py"), Vec::<String>::new(), "{line}");

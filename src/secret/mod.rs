@@ -12,7 +12,7 @@ pub mod providers;
 
 pub use fingerprint::fingerprint;
 pub use mask::{mask, mask_ends, mask_joined};
-pub use names::{is_secret_name, looks_like_a_name, names_an_identifier};
+pub use names::{is_secret_name, looks_like_a_label, looks_like_a_name, names_an_identifier};
 pub use placeholder::{is_placeholder, is_unfilled};
 
 use std::borrow::Cow;

@@ -78,6 +78,27 @@ pub fn looks_like_a_name(v: &str) -> bool {
         })
 }
 
+/// Whether a value is a label a person wrote: three words or more (of three letters or
+/// more: one case, or camel case) with numbers of up to eight digits and at most one other
+/// short part of up to eight letters and digits (`ISSUE-17040-TEXT-FILE-ONLY-9f31c7`,
+/// `TEST-API-KEY-FOR-UNIT-TESTS-1a2b3c`). All a label's chance is in that short part, too
+/// little for a generated credential, whose random part is long. The scanner's generic
+/// rules set labels aside; what a user keeps in an env file is still judged by its look.
+pub fn looks_like_a_label(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(['-', '_', '.']).filter(|p| !p.is_empty()).collect();
+    let alpha = |p: &str| {
+        let one_case =
+            p.chars().all(|c| !c.is_ascii_uppercase()) || p.chars().all(|c| !c.is_ascii_lowercase());
+        p.chars().all(|c| c.is_ascii_alphabetic()) && (one_case || camel_words(p))
+    };
+    let number = |p: &str| p.len() <= 8 && p.chars().all(|c| c.is_ascii_digit());
+    let words = parts.iter().filter(|p| p.len() >= 3 && alpha(p)).count();
+    let mut others = parts.iter().filter(|p| !alpha(p) && !number(p));
+    let tag_is_short =
+        others.next().is_none_or(|t| t.len() <= 8 && t.chars().all(|c| c.is_ascii_alphanumeric()));
+    words >= 3 && tag_is_short && others.next().is_none()
+}
+
 /// Whether letters read as camel-case words of three letters or more: `validationPattern`,
 /// `ReadConfigurationRegister`. A random string of letters almost never does.
 pub(super) fn camel_words(p: &str) -> bool {
@@ -97,7 +118,7 @@ pub(super) fn camel_words(p: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_secret_name, names_an_identifier};
+    use super::{is_secret_name, looks_like_a_label, names_an_identifier};
 
     #[test]
     fn identifiers_are_not_credentials() {
@@ -155,6 +176,29 @@ mod tests {
             "PATTERN",
         ] {
             assert!(!is_secret_name(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn labels_are_words_with_one_short_tag() {
+        for v in [
+            "ISSUE-17040-TEXT-FILE-ONLY-9f31c7",
+            "TEST-API-KEY-FOR-UNIT-TESTS-1a2b3c",
+            "staging_deploy_token_20241022",
+            "primaryRegion.serviceName.deploy.v2",
+        ] {
+            assert!(looks_like_a_label(v), "{v}");
+        }
+        for v in [
+            // Two words are a name's, not enough to set the random part aside.
+            "live-key-9f31c7",
+            // A long random part, or two random tags.
+            "ISSUE-TEXT-FILE-9f31c7Xr4bT9qL",
+            "ISSUE-TEXT-FILE-9f31c7-Xr4bT9",
+            "sk_live_test_key_Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd",
+            "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0U",
+        ] {
+            assert!(!looks_like_a_label(v), "{v}");
         }
     }
 }
