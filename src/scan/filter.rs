@@ -6,7 +6,7 @@
 
 use super::entropy;
 use super::rules::Rule;
-use crate::secret::{is_placeholder, looks_like_a_label, looks_like_a_name};
+use crate::secret::{is_made_up_words, is_placeholder, looks_like_a_label, looks_like_a_name};
 use base64::Engine;
 
 /// Values from documentation that are not secrets anyone can use.
@@ -410,7 +410,8 @@ const TEST_WORDS: &[&str] = &[
 /// (see `algolia_search_only`), or a password in a URL whose host is this machine
 /// (`localhost`, `127.0.0.1`, `[::1]`, `0.0.0.0`) and whose user or password is made of
 /// test words (`postgres://test_user:test_pass@localhost/app`), as test suites and compose
-/// files write them.
+/// files write them; on any host, a password of words that say it is made up
+/// (`https://x-access-token:test-token@github.com/…`).
 pub fn only_a_note(rule: &Rule, data: &[u8], start: usize, end: usize) -> bool {
     if rule.id == "algolia-api-key" {
         return algolia_search_only(data, start);
@@ -428,7 +429,8 @@ pub fn only_a_note(rule: &Rule, data: &[u8], start: usize, end: usize) -> bool {
     let host = host.split(':').next().unwrap_or("");
     let loopback = matches!(host, "localhost" | "127.0.0.1" | "0.0.0.0" | "[") || host.starts_with("127.");
     if !loopback {
-        return false;
+        // Elsewhere, a password that says it is made up (`test-token`, `fake_secret`).
+        return is_made_up_words(&String::from_utf8_lossy(&data[start..end]));
     }
     // The user: what stands between `://` and the password's `:`.
     let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);

@@ -247,7 +247,7 @@ impl Scanner {
                     Finding::note(rule, message)
                         .at(display, line, column)
                         .secret(redacted)
-                        .hint("not a secret by itself (public by design, an identifier, or a test password on this machine): nothing to rotate unless a real credential is exposed too")
+                        .hint("not a secret by itself (public by design, an identifier, or a test password): nothing to rotate unless a real credential is exposed too")
                         .commit(commit.cloned()),
                 );
                 continue;
@@ -540,6 +540,18 @@ mod tests {
         );
         assert_eq!(
             severities(concat!("DATABASE_URL=postgres://test_user:Xr4bT9", "qLm2Vz8@db.internal.corp/app\n")),
+            ["error:scan/url-credentials"]
+        );
+        // A password that says it is made up is a note on any host.
+        assert_eq!(
+            severities("git clone https://x-access-token:test-token@github.com/org/repo.git\n"),
+            ["note:scan/url-credentials"]
+        );
+        assert_eq!(
+            severities(concat!(
+                "git clone https://x-access-token:Xr4bT9",
+                "qLm2Vz8@github.com/org/repo.git\n"
+            )),
             ["error:scan/url-credentials"]
         );
     }

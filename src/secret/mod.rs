@@ -13,7 +13,7 @@ pub mod providers;
 pub use fingerprint::fingerprint;
 pub use mask::{mask, mask_ends, mask_joined};
 pub use names::{is_secret_name, looks_like_a_label, looks_like_a_name, names_an_identifier};
-pub use placeholder::{is_placeholder, is_unfilled};
+pub use placeholder::{is_made_up_words, is_placeholder, is_unfilled};
 
 use std::borrow::Cow;
 use std::fmt;

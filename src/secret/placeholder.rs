@@ -178,6 +178,17 @@ const KEY_WORDS: &[&str] = &[
     "new", "old", "first", "second",
 ];
 
+/// Whether `v` is two words or more that say they are made up and nothing else:
+/// `test-token`, `fake_api_key`, `dummy.secret` (one of [`TEST_WORDS`], the rest of them
+/// or of [`KEY_WORDS`]). A password of such words was written for a test or a document.
+pub fn is_made_up_words(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    let parts: Vec<&str> = lower.split(is_separator).filter(|p| !p.is_empty()).collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| TEST_WORDS.contains(p) || KEY_WORDS.contains(p))
+        && parts.iter().any(|p| TEST_WORDS.contains(p))
+}
+
 /// A test value built of words and a counted number, perhaps after a short prefix:
 /// `gw_valid_api_key_12345`, `test-api-key-12345`, `sk-fake_api_key_123456`,
 /// `AIzaFakeApiKey123456`, `m0-test12345678`. One word must say it is made up (`test`,
@@ -331,7 +342,7 @@ pub fn is_unfilled(key: &str, value: &str, example_value: Option<&str>) -> bool 
 
 #[cfg(test)]
 mod tests {
-    use super::is_placeholder;
+    use super::{is_made_up_words, is_placeholder};
 
     #[test]
     fn counting_bodies_and_word_bodies_are_placeholders() {
@@ -370,6 +381,17 @@ mod tests {
             "en-us",
         ] {
             assert!(!is_placeholder(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn made_up_words() {
+        for v in ["test-token", "fake_api_key", "Dummy.Secret", "test-pass", "mock-client-secret"] {
+            assert!(is_made_up_words(v), "{v}");
+        }
+        // One word, words of a real name, or anything random.
+        for v in ["test", "token-secret", "prod-api-token", "test-Xr4bT9qLm2", "testtoken"] {
+            assert!(!is_made_up_words(v), "{v}");
         }
     }
 
