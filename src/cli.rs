@@ -500,7 +500,8 @@ pub struct ScanArgs {
     #[arg(long)]
     pub write_baseline: bool,
 
-    /// Skip files larger than this many bytes (default: `max_file_size` in .tkx.toml, 2 MiB).
+    /// Skip files larger than this many bytes, naming each on stderr (default: `max_file_size`
+    /// in .tkx.toml, 256 MiB).
     #[arg(long, value_name = "BYTES")]
     pub max_size: Option<u64>,
 }
