@@ -142,7 +142,7 @@ complete -c tkx -n "__fish_tkx_using_subcommand scan" -l format -d 'Output forma
 json\t'One JSON object: `{"findings":[…],"summary":{…}}`'
 sarif\t'SARIF 2.1.0, for code-scanning upload'
 github\t'GitHub Actions workflow commands (`::error file=…,line=…::…`)'"
-complete -c tkx -n "__fish_tkx_using_subcommand scan" -l max-size -d 'Skip files larger than this many bytes (default: `max_file_size` in .tkx.toml, 2 MiB)' -r
+complete -c tkx -n "__fish_tkx_using_subcommand scan" -l max-size -d 'Skip files larger than this many bytes, naming each on stderr (default: `max_file_size` in .tkx.toml, 256 MiB)' -r
 complete -c tkx -n "__fish_tkx_using_subcommand scan" -s C -d 'Act as if tkx had been started in DIR' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand scan" -s f -l file -d 'Load this env file instead of .env.<profile> and .env (repeatable; the first given wins)' -r -F
 complete -c tkx -n "__fish_tkx_using_subcommand scan" -s p -l profile -d 'Also load .env.<NAME>, above .env' -r

@@ -125,7 +125,7 @@ pub fn rejects(rule: &Rule, c: &Context) -> bool {
     // identifiers (`fw_`, `re_`, `secret_access_key: SomeConfig.SecretAccessKey`): an
     // identifier is not a key however it scores.
     if rule.min_entropy > 0.0
-        && (entropy(c.secret.as_bytes()) < rule.min_entropy
+        && (entropy(c.secret.as_bytes()) < min_entropy(rule, c.secret)
             || looks_like_a_name(c.secret)
             || (c.unquoted_in_program() && is_reference(c.secret)))
     {
@@ -310,6 +310,26 @@ pub fn bearer_caution(c: &Context) -> bool {
     !(has_digit && has_alpha)
 }
 
+/// `basic-auth-password`: as a bearer token's, and not a password written for a document
+/// (`admin:password123`, `elastic:changeme`) or one that names itself.
+pub fn basic_auth_caution(c: &Context) -> bool {
+    bearer_caution(c)
+        || is_weak_password(c.secret)
+        || ["password", "passwd", "secret", "token"].iter().any(|w| c.lower.contains(w))
+}
+
+/// The entropy a rule asks of `secret`: a random hex string scores lower than one of
+/// letters and digits (one in five random 32-hex keys is under 3.5 bits a byte), so hex
+/// of a key's length (32 digits or more: 128 bits) needs no more than 3.0, what the
+/// named rules for hex keys ask. Shorter hex is an id or a short hash as often as not.
+fn min_entropy(rule: &Rule, secret: &str) -> f64 {
+    if secret.len() >= 32 && secret.bytes().all(|b| b.is_ascii_hexdigit()) {
+        rule.min_entropy.min(3.0)
+    } else {
+        rule.min_entropy
+    }
+}
+
 /// `generic-secret`: a secret-like name proves little, so the value must look generated:
 /// not a name, a label, code, a hash, a counting run or a value that says what it is.
 pub fn generic_caution(c: &Context) -> bool {
@@ -342,9 +362,16 @@ pub fn generic_caution(c: &Context) -> bool {
     if ["password", "passwd", "secret", "token"].iter().any(|w| c.lower.contains(w)) {
         return true;
     }
+    // A UUID is an identifier, unless the name says it is the API key (Exa's keys are
+    // UUIDs: `x-api-key: <uuid>`, `api_key="<uuid>"`).
+    let api_key_name = name_as_written.is_some_and(|n| {
+        let n = n.to_ascii_lowercase().replace(['-', '_', '.'], "");
+        n.ends_with("apikey")
+    });
+    let uuid_key = api_key_name && is_uuid(c.secret);
     if c.file.lock
         || c.line.len() > 1000
-        || looks_like_code_or_hash(c.secret)
+        || (!uuid_key && looks_like_code_or_hash(c.secret))
         || looks_like_a_name(c.secret)
         || looks_like_a_label(c.secret)
         || looks_like_counting(c.secret)
@@ -448,13 +475,17 @@ pub fn only_a_note(rule: &Rule, data: &[u8], start: usize, end: usize) -> bool {
     testy(&user) || testy(&password)
 }
 
-/// Generic-rule values that are code, variable references, UUIDs or hashes.
-fn looks_like_code_or_hash(v: &str) -> bool {
-    let uuid = v.len() == 36
+/// Whether `v` is a UUID (`8-4-4-4-12` hex digits).
+fn is_uuid(v: &str) -> bool {
+    v.len() == 36
         && v.bytes()
             .enumerate()
-            .all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() });
-    uuid || v.contains("${")
+            .all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() })
+}
+
+/// Generic-rule values that are code, variable references, UUIDs or hashes.
+fn looks_like_code_or_hash(v: &str) -> bool {
+    is_uuid(v) || v.contains("${")
         || v.contains("{{")
         || v.starts_with("process.env")
         || v.starts_with("os.environ")
@@ -514,6 +545,7 @@ mod tests {
                 "kubeconfig-client-key",
                 "litellm-config-key",
                 "bearer-token",
+                "basic-auth-password",
                 "generic-secret"
             ]
         );

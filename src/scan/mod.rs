@@ -288,9 +288,10 @@ impl Scanner {
             Source::Rule(i) => Some(self.matcher.rule(i).kind),
             Source::Known(_) => None,
         };
+        // A public key's format says what it is as surely as a provider's does.
         let providers: Vec<(usize, usize)> = hits
             .iter()
-            .filter(|h| kind(h) == Some(rules::Kind::Provider))
+            .filter(|h| matches!(kind(h), Some(rules::Kind::Provider | rules::Kind::Public)))
             .map(|h| (h.start, h.end))
             .collect();
         if providers.is_empty() {
@@ -482,6 +483,57 @@ mod tests {
 
     fn rules_found(s: &Scanner, text: &str, file: &str) -> Vec<String> {
         s.scan(text.as_bytes(), file, &None, None).into_iter().map(|f| f.rule.into_owned()).collect()
+    }
+
+    /// Issue 18, shapes a recall probe missed: a UUID under an API key's name, random hex
+    /// that scores under 3.5 bits a byte, a master key, and a public key under a secret's
+    /// name (a note, not the generic error).
+    #[test]
+    fn keys_of_every_shape_under_their_names() {
+        let s = scanner();
+        let severities = |text: String, file: &str| -> Vec<String> {
+            s.scan(text.as_bytes(), file, &None, None)
+                .into_iter()
+                .map(|f| format!("{}:{}", f.severity.as_str(), f.rule))
+                .collect()
+        };
+        let uuid = concat!("3f9a1c7e-5b2d-4f8a-", "9c0e-9b1d3f5a7c9e");
+        for line in [
+            format!("curl -H \"x-api-key: {uuid}\" https://api.exa.ai/search"),
+            format!("exa = Exa(api_key=\"{uuid}\")"),
+        ] {
+            assert_eq!(severities(line.clone(), "call.sh"), ["error:scan/generic-secret"], "{line}");
+        }
+        assert!(severities(format!("request_id = \"{uuid}\""), "app.py").is_empty());
+        // 3.34 bits a byte: one in five random 32-hex keys scores under 3.5.
+        let hex = concat!("9a50f8a8e9bb8bdb", "5eba456bf92d5d98");
+        assert_eq!(
+            severities(format!("client = Client(api_key=\"{hex}\")"), "app.py"),
+            ["error:scan/generic-secret"]
+        );
+        assert_eq!(
+            severities(
+                concat!("export LITELLM_MASTER_KEY=sk-Xr4bT9qLm2", "Vz8Kp1Wn6Yc3").to_owned(),
+                "run.sh"
+            ),
+            ["error:scan/generic-secret"]
+        );
+        assert_eq!(
+            severities(
+                concat!("{\"apiKey\": \"pk-lf-abf9211e-fb8e-", "889a-8853-6e8482f7803b\"}").to_owned(),
+                "c.json"
+            ),
+            ["note:scan/langfuse-public-key"]
+        );
+        // An AWS key id is a note alone, and its secret an error beside it.
+        assert_eq!(
+            severities(
+                concat!("curl --user \"AKIAZ7QW5EP2RY4UT6IO:Xr4bT9qLm2Vz8Kp1W", "n6Yc3Hd7Js5Fg0Ue2Ra9Ti4\"")
+                    .to_owned(),
+                "s3.sh"
+            ),
+            ["note:scan/aws-access-key-id", "error:scan/aws-key-pair"]
+        );
     }
 
     /// Issue 18: an Algolia key is named; a search-only one (its name says so, or the file

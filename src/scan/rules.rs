@@ -252,6 +252,22 @@ pub const RULES: &[Rule] = &[
         &["LANGFUSE_SECRET_KEY=sk-lf-...", "LANGFUSE_PUBLIC_KEY=pk-lf-abf9211e-fb8e-889a-8853-6e8482f7803b"],
     ),
     Rule {
+        id: "langfuse-public-key",
+        description: "Langfuse public key (an identifier: a credential only with its secret key)",
+        keywords: &["pk-lf-"],
+        regex: concat!(
+            key_start!(),
+            r"(?P<secret>pk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"
+        ),
+        min_entropy: 0.0,
+        files: &[],
+        kind: Kind::Public,
+        multiline: false,
+        except: None,
+        positives: &[("langfuse = Langfuse(public_key=\"pk-lf-abf9211e-fb8e-", "889a-8853-6e8482f7803b\")")],
+        negatives: &["LANGFUSE_PUBLIC_KEY=pk-lf-..."],
+    },
+    Rule {
         id: "cerebras-api-key",
         description: "Cerebras API key",
         // `csk-` holds `sk-`: the shared keyword costs the pre-filter nothing.
@@ -338,6 +354,22 @@ pub const RULES: &[Rule] = &[
         except: None,
         positives: &[("aws_secret_access_key = Xr4bT9qLm2Vz8Kp1W", "n6Yc3Hd7Js5Fg0Ue2Ra9Ti4")],
         negatives: &["aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
+    },
+    Rule {
+        id: "aws-key-pair",
+        description: "AWS secret access key beside its access key id (`AKIA…:…`, `--user AKIA…:…`)",
+        keywords: &["AKIA", "ASIA"],
+        regex: r#"\b(?:AKIA|ASIA)[A-Z2-7]{16}["']?\s*(?::|,)\s*["']?(?P<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+        min_entropy: 3.5,
+        files: &[],
+        kind: Kind::Provider,
+        multiline: false,
+        except: None,
+        positives: &[(
+            "curl --aws-sigv4 \"aws:amz:us-east-1:s3\" --user \"AKIAZ7QW5EP2RY4UT6IO:Xr4bT9qLm2Vz8Kp1W",
+            "n6Yc3Hd7Js5Fg0Ue2Ra9Ti4\" https://s3.amazonaws.com/b",
+        )],
+        negatives: &["--user \"AKIAZ7QW5EP2RY4UT6IO:$AWS_SECRET_ACCESS_KEY\""],
     },
     provider(
         "github-token",
@@ -651,9 +683,9 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "twilio-credentials",
-        description: "Twilio auth token beside its Account SID (`Client(\"AC…\", \"…\")`, `-u AC…:…`)",
-        keywords: &["AC"],
-        regex: r#"\bAC[a-f0-9]{32}["']?\s*(?:,|:)\s*["']?(?P<secret>[a-f0-9]{32})\b"#,
+        description: "Twilio auth token or API key secret beside its SID (`Client(\"AC…\", \"…\")`, `-u SK…:…`)",
+        keywords: &["AC", "SK"],
+        regex: r#"\b(?:AC[a-f0-9]{32}["']?\s*(?:,|:)\s*["']?(?P<secret>[a-f0-9]{32})|SK[a-f0-9]{32}["']?\s*(?:,|:)\s*["']?(?P<s2>[A-Za-z0-9]{32}))\b"#,
         min_entropy: 3.0,
         files: &[],
         kind: Kind::Provider,
@@ -668,9 +700,21 @@ pub const RULES: &[Rule] = &[
                 "curl -u 'AC3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e:6c0e9b1d3f5a7c9e",
                 "3f9a1c7e5b2d8f4a' https://api.twilio.com",
             ),
+            (
+                "curl -X POST https://api.twilio.com/2010-04-01/Accounts/AC3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e/Messages.json -u SK3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e:Xr4bT9qLm2Vz8Kp1",
+                "Wn6Yc3Hd7Js5Fg0U",
+            ),
         ],
         negatives: &["Client(\"AC3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e\", auth_token)"],
     },
+    provider(
+        "e2b-api-key",
+        "E2B API key (sandboxes for agents)",
+        &["e2b_"],
+        concat!(key_start!(), r"(?P<secret>e2b_[a-f0-9]{40})\b"),
+        &[("E2B_API_KEY=e2b_3f9a1c7e5b2d8f4a6c0e", "9b1d3f5a7c9e2b4d6f8a")],
+        &["E2B_API_KEY=e2b_your_api_key", "e2b_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
+    ),
     provider(
         "age-secret-key",
         "age secret key (file encryption)",
@@ -710,13 +754,25 @@ pub const RULES: &[Rule] = &[
         id: "wandb-api-key",
         description: "Weights & Biases API key",
         keywords: &["wandb", "WANDB"],
-        regex: r#"(?i:wandb[_.-]?(?:api[_.-]?)?key["']?\s*(?:[:=]|:=|=>)\s*["']?(?P<secret>[a-f0-9]{40}|local-[a-f0-9]{40})\b)"#,
+        // Keys issued since 2025 carry their own prefix and are found anywhere; the older
+        // 40 hex only under W&B's name.
+        regex: concat!(
+            key_start!(),
+            r"(?P<secret>wandb_v1_[A-Za-z0-9]{27}_[A-Za-z0-9]{49})\b",
+            r#"|(?i:wandb[_.-]?(?:api[_.-]?)?key["']?\s*(?:[:=]|:=|=>)\s*["']?(?P<s2>[a-f0-9]{40}|local-[a-f0-9]{40})\b)"#
+        ),
         min_entropy: 3.0,
         files: &[],
         kind: Kind::Provider,
         multiline: false,
         except: None,
-        positives: &[("WANDB_API_KEY=3f9a1c7e5b2d8f4a6c0e9b1d", "3f5a7c9e2b4d6f8a")],
+        positives: &[
+            ("WANDB_API_KEY=3f9a1c7e5b2d8f4a6c0e9b1d", "3f5a7c9e2b4d6f8a"),
+            (
+                "wandb.login(key=\"wandb_v1_Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js_",
+                "5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3Xz7Qw5Ep2Ry9Ut4Io8Pa1Sd6\")",
+            ),
+        ],
         negatives: &["WANDB_API_KEY=<your-wandb-key>"],
     },
     Rule {
@@ -732,6 +788,20 @@ pub const RULES: &[Rule] = &[
         positives: &[("AZURE_OPENAI_API_KEY=3f9a1c7e5b2d8f4a", "6c0e9b1d3f5a7c9e")],
         negatives: &["AZURE_OPENAI_API_KEY=<your-key>"],
     },
+    provider(
+        "azure-ai-services-key",
+        "Azure AI services / Azure OpenAI key (Microsoft's identifiable 84-character format)",
+        &["JQQJ9"],
+        concat!(
+            key_start!(),
+            r"(?P<secret>[A-Za-z0-9]{52}JQQJ9[9DH][A-Za-z0-9][A-L][A-Za-z0-9]{16}[A-Za-z][A-Za-z0-9]{7})\b"
+        ),
+        &[(
+            "AZURE_KEY=Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3JQQJ99",
+            "BCAC5Fg0Ue2Ra9Ti4Ol8MkXz7Q",
+        )],
+        &["AZURE_KEY=<your-key>"],
+    ),
     provider(
         "sendgrid-api-key",
         "SendGrid API key",
@@ -817,17 +887,21 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "discord-bot-token",
         description: "Discord bot token",
-        keywords: &["discord"],
-        regex: r#"(?i)discord[\w.-]{0,20}?(?:token|key)[\w.-]*["']?\s*(?:[:=]|:=|=>)\s*["']?(?P<secret>[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})"#,
+        // Named for Discord, or sent in the `Bot` scheme of an Authorization header (Discord's).
+        keywords: &["discord", "authorization"],
+        regex: r#"(?i)(?:discord[\w.-]{0,20}?(?:token|key)[\w.-]*["']?\s*(?:[:=]|:=|=>)\s*["']?|authorization["']?\s*[:=,]\s*["']?bot\s+)(?P<secret>[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})"#,
         min_entropy: 3.5,
         files: &[],
         kind: Kind::Provider,
         multiline: false,
         except: None,
-        positives: &[(
-            "DISCORD_BOT_TOKEN=MTA4Xr4bT9qLm2Vz8Kp1Wn6Yc3.GhJkLm.",
-            "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra",
-        )],
+        positives: &[
+            ("DISCORD_BOT_TOKEN=MTA4Xr4bT9qLm2Vz8Kp1Wn6Yc3.GhJkLm.", "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra"),
+            (
+                "curl https://discord.com/api/v10/users/@me -H \"Authorization: Bot MTA4Xr4bT9qLm2Vz8Kp1Wn6Yc3.GhJkLm.",
+                "Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5Fg0Ue2Ra\"",
+            ),
+        ],
         negatives: &["DISCORD_BOT_TOKEN=your-token"],
     },
     provider(
@@ -1092,21 +1166,32 @@ pub const RULES: &[Rule] = &[
             "re_username_validationPatternStrict = re.compile(x)",
         ],
     },
-    provider(
-        "notion-token",
-        "Notion integration token",
-        // The legacy `secret_` form is only taken next to the word Notion.
-        &["ntn_", "secret"],
-        concat!(
+    Rule {
+        id: "notion-token",
+        description: "Notion integration token",
+        // The legacy form is `secret_` and exactly 43 letters and digits; a name made of
+        // words that long (`secret_ConfigurationOfTheApplicationServer`) is set aside.
+        keywords: &["ntn_", "secret_"],
+        regex: concat!(
             key_start!(),
-            r"(?P<secret>ntn_\d{11}[A-Za-z0-9]{35})\b|(?i:notion)[^\n]{0,60}?\b(?P<s2>secret_[A-Za-z0-9]{43})\b"
+            r"(?:(?P<secret>ntn_\d{11}[A-Za-z0-9]{35})|(?P<s2>secret_[A-Za-z0-9]{43}))\b"
         ),
-        &[
+        min_entropy: 3.5,
+        files: &[],
+        kind: Kind::Provider,
+        multiline: false,
+        except: None,
+        positives: &[
             ("NOTION_TOKEN=ntn_09386685058xlRLKej0rN", "042fSzQ1zY0BPsJz49BfqiSrr"),
             ("NOTION_API_KEY=secret_qYCIdFwosnt1QIyC2U2", "HKWyvT15wU6IX6Um7Jme8Fv9"),
+            ("{\"apiKey\": \"secret_qYCIdFwosnt1QIyC2U2", "HKWyvT15wU6IX6Um7Jme8Fv9\"}"),
         ],
-        &["NOTION_TOKEN=ntn_...", "NOTION_TOKEN=secret_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
-    ),
+        negatives: &[
+            "NOTION_TOKEN=ntn_...",
+            "NOTION_TOKEN=secret_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "secret_ConfigurationOfTheApplicationServerAb",
+        ],
+    },
     provider(
         "linear-api-key",
         "Linear API key",
@@ -1591,10 +1676,29 @@ pub const RULES: &[Rule] = &[
         ],
     },
     Rule {
+        id: "basic-auth-password",
+        description: "Password in a `-u user:password` / `--user` option (curl and HTTP clients)",
+        keywords: &["-u", "--user"],
+        regex: r#"(?:^|\s)(?:-u|--user)(?:\s+|=)["']?[^\s:"'$]*:(?P<secret>[^\s"']{8,200})["']?(?:\s|$)"#,
+        min_entropy: 3.0,
+        files: &[],
+        kind: Kind::Generic,
+        multiline: false,
+        except: Some(filter::basic_auth_caution),
+        positives: &[("curl -u api:Xr4bT9qLm2Vz8Kp1", "Wn6Yc3Hd7Js5Fg0 https://api.wandb.ai/graphql")],
+        negatives: &[
+            "curl -u \"api:$WANDB_API_KEY\" https://api.wandb.ai/graphql",
+            "docker run -u 1000:1000 image",
+            "curl -u admin:password123 http://localhost:9200",
+            "curl --user elastic:changeme http://localhost:9200",
+            "git push -u origin main:main",
+        ],
+    },
+    Rule {
         id: "generic-secret",
         description: "High-entropy value assigned to a secret-like name",
         keywords: &["pass", "secret", "token", "key", "pwd", "credential", "auth"],
-        regex: r#"(?i)(?:^|[^A-Za-z0-9])(?:[A-Za-z0-9_.-]*(?:passw(?:or)?d|passwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|client[_.-]?secret|credentials?|pwd)[A-Za-z0-9_.-]*)["'`]?\s*(?:=|:|:=|=>|\?=)\s*["'`]?(?P<secret>[A-Za-z0-9+/=_\-.~!@#%^&*]{12,200})(?:["'`,;\s)}\]]|$)"#,
+        regex: r#"(?i)(?:^|[^A-Za-z0-9])(?:[A-Za-z0-9_.-]*(?:passw(?:or)?d|passwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|client[_.-]?secret|master[_.-]?key|credentials?|pwd)[A-Za-z0-9_.-]*)["'`]?\s*(?:=|:|:=|=>|\?=)\s*["'`]?(?P<secret>[A-Za-z0-9+/=_\-.~!@#%^&*]{12,200})(?:["'`,;\s)}\]]|$)"#,
         min_entropy: 3.5,
         files: &[],
         kind: Kind::Generic,
