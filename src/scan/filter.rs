@@ -409,6 +409,29 @@ fn is_weak_password(p: &str) -> bool {
         .contains(&lower.as_str())
 }
 
+/// The host of the first `http(s)://` URL on `line` (its user and password skipped), as
+/// written: `api.mistral.ai`. `None` without one, or for a host that is a placeholder or
+/// a template (`{endpoint}`, `$HOST`).
+pub fn host_called(line: &[u8]) -> Option<String> {
+    let at = memchr::memmem::find(line, b"://")?;
+    let scheme = line[..at].rsplit(|b| !b.is_ascii_alphabetic()).next()?;
+    if !scheme.eq_ignore_ascii_case(b"https") && !scheme.eq_ignore_ascii_case(b"http") {
+        return None;
+    }
+    let rest = &line[at + 3..];
+    let authority_end = rest
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#' | b'"' | b'\'' | b' ' | b'`' | b')' | b'>'))
+        .unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let host = authority.rsplit(|b| *b == b'@').next()?;
+    let host = host.split(|b| *b == b':').next()?;
+    (host.len() >= 3
+        && host.contains(&b'.')
+        && host.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')))
+    .then(|| String::from_utf8_lossy(host).to_ascii_lowercase())
+}
+
 /// Whether the URL host after a password (`rest` starts at its `@`) is reserved for
 /// documentation (RFC 2606 and RFC 6761: `example.com`, `*.example`, `*.test`,
 /// `*.invalid`).
@@ -549,6 +572,26 @@ mod tests {
                 "generic-secret"
             ]
         );
+    }
+
+    #[test]
+    fn the_host_a_line_calls() {
+        let host = |line: &str| host_called(line.as_bytes());
+        assert_eq!(
+            host("curl https://api.mistral.ai/v1/models -H \"Authorization: Bearer x\"").as_deref(),
+            Some("api.mistral.ai")
+        );
+        assert_eq!(host("curl -u api:x https://API.wandb.ai:443/graphql").as_deref(), Some("api.wandb.ai"));
+        // The user and password before the host are never part of it.
+        assert_eq!(host("git clone https://u:Xr4bT9qLm2@github.com/o/r").as_deref(), Some("github.com"));
+        for line in [
+            "curl $ENDPOINT -u api:x",
+            "url = \"https://{endpoint}/v1\"",
+            "ftp://files.example.org",
+            "http://localhost:8080",
+        ] {
+            assert_eq!(host(line), None, "{line}");
+        }
     }
 
     #[test]

@@ -234,9 +234,16 @@ impl Scanner {
             let column = String::from_utf8_lossy(&data[line_start..h.start]).chars().count() + 1;
             let secret = Secret::new(String::from_utf8_lossy(&data[h.start..h.end]));
             let redacted = secret.redacted();
-            let (rule, message) = self.describe(h.source);
+            let (rule, mut message) = self.describe(h.source);
             if self.baseline.accepts(&rule, &redacted.fingerprint) {
                 continue;
+            }
+            // A generic rule cannot say whose key it is; the host the line calls can.
+            if matches!(h.source, Source::Rule(i) if self.matcher.rule(i).kind == rules::Kind::Generic) {
+                let line_end = memchr::memchr(b'\n', &data[h.end..]).map_or(data.len(), |i| h.end + i);
+                if let Some(host) = filter::host_called(&data[line_start..line_end]) {
+                    message = format!("{message} (host on the line: {host})");
+                }
             }
             let public = matches!(h.source, Source::Rule(i) if {
                 let rule = self.matcher.rule(i);
@@ -525,6 +532,19 @@ mod tests {
             ),
             ["note:scan/langfuse-public-key"]
         );
+        // A generic finding names the host its line calls: whose key it is.
+        let found = s.scan(
+            concat!(
+                "curl https://api.mistral.ai/v1/models -H \"Authorization: Bearer Xr4bT9qLm2Vz8Kp1",
+                "Wn6Yc3Hd7Js5Fg0\"\n"
+            )
+            .as_bytes(),
+            "call.sh",
+            &None,
+            None,
+        );
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.ends_with("(host on the line: api.mistral.ai)"), "{}", found[0].message);
         // An AWS key id is a note alone, and its secret an error beside it.
         assert_eq!(
             severities(

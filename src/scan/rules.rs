@@ -632,26 +632,32 @@ pub const RULES: &[Rule] = &[
         id: "mistral-api-key",
         description: "Mistral AI API key",
         keywords: &["mistral"],
-        regex: r#"(?i)mistral[\w.-]{0,20}?(?:key|token)[\w.-]*["']?\s*(?:[:=]|:=|=>)\s*["']?(?P<secret>[A-Za-z0-9]{32})\b"#,
+        regex: r#"(?i)mistral[\w.-]{0,20}?(?:\(\s*[\w.-]{0,12}?)?(?:key|token)[\w.-]*["']?\s*(?:[:=]|:=|=>)\s*["']?(?P<secret>[A-Za-z0-9]{32})\b"#,
         min_entropy: 3.5,
         files: &[],
         kind: Kind::Provider,
         multiline: false,
         except: None,
-        positives: &[("MISTRAL_API_KEY=Xr4bT9qLm2Vz8Kp1", "Wn6Yc3Hd7Js5Fg0U")],
+        positives: &[
+            ("MISTRAL_API_KEY=Xr4bT9qLm2Vz8Kp1", "Wn6Yc3Hd7Js5Fg0U"),
+            ("client = Mistral(api_key=\"Xr4bT9qLm2Vz8Kp1", "Wn6Yc3Hd7Js5Fg0U\")"),
+        ],
         negatives: &["MISTRAL_API_KEY=your-mistral-key"],
     },
     Rule {
         id: "cohere-api-key",
         description: "Cohere API key",
         keywords: &["cohere", "COHERE", "Cohere", "co_api_key", "CO_API_KEY"],
-        regex: r#"(?i:(?:cohere[\w.-]{0,20}?(?:key|token)|co_api_key)[\w.-]*["']?\s*(?:[:=]|:=|=>)\s*["']?(?P<secret>[A-Za-z0-9]{40})\b)"#,
+        regex: r#"(?i:(?:cohere[\w.-]{0,20}?(?:\(\s*[\w.-]{0,12}?)?(?:key|token)|co_api_key)[\w.-]*["']?\s*(?:[:=]|:=|=>)\s*["']?(?P<secret>[A-Za-z0-9]{40})\b)"#,
         min_entropy: 3.5,
         files: &[],
         kind: Kind::Provider,
         multiline: false,
         except: None,
-        positives: &[("COHERE_API_KEY=Xr4bT9qLm2Vz8Kp1Wn6Yc", "3Hd7Js5Fg0Ue2Ra9Ti4")],
+        positives: &[
+            ("COHERE_API_KEY=Xr4bT9qLm2Vz8Kp1Wn6Yc", "3Hd7Js5Fg0Ue2Ra9Ti4"),
+            ("co = cohere.ClientV2(api_key=\"Xr4bT9qLm2Vz8Kp1Wn6Yc", "3Hd7Js5Fg0Ue2Ra9Ti4\")"),
+        ],
         negatives: &["COHERE_API_KEY=<cohere key>"],
     },
     Rule {
@@ -759,7 +765,7 @@ pub const RULES: &[Rule] = &[
         regex: concat!(
             key_start!(),
             r"(?P<secret>wandb_v1_[A-Za-z0-9]{27}_[A-Za-z0-9]{49})\b",
-            r#"|(?i:wandb[_.-]?(?:api[_.-]?)?key["']?\s*(?:[:=]|:=|=>)\s*["']?(?P<s2>[a-f0-9]{40}|local-[a-f0-9]{40})\b)"#
+            r#"|(?i:wandb[\w.-]{0,12}?(?:\(\s*)?(?:api[_.-]?)?key["']?\s*(?:[:=]|:=|=>)\s*["']?(?P<s2>[a-f0-9]{40}|local-[a-f0-9]{40})\b)"#
         ),
         min_entropy: 3.0,
         files: &[],
@@ -768,6 +774,7 @@ pub const RULES: &[Rule] = &[
         except: None,
         positives: &[
             ("WANDB_API_KEY=3f9a1c7e5b2d8f4a6c0e9b1d", "3f5a7c9e2b4d6f8a"),
+            ("wandb.login(key=\"3f9a1c7e5b2d8f4a6c0e9b1d", "3f5a7c9e2b4d6f8a\")"),
             (
                 "wandb.login(key=\"wandb_v1_Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js_",
                 "5Fg0Ue2Ra9Ti4Ol8Mk1Nb6Vc3Xz7Qw5Ep2Ry9Ut4Io8Pa1Sd6\")",
@@ -779,13 +786,19 @@ pub const RULES: &[Rule] = &[
         id: "azure-openai-api-key",
         description: "Azure OpenAI API key",
         keywords: &["azure", "AZURE", "Azure"],
-        regex: r#"(?i:azure[_.-]?(?:openai|oai|ai)[\w.-]{0,12}?(?:api[_.-]?)?key["']?\s*(?:[:=]|:=|=>)\s*["']?)(?P<secret>[a-f0-9]{32}|[A-Za-z0-9]{84})\b"#,
+        regex: r#"(?i:azure[_.-]?(?:openai|oai|ai)[\w.-]{0,12}?(?:\(\s*)?(?:api[_.-]?)?key["']?\s*(?:[:=]|:=|=>)\s*["']?)(?P<secret>[a-f0-9]{32}|[A-Za-z0-9]{84})\b"#,
         min_entropy: 3.0,
         files: &[],
         kind: Kind::Provider,
         multiline: false,
         except: None,
-        positives: &[("AZURE_OPENAI_API_KEY=3f9a1c7e5b2d8f4a", "6c0e9b1d3f5a7c9e")],
+        positives: &[
+            ("AZURE_OPENAI_API_KEY=3f9a1c7e5b2d8f4a", "6c0e9b1d3f5a7c9e"),
+            (
+                "client = AzureOpenAI(api_key=\"3f9a1c7e5b2d8f4a",
+                "6c0e9b1d3f5a7c9e\", api_version=\"2024-10-21\")",
+            ),
+        ],
         negatives: &["AZURE_OPENAI_API_KEY=<your-key>"],
     },
     provider(
@@ -1135,11 +1148,22 @@ pub const RULES: &[Rule] = &[
     provider(
         "together-api-key",
         "Together AI API key",
-        // `tgp_v1_` holds `_v1_`, a keyword already: the pre-filter pays nothing more.
-        &["_v1_"],
-        concat!(key_start!(), r"(?P<secret>tgp_v1_[A-Za-z0-9_-]{40,64})(?:[^A-Za-z0-9_-]|$)"),
-        &[("TOGETHER_API_KEY=tgp_v1_MNiXB2uCAroGnrzf", "EoLzo4DCwFYoHyB-8A8rhxRmtr4")],
-        &["TOGETHER_API_KEY=tgp_v1_..."],
+        // `tgp_v1_` holds `_v1_`, a keyword already: the pre-filter pays nothing more. The
+        // older keys, 64 hex, only under Together's name.
+        &["_v1_", "together", "Together", "TOGETHER"],
+        concat!(
+            key_start!(),
+            r"(?P<secret>tgp_v1_[A-Za-z0-9_-]{40,64})(?:[^A-Za-z0-9_-]|$)",
+            r#"|(?i:together[\w.-]{0,20}?(?:\(\s*[\w.-]{0,12}?)?key["']?\s*(?:[:=]|:=|=>)\s*["']?)(?P<s2>[a-f0-9]{64})\b"#
+        ),
+        &[
+            ("TOGETHER_API_KEY=tgp_v1_MNiXB2uCAroGnrzf", "EoLzo4DCwFYoHyB-8A8rhxRmtr4"),
+            (
+                "client = Together(api_key=\"3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e",
+                "2b4d6f8a3f9a1c7e5b2d8f4a6c0e9b1d\")",
+            ),
+        ],
+        &["TOGETHER_API_KEY=tgp_v1_...", "TOGETHER_API_KEY=<your-key>"],
     ),
     provider(
         "nvidia-api-key",

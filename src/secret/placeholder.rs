@@ -179,8 +179,8 @@ const KEY_WORDS: &[&str] = &[
 ];
 
 /// Whether `v` is two words or more that say they are made up and nothing else:
-/// `test-token`, `fake_api_key`, `dummy.secret` (one of [`TEST_WORDS`], the rest of them
-/// or of [`KEY_WORDS`]). A password of such words was written for a test or a document.
+/// `test-token`, `fake_api_key`, `dummy.secret` (one of `TEST_WORDS`, the rest of them
+/// or of `KEY_WORDS`). A password of such words was written for a test or a document.
 pub fn is_made_up_words(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
     let parts: Vec<&str> = lower.split(is_separator).filter(|p| !p.is_empty()).collect();
