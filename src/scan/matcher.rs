@@ -464,9 +464,17 @@ impl Union {
         Some(Union { regex, finder: LineFinder::new(&pattern), keywords, owners })
     }
 
-    /// Rules the alternation stands for: one line, any file.
+    /// Rules the alternation stands for: one line, any file, and a match that starts where
+    /// its text is particular. A key whose match starts with a run of a class before its
+    /// literal (`[A-Za-z0-9]{52}JQQJ9…`) stays out: relaxed to `+`, that run could start at
+    /// any letter or digit, and the automaton would carry it through all ordinary text
+    /// (redaction ran 20 % slower with one such rule in). Its keyword pass finds it.
     fn fits(rule: &Rule) -> bool {
-        !rule.multiline && rule.files.is_empty()
+        let pattern = rule.regex.strip_prefix(super::rules::KEY_START).unwrap_or(rule.regex);
+        let class_run = pattern.strip_prefix("(?P<secret>[").and_then(|rest| rest.split_once(']')).is_some_and(
+            |(_, after)| after.starts_with('{') || after.starts_with('+') || after.starts_with('*'),
+        );
+        !rule.multiline && rule.files.is_empty() && !class_run
     }
 
     /// The candidate (line start, rule) pairs among the lines of `data` that start in
