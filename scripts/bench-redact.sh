@@ -5,7 +5,8 @@
 #    keys (sk-proj-, sk-ant-api03-, ghp_, xoxb-, AKIA + its secret, …) and 50 shapeless
 #    tokens and passwords (some URL- or base64-encoded in the log), written to a real file;
 #    checks that no secret (nor its encoded form) is left and that every one is masked.
-#    Target >= 500 MB/s.
+#    Target >= 500 MB/s. Also `tkx exec --redact -- cat log > FILE`: the same through a
+#    child's pipe.
 # 2. throughput with shapeless tokens (issue #6): a 500 MB log holding 100 `tok-…` values,
 #    to /dev/null, next to `cat` (the floor) and `sed` with the same 100 literals.
 # 3. latency: a line printed by a child of `tkx exec --redact` reaches tkx's stdout within 50 ms.
@@ -185,7 +186,9 @@ PY
   # dirty pages.
   hyperfine --warmup 1 --runs 5 --export-json "$dir/t.json" \
     -n "cat > file" --prepare "rm -f $dir/cat.txt $out; sync" "cat $log > $dir/cat.txt" \
-    -n "tkx redact > file" --prepare "rm -f $dir/cat.txt $out; sync" "$bin redact --quiet < $log > $out" >&2
+    -n "tkx redact > file" --prepare "rm -f $dir/cat.txt $out; sync" "$bin redact --quiet < $log > $out" \
+    -n "tkx exec --redact -- cat > file" --prepare "rm -f $dir/cat.txt $out; sync" \
+    "$bin exec --redact --quiet -- cat $log > $out" >&2
   report "$dir/t.json" "$bytes" "tkx redact > file" \
     "realistic: 100 known secrets (50 provider-format keys), written to a file" \
     "$masks secrets masked, none left"

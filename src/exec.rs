@@ -83,13 +83,7 @@ pub fn run_redacted(
             }
         }
     });
-    let mut sources: Vec<Box<dyn std::io::Read + Send>> = Vec::new();
-    if let Some(o) = child.stdout.take() {
-        sources.push(Box::new(o));
-    }
-    if let Some(e) = child.stderr.take() {
-        sources.push(Box::new(e));
-    }
+    let sources = crate::redact::child_sources(&mut child);
     // A closed stdout of ours must not kill the child's output handling halfway; keep
     // waiting for the child either way.
     let pumped = crate::redact::pump(engine, sources, &mut [out, err]);

@@ -333,6 +333,31 @@ impl Stream<'_> {
     }
 }
 
+/// A child's stdout and stderr (those piped) as [`pump`]'s sources, in that order. Each
+/// pipe is widened to a megabyte (the most an unprivileged process may ask for; 64 KiB by
+/// default): a child that prints fast would wait at every 64 KiB, and each read would
+/// bring too little to search on two cores (`tkx exec --redact -- cat` of a 203 MB log:
+/// 0.68-0.99 s before, 0.51-0.69 s after).
+pub fn child_sources(child: &mut std::process::Child) -> Vec<Box<dyn std::io::Read + Send>> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsFd;
+        let pipes = [child.stdout.as_ref().map(|p| p.as_fd()), child.stderr.as_ref().map(|p| p.as_fd())];
+        for pipe in pipes.into_iter().flatten() {
+            // A pipe left at its size still works: only slower.
+            let _ = nix::fcntl::fcntl(pipe, nix::fcntl::FcntlArg::F_SETPIPE_SZ(1 << 20));
+        }
+    }
+    let mut sources: Vec<Box<dyn std::io::Read + Send>> = Vec::new();
+    if let Some(o) = child.stdout.take() {
+        sources.push(Box::new(o));
+    }
+    if let Some(e) = child.stderr.take() {
+        sources.push(Box::new(e));
+    }
+    sources
+}
+
 /// [`pump`] joins a stream's queued reads into one chunk until it holds this many bytes:
 /// a buffer of a megabyte or more is searched on two cores.
 const COALESCE: usize = 1 << 20;

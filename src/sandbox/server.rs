@@ -164,13 +164,7 @@ pub fn serve(conn: UnixStream, backend: &Backend, view: &View, planner: &dyn Pla
             }
         })
     };
-    let mut sources: Vec<Box<dyn std::io::Read + Send>> = Vec::new();
-    if let Some(o) = child.stdout.take() {
-        sources.push(Box::new(o));
-    }
-    if let Some(e) = child.stderr.take() {
-        sources.push(Box::new(e));
-    }
+    let sources = crate::redact::child_sources(&mut child);
     let (mut out, mut err) = (std::fs::File::from(stdout), std::fs::File::from(stderr));
     // A closed stdout on the inner side must not stop the command halfway: keep
     // waiting for it either way.

@@ -471,9 +471,10 @@ impl Union {
     /// (redaction ran 20 % slower with one such rule in). Its keyword pass finds it.
     fn fits(rule: &Rule) -> bool {
         let pattern = rule.regex.strip_prefix(super::rules::KEY_START).unwrap_or(rule.regex);
-        let class_run = pattern.strip_prefix("(?P<secret>[").and_then(|rest| rest.split_once(']')).is_some_and(
-            |(_, after)| after.starts_with('{') || after.starts_with('+') || after.starts_with('*'),
-        );
+        let class_run =
+            pattern.strip_prefix("(?P<secret>[").and_then(|rest| rest.split_once(']')).is_some_and(
+                |(_, after)| after.starts_with('{') || after.starts_with('+') || after.starts_with('*'),
+            );
         !rule.multiline && rule.files.is_empty() && !class_run
     }
 
