@@ -410,8 +410,9 @@ fn is_weak_password(p: &str) -> bool {
 }
 
 /// The host of the first `http(s)://` URL on `line` (its user and password skipped), as
-/// written: `api.mistral.ai`. `None` without one, or for a host that is a placeholder or
-/// a template (`{endpoint}`, `$HOST`).
+/// written: `api.mistral.ai`. `None` without one, for a host that is a placeholder or a
+/// template (`{endpoint}`, `$HOST`), or for one with a part longer than 24 characters (a
+/// token may stand there, and a message never shows one).
 pub fn host_called(line: &[u8]) -> Option<String> {
     let at = memchr::memmem::find(line, b"://")?;
     let scheme = line[..at].rsplit(|b| !b.is_ascii_alphabetic()).next()?;
@@ -428,6 +429,7 @@ pub fn host_called(line: &[u8]) -> Option<String> {
     let host = host.split(|b| *b == b':').next()?;
     (host.len() >= 3
         && host.contains(&b'.')
+        && host.split(|b| *b == b'.').all(|part| part.len() <= 24)
         && host.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')))
     .then(|| String::from_utf8_lossy(host).to_ascii_lowercase())
 }
@@ -589,6 +591,7 @@ mod tests {
             "url = \"https://{endpoint}/v1\"",
             "ftp://files.example.org",
             "http://localhost:8080",
+            "curl https://Xr4bT9qLm2Vz8Kp1Wn6Yc3Hd7Js5.tunnel.example.net/v1",
         ] {
             assert_eq!(host(line), None, "{line}");
         }
