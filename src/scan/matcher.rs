@@ -92,7 +92,7 @@ impl Compiled {
 
 /// The one thread that searches a large buffer beside the calling one, started on first
 /// use and kept for the process: redaction searches a buffer per megabyte of output, and
-/// a thread started for each ran ~15 % slower (its start waits for a core; its caches
+/// a thread started for each ran 7-10 % slower (its start waits for a core; its caches
 /// and stack are cold). Searches running at once share it: the caller takes every piece
 /// the helper has not, so a busy helper delays no one by more than a piece.
 fn helper() -> Option<&'static rayon_core::ThreadPool> {
