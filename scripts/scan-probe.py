@@ -461,7 +461,6 @@ def score(BASE, TKX):
             if m["value"] in out:
                 leak += 1
                 print(f"LEAK {name}: {m['format']} {m['context']}")
-    masks = [(f["masked"], f["rule"]) for f in finds]
     print(f"leaks: {leak}")
     rows_by = {(m["path"], m["line"]): m for m in rows}
     for f in finds:

@@ -313,9 +313,13 @@ pub fn bearer_caution(c: &Context) -> bool {
 /// `basic-auth-password`: as a bearer token's, and not a password written for a document
 /// (`admin:password123`, `elastic:changeme`) or one that names itself.
 pub fn basic_auth_caution(c: &Context) -> bool {
-    bearer_caution(c)
-        || is_weak_password(c.secret)
-        || ["password", "passwd", "secret", "token"].iter().any(|w| c.lower.contains(w))
+    bearer_caution(c) || is_weak_password(c.secret) || names_itself(c)
+}
+
+/// A value that says what it is (`webdavgeneratedpassword1`, `import-token-x1`) was
+/// written by a person for an example.
+fn names_itself(c: &Context) -> bool {
+    ["password", "passwd", "secret", "token"].iter().any(|w| c.lower.contains(w))
 }
 
 /// The entropy a rule asks of `secret`: a random hex string scores lower than one of
@@ -357,9 +361,7 @@ pub fn generic_caution(c: &Context) -> bool {
     {
         return true;
     }
-    // A value that says what it is (`webdavgeneratedpassword1`, `import-token-x1`)
-    // was written by a person for an example.
-    if ["password", "passwd", "secret", "token"].iter().any(|w| c.lower.contains(w)) {
+    if names_itself(c) {
         return true;
     }
     // A UUID is an identifier, unless the name says it is the API key (Exa's keys are

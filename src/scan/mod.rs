@@ -230,7 +230,7 @@ impl Scanner {
             if lines.as_ref().is_some_and(|l| !l.contains(&line)) || decoded_lines.contains(&line) {
                 continue;
             }
-            let line_start = memchr::memrchr(b'\n', &data[..h.start]).map_or(0, |i| i + 1);
+            let (line_start, line_end) = lines::line_of(data, h.start);
             let column = String::from_utf8_lossy(&data[line_start..h.start]).chars().count() + 1;
             let secret = Secret::new(String::from_utf8_lossy(&data[h.start..h.end]));
             let redacted = secret.redacted();
@@ -240,7 +240,6 @@ impl Scanner {
             }
             // A generic rule cannot say whose key it is; the host the line calls can.
             if matches!(h.source, Source::Rule(i) if self.matcher.rule(i).kind == rules::Kind::Generic) {
-                let line_end = memchr::memchr(b'\n', &data[h.end..]).map_or(data.len(), |i| h.end + i);
                 if let Some(host) = filter::host_called(&data[line_start..line_end]) {
                     message = format!("{message} (host on the line: {host})");
                 }

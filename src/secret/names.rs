@@ -68,14 +68,9 @@ pub fn is_secret_name(key: &str) -> bool {
 pub fn looks_like_a_name(v: &str) -> bool {
     let parts: Vec<&str> = v.split(['/', '-', '_', '.', ':']).filter(|p| !p.is_empty()).collect();
     parts.len() >= 2
-        && parts.iter().all(|p| {
-            let alpha = p.chars().all(|c| c.is_ascii_alphabetic());
-            let one_case =
-                p.chars().all(|c| !c.is_ascii_uppercase()) || p.chars().all(|c| !c.is_ascii_lowercase());
-            (alpha && (one_case || camel_words(p)))
-                || (p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
-                || p.len() <= 3
-        })
+        && parts
+            .iter()
+            .all(|p| is_word(p) || (p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit())) || p.len() <= 3)
 }
 
 /// Whether a value is a label a person wrote: three words or more (of three letters or
@@ -86,17 +81,19 @@ pub fn looks_like_a_name(v: &str) -> bool {
 /// rules set labels aside; what a user keeps in an env file is still judged by its look.
 pub fn looks_like_a_label(v: &str) -> bool {
     let parts: Vec<&str> = v.split(['-', '_', '.']).filter(|p| !p.is_empty()).collect();
-    let alpha = |p: &str| {
-        let one_case =
-            p.chars().all(|c| !c.is_ascii_uppercase()) || p.chars().all(|c| !c.is_ascii_lowercase());
-        p.chars().all(|c| c.is_ascii_alphabetic()) && (one_case || camel_words(p))
-    };
     let number = |p: &str| p.len() <= 8 && p.chars().all(|c| c.is_ascii_digit());
-    let words = parts.iter().filter(|p| p.len() >= 3 && alpha(p)).count();
-    let mut others = parts.iter().filter(|p| !alpha(p) && !number(p));
+    let words = parts.iter().filter(|p| p.len() >= 3 && is_word(p)).count();
+    let mut others = parts.iter().filter(|p| !is_word(p) && !number(p));
     let tag_is_short =
         others.next().is_none_or(|t| t.len() <= 8 && t.chars().all(|c| c.is_ascii_alphanumeric()));
     words >= 3 && tag_is_short && others.next().is_none()
+}
+
+/// Whether `p` is a word: letters only, of one case (`ISSUE`, `token`) or camel-case words
+/// (`validationPattern`).
+pub(super) fn is_word(p: &str) -> bool {
+    let one_case = p.chars().all(|c| !c.is_ascii_uppercase()) || p.chars().all(|c| !c.is_ascii_lowercase());
+    p.chars().all(|c| c.is_ascii_alphabetic()) && (one_case || camel_words(p))
 }
 
 /// Whether letters read as camel-case words of three letters or more: `validationPattern`,

@@ -184,9 +184,14 @@ const KEY_WORDS: &[&str] = &[
 pub fn is_made_up_words(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
     let parts: Vec<&str> = lower.split(is_separator).filter(|p| !p.is_empty()).collect();
-    parts.len() >= 2
-        && parts.iter().all(|p| TEST_WORDS.contains(p) || KEY_WORDS.contains(p))
-        && parts.iter().any(|p| TEST_WORDS.contains(p))
+    parts.len() >= 2 && made_of_test_words(&parts)
+}
+
+/// Whether every one of `words` (lower case) is one of `TEST_WORDS` or `KEY_WORDS`, and
+/// one of them at least says the value is made up.
+fn made_of_test_words(words: &[impl AsRef<str>]) -> bool {
+    words.iter().all(|w| TEST_WORDS.contains(&w.as_ref()) || KEY_WORDS.contains(&w.as_ref()))
+        && words.iter().any(|w| TEST_WORDS.contains(&w.as_ref()))
 }
 
 /// A test value built of words and a counted number, perhaps after a short prefix:
@@ -231,7 +236,7 @@ fn is_test_words_and_counting(v: &str) -> bool {
     let known = |w: &String| TEST_WORDS.contains(&w.as_str()) || KEY_WORDS.contains(&w.as_str());
     let skip = lower.iter().take(2).take_while(|w| w.len() <= 4 && !known(w)).count();
     let rest = &lower[skip..];
-    !rest.is_empty() && rest.iter().all(known) && rest.iter().any(|w| TEST_WORDS.contains(&w.as_str()))
+    !rest.is_empty() && made_of_test_words(rest)
 }
 
 /// A key's prefix followed only by filler or by one character over and over:
@@ -323,13 +328,9 @@ fn is_words(v: &str) -> bool {
 fn is_wordy(s: &str) -> bool {
     let parts: Vec<&str> = s.split(|c: char| is_separator(c) || c == ' ').filter(|p| !p.is_empty()).collect();
     !parts.is_empty()
-        && parts.iter().all(|p| {
-            let alpha = p.chars().all(|c| c.is_ascii_alphabetic());
-            let one_case =
-                p.chars().all(|c| !c.is_ascii_uppercase()) || p.chars().all(|c| !c.is_ascii_lowercase());
-            (alpha && (one_case || super::names::camel_words(p)))
-                || (p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
-        })
+        && parts
+            .iter()
+            .all(|p| super::names::is_word(p) || (p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit())))
 }
 
 /// Whether `key`'s value was never filled in: an obvious placeholder, or — for a key
