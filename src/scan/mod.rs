@@ -149,12 +149,20 @@ impl Scanner {
             let next_start = known.iter().map(|k| k.0).filter(|s| *s >= end).min().unwrap_or(data.len());
             let before = line_start.max(start.saturating_sub(MAX_KEY)).max(prev_end)..start;
             let after = end..line_end.min(end + MAX_KEY).min(next_start);
-            let glued = self
-                .matcher
-                .find_rules_in(data, before)
+            let glued_before = start.checked_sub(1).is_some_and(|i| may_touch_a_value(data[i]));
+            let glued_after = data.get(end).is_some_and(|b| may_touch_a_value(*b));
+            let glued = glued_before
+                .then(|| self.matcher.find_rules_in(data, before))
                 .into_iter()
+                .flatten()
                 .filter(|h| h.end == start)
-                .chain(self.matcher.find_rules_in(data, after).into_iter().filter(|h| h.start == end));
+                .chain(
+                    glued_after
+                        .then(|| self.matcher.find_rules_in(data, after))
+                        .into_iter()
+                        .flatten()
+                        .filter(|h| h.start == end),
+                );
             hits.extend(glued.filter(keep).collect::<Vec<_>>());
         }
         hits
@@ -416,6 +424,15 @@ impl Scanner {
 
 /// The longest key a rule matches next to a known value, in bytes.
 const MAX_KEY: usize = 1024;
+
+/// Whether a key glued to a known value may touch it with `b`: its last byte right before
+/// the value, or its first right after. A key's own characters (letters, digits, `_-+/=.~`)
+/// may; beside any other byte (a space, a quote, `:`, `&`, `@`) the line's own search saw
+/// the key's edge as its rule asks (`\b`, or a byte outside the key's characters), and a
+/// rule whose secret may hold such bytes (a password after `-p`) takes the value with it.
+fn may_touch_a_value(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"_-+/=.~".contains(&b)
+}
 
 /// Matches that overlap or abut, masked as one by redaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
