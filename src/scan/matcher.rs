@@ -421,7 +421,7 @@ impl Union {
     /// keyword passes then run for every rule, as in a scan).
     fn new(rules: &[Compiled], keywords: &[String], owners: &[Vec<usize>]) -> Option<Union> {
         let mut wanted: Vec<usize> =
-            owners.iter().flatten().copied().filter(|r| Self::fits(rules[*r].rule)).collect();
+            owners.iter().flatten().copied().filter(|r| Self::covers(rules[*r].rule)).collect();
         wanted.sort_unstable();
         wanted.dedup();
         if wanted.is_empty() {
@@ -432,6 +432,12 @@ impl Union {
         let mut alternation: Vec<String> = Vec::new();
         let mut after_key_start: Vec<String> = Vec::new();
         for r in &wanted {
+            if !Self::fits(rules[*r].rule) {
+                // Its keywords stand for it: every match holds one.
+                let words = keywords.iter().zip(owners).filter(|(_, o)| o.contains(r));
+                alternation.extend(words.map(|(k, _)| regex::escape(k)));
+                continue;
+            }
             let plain = rules[*r].rule.regex.replace("(?P<secret>", "(?:").replace("(?P<s2>", "(?:");
             match plain.strip_prefix(super::rules::KEY_START) {
                 Some(rest) => after_key_start.push(format!("(?:{rest})")),
@@ -464,7 +470,14 @@ impl Union {
         Some(Union { regex, finder: LineFinder::new(&pattern), keywords, owners })
     }
 
-    /// Rules the alternation stands for: one line, any file, and a match that starts where
+    /// Rules whose lines the alternation finds: those of any file. A rule that does not
+    /// [`Union::fits`] is found by its keywords there (a multi-line rule on the line where
+    /// its match starts).
+    fn covers(rule: &Rule) -> bool {
+        rule.files.is_empty()
+    }
+
+    /// Rules the alternation holds whole: one line, any file, and a match that starts where
     /// its text is particular. A key whose match starts with a run of a class before its
     /// literal (`[A-Za-z0-9]{52}JQQJ9…`) stays out: relaxed to `+`, that run could start at
     /// any letter or digit, and the automaton would carry it through all ordinary text
@@ -601,7 +614,7 @@ impl Matcher {
                 .into_iter()
                 .zip(owners)
                 .filter_map(|(k, o)| {
-                    let rest: Vec<usize> = o.into_iter().filter(|r| !Union::fits(rules[*r].rule)).collect();
+                    let rest: Vec<usize> = o.into_iter().filter(|r| !Union::covers(rules[*r].rule)).collect();
                     (!rest.is_empty()).then_some((k, rest))
                 })
                 .unzip(),
