@@ -160,8 +160,10 @@ fn cache<'c>(slot: &'c mut Option<Cache>, regex: &Regex) -> &'c mut Cache {
 /// The alternation only picks lines, so its counted repetitions are relaxed
 /// (`{20,}` → `+`), which keeps its automaton small; it matches more, never less. The
 /// rules that start at a key's left edge share it (`KEY_START(?:a|b|…)`), which keeps
-/// the automaton's states small. The lines are found by [`LineFinder`], four stretches of
-/// the text at once; the regex searches what it leaves.
+/// the automaton's states small. A rule it cannot hold whole (see [`Union::fits`]) is
+/// there as its keywords, so no keyword pass reads the text besides. The lines are found
+/// by [`LineFinder`], four stretches of the text at once; the regex searches what it
+/// leaves.
 struct Union {
     regex: Regex,
     finder: Option<LineFinder>,
