@@ -122,16 +122,18 @@ impl Engine {
         out
     }
 
-    /// Writes `data[skip..limit]` with every secret starting in that range replaced,
-    /// and returns how far it wrote (past `limit` when a secret straddles it). The bytes
-    /// before `skip` were written already; they are there so that patterns see what
-    /// precedes them (`\b`, "not after a letter").
+    /// Releases `data[skip..limit]` to `out` with every secret starting in that range
+    /// replaced, and returns how far it released (past `limit` when a secret straddles
+    /// it). The bytes before `skip` were released already; they are there so that patterns
+    /// see what precedes them (`\b`, "not after a letter"). `data` starts at `base` in the
+    /// buffer `out`'s text parts refer to.
     /// `beside` runs on this thread while the search starts (see [`Stream::push_beside`]).
     fn release(
         &self,
         data: &[u8],
+        base: usize,
         (skip, limit): (usize, usize),
-        out: &mut Vec<u8>,
+        out: &mut Output,
         beside: &mut dyn FnMut(),
     ) -> usize {
         let mut at = skip;
@@ -145,12 +147,12 @@ impl Engine {
             // A group that reaches back into what was written (a secret glued to one
             // released earlier) is masked from there on: none of it passes.
             let from = g.start.max(at);
-            out.extend_from_slice(&data[at..from]);
-            out.extend_from_slice(&self.group_replacement(data, &g, from));
+            out.text(base + at..base + from);
+            out.mask(&self.group_replacement(data, &g, from));
             at = g.end;
         }
         if at < limit {
-            out.extend_from_slice(&data[at..limit]);
+            out.text(base + at..base + limit);
             at = limit;
         }
         at
@@ -225,13 +227,15 @@ const CONTEXT: usize = 256;
 impl Stream<'_> {
     /// Takes a chunk; appends what is final to `out`.
     pub fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
-        self.push_beside(chunk, out, &mut || {});
+        let mut parts = Output::default();
+        self.push_beside(chunk, &mut parts, &mut || {});
+        parts.copy_to(&self.buf, out);
     }
 
     /// [`Stream::push`], running `beside` on this thread once the search has started on
     /// another core (a buffer of a megabyte or more; else before the search): [`pump`]
     /// writes the previous buffer's output there.
-    fn push_beside(&mut self, chunk: &[u8], out: &mut Vec<u8>, beside: &mut dyn FnMut()) {
+    fn push_beside(&mut self, chunk: &[u8], out: &mut Output, beside: &mut dyn FnMut()) {
         self.append(chunk);
         let pending = &self.live()[self.written..];
         let len = pending.len();
@@ -253,6 +257,13 @@ impl Stream<'_> {
     /// still being printed — a trailing run of key characters (or a `scheme://user:`
     /// run, the start of a URL with a password), or a trailing part of a known value.
     pub fn idle(&mut self, out: &mut Vec<u8>) {
+        let mut parts = Output::default();
+        self.idle_to(&mut parts);
+        parts.copy_to(&self.buf, out);
+    }
+
+    /// [`Stream::idle`], releasing to `out`.
+    fn idle_to(&mut self, out: &mut Output) {
         let p = &self.live()[self.written..];
         let run = |extra: &[u8]| p.iter().rev().take_while(|b| is_key_char(**b) || extra.contains(b)).count();
         let mut hold = run(b"");
@@ -280,6 +291,13 @@ impl Stream<'_> {
 
     /// The stream ended: release everything.
     pub fn finish(&mut self, out: &mut Vec<u8>) {
+        let mut parts = Output::default();
+        self.finish_to(&mut parts);
+        parts.copy_to(&self.buf, out);
+    }
+
+    /// [`Stream::finish`], releasing to `out`.
+    fn finish_to(&mut self, out: &mut Output) {
         let len = self.live().len() - self.written;
         self.release(len, out, &mut || {});
     }
@@ -295,15 +313,22 @@ impl Stream<'_> {
         self.buf.extend_from_slice(chunk);
     }
 
+    /// Whether [`Stream::adopt`] takes `chunk` as its buffer (else it appends it to the
+    /// one it has).
+    fn adopts(&self, chunk: &[u8], room: usize) -> bool {
+        self.buf.len() - self.start <= room && chunk.len() >= room
+    }
+
     /// Takes `chunk[room..]` like [`Stream::append`], without copying it where what the
     /// stream holds fits in the `room` bytes before it: those go there, and the chunk
-    /// becomes the stream's buffer. Returns the buffer left over, to read into again.
+    /// becomes the stream's buffer. Returns the buffer left over, to read into again:
+    /// the one it had, or the chunk when it was appended.
     fn adopt(&mut self, mut chunk: Vec<u8>, room: usize) -> Vec<u8> {
-        let held = self.buf.len() - self.start;
-        if held > room || chunk.len() < room {
+        if !self.adopts(&chunk, room) {
             self.append(chunk.get(room..).unwrap_or_default());
             return chunk;
         }
+        let held = self.buf.len() - self.start;
         chunk[room - held..room].copy_from_slice(&self.buf[self.start..]);
         self.start = room - held;
         std::mem::replace(&mut self.buf, chunk)
@@ -320,16 +345,97 @@ impl Stream<'_> {
     }
 
     /// Releases the first `limit` pending bytes (and a secret straddling that point).
-    fn release(&mut self, limit: usize, out: &mut Vec<u8>, beside: &mut dyn FnMut()) {
+    /// `out`'s text parts are in the stream's buffer, which stays as it is until more is
+    /// appended or adopted.
+    fn release(&mut self, limit: usize, out: &mut Output, beside: &mut dyn FnMut()) {
         if limit == 0 {
             return;
         }
         let skip = self.written;
-        let written = self.engine.release(self.live(), (skip, skip + limit), out, beside);
+        let written = self.engine.release(self.live(), self.start, (skip, skip + limit), out, beside);
         let line_start = memchr::memrchr(b'\n', &self.live()[..written]).map_or(0, |i| i + 1);
         let from = line_start.max(written.saturating_sub(CONTEXT));
         self.start += from;
         self.written = written - from;
+    }
+}
+
+/// What a stream releases, in order: runs of the stream's buffer, passed through as they
+/// are (not copied: [`pump`] writes them with the masks in one vectored write), and masks.
+#[derive(Default)]
+pub struct Output {
+    parts: Vec<Part>,
+    masks: Vec<u8>,
+}
+
+#[derive(Clone, Copy)]
+enum Part {
+    /// `buf[start..end]` of the buffer the output was released from.
+    Text(usize, usize),
+    /// `masks[start..end]`.
+    Mask(usize, usize),
+}
+
+impl Output {
+    /// Passes `range` of the stream's buffer through.
+    fn text(&mut self, range: std::ops::Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        match self.parts.last_mut() {
+            Some(Part::Text(_, end)) if *end == range.start => *end = range.end,
+            _ => self.parts.push(Part::Text(range.start, range.end)),
+        }
+    }
+
+    /// Puts `bytes` (a mask) out.
+    fn mask(&mut self, bytes: &[u8]) {
+        let start = self.masks.len();
+        self.masks.extend_from_slice(bytes);
+        match self.parts.last_mut() {
+            Some(Part::Mask(_, end)) if *end == start => *end = self.masks.len(),
+            _ if bytes.is_empty() => {}
+            _ => self.parts.push(Part::Mask(start, self.masks.len())),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    fn clear(&mut self) {
+        self.parts.clear();
+        self.masks.clear();
+    }
+
+    /// Each part's bytes, text read from `buf`.
+    fn slices<'a>(&'a self, buf: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.parts.iter().map(move |p| match *p {
+            Part::Text(start, end) => buf.get(start..end).unwrap_or_default(),
+            Part::Mask(start, end) => self.masks.get(start..end).unwrap_or_default(),
+        })
+    }
+
+    /// Appends the bytes to `out`.
+    fn copy_to(&self, buf: &[u8], out: &mut Vec<u8>) {
+        for s in self.slices(buf) {
+            out.extend_from_slice(s);
+        }
+    }
+
+    /// Writes the bytes to `sink` (vectored writes, as many as it takes) and flushes it.
+    fn write_to(&self, buf: &[u8], sink: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut slices: Vec<std::io::IoSlice> = self.slices(buf).map(std::io::IoSlice::new).collect();
+        let mut rest = &mut slices[..];
+        while !rest.is_empty() {
+            match sink.write_vectored(rest) {
+                Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(n) => std::io::IoSlice::advance_slices(&mut rest, n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        sink.flush()
     }
 }
 
@@ -427,29 +533,43 @@ pub fn pump(
         }
     };
     let mut streams: Vec<Stream> = (0..sinks.len()).map(|_| engine.stream()).collect();
-    let mut out = Vec::new();
+    let mut out = Output::default();
     // The output of a large chunk, held while more input is queued: it is written while
     // the next chunk is searched on the other core (see `Stream::push_beside`), and before
     // anything else of its stream.
-    let mut held: (usize, Vec<u8>) = (0, Vec::new());
+    let mut held = Held { stream: 0, out: Output::default(), buf: None };
     // A message taken from the channel but not yet handled (see below).
     let mut next = None;
     while open > 0 {
         let message = match next.take() {
             Some(message) => Ok(message),
             None => {
-                emit(sinks, held.0, &mut held.1)?;
+                held.emit(sinks, &streams, &give_back)?;
                 rx.recv_timeout(IDLE)
             }
         };
         match message {
             Ok((i, Some(chunk))) => {
-                let Some(s) = streams.get_mut(i) else { continue };
+                if i >= streams.len() {
+                    continue;
+                }
+                // What is held goes out first unless it is this stream's and stays readable:
+                // its buffer is taken out whole (adopted), not appended to.
+                if held.stream != i || !streams[i].adopts(&chunk, ROOM) {
+                    held.emit(sinks, &streams, &give_back)?;
+                }
+                let s = &mut streams[i];
                 // What a fast writer has queued already for this stream joins the chunk
                 // (up to COALESCE): a large buffer is searched on two cores. Nothing is
                 // waited for, so a slow writer's lines go out as before.
                 let mut taken = chunk.len() - ROOM;
-                give_back(i, s.adopt(chunk, ROOM));
+                let left_over = s.adopt(chunk, ROOM);
+                if held.out.is_empty() {
+                    give_back(i, left_over);
+                } else {
+                    // The held output's text is in the buffer the stream just left.
+                    held.buf = Some(left_over);
+                }
                 while taken < COALESCE {
                     match rx.try_recv() {
                         Ok((j, Some(more))) if j == i => {
@@ -464,48 +584,93 @@ pub fn pump(
                         Err(_) => break,
                     }
                 }
-                if held.0 != i {
-                    emit(sinks, held.0, &mut held.1)?;
-                }
                 let mut written = Ok(());
                 s.push_beside(&[], &mut out, &mut || {
                     if written.is_ok() {
-                        written = emit(sinks, held.0, &mut held.1);
+                        written = held.emit_taken(sinks, &give_back);
                     }
                 });
                 written?;
-                emit(sinks, held.0, &mut held.1)?;
+                held.emit_taken(sinks, &give_back)?;
                 if next.is_none() {
                     next = rx.try_recv().ok();
                 }
                 if next.is_some() {
                     // More is queued: this output goes out while that is searched.
-                    std::mem::swap(&mut held.1, &mut out);
-                    held.0 = i;
+                    std::mem::swap(&mut held.out, &mut out);
+                    held.stream = i;
                 } else {
-                    emit(sinks, i, &mut out)?;
+                    emit(sinks, i, &mut out, &streams[i].buf)?;
                 }
             }
             Ok((i, None)) => {
-                emit(sinks, held.0, &mut held.1)?;
+                held.emit(sinks, &streams, &give_back)?;
                 if let Some(s) = streams.get_mut(i) {
-                    s.finish(&mut out);
+                    s.finish_to(&mut out);
+                    emit(sinks, i, &mut out, &s.buf)?;
                 }
-                emit(sinks, i, &mut out)?;
                 open -= 1;
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 for (i, s) in streams.iter_mut().enumerate() {
                     if s.has_pending() {
-                        s.idle(&mut out);
-                        emit(sinks, i, &mut out)?;
+                        s.idle_to(&mut out);
+                        emit(sinks, i, &mut out, &s.buf)?;
                     }
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
-    emit(sinks, held.0, &mut held.1)
+    held.emit(sinks, &streams, &give_back)
+}
+
+/// [`pump`]'s held output: a stream's, with the buffer its text is in once the stream has
+/// taken a new one (`None`: still the stream's own).
+struct Held {
+    stream: usize,
+    out: Output,
+    buf: Option<Vec<u8>>,
+}
+
+impl Held {
+    /// Writes what is held, and gives its buffer back to the stream's reader.
+    fn emit(
+        &mut self,
+        sinks: &mut [&mut dyn std::io::Write],
+        streams: &[Stream],
+        give_back: &dyn Fn(usize, Vec<u8>),
+    ) -> std::io::Result<()> {
+        if self.buf.is_none() {
+            if let Some(s) = streams.get(self.stream) {
+                emit(sinks, self.stream, &mut self.out, &s.buf)?;
+            }
+            self.out.clear();
+            return Ok(());
+        }
+        self.emit_taken(sinks, give_back)
+    }
+
+    /// [`Held::emit`] where the held text is in a buffer its stream has left (or nothing
+    /// is held): the stream itself is not needed.
+    fn emit_taken(
+        &mut self,
+        sinks: &mut [&mut dyn std::io::Write],
+        give_back: &dyn Fn(usize, Vec<u8>),
+    ) -> std::io::Result<()> {
+        if let Some(buf) = self.buf.take() {
+            let written = emit(sinks, self.stream, &mut self.out, &buf);
+            give_back(self.stream, buf);
+            return written;
+        }
+        // Nothing is held here unless its text is the stream's own (a bug): writing it from
+        // another buffer would write wrong bytes, so it is dropped only when empty.
+        if self.out.is_empty() {
+            Ok(())
+        } else {
+            Err(std::io::Error::other("redaction: held output without its buffer"))
+        }
+    }
 }
 
 /// Most bytes a chunk of [`pump`]'s holds.
@@ -515,12 +680,17 @@ const READ: usize = 1 << 20;
 /// [`Stream::adopt`]): a line's context and the tail of a line still arriving.
 const ROOM: usize = 16 << 10;
 
-/// Writes `out` to sink `i` (if there is one), flushes it, and empties `out`.
-fn emit(sinks: &mut [&mut dyn std::io::Write], i: usize, out: &mut Vec<u8>) -> std::io::Result<()> {
+/// Writes `out` (its text in `buf`) to sink `i` (if there is one), flushes it, and
+/// empties `out`.
+fn emit(
+    sinks: &mut [&mut dyn std::io::Write],
+    i: usize,
+    out: &mut Output,
+    buf: &[u8],
+) -> std::io::Result<()> {
     if !out.is_empty() {
         if let Some(sink) = sinks.get_mut(i) {
-            sink.write_all(out)?;
-            sink.flush()?;
+            out.write_to(buf, &mut **sink)?;
         }
         out.clear();
     }
@@ -760,6 +930,42 @@ mod tests {
         let chars: Vec<char> = secret.chars().collect();
         let out = String::from_utf8_lossy(out);
         chars.windows(12).map(|w| w.iter().collect::<String>()).find(|run| out.contains(run.as_str()))
+    }
+
+    /// Large chunks queued faster than they are searched (each one's output written
+    /// while the next is searched, from the buffer the stream has left), a line longer
+    /// than a chunk's room (appended, not adopted), and a second stream between them: the
+    /// sinks get what one pass over each stream gives, and no secret.
+    #[test]
+    fn pumped_streams_equal_one_pass_over_each() {
+        let e = engine();
+        let key = gh();
+        let mut big = Vec::new();
+        let mut n = 0;
+        while big.len() < 6 * COALESCE {
+            let line = match n % 5 {
+                0 => format!("{n} INFO token={SECRET} ok\n"),
+                1 => format!("{n} auth {key}\n"),
+                2 => format!("{n} {}{SECRET}\n", "x".repeat(40 * 1024)),
+                _ => format!("{n} ordinary text of a log line, nothing to hide here\n"),
+            };
+            big.extend_from_slice(line.as_bytes());
+            n += 1;
+        }
+        // A long line without a newline at the end, then more after it.
+        big.extend_from_slice("y".repeat(3 * ROOM).as_bytes());
+        big.extend_from_slice(format!(" {SECRET}\ntail {key}").as_bytes());
+        let small = format!("err {SECRET}\n").repeat(1000).into_bytes();
+        let sources: Vec<Box<dyn std::io::Read + Send>> =
+            vec![Box::new(std::io::Cursor::new(big.clone())), Box::new(std::io::Cursor::new(small.clone()))];
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        pump(&e, sources, &mut [&mut out, &mut err]).unwrap();
+        assert!(out == e.redact_all(&big), "stdout differs from one pass");
+        assert!(err == e.redact_all(&small), "stderr differs from one pass");
+        for secret in [SECRET, key.as_str()] {
+            assert_eq!(surviving_run(&out, secret), None);
+            assert_eq!(surviving_run(&err, secret), None);
+        }
     }
 
     #[test]
