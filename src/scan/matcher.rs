@@ -483,7 +483,7 @@ impl Union {
     /// its text is particular. A key whose match starts with a run of a class before its
     /// literal (`[A-Za-z0-9]{52}JQQJ9…`) stays out: relaxed to `+`, that run could start at
     /// any letter or digit, and the automaton would carry it through all ordinary text
-    /// (redaction ran measurably slower with one such rule in). Its keyword pass finds it.
+    /// (redaction ran measurably slower with one such rule in). Its keywords stand for it.
     fn fits(rule: &Rule) -> bool {
         let pattern = rule.regex.strip_prefix(super::rules::KEY_START).unwrap_or(rule.regex);
         let class_run =

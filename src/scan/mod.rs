@@ -149,20 +149,15 @@ impl Scanner {
             let next_start = known.iter().map(|k| k.0).filter(|s| *s >= end).min().unwrap_or(data.len());
             let before = line_start.max(start.saturating_sub(MAX_KEY)).max(prev_end)..start;
             let after = end..line_end.min(end + MAX_KEY).min(next_start);
-            let glued_before = start.checked_sub(1).is_some_and(|i| may_touch_a_value(data[i]));
-            let glued_after = data.get(end).is_some_and(|b| may_touch_a_value(*b));
-            let glued = glued_before
-                .then(|| self.matcher.find_rules_in(data, before))
+            // Searched only on a side where a key may touch the value.
+            let beside = |range: std::ops::Range<usize>, touching: Option<&u8>| match touching {
+                Some(b) if may_touch_a_value(*b) => self.matcher.find_rules_in(data, range),
+                _ => Vec::new(),
+            };
+            let glued = beside(before, start.checked_sub(1).and_then(|i| data.get(i)))
                 .into_iter()
-                .flatten()
                 .filter(|h| h.end == start)
-                .chain(
-                    glued_after
-                        .then(|| self.matcher.find_rules_in(data, after))
-                        .into_iter()
-                        .flatten()
-                        .filter(|h| h.start == end),
-                );
+                .chain(beside(after, data.get(end)).into_iter().filter(|h| h.start == end));
             hits.extend(glued.filter(keep).collect::<Vec<_>>());
         }
         hits
