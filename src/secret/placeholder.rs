@@ -190,8 +190,13 @@ pub fn is_made_up_words(v: &str) -> bool {
 /// Whether every one of `words` (lower case) is one of `TEST_WORDS` or `KEY_WORDS`, and
 /// one of them at least says the value is made up.
 fn made_of_test_words(words: &[impl AsRef<str>]) -> bool {
-    words.iter().all(|w| TEST_WORDS.contains(&w.as_ref()) || KEY_WORDS.contains(&w.as_ref()))
+    words.iter().all(|w| is_test_or_key_word(w.as_ref()))
         && words.iter().any(|w| TEST_WORDS.contains(&w.as_ref()))
+}
+
+/// Whether `w` (lower case) is one of `TEST_WORDS` or `KEY_WORDS`.
+fn is_test_or_key_word(w: &str) -> bool {
+    TEST_WORDS.contains(&w) || KEY_WORDS.contains(&w)
 }
 
 /// A test value built of words and a counted number, perhaps after a short prefix:
@@ -233,8 +238,7 @@ fn is_test_words_and_counting(v: &str) -> bool {
     }
     let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
     // Up to two short tokens of a key's prefix first (`sk`, `gw`, `m0`, `AIza`).
-    let known = |w: &String| TEST_WORDS.contains(&w.as_str()) || KEY_WORDS.contains(&w.as_str());
-    let skip = lower.iter().take(2).take_while(|w| w.len() <= 4 && !known(w)).count();
+    let skip = lower.iter().take(2).take_while(|w| w.len() <= 4 && !is_test_or_key_word(w)).count();
     let rest = &lower[skip..];
     !rest.is_empty() && made_of_test_words(rest)
 }
